@@ -1,0 +1,3 @@
+from coopbuy.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,50 @@
+"""Writes to a person's own account."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import transaction
+
+from coopbuy.accounts.models import User
+
+
+class ProfileError(ValueError):
+    """A profile change that cannot be saved; the message says why and names the field."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+@transaction.atomic
+def profile_update(
+    *,
+    user: User,
+    display_name: str,
+    home_place: str,
+    home_latitude: Decimal | None,
+    home_longitude: Decimal | None,
+    language: str,
+) -> User:
+    """Change what a person tells others about themselves and where they live (for 'nearby')."""
+    if (home_latitude is None) != (home_longitude is None):
+        field = "home_longitude" if home_longitude is None else "home_latitude"
+        raise ProfileError(field, "Give both latitude and longitude, or neither.")
+    user = User.objects.select_for_update().get(pk=user.pk)
+    user.display_name = display_name.strip()
+    user.home_place = home_place.strip()
+    user.home_latitude = home_latitude
+    user.home_longitude = home_longitude
+    user.language = language
+    user.full_clean(exclude=["password"])
+    user.save(
+        update_fields=[
+            "display_name",
+            "home_place",
+            "home_latitude",
+            "home_longitude",
+            "language",
+        ]
+    )
+    return user

@@ -1,0 +1,94 @@
+"""Read configuration from the environment, with safe defaults for the embedded demo.
+
+Kept apart from `settings.py` so that the rules (what a variable means, what its default is) can be
+tested without loading Django.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+TRUE_WORDS = {"1", "true", "yes", "on"}
+FALSE_WORDS = {"0", "false", "no", "off", ""}
+
+
+class ConfigurationError(ValueError):
+    """An environment variable has a value coopbuy cannot use; the message names it."""
+
+
+def env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    word = raw.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ConfigurationError(f"{name}: expected one of 1/0/true/false/yes/no/on/off, got {raw!r}")
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    return [part.strip() for part in raw.split(",") if part.strip()]
+
+
+def data_dir() -> Path:
+    """Where the embedded database, the generated secret and uploads live (`$COOPBUY_DATA_DIR`)."""
+    return Path(os.environ.get("COOPBUY_DATA_DIR", "var")).resolve()
+
+
+def secret_key(directory: Path) -> str:
+    """`$SECRET_KEY`, else a random key generated once and kept in the data directory.
+
+    The demo then needs no set-up, and sessions survive a restart.
+    """
+    configured = os.environ.get("SECRET_KEY")
+    if configured:
+        return configured
+    path = directory / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    directory.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(50)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+def mailer_settings(url: str) -> dict[str, object]:
+    """Translate `$EMAIL_URL` into Django's `MAILERS["default"]`.
+
+    Forms: `console://`, `locmem://`, `dummy://`, `smtp://user:password@host:587/?tls=1`,
+    `smtps://user:password@host:465`. Django's mail framework does the sending.
+    """
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    backends = {
+        "console": "django.core.mail.backends.console.EmailBackend",
+        "locmem": "django.core.mail.backends.locmem.EmailBackend",
+        "dummy": "django.core.mail.backends.dummy.EmailBackend",
+        "smtp": "django.core.mail.backends.smtp.EmailBackend",
+        "smtps": "django.core.mail.backends.smtp.EmailBackend",
+    }
+    if scheme not in backends:
+        raise ConfigurationError(
+            f"EMAIL_URL: unknown scheme {scheme!r}; use smtp, smtps, console, locmem or dummy"
+        )
+    mailer: dict[str, object] = {"BACKEND": backends[scheme]}
+    if scheme in {"smtp", "smtps"}:
+        query = parse_qs(parts.query)
+        mailer["OPTIONS"] = {
+            "host": parts.hostname or "localhost",
+            "port": parts.port or (465 if scheme == "smtps" else 25),
+            "username": unquote(parts.username or ""),
+            "password": unquote(parts.password or ""),
+            "use_ssl": scheme == "smtps",
+            "use_tls": query.get("tls", ["0"])[0].lower() in TRUE_WORDS,
+        }
+    return mailer

@@ -1,0 +1,12 @@
+"""The site's URL map: one include per area."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("account/", include("coopbuy.accounts.urls")),
+    path("", include("coopbuy.groups.urls")),
+    path("", include("coopbuy.web.urls")),
+]

@@ -1,0 +1,1 @@
+"""The demo data set that `coopbuy demo` seeds: realistic, deterministic and idempotent."""

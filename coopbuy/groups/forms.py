@@ -1,0 +1,136 @@
+"""Forms for groups; they parse and validate, services decide."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from coopbuy.groups.models import BuyingGroup, Membership
+
+
+class GroupForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=120)
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Who you are, what you buy, where and when you collect."),
+    )
+    place = forms.CharField(label=_("Town or area"), max_length=120, required=False)
+    latitude = forms.DecimalField(
+        label=_("Latitude"),
+        max_digits=9,
+        decimal_places=6,
+        min_value=-90,
+        max_value=90,
+        required=False,
+    )
+    longitude = forms.DecimalField(
+        label=_("Longitude"),
+        max_digits=9,
+        decimal_places=6,
+        min_value=-180,
+        max_value=180,
+        required=False,
+    )
+    visibility = forms.ChoiceField(
+        label=_("Who can see the group"),
+        choices=BuyingGroup.Visibility.choices,
+        widget=forms.RadioSelect,
+    )
+    join_policy = forms.ChoiceField(
+        label=_("How people join"), choices=BuyingGroup.JoinPolicy.choices, widget=forms.RadioSelect
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        lat, lon = data.get("latitude"), data.get("longitude")
+        if (
+            (lat is None) != (lon is None)
+            and "latitude" not in self.errors
+            and ("longitude" not in self.errors)
+        ):
+            self.add_error(
+                "longitude" if lon is None else "latitude",
+                _("Give both latitude and longitude, or neither."),
+            )
+        return data
+
+
+class GroupCreateForm(GroupForm):
+    slug = forms.SlugField(
+        label=_("Web address"),
+        max_length=60,
+        required=False,
+        help_text=_("Letters, digits and hyphens; made from the name if left empty."),
+    )
+    currency = forms.ChoiceField(label=_("Currency"), choices=BuyingGroup.Currency.choices)
+    field_order = [
+        "name",
+        "slug",
+        "description",
+        "place",
+        "latitude",
+        "longitude",
+        "currency",
+        "visibility",
+        "join_policy",
+    ]
+
+
+class InvitationForm(forms.Form):
+    KIND_EMAIL = "email"
+    KIND_LINK = "link"
+    kind = forms.ChoiceField(
+        label=_("Invite"),
+        choices=[(KIND_EMAIL, _("One person, by email")), (KIND_LINK, _("Anyone with a link"))],
+        widget=forms.RadioSelect,
+        initial=KIND_LINK,
+    )
+    email = forms.EmailField(label=_("Email address"), required=False)
+    role = forms.ChoiceField(
+        label=_("Role on joining"), choices=Membership.Role.choices, initial=Membership.Role.MEMBER
+    )
+    days_valid = forms.IntegerField(
+        label=_("Valid for (days)"), min_value=1, max_value=90, initial=14
+    )
+    max_uses = forms.IntegerField(
+        label=_("How many people may use the link"),
+        min_value=1,
+        max_value=10000,
+        required=False,
+        help_text=_("Leave empty for no limit."),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (
+            data.get("kind") == self.KIND_EMAIL
+            and not data.get("email")
+            and "email" not in self.errors
+        ):
+            self.add_error("email", _("Give the email address of the person to invite."))
+        if data.get("kind") == self.KIND_LINK:
+            data["email"] = ""
+        return data
+
+
+class JoinRequestForm(forms.Form):
+    message = forms.CharField(
+        label=_("Message to the coordinators (optional)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For example, where you live and what you would like to buy."),
+    )
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
+
+
+class GroupSearchForm(forms.Form):
+    q = forms.CharField(label=_("Search by name or town"), required=False, max_length=100)
+    near = forms.BooleanField(label=_("Nearest to my home first"), required=False)

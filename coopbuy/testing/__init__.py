@@ -1,0 +1,1 @@
+"""Helpers shared by the test suites of every area (factories); not imported by the app itself."""

@@ -1,0 +1,94 @@
+"""`coopbuy allocate PROBLEM.json|- [--policy P] [--explain] [--time-limit S]` (the contract).
+
+Prints the result JSON on stdout and exits 0. Any bad input (unreadable file, invalid JSON, a field
+that breaks the contract) prints one line `coopbuy allocate: <path>: <message>` on stderr and exits
+2; never a traceback. Imports only the standard library and `coopbuy.core`, never Django, so it
+starts fast. `main` takes the arguments after the word `allocate`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import NoReturn
+
+from coopbuy.core.allocation import allocate
+from coopbuy.core.errors import ProblemError
+from coopbuy.core.jsonio import problem_from_json, result_to_json
+from coopbuy.core.problem import POLICIES
+
+PROG = "coopbuy allocate"
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:  # one line, exit 2, as for bad input
+        print(f"{PROG}: {message}", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog=PROG, description="Allocate whole cases to members (shared/specs/allocation.md)."
+    )
+    parser.add_argument("problem", help="the problem JSON file, or - for standard input")
+    parser.add_argument("--policy", choices=POLICIES, help="overrides the problem's policy")
+    parser.add_argument(
+        "--explain", action="store_true", help="add a reason to every allocation and unmet request"
+    )
+    parser.add_argument(
+        "--time-limit",
+        type=float,
+        default=10.0,
+        metavar="SECONDS",
+        help="optimal: solver time limit (default 10)",
+    )
+    return parser
+
+
+def _fail(message: str) -> int:
+    print(f"{PROG}: {message}", file=sys.stderr)
+    return 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as stop:
+        return int(stop.code or 0)
+    try:
+        if args.problem == "-":
+            text = sys.stdin.read()
+            source = "<stdin>"
+        else:
+            source = args.problem
+            with open(args.problem, encoding="utf-8") as handle:
+                text = handle.read()
+    except (OSError, UnicodeDecodeError) as err:
+        return _fail(f"{args.problem}: cannot read: {getattr(err, 'strerror', None) or err}")
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as err:
+        return _fail(f"{source}: invalid JSON at line {err.lineno}, column {err.colno}: {err.msg}")
+    try:
+        problem = problem_from_json(data)
+        result = allocate(
+            problem, policy=args.policy, time_limit=args.time_limit, explain_result=args.explain
+        )
+    except ProblemError as err:
+        return _fail(str(err))
+    except Exception as err:  # a bug must still not print a traceback at a treasurer
+        return _fail(f"internal error ({type(err).__name__}: {err}); please report it")
+    status = result.objective
+    if status.proven_optimal is False:
+        print(
+            f"{PROG}: time limit reached: the best allocation found is not proven optimal"
+            f" (gap {status.gap or 0.0:.2%})",
+            file=sys.stderr,
+        )
+    sys.stdout.write(json.dumps(result_to_json(result, explain=args.explain), indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,31 @@
+"""What a policy decides: cases per product and units per member, plus why (for explanations)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(slots=True)
+class SolveStatus:
+    """How far the optimal policy's solver got: proven, or stopped by the time limit with a gap."""
+
+    proven_optimal: bool
+    gap: float
+    stopped_in_stage: int | None = None  # 1, 2 or 3 when the time limit cut a stage short
+
+
+@dataclass(slots=True)
+class Decision:
+    """Per product (aligned with `Prepared.products`): cases, and units per member from their
+    quantity and from their tolerance (aligned with `PProduct.members`).
+
+    `dropped` marks products whose supplier missed its minimum (rule 5); `capped` those held back by
+    `max_cases` while the demand could have filled more cases.
+    """
+
+    cases: list[int]
+    got_quantity: list[list[int]]
+    got_tolerance: list[list[int]]
+    dropped: set[int] = field(default_factory=set)
+    capped: set[int] = field(default_factory=set)
+    status: SolveStatus | None = None

@@ -1,0 +1,1 @@
+"""The three allocation policies; each turns a `Prepared` problem into a `Decision`."""

@@ -1,0 +1,312 @@
+"""Optimal: the cases and units that maximise delivered value, exactly, with HiGHS (a MILP).
+
+Variables, per product p: for each price band j (case counts [a_j, b_j] with one applied price,
+cut at `max(1, min_cases)`, at every tier and at the most cases the demand can fill) a binary z_pj
+and an integer k_pj in [a_j z_pj, b_j z_pj], at most one band per product (rule 3 and rule 4, so
+every price is linear); per member i: integers x_pi <= quantity and y_pi <= tolerance (rule 2),
+with sum(x + y) = case_size x sum_j k_pj (rule 1). A member with a budget and a tiered product gets
+u_pij (their units while band j is chosen) so their goods at the applied price are linear. Per
+supplier: binary `ordered` (every z_pj <= ordered; value >= min_order_value x ordered: rule 5) and
+binary `free` (value >= free_delivery_over x free, free <= ordered): its fee is fee x (ordered -
+free) (rule 6). Tolerance-only cases are allowed, as the spec says.
+
+Lexicographic objective, in three stages rather than one weighted sum: with a million pence of
+value and thousands of tolerance units, safe weights exceed what doubles and solver tolerances
+hold. Stage 1 maximises delivered value (base price x x); stage 2 adds `value >= best - 0.5` and
+minimises tolerance units; stage 3 adds `tolerance <= best + 0.5` and minimises fees. Every
+objective is an integer (pence, units), so `mip_abs_gap` 0.99 proves optimality. The time limit
+is shared by the stages; each starts from the previous solution, stage 1 from the fcfs result when
+it keeps every budget (so with no budgets optimal never delivers less than fcfs) or from nothing.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from coopbuy.core.decision import Decision, SolveStatus
+from coopbuy.core.policies.fcfs import allocate_fcfs, serve_in_order
+from coopbuy.core.prepared import PProduct, Prepared
+
+INF = float("inf")
+
+
+@dataclass
+class _Model:
+    """Columns and rows collected in Python, handed to HiGHS in one call each."""
+
+    lower: list[float] = field(default_factory=list)
+    upper: list[float] = field(default_factory=list)
+    integer: list[int] = field(default_factory=list)
+    rows: list[tuple[float, float, list[int], list[float]]] = field(default_factory=list)
+
+    def var(self, lower: float, upper: float, integer: bool = True) -> int:
+        self.lower.append(lower)
+        self.upper.append(upper)
+        if integer:
+            self.integer.append(len(self.lower) - 1)
+        return len(self.lower) - 1
+
+    def row(self, lower: float, upper: float, terms: list[tuple[int, float]]) -> None:
+        self.rows.append((lower, upper, [c for c, _ in terms], [v for _, v in terms]))
+
+
+@dataclass
+class _Product:
+    bands: list[tuple[int, int, int, int, int]]  # (a, b, price, z column, k column)
+    x: list[int]
+    y: list[int]
+    u: dict[int, list[int]] = field(default_factory=dict)  # member position -> column per band
+
+
+def _bands(product: PProduct) -> list[tuple[int, int, int]]:
+    """Case-count intervals [a, b] with one applied price each, within the feasible counts."""
+    low, high = max(1, product.min_cases), product.case_limit()
+    if high < low:
+        return []
+    cuts = sorted({low, *(m for m, _ in product.tiers if low < m <= high)})
+    ends = [*(c - 1 for c in cuts[1:]), high]
+    return [(a, b, product.price_at(a)) for a, b in zip(cuts, ends, strict=True)]
+
+
+def allocate_optimal(prepared: Prepared, *, time_limit: float) -> Decision:
+    import highspy  # here, not at the top: only this policy pays for loading HiGHS
+
+    model, products, ordered, free = _build(prepared)
+    value_cost = [0.0] * len(model.lower)
+    tolerance_cost = [0.0] * len(model.lower)
+    fee_cost = [0.0] * len(model.lower)
+    for product, mp in zip(prepared.products, products, strict=True):
+        for col in mp.x:
+            value_cost[col] = float(product.base_price)
+        for col in mp.y:
+            tolerance_cost[col] = 1.0
+    for supplier in prepared.suppliers:
+        fee = float(supplier.delivery_fee)
+        if ordered[supplier.index] is not None and fee:
+            fee_cost[ordered[supplier.index] or 0] = fee
+            if free[supplier.index] is not None:
+                fee_cost[free[supplier.index] or 0] = -fee
+
+    h = _quiet_highs(highspy)
+    n = len(model.lower)
+    h.addVars(n, model.lower, model.upper)
+    if model.integer:
+        h.changeColsIntegrality(
+            len(model.integer), model.integer, [highspy.HighsVarType.kInteger] * len(model.integer)
+        )
+    for lower, upper, cols, vals in model.rows:
+        h.addRow(lower, upper, len(cols), cols, vals)
+    h.setOptionValue("mip_rel_gap", 0.0)
+    h.setOptionValue("mip_abs_gap", 0.99)
+
+    start = _start_solution(prepared, products, ordered, free, n)
+    deadline = time.monotonic() + time_limit
+    stages = [
+        (highspy.ObjSense.kMaximize, value_cost),
+        (highspy.ObjSense.kMinimize, tolerance_cost),
+        (highspy.ObjSense.kMinimize, fee_cost),
+    ]
+    values = start
+    status = SolveStatus(True, 0.0)
+    all_cols = list(range(n))
+    for number, (sense, cost) in enumerate(stages, start=1):
+        h.changeColsCost(n, all_cols, cost)
+        h.changeObjectiveSense(sense)
+        h.setOptionValue("time_limit", max(0.01, deadline - time.monotonic()))
+        solution = highspy.HighsSolution()
+        solution.col_value = values
+        solution.value_valid = True
+        h.setSolution(solution)
+        h.run()
+        info = h.getInfo()
+        if info.primal_solution_status == 2:
+            values = list(h.getSolution().col_value)
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            status = SolveStatus(False, float(info.mip_gap), number)
+            break
+        best = sum(c * v for c, v in zip(cost, _rounded(values), strict=True))
+        terms = [(c, v) for c, v in enumerate(cost) if v]
+        if sense == highspy.ObjSense.kMaximize:
+            h.addRow(best - 0.5, INF, len(terms), [c for c, _ in terms], [v for _, v in terms])
+        else:
+            h.addRow(-INF, best + 0.5, len(terms), [c for c, _ in terms], [v for _, v in terms])
+    return _decision(prepared, products, _rounded(values), status)
+
+
+def _quiet_highs(highspy: Any) -> Any:
+    """A HiGHS instance that prints nothing: `highspy.Highs()` writes a banner on stdout while it
+    sets up its Python callbacks, before any option can silence it; the bound core class has no
+    callbacks (none are used here) and stays quiet once `output_flag` is off."""
+    h = highspy._core._Highs()
+    h.setOptionValue("output_flag", False)
+    return h
+
+
+def _rounded(values: list[float]) -> list[int]:
+    return [round(v) for v in values]
+
+
+def _build(
+    prepared: Prepared,
+) -> tuple[_Model, list[_Product], list[int | None], list[int | None]]:
+    model = _Model()
+    ordered: list[int | None] = []
+    free: list[int | None] = []
+    for s in prepared.suppliers:
+        ordered.append(model.var(0, 1))
+        has_free = s.free_delivery_over is not None and s.delivery_fee > 0
+        free.append(model.var(0, 1) if has_free else None)
+    products: list[_Product] = []
+    budget_terms: dict[str, list[tuple[int, float]]] = {m: [] for m in prepared.budgets}
+    value_terms: list[list[tuple[int, float]]] = [[] for _ in prepared.suppliers]
+    for product in prepared.products:
+        bands = []
+        u_of: dict[int, list[int]] = {}
+        for a, b, price in _bands(product):
+            z, k = model.var(0, 1), model.var(0, b)
+            model.row(0, INF, [(k, 1), (z, -a)])
+            model.row(-INF, 0, [(k, 1), (z, -b)])
+            value_terms[product.supplier].append((k, float(price * product.case_size)))
+            bands.append((a, b, price, z, k))
+        can_order = bool(bands)
+        x = [model.var(0, q if can_order else 0) for q in product.want_quantity]
+        y = [model.var(0, t if can_order else 0) for t in product.want_tolerance]
+        if bands:
+            sup = ordered[product.supplier]
+            assert sup is not None
+            model.row(-INF, 0, [*((z, 1.0) for _, _, _, z, _ in bands), (sup, -1.0)])
+            units = [(c, 1.0) for c in x + y]
+            model.row(0, 0, [*units, *((k, -float(product.case_size)) for *_, k in bands)])
+        for i, member in enumerate(product.members):
+            if member not in budget_terms or not bands:
+                continue
+            if len(bands) == 1:
+                unit = float(bands[0][2])
+                budget_terms[member] += [(x[i], unit), (y[i], unit)]
+                continue
+            most = product.want_quantity[i] + product.want_tolerance[i]
+            split = []
+            u_cols: list[int] = []
+            for _, _, price, z, _ in bands:
+                u = model.var(0, most)
+                model.row(-INF, 0, [(u, 1), (z, -float(most))])
+                budget_terms[member].append((u, float(price)))
+                split.append((u, 1.0))
+                u_cols.append(u)
+            model.row(0, 0, [*split, (x[i], -1.0), (y[i], -1.0)])
+            u_of[i] = u_cols
+        products.append(_Product(bands, x, y, u_of))
+    for member, terms in budget_terms.items():
+        if terms:
+            model.row(-INF, float(prepared.budgets[member]), terms)
+    for s in prepared.suppliers:
+        terms = value_terms[s.index]
+        sup = ordered[s.index]
+        assert sup is not None
+        if s.min_order_value:
+            model.row(0, INF, [*terms, (sup, -float(s.min_order_value))])
+        f = free[s.index]
+        if f is not None:
+            assert s.free_delivery_over is not None
+            model.row(0, INF, [*terms, (f, -float(s.free_delivery_over))])
+            model.row(-INF, 0, [(f, 1), (sup, -1)])
+    return model, products, ordered, free
+
+
+def _start_solution(
+    prepared: Prepared,
+    products: list[_Product],
+    ordered: list[int | None],
+    free: list[int | None],
+    n: int,
+) -> list[float]:
+    """The fcfs result as a starting point when it keeps every budget, else ordering nothing."""
+    values = [0.0] * n
+    fcfs = allocate_fcfs(prepared)
+    spent: dict[str, int] = {}
+    for product, count in zip(prepared.products, fcfs.cases, strict=True):
+        price = product.price_at(count)
+        for i, m in enumerate(product.members):
+            units = fcfs.got_quantity[product.index][i] + fcfs.got_tolerance[product.index][i]
+            spent[m] = spent.get(m, 0) + units * price
+    if any(spent.get(m, 0) > b for m, b in prepared.budgets.items()):
+        return values
+    for product, mp, count in zip(prepared.products, products, fcfs.cases, strict=True):
+        if not count:
+            continue
+        j, band = next((j, b) for j, b in enumerate(mp.bands) if b[0] <= count <= b[1])
+        values[band[3]], values[band[4]] = 1.0, float(count)
+        for i, cols in mp.u.items():
+            values[cols[j]] = float(
+                fcfs.got_quantity[product.index][i] + fcfs.got_tolerance[product.index][i]
+            )
+        for i, col in enumerate(mp.x):
+            values[col] = float(fcfs.got_quantity[product.index][i])
+        for i, col in enumerate(mp.y):
+            values[col] = float(fcfs.got_tolerance[product.index][i])
+    # ordered/free/u columns: HiGHS completes a partial start by solving the rest (it only keeps
+    # a start that is feasible); set what is known.
+    for s in prepared.suppliers:
+        value = 0
+        for p in s.products:
+            product = prepared.products[p]
+            value += fcfs.cases[p] * product.case_size * product.price_at(fcfs.cases[p])
+        ordered_col = ordered[s.index]
+        if ordered_col is not None and any(fcfs.cases[p] for p in s.products):
+            values[ordered_col] = 1.0
+            free_col = free[s.index]
+            over = s.free_delivery_over
+            if free_col is not None and over is not None and value >= over:
+                values[free_col] = 1.0
+    return values
+
+
+def _in_time_order(product: PProduct, quantity: int, tolerance: int) -> tuple[list[int], list[int]]:
+    """Among equally good answers, the one fcfs members expect: earlier rows are served first.
+
+    Moving units between members of one product changes no objective (same units, same price);
+    it is done only where every member's budget still holds afterwards.
+    """
+    gq, gt = [0] * len(product.members), [0] * len(product.members)
+    serve_in_order(quantity, product.row_quantity, product.row_member, gq)
+    serve_in_order(tolerance, product.row_tolerance, product.row_member, gt)
+    return gq, gt
+
+
+def _decision(
+    prepared: Prepared, products: list[_Product], values: list[int], status: SolveStatus
+) -> Decision:
+    cases: list[int] = []
+    got_q: list[list[int]] = []
+    got_t: list[list[int]] = []
+    capped: set[int] = set()
+    spent: dict[str, int] = {}  # each member's goods at the applied prices, as the solver left them
+    for product, mp in zip(prepared.products, products, strict=True):
+        price = product.price_at(sum(values[k] for *_, k in mp.bands))
+        for m, cx, cy in zip(product.members, mp.x, mp.y, strict=True):
+            spent[m] = spent.get(m, 0) + (values[cx] + values[cy]) * price
+    for product, mp in zip(prepared.products, products, strict=True):
+        count = sum(values[k] for *_, k in mp.bands)
+        cases.append(count)
+        gq, gt = [values[c] for c in mp.x], [values[c] for c in mp.y]
+        price = product.price_at(count)
+        fair_q, fair_t = _in_time_order(product, sum(gq), sum(gt))
+        change = {
+            m: (fq + ft - q - t) * price
+            for m, fq, ft, q, t in zip(product.members, fair_q, fair_t, gq, gt, strict=True)
+        }
+        if all(
+            spent.get(m, 0) + d <= prepared.budgets.get(m, spent.get(m, 0) + d)
+            for m, d in change.items()
+        ):
+            for m, d in change.items():
+                spent[m] = spent.get(m, 0) + d
+            gq, gt = fair_q, fair_t
+        got_q.append(gq)
+        got_t.append(gt)
+        demand_cases = (product.total_quantity + product.total_tolerance) // product.case_size
+        if product.max_cases is not None and count == product.max_cases < demand_cases:
+            capped.add(product.index)
+    return Decision(cases, got_q, got_t, set(), capped, status)

@@ -1,0 +1,214 @@
+"""The allocation problem and its result as frozen, typed dataclasses (the contract in Python).
+
+Demand and allocation lines are stored column-wise (`Demand`, `AllocationTable`): a big round has a
+million demand rows, and a million row objects would cost more than reading the JSON. Both still
+iterate as frozen row dataclasses (`DemandRow`, `AllocationLine`) for callers that want rows.
+Money inside the result tables is in integer minor units; the row views give `Decimal`s.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Literal
+
+from coopbuy.core.money import from_minor
+from coopbuy.core.pricing import PriceTier
+
+Policy = Literal["fcfs", "proportional", "optimal"]
+POLICIES: tuple[Policy, ...] = ("fcfs", "proportional", "optimal")
+
+
+@dataclass(frozen=True, slots=True)
+class Supplier:
+    id: str
+    min_order_value: Decimal = Decimal(0)
+    delivery_fee: Decimal = Decimal(0)
+    free_delivery_over: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Product:
+    id: str
+    supplier: str
+    case_size: int
+    unit_price: Decimal
+    price_tiers: tuple[PriceTier, ...] = ()
+    min_cases: int = 0
+    max_cases: int | None = None
+    retail_unit_price: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    id: str
+    budget: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DemandRow:
+    member: str
+    product: str
+    quantity: int
+    tolerance: int
+    placed_at: datetime  # aware
+
+
+@dataclass(frozen=True, slots=True)
+class Demand:
+    """Demand rows column by column, in file order (the tie-break for equal `placed_at`)."""
+
+    member: tuple[str, ...] = ()
+    product: tuple[str, ...] = ()
+    quantity: tuple[int, ...] = ()
+    tolerance: tuple[int, ...] = ()
+    placed_at: tuple[datetime, ...] = ()
+
+    @classmethod
+    def from_rows(cls, rows: Iterable[DemandRow]) -> Demand:
+        rows = list(rows)
+        return cls(
+            tuple(r.member for r in rows),
+            tuple(r.product for r in rows),
+            tuple(r.quantity for r in rows),
+            tuple(r.tolerance for r in rows),
+            tuple(r.placed_at for r in rows),
+        )
+
+    def __len__(self) -> int:
+        return len(self.member)
+
+    def __iter__(self) -> Iterator[DemandRow]:
+        return map(
+            DemandRow, self.member, self.product, self.quantity, self.tolerance, self.placed_at
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    currency: str
+    suppliers: tuple[Supplier, ...]
+    products: tuple[Product, ...]
+    members: tuple[Member, ...]
+    demand: Demand
+    policy: Policy | None = None  # the caller's choice wins (`allocate(policy=...)`, `--policy`)
+
+
+@dataclass(frozen=True, slots=True)
+class ProductResult:
+    id: str
+    cases: int
+    units: int
+    unit_price: Decimal  # applied (rule 3)
+    allocated: int
+    requested_quantity: int
+    requested_tolerance: int
+
+
+@dataclass(frozen=True, slots=True)
+class AllocationLine:
+    member: str
+    product: str
+    units: int
+    from_quantity: int
+    from_tolerance: int
+    amount: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class AllocationTable:
+    """Allocation lines (units > 0) sorted by member then product, column by column."""
+
+    minor_units: int
+    member: tuple[str, ...] = ()
+    product: tuple[str, ...] = ()
+    from_quantity: tuple[int, ...] = ()
+    from_tolerance: tuple[int, ...] = ()
+    amount_minor: tuple[int, ...] = ()
+
+    def __len__(self) -> int:
+        return len(self.member)
+
+    def __iter__(self) -> Iterator[AllocationLine]:
+        mu = self.minor_units
+        for m, p, q, t, a in zip(
+            self.member,
+            self.product,
+            self.from_quantity,
+            self.from_tolerance,
+            self.amount_minor,
+            strict=True,
+        ):
+            yield AllocationLine(m, p, q + t, q, t, from_minor(a, mu))
+
+
+@dataclass(frozen=True, slots=True)
+class MemberResult:
+    id: str
+    goods: Decimal
+    delivery: Decimal
+    total: Decimal
+    requested_quantity: int
+    received_quantity: int
+    received_tolerance: int
+
+
+@dataclass(frozen=True, slots=True)
+class SupplierResult:
+    id: str
+    ordered: bool
+    goods: Decimal
+    delivery_fee: Decimal
+    meets_minimum: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Objective:
+    """The optimal policy's three goals, reached by this result.
+
+    `proven_optimal` is None when nobody proved anything (fcfs/proportional, unless a cheap bound
+    shows the result is optimal anyway: then True and `gap` 0.0); False when the solver's time limit
+    stopped it, with the relative `gap` of the stage it was in.
+    """
+
+    delivered_value: Decimal
+    tolerance_units: int
+    delivery_fees: Decimal
+    proven_optimal: bool | None
+    gap: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class Metrics:
+    quantity_fill_rate: float
+    min_member_fill: float
+    jain_index: float
+    leftover_units: int
+    savings_vs_retail: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    """Why `member` received `received` of the `requested` units of `product`."""
+
+    member: str
+    product: str
+    requested: int
+    received: int
+    code: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class AllocationResult:
+    policy: Policy
+    currency: str
+    products: tuple[ProductResult, ...]
+    allocations: AllocationTable
+    members: tuple[MemberResult, ...]
+    suppliers: tuple[SupplierResult, ...]
+    objective: Objective
+    metrics: Metrics
+    explanations: tuple[Explanation, ...] = ()  # filled only when asked (`explain=True`)

@@ -1,4 +1,4 @@
-"""Test-wide set-up: tasks run at once, links in emails point at the test server."""
+"""Test-wide set-up: tasks run at once, plain http, cheap password hashing."""
 
 from __future__ import annotations
 
@@ -7,14 +7,23 @@ from typing import Any
 import pytest
 
 
-@pytest.fixture(autouse=True)
-def _immediate_tasks(settings: Any) -> None:
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
-    settings.SITE_URL = "http://testserver"
-    # Hashing passwords properly costs a third of a second each; tests need no such strength.
+def pytest_configure(config: pytest.Config) -> None:
+    """Settings that must hold before the live server starts (its middleware reads them once)."""
+    from django.conf import settings
+
     settings.SECURE_SSL_REDIRECT = False
+    settings.SECURE_HSTS_SECONDS = 0
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # Hashing passwords properly costs a third of a second each; tests need no such strength.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _immediate_tasks(settings: Any) -> None:
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    settings.SITE_URL = "http://testserver"

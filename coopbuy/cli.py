@@ -42,11 +42,21 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _django(args: list[str]) -> int:
     from django.core.management import execute_from_command_line
+    from django.db.utils import OperationalError
+
+    from coopbuy.config.environment import ConfigurationError
 
     try:
         execute_from_command_line(["coopbuy", *args])
     except KeyboardInterrupt:
         return 130
+    except ConfigurationError as error:
+        print(f"coopbuy: {error}", file=sys.stderr)
+        return 2
+    except OperationalError as error:
+        print(f"coopbuy: the database cannot be used: {error}. Check DATABASE_URL and that the "
+              "database server is running.", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -15,8 +15,10 @@ value and thousands of tolerance units, safe weights exceed what doubles and sol
 hold. Stage 1 maximises delivered value (base price x x); stage 2 adds `value >= best - 0.5` and
 minimises tolerance units; stage 3 adds `tolerance <= best + 0.5` and minimises fees. Every
 objective is an integer (pence, units), so `mip_abs_gap` 0.99 proves optimality. The time limit
-is shared by the stages; each starts from the previous solution, stage 1 from the fcfs result when
-it keeps every budget (so with no budgets optimal never delivers less than fcfs) or from nothing.
+is shared by the stages. If the limit stops stage 1 before HiGHS finds anything better, the fcfs
+result is kept when it keeps every budget (so without budgets optimal never delivers less than
+fcfs), else ordering nothing. No start solution is handed to HiGHS: with one, HiGHS 1.16 reported a worse
+answer as optimal on a tiny test problem (caught by the brute-force test).
 """
 
 from __future__ import annotations
@@ -115,13 +117,11 @@ def allocate_optimal(prepared: Prepared, *, time_limit: float) -> Decision:
         h.changeColsCost(n, all_cols, cost)
         h.changeObjectiveSense(sense)
         h.setOptionValue("time_limit", max(0.01, deadline - time.monotonic()))
-        solution = highspy.HighsSolution()
-        solution.col_value = values
-        solution.value_valid = True
-        h.setSolution(solution)
         h.run()
         info = h.getInfo()
-        if info.primal_solution_status == 2:
+        if info.primal_solution_status == 2 and (
+            number > 1 or _value(cost, h) >= _value(cost, values)
+        ):
             values = list(h.getSolution().col_value)
         if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             status = SolveStatus(False, float(info.mip_gap), number)
@@ -133,6 +133,12 @@ def allocate_optimal(prepared: Prepared, *, time_limit: float) -> Decision:
         else:
             h.addRow(-INF, best + 0.5, len(terms), [c for c, _ in terms], [v for _, v in terms])
     return _decision(prepared, products, _rounded(values), status)
+
+
+def _value(cost: list[float], source: Any) -> int:
+    """An integer objective at a solution (a list of values, or the solver's current one)."""
+    values = source if isinstance(source, list) else list(source.getSolution().col_value)
+    return sum(round(c) * v for c, v in zip(cost, _rounded(values), strict=True))
 
 
 def _quiet_highs(highspy: Any) -> Any:

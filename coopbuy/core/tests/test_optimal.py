@@ -66,7 +66,7 @@ def brute_force(data: dict[str, Any]) -> tuple[int, int, int]:
     return best[0], -best[1], -best[2]
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(problems(max_products=3, max_members=3, max_quantity=2, max_tolerance=2))
 def test_optimal_reaches_the_brute_force_optimum(data: dict[str, Any]) -> None:
     for p in data["products"]:

@@ -17,8 +17,8 @@ minimises tolerance units; stage 3 adds `tolerance <= best + 0.5` and minimises 
 objective is an integer (pence, units), so `mip_abs_gap` 0.99 proves optimality. The time limit
 is shared by the stages. If the limit stops stage 1 before HiGHS finds anything better, the fcfs
 result is kept when it keeps every budget (so without budgets optimal never delivers less than
-fcfs), else ordering nothing. No start solution is handed to HiGHS: with one, HiGHS 1.16 reported a worse
-answer as optimal on a tiny test problem (caught by the brute-force test).
+fcfs), else ordering nothing. No start solution is handed to HiGHS: with one, HiGHS 1.16
+reported a worse answer as optimal on a tiny problem (caught by the brute-force test).
 """
 
 from __future__ import annotations

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -144,7 +146,7 @@ class Invitation(models.Model):
     def is_link(self) -> bool:
         return not self.email
 
-    def state(self, now: timezone.datetime | None = None) -> str:
+    def state(self, now: datetime | None = None) -> str:
         """'revoked', 'expired', 'used up' or 'active': what a coordinator sees in the list."""
         now = now or timezone.now()
         if self.revoked_at is not None:

@@ -28,7 +28,7 @@ def sign_up_and_verify(page: Page, base: str, *, name: str, email: str) -> None:
     page.get_by_role("button", name="Sign Up").click()
     expect(page.get_by_role("heading", name="Verify Your Email Address")).to_be_visible()
     letter = next(m for m in reversed(mail.outbox) if m.to == [email])
-    link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", letter.body)
+    link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", str(letter.body))
     assert link, letter.body
     path = link.group(0).split("/accounts/", 1)[1]
     page.goto(f"{base}/accounts/{path}")

@@ -1,0 +1,42 @@
+"""The demo data: realistic enough to show, and seeding twice adds nothing twice."""
+
+from __future__ import annotations
+
+import pytest
+
+from coopbuy.accounts.models import User
+from coopbuy.audit.models import AuditEvent
+from coopbuy.demo.people import DEMO_PASSWORD
+from coopbuy.demo.seed import seed_demo
+from coopbuy.groups.models import BuyingGroup, Invitation, JoinRequest, Membership
+
+pytestmark = pytest.mark.django_db
+
+
+def _counts() -> tuple[int, ...]:
+    return tuple(
+        model.objects.count()
+        for model in (User, BuyingGroup, Membership, Invitation, JoinRequest, AuditEvent)
+    )
+
+
+def test_demo_has_three_towns_forty_members_roles_invitations_and_requests() -> None:
+    summary = seed_demo()
+    assert BuyingGroup.objects.values("place").distinct().count() >= 3
+    assert Membership.objects.values("user").distinct().count() >= 40
+    for group in BuyingGroup.objects.all():
+        roles = set(Membership.objects.filter(group=group).values_list("role", flat=True))
+        assert roles == {"coordinator", "treasurer", "member"}
+    assert Invitation.objects.filter(use_count=0).exclude(email="").count() >= 3
+    assert JoinRequest.objects.filter(status="pending").count() >= 2
+    email, _what = summary.logins[0]
+    assert User.objects.get(email=email).check_password(DEMO_PASSWORD)
+    assert "password: buy-together" in summary.describe("http://127.0.0.1:8000/")
+
+
+def test_seeding_twice_adds_nothing_twice() -> None:
+    seed_demo()
+    before = _counts()
+    second = seed_demo()
+    assert _counts() == before
+    assert (second.created_users, second.created_groups) == (0, 0)

@@ -29,7 +29,7 @@ def generate(seed: int, *, rows: int, members: int, products: int, suppliers: in
     """A buying round: popular and rare products, a few raises, times at one-second resolution."""
     rnd = random.Random(seed)
     sups = [
-        {"id": f"sup{s:02d}", "min_order_value": money(rnd.randrange(50_000, 200_000) if minimums else 0),
+        {"id": f"sup{s:02d}", "min_order_value": money(minimums and rnd.randrange(50_000, 200_000)),
          "delivery_fee": money(rnd.randrange(500, 3000)),
          "free_delivery_over": money(rnd.randrange(300_000, 900_000))}
         for s in range(suppliers)
@@ -110,7 +110,7 @@ def bench_optimal(n: int, time_limit: float) -> None:
         f"time to proven optimum: median {statistics.median(times):.2f} s, max {max(times):.2f} s"
     )
     print(
-        f"delivered value gain over fcfs (fcfs ignores budgets): mean {statistics.mean(gains):.1f} %"
+        f"value gain over fcfs (which ignores budgets): mean {statistics.mean(gains):.1f} %"
     )
 
 

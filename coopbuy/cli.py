@@ -117,6 +117,7 @@ def demo(argv: list[str]) -> int:
     print(summary.describe(url))
     if options.no_serve:
         return 0
+    print("Emails the demo sends are printed here. Press Ctrl+C to stop.")
     worker = _start_worker()
     try:
         call_command("runserver", f"{options.host}:{options.port}", use_reloader=False)

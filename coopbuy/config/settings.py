@@ -38,6 +38,9 @@ INSTALLED_APPS = [
     "coopbuy.accounts",
     "coopbuy.audit",
     "coopbuy.groups",
+    "coopbuy.catalog",
+    "coopbuy.rounds",
+    "coopbuy.api",
     "coopbuy.web",
 ]
 

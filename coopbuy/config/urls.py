@@ -7,6 +7,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("account/", include("coopbuy.accounts.urls")),
+    path("api/", include("coopbuy.api.urls")),
+    path("", include("coopbuy.catalog.urls")),
+    path("", include("coopbuy.rounds.urls")),
     path("", include("coopbuy.groups.urls")),
     path("", include("coopbuy.web.urls")),
 ]

@@ -1,0 +1,124 @@
+"""Suppliers of a group and their catalogues: products with case sizes and volume price tiers.
+
+Money is stored as `Decimal` with 2 places (the group's currency minor unit); rates (VAT) as a
+fraction with 4 places (0.2000 = 20 %). A round copies the prices it uses when it opens
+(`rounds.RoundProduct`), so later catalogue changes never alter what members ordered at.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+class Supplier(models.Model):
+    """A wholesaler or producer a group orders from, with its ordering terms."""
+
+    group = models.ForeignKey(
+        "groups.BuyingGroup", on_delete=models.CASCADE, related_name="suppliers"
+    )
+    name = models.CharField(_("name"), max_length=120)
+    contact_name = models.CharField(_("contact person"), max_length=120, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("contact email"), blank=True)
+    order_email = models.EmailField(_("email for orders"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    min_order_value = models.DecimalField(_("minimum order value"), default=0, **MONEY)
+    delivery_fee = models.DecimalField(_("delivery fee"), default=0, **MONEY)
+    free_delivery_over = models.DecimalField(
+        _("free delivery from"), null=True, blank=True, **MONEY
+    )
+    lead_time_days = models.PositiveSmallIntegerField(_("lead time in days"), default=0)
+    notes = models.TextField(_("notes"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("name",)
+        constraints = [
+            models.UniqueConstraint(fields=["group", "name"], name="supplier_name_once_per_group"),
+            models.CheckConstraint(
+                condition=Q(min_order_value__gte=0, delivery_fee__gte=0)
+                & (Q(free_delivery_over__isnull=True) | Q(free_delivery_over__gte=0)),
+                name="supplier_terms_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Product(models.Model):
+    """One article of a supplier's catalogue, sold to members by the unit, bought by the case."""
+
+    supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="products")
+    sku = models.CharField(_("order number (SKU)"), max_length=64)
+    name = models.CharField(_("name"), max_length=200)
+    category = models.CharField(_("category"), max_length=80, blank=True)
+    unit_description = models.CharField(
+        _("unit"), max_length=80, blank=True, help_text=_("What a member gets, e.g. “500 g bag”.")
+    )
+    case_size = models.PositiveIntegerField(_("units per case"), default=1)
+    unit_price = models.DecimalField(_("net price per unit"), **MONEY)
+    vat_rate = models.DecimalField(_("VAT rate"), max_digits=5, decimal_places=4, default=0)
+    deposit = models.DecimalField(_("deposit per unit"), default=0, **MONEY)
+    retail_unit_price = models.DecimalField(
+        _("retail price per unit"),
+        null=True,
+        blank=True,
+        **MONEY,
+        help_text=_("A shop's price, to show members what they save."),
+    )
+    weight_grams = models.PositiveIntegerField(_("weight per unit (g)"), null=True, blank=True)
+    min_cases = models.PositiveIntegerField(_("minimum cases"), default=0)
+    max_cases = models.PositiveIntegerField(_("maximum cases"), null=True, blank=True)
+    origin = models.CharField(_("origin"), max_length=80, blank=True)
+    manufacturer = models.CharField(_("manufacturer"), max_length=120, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    is_available = models.BooleanField(_("available"), default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ("category", "name")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["supplier", "sku"], name="product_sku_once_per_supplier"
+            ),
+            models.CheckConstraint(
+                condition=Q(case_size__gte=1), name="product_case_size_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(unit_price__gte=0, deposit__gte=0, vat_rate__gte=0, vat_rate__lt=1),
+                name="product_prices_sane",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_cases__isnull=True) | Q(max_cases__gte=models.F("min_cases")),
+                name="product_case_limits_ordered",
+            ),
+        ]
+        indexes = [models.Index(fields=["supplier", "is_available", "category"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.unit_description})" if self.unit_description else self.name
+
+
+class PriceTier(models.Model):
+    """A volume price: from `min_cases` cases of the product on, every unit costs `unit_price`."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="price_tiers")
+    min_cases = models.PositiveIntegerField(_("from cases"))
+    unit_price = models.DecimalField(_("net price per unit"), **MONEY)
+
+    class Meta:
+        ordering = ("product", "min_cases")
+        constraints = [
+            models.UniqueConstraint(fields=["product", "min_cases"], name="price_tier_once"),
+            models.CheckConstraint(condition=Q(min_cases__gte=2), name="price_tier_from_two_cases"),
+            models.CheckConstraint(condition=Q(unit_price__gte=0), name="price_tier_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product}: {self.unit_price} from {self.min_cases} cases"

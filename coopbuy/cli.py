@@ -14,6 +14,8 @@ import sys
 from collections.abc import Sequence
 
 SETTINGS = "coopbuy.config.settings"
+# Our own management commands, spelt as people type them.
+COMMAND_ALIASES = {"import-catalog": "import_catalog", "ledger": "ledger"}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -28,6 +30,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return demo(args[1:])
     if command == "serve":
         return serve(args[1:])
+    if command in COMMAND_ALIASES:
+        return _django([COMMAND_ALIASES[command], *args[1:]])
     if command == "worker":
         return _django(["db_worker", *args[1:]])
     if command in {"help", "-h", "--help"}:

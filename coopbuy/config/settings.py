@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "coopbuy.groups",
     "coopbuy.catalog",
     "coopbuy.rounds",
+    "coopbuy.ledger",
+    "coopbuy.outbox",
     "coopbuy.api",
     "coopbuy.web",
 ]

@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/", include("coopbuy.api.urls")),
     path("", include("coopbuy.catalog.urls")),
     path("", include("coopbuy.rounds.urls")),
+    path("", include("coopbuy.ledger.urls")),
     path("", include("coopbuy.groups.urls")),
     path("", include("coopbuy.web.urls")),
 ]

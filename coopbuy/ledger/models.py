@@ -1,0 +1,1 @@
+"""Models of this area (filled in as the area is built)."""

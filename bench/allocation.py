@@ -79,7 +79,7 @@ def bench_large(rows: int) -> None:
     print(f"json.loads {t_loads:.2f} s; validation (dict -> Problem) {t_build:.2f} s")
     print("policy        validate+allocate  ratio/loads  allocate() alone  ratio/loads")
     for policy in ("fcfs", "proportional"):
-        t_alloc, _ = timed(lambda p=policy: allocate(problem, policy=p))  # type: ignore[misc]
+        t_alloc, _ = timed(lambda p=policy: allocate(problem, policy=p))
         total = t_build + t_alloc
         print(f"{policy:<13} {total:>12.2f} s {total / t_loads:>12.2f} {t_alloc:>14.2f} s"
               f" {t_alloc / t_loads:>12.2f}")  # fmt: skip
@@ -109,9 +109,7 @@ def bench_optimal(n: int, time_limit: float) -> None:
     print(
         f"time to proven optimum: median {statistics.median(times):.2f} s, max {max(times):.2f} s"
     )
-    print(
-        f"value gain over fcfs (which ignores budgets): mean {statistics.mean(gains):.1f} %"
-    )
+    print(f"value gain over fcfs (which ignores budgets): mean {statistics.mean(gains):.1f} %")
 
 
 def main() -> None:

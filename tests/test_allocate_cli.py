@@ -1,3 +1,5 @@
+"""`coopbuy allocate`: the contract's command line, outside the core (it may import coopbuy)."""
+
 import io
 import json
 import subprocess
@@ -8,7 +10,7 @@ import pytest
 
 from coopbuy.allocate_cli import main
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).resolve().parents[1] / "coopbuy" / "core" / "tests" / "data"
 SPEC = DATA / "spec_example.json"
 
 

@@ -32,8 +32,13 @@ ensure_venv() {
   fi
   if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
     echo "Installing coopbuy${extras:+ with [$extras]} into .venv" >&2
-    .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip >&2
-    .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".${extras:+[$extras]}" >&2
+    if ! { .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip &&
+           .venv/bin/python -m pip install --quiet --disable-pip-version-check \
+             -e ".${extras:+[$extras]}"; } >.venv/pip.log 2>&1; then
+      cat .venv/pip.log >&2
+      echo "Installing coopbuy failed (the log is above and in .venv/pip.log)." >&2
+      exit 1
+    fi
     touch "$stamp"
   fi
 }

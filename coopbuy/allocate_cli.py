@@ -4,13 +4,21 @@ Prints the result JSON on stdout and exits 0. Any bad input (unreadable file, in
 that breaks the contract) prints one line `coopbuy allocate: <path>: <message>` on stderr and exits
 2; never a traceback. Imports only the standard library and `coopbuy.core`, never Django, so it
 starts fast. `main` takes the arguments after the word `allocate`.
+
+stdout carries the JSON and nothing else: while the engine runs, file descriptor 1 points at the
+null device, so nothing a native library prints (HiGHS writes a banner from C++ when its public
+class is built) can end up in the JSON. The engine picks a silent HiGHS class anyway; this is the
+guard for the day a library update prints something new.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import sys
+from collections.abc import Iterator
 from typing import NoReturn
 
 from coopbuy.core.allocation import allocate
@@ -46,6 +54,35 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+@contextlib.contextmanager
+def _native_stdout_silenced() -> Iterator[None]:
+    """Point file descriptor 1 at the null device for the duration (see the module docstring)."""
+    sys.stdout.flush()
+    try:
+        saved = os.dup(1)
+    except OSError:  # no stdout at all: nothing to protect
+        yield
+        return
+    try:
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), 1)
+        yield
+    finally:
+        _flush_c_stdio()
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
+def _flush_c_stdio() -> None:
+    """Flush C's stdio buffers, so text a library buffered goes to the null device, not the JSON."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).fflush(None)
+    except (OSError, AttributeError, TypeError):  # no C library to ask (e.g. Windows): skip
+        pass
+
+
 def _fail(message: str) -> int:
     print(f"{PROG}: {message}", file=sys.stderr)
     return 2
@@ -72,9 +109,10 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(f"{source}: invalid JSON at line {err.lineno}, column {err.colno}: {err.msg}")
     try:
         problem = problem_from_json(data)
-        result = allocate(
-            problem, policy=args.policy, time_limit=args.time_limit, explain_result=args.explain
-        )
+        with _native_stdout_silenced():
+            result = allocate(
+                problem, policy=args.policy, time_limit=args.time_limit, explain_result=args.explain
+            )
     except ProblemError as err:
         return _fail(str(err))
     except Exception as err:  # a bug must still not print a traceback at a treasurer

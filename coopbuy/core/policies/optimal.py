@@ -142,10 +142,17 @@ def _value(cost: list[float], source: Any) -> int:
 
 
 def _quiet_highs(highspy: Any) -> Any:
-    """A HiGHS instance that prints nothing: `highspy.Highs()` writes a banner on stdout while it
-    sets up its Python callbacks, before any option can silence it; the bound core class has no
-    callbacks (none are used here) and stays quiet once `output_flag` is off."""
-    h = highspy._core._Highs()
+    """A HiGHS instance that prints nothing on stdout.
+
+    The public `highspy.Highs()` prints a banner on stdout (file descriptor 1, from C++) while its
+    constructor registers the Python callbacks, before any option can turn output off: measured with
+    highspy 1.16. The bound core class it derives from has no callbacks (none are used here) and is
+    silent once `output_flag` is off, so it is preferred; if a later highspy renames it, the public
+    class is the fallback (the CLI also points stdout elsewhere while it solves, so its JSON output
+    stays clean either way; `tests/test_allocate_cli.py` checks both paths).
+    """
+    core = getattr(getattr(highspy, "_core", None), "_Highs", None)
+    h = core() if core is not None else highspy.Highs()
     h.setOptionValue("output_flag", False)
     return h
 

@@ -58,8 +58,11 @@ def _django(args: list[str]) -> int:
         print(f"coopbuy: {error}", file=sys.stderr)
         return 2
     except OperationalError as error:
-        print(f"coopbuy: the database cannot be used: {error}. Check DATABASE_URL and that the "
-              "database server is running.", file=sys.stderr)
+        print(
+            f"coopbuy: the database cannot be used: {error}. Check DATABASE_URL and that the "
+            "database server is running.",
+            file=sys.stderr,
+        )
         return 2
     return 0
 

@@ -1,0 +1,98 @@
+"""Schemas every area's API shares: problems (RFC 9457), pages, money and safe text."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, TypeVar
+
+from ninja import Field, Schema
+from pydantic import AfterValidator, BeforeValidator, PlainSerializer, WithJsonSchema
+
+from coopbuy.accounts.models import User
+
+T = TypeVar("T")
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+MONEY_PATTERN = r"^-?\d+\.\d{2}$"
+
+
+def _no_nul(value: str) -> str:
+    """PostgreSQL cannot store NUL characters; refuse them as input instead of failing later."""
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_no_nul)]
+"""Any free text a client sends (names, messages, search words)."""
+
+
+def _money_string(value: Decimal) -> str:
+    return f"{value.quantize(Decimal('0.01'))}"
+
+
+def _money_input(value: object) -> object:
+    if isinstance(value, float):
+        raise ValueError('send amounts as strings such as "12.50", never as floats')
+    return value
+
+
+Money = Annotated[
+    Decimal,
+    BeforeValidator(_money_input),
+    PlainSerializer(_money_string, return_type=str, when_used="always"),
+    WithJsonSchema({"type": "string", "pattern": MONEY_PATTERN, "examples": ["12.50"]}),
+]
+"""An amount of money: a Decimal in Python, a string with two decimals in JSON ("12.50"), never a
+float. Areas that handle money (rounds, ledger) use it for every amount, in and out."""
+
+
+class FieldError(Schema):
+    field: str | None = Field(
+        description="The input at fault (a JSON field, a query parameter "
+        "or a header), or null when the request as a whole is refused."
+    )
+    message: str
+
+
+class Problem(Schema):
+    """An error, as `application/problem+json` (RFC 9457)."""
+
+    type: str = Field(
+        description="A URI naming the kind of problem, e.g. urn:coopbuy:problem:validation-error."
+    )
+    title: str
+    status: int
+    detail: str
+    errors: list[FieldError] = Field(default_factory=list)
+
+
+class Paging(Schema):
+    limit: int = Field(25, ge=1, le=100, description="How many items per page (1 to 100).")
+    offset: int = Field(0, ge=0, le=1_000_000, description="How many items to skip.")
+
+
+class Page[T](Schema):
+    """One page of a list: the items, how many there are in all, and links to the neighbours."""
+
+    items: list[T]
+    count: int
+    next: str | None
+    previous: str | None
+
+
+class Ok(Schema):
+    """A write that has nothing more to say than that it happened."""
+
+    ok: bool = True
+
+
+class PersonOut(Schema):
+    """Another person as members see them: a name, never an email address."""
+
+    id: int
+    name: str
+
+    @classmethod
+    def of(cls, user: User) -> PersonOut:
+        return cls(id=user.pk, name=user.name)

@@ -1,0 +1,85 @@
+"""Version 1 of coopbuy's API: one NinjaAPI that mounts a router per area.
+
+A new area plugs in with one line below (`api.add_router("/rounds", rounds_router)`); its handlers
+get authentication, rate limits, problem+json errors and the OpenAPI schema from here.
+"""
+
+from datetime import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import NinjaAPI, Schema
+
+from coopbuy.api.auth import AUTHENTICATED, caller, principal
+from coopbuy.api.docs import LocalSwagger
+from coopbuy.api.problems import install_problem_handlers, problem_responses
+from coopbuy.api.ratelimit import DatabaseRateThrottle
+from coopbuy.api.schemas import PROBLEM_MEDIA_TYPE
+from coopbuy.groups.api import invitations_router
+from coopbuy.groups.api import router as groups_router
+
+DESCRIPTION = """coopbuy's API for buying groups. Authenticate with a personal access token
+(`Authorization: Bearer cb_…`, made at /api/tokens/) or, from the browser, the session (writes then
+need the `X-CSRFToken` header). Errors are `application/problem+json`; lists are pages of
+`{items, count, next, previous}`; every POST accepts an `Idempotency-Key`. See docs/api.md."""
+
+
+class CoopbuyAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        """Document error bodies as `application/problem+json`, as they are sent."""
+        schema = super().get_openapi_schema(**kwargs)
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                for status, response in operation.get("responses", {}).items():
+                    content = response.get("content", {})
+                    if int(status) >= 400 and "application/json" in content:
+                        content[PROBLEM_MEDIA_TYPE] = content.pop("application/json")
+        return schema
+
+
+api = CoopbuyAPI(
+    title="coopbuy",
+    version="1",
+    description=DESCRIPTION,
+    urls_namespace="api:api-v1",
+    auth=AUTHENTICATED,
+    throttle=[DatabaseRateThrottle()],
+    docs=LocalSwagger(),
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+install_problem_handlers(api)
+
+
+class TokenInfo(Schema):
+    name: str
+    scope: str
+    group: str | None
+    expires_at: datetime
+
+
+class MeOut(Schema):
+    id: int
+    email: str
+    name: str
+    language: str
+    token: TokenInfo | None = None
+
+
+@api.get("/me", response={200: MeOut, **problem_responses()}, tags=["people"])
+def me(request: HttpRequest) -> MeOut:
+    """Who I am, and the token I am using if any."""
+    user, token = caller(request), principal(request).token
+    info = None
+    if token is not None:
+        info = TokenInfo(
+            name=token.name,
+            scope=token.scope,
+            group=token.group.slug if token.group else None,
+            expires_at=token.expires_at,
+        )
+    return MeOut(id=user.pk, email=user.email, name=user.name, language=user.language, token=info)
+
+
+api.add_router("/groups", groups_router)
+api.add_router("/invitations", invitations_router)

@@ -1,0 +1,461 @@
+"""The groups area of the API (/api/v1/groups/…, /api/v1/invitations/…).
+
+Each handler parses with a Schema, gets the group through `coopbuy.groups.permissions` (the helpers
+the web pages use), calls one service, and returns an output Schema. Every POST honours
+`Idempotency-Key` (`@idempotent`). Other areas copy this file's shape.
+"""
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from ninja import Field, Path, Query, Router, Schema
+from ninja.responses import Status
+from pydantic import AfterValidator
+
+from coopbuy.api.auth import caller, principal, public, within_token_group
+from coopbuy.api.idempotency import idempotent
+from coopbuy.api.pagination import paginate
+from coopbuy.api.problems import problem_responses
+from coopbuy.api.schemas import Ok, Page, Paging, PersonOut, Text
+from coopbuy.groups import selectors, services
+from coopbuy.groups.models import BuyingGroup, Invitation, JoinRequest, Membership
+from coopbuy.groups.permissions import group_for_coordinator, group_for_member, group_for_viewer
+
+router = Router(tags=["groups"])
+invitations_router = Router(tags=["groups"])
+
+Role = Literal["coordinator", "treasurer", "member"]
+Visibility = Literal["public", "private"]
+JoinPolicy = Literal["open", "approval", "invitation"]
+Currency = Literal["GBP", "EUR", "USD"]
+Latitude = Annotated[Decimal, Field(ge=-90, le=90, max_digits=9, decimal_places=6)]
+Longitude = Annotated[Decimal, Field(ge=-180, le=180, max_digits=9, decimal_places=6)]
+Id = Annotated[int, Path(ge=1, le=2**62)]
+INVITATION_CODE = r"^[A-Za-z0-9_-]{1,64}$"
+
+
+def _email_or_empty(value: str) -> str:
+    if value.strip():
+        try:
+            validate_email(value.strip())
+        except DjangoValidationError as error:
+            raise ValueError("enter a valid email address") from error
+    return value
+
+
+# Output ------------------------------------------------------------------------------------------
+
+
+class GroupOut(Schema):
+    slug: str
+    name: str
+    description: str
+    place: str
+    latitude: Decimal | None
+    longitude: Decimal | None
+    currency: Currency
+    visibility: Visibility
+    join_policy: JoinPolicy
+    member_count: int
+    created_at: datetime
+
+    @classmethod
+    def of(cls, group: BuyingGroup, member_count: int | None = None) -> "GroupOut":
+        count = getattr(group, "member_count", None) if member_count is None else member_count
+        if count is None:
+            count = group.memberships.count()
+        return cls.model_validate({**_fields(group), "member_count": count})
+
+
+def _fields(group: BuyingGroup) -> dict[str, object]:
+    names = ("slug", "name", "description", "place", "latitude", "longitude", "currency")
+    return {
+        **{name: getattr(group, name) for name in names},
+        "visibility": group.visibility,
+        "join_policy": group.join_policy,
+        "created_at": group.created_at,
+    }
+
+
+class GroupDetailOut(GroupOut):
+    my_role: Role | None = Field(description="The caller's role here, or null for a non-member.")
+
+
+class MyGroupOut(Schema):
+    group: GroupOut
+    role: Role
+    joined_at: datetime
+
+
+class MemberOut(Schema):
+    id: int
+    person: PersonOut
+    role: Role
+    joined_at: datetime
+
+    @classmethod
+    def of(cls, membership: Membership) -> "MemberOut":
+        return cls(
+            id=membership.pk,
+            person=PersonOut.of(membership.user),
+            role=membership.role,  # type: ignore[arg-type]
+            joined_at=membership.joined_at,
+        )
+
+
+class MembershipOut(Schema):
+    """Where the caller now belongs, after joining."""
+
+    group: str = Field(description="The group's slug.")
+    role: Role
+    joined_at: datetime
+
+    @classmethod
+    def of(cls, membership: Membership) -> "MembershipOut":
+        return cls(
+            group=membership.group.slug,
+            role=membership.role,  # type: ignore[arg-type]
+            joined_at=membership.joined_at,
+        )
+
+
+class InvitationOut(Schema):
+    id: int
+    email: str = Field(description="Empty for a shareable link.")
+    role: Role
+    max_uses: int | None
+    use_count: int
+    expires_at: datetime
+    revoked_at: datetime | None
+    state: Literal["active", "revoked", "expired", "used up"]
+    code: str
+    url: str
+
+    @classmethod
+    def of(cls, request: HttpRequest, invitation: Invitation) -> "InvitationOut":
+        return cls(
+            id=invitation.pk,
+            email=invitation.email,
+            role=invitation.role,  # type: ignore[arg-type]
+            max_uses=invitation.max_uses,
+            use_count=invitation.use_count,
+            expires_at=invitation.expires_at,
+            revoked_at=invitation.revoked_at,
+            state=invitation.state(),  # type: ignore[arg-type]
+            code=invitation.code,
+            url=request.build_absolute_uri(reverse("groups:invitation", args=[invitation.code])),
+        )
+
+
+class JoinRequestOut(Schema):
+    id: int
+    person: PersonOut
+    message: str
+    status: Literal["pending", "approved", "declined", "withdrawn"]
+    created_at: datetime
+
+    @classmethod
+    def of(cls, join_request: JoinRequest) -> "JoinRequestOut":
+        return cls(
+            id=join_request.pk,
+            person=PersonOut.of(join_request.user),
+            message=join_request.message,
+            status=join_request.status,  # type: ignore[arg-type]
+            created_at=join_request.created_at,
+        )
+
+
+# Input -------------------------------------------------------------------------------------------
+
+
+class GroupCreateIn(Schema):
+    name: Text = Field(min_length=1, max_length=120)
+    slug: str = Field("", max_length=60, pattern=r"^[-a-zA-Z0-9_]*$")
+    description: Text = Field("", max_length=5000)
+    place: Text = Field("", max_length=120)
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
+    currency: Currency = "GBP"
+    visibility: Visibility = "public"
+    join_policy: JoinPolicy = "approval"
+
+
+class GroupUpdateIn(Schema):
+    """Only the fields sent change; the address (slug) and currency stay fixed."""
+
+    name: Text | None = Field(None, min_length=1, max_length=120)
+    description: Text | None = Field(None, max_length=5000)
+    place: Text | None = Field(None, max_length=120)
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
+    visibility: Visibility | None = None
+    join_policy: JoinPolicy | None = None
+
+
+class RoleIn(Schema):
+    role: Role
+
+
+class InvitationIn(Schema):
+    email: Annotated[Text, AfterValidator(_email_or_empty)] = Field(
+        "", max_length=254, description="Invite one person (single use); leave empty for a link."
+    )
+    role: Role = "member"
+    days_valid: int | None = Field(None, ge=1, le=90)
+    max_uses: int | None = Field(None, ge=1, le=10000)
+
+
+class JoinRequestIn(Schema):
+    message: Text = Field("", max_length=1000)
+
+
+class GroupSearch(Schema):
+    q: Text = Field("", max_length=100, description="Words in the name, place or description.")
+
+
+# Groups ------------------------------------------------------------------------------------------
+
+
+@router.get("/mine", response={200: Page[MyGroupOut], **problem_responses()})
+def my_groups(request: HttpRequest, paging: Query[Paging]) -> Page[MyGroupOut]:
+    """The groups I belong to, with my role in each."""
+    rows = within_token_group(
+        request, selectors.memberships_for_user(user=caller(request)), "group_id"
+    )
+    return paginate(
+        request,
+        rows,
+        paging,
+        lambda m: MyGroupOut(
+            group=GroupOut.of(m.group, m.member_count), role=m.role, joined_at=m.joined_at
+        ),
+    )
+
+
+@router.get("", response={200: Page[GroupOut], **problem_responses()}, **public())
+def public_groups(
+    request: HttpRequest, search: Query[GroupSearch], paging: Query[Paging]
+) -> Page[GroupOut]:
+    """Public groups anyone may find, by name; `q` searches name, place and description."""
+    rows = within_token_group(request, selectors.public_groups(query=search.q.strip()), "pk")
+    return paginate(request, rows, paging, GroupOut.of)
+
+
+@router.post("", response={201: GroupDetailOut, **problem_responses()})
+@idempotent
+def create_group(request: HttpRequest, payload: GroupCreateIn) -> Status[GroupDetailOut]:
+    """Start a group; I become its first coordinator."""
+    group = services.group_create(creator=caller(request), **payload.model_dump())
+    return Status(201, GroupDetailOut(**GroupOut.of(group, 1).model_dump(), my_role="coordinator"))
+
+
+@router.get("/{slug:slug}", response={200: GroupDetailOut, **problem_responses()}, **public())
+def get_group(request: HttpRequest, slug: str) -> GroupDetailOut:
+    """A public group, or a private one I belong to (others are not found)."""
+    group, membership = group_for_viewer(slug=slug, user=principal(request).user)
+    role = membership.role if membership else None
+    return GroupDetailOut(**GroupOut.of(group).model_dump(), my_role=role)
+
+
+@router.patch("/{slug:slug}", response={200: GroupDetailOut, **problem_responses()})
+def update_group(request: HttpRequest, slug: str, payload: GroupUpdateIn) -> GroupDetailOut:
+    """Change a group's settings (coordinators)."""
+    group, membership = group_for_coordinator(slug=slug, user=caller(request))
+    names = ("name", "description", "place", "latitude", "longitude", "visibility", "join_policy")
+    values = {name: getattr(group, name) for name in names}
+    for name, value in payload.model_dump(exclude_unset=True).items():
+        if value is not None or name in {"latitude", "longitude"}:  # null clears coordinates
+            values[name] = value
+    group = services.group_update(group=group, actor=caller(request), **values)
+    return GroupDetailOut(**GroupOut.of(group).model_dump(), my_role=membership.role)
+
+
+@router.post("/{slug:slug}/join", response={201: MembershipOut, **problem_responses()})
+@idempotent
+def join_group(request: HttpRequest, slug: str) -> Status[MembershipOut]:
+    """Join an open group directly (groups by approval take a join request instead)."""
+    group, _membership = group_for_viewer(slug=slug, user=caller(request))
+    membership = services.group_join(group=group, user=caller(request))
+    return Status(201, MembershipOut.of(membership))
+
+
+@router.post("/{slug:slug}/leave", response={200: Ok, **problem_responses()})
+@idempotent
+def leave_group(request: HttpRequest, slug: str) -> Ok:
+    """Leave a group (its only coordinator must hand over first)."""
+    _group, membership = group_for_member(slug=slug, user=caller(request))
+    services.membership_leave(membership=membership, user=caller(request))
+    return Ok()
+
+
+# Members -----------------------------------------------------------------------------------------
+
+
+@router.get("/{slug:slug}/members", response={200: Page[MemberOut], **problem_responses()})
+def list_members(request: HttpRequest, slug: str, paging: Query[Paging]) -> Page[MemberOut]:
+    """The group's members, coordinators first (members only)."""
+    group, _membership = group_for_member(slug=slug, user=caller(request))
+    return paginate(request, selectors.members_of_group(group=group), paging, MemberOut.of)
+
+
+def _member(group: BuyingGroup, membership_id: int) -> Membership:
+    return get_object_or_404(
+        Membership.objects.select_related("user", "group"), pk=membership_id, group=group
+    )
+
+
+@router.patch(
+    "/{slug:slug}/members/{int:membership_id}", response={200: MemberOut, **problem_responses()}
+)
+def change_role(request: HttpRequest, slug: str, membership_id: Id, payload: RoleIn) -> "MemberOut":
+    """Change a member's role (coordinators); a group always keeps a coordinator."""
+    group, _mine = group_for_coordinator(slug=slug, user=caller(request))
+    target = services.membership_change_role(
+        membership=_member(group, membership_id), actor=caller(request), role=payload.role
+    )
+    return MemberOut.of(target)
+
+
+@router.delete(
+    "/{slug:slug}/members/{int:membership_id}", response={200: Ok, **problem_responses()}
+)
+def remove_member(request: HttpRequest, slug: str, membership_id: Id) -> Ok:
+    """Remove someone from the group (coordinators)."""
+    group, _mine = group_for_coordinator(slug=slug, user=caller(request))
+    services.membership_remove(membership=_member(group, membership_id), actor=caller(request))
+    return Ok()
+
+
+# Invitations -------------------------------------------------------------------------------------
+
+
+@router.get("/{slug:slug}/invitations", response={200: Page[InvitationOut], **problem_responses()})
+def list_invitations(request: HttpRequest, slug: str, paging: Query[Paging]) -> Page[InvitationOut]:
+    """Invitations of the group, newest first (coordinators)."""
+    group, _mine = group_for_coordinator(slug=slug, user=caller(request))
+    rows = selectors.invitations_of_group(group=group)
+    return paginate(request, rows, paging, lambda i: InvitationOut.of(request, i))
+
+
+@router.post("/{slug:slug}/invitations", response={201: InvitationOut, **problem_responses()})
+@idempotent
+def create_invitation(
+    request: HttpRequest, slug: str, payload: InvitationIn
+) -> Status[InvitationOut]:
+    """Invite one person by email, or make a shareable link (coordinators)."""
+    group, _mine = group_for_coordinator(slug=slug, user=caller(request))
+    invitation = services.invitation_create(
+        group=group,
+        actor=caller(request),
+        email=payload.email,
+        role=payload.role,
+        days_valid=payload.days_valid,
+        max_uses=payload.max_uses,
+    )
+    return Status(201, InvitationOut.of(request, invitation))
+
+
+@router.post(
+    "/{slug:slug}/invitations/{int:invitation_id}/revoke",
+    response={200: InvitationOut, **problem_responses()},
+)
+@idempotent
+def revoke_invitation(request: HttpRequest, slug: str, invitation_id: Id) -> "InvitationOut":
+    """Stop an invitation from working (coordinators). Revoking twice changes nothing."""
+    group, _mine = group_for_coordinator(slug=slug, user=caller(request))
+    invitation = get_object_or_404(Invitation, pk=invitation_id, group=group)
+    return InvitationOut.of(
+        request, services.invitation_revoke(invitation=invitation, actor=caller(request))
+    )
+
+
+@invitations_router.post("/{code}/accept", response={201: MembershipOut, **problem_responses()})
+@idempotent
+def accept_invitation(
+    request: HttpRequest, code: Annotated[str, Path(pattern=INVITATION_CODE)]
+) -> Status[MembershipOut]:
+    """Join a group with an invitation's code (the last part of its link)."""
+    membership = services.invitation_accept(code=code, user=caller(request))
+    return Status(201, MembershipOut.of(membership))
+
+
+# Join requests -----------------------------------------------------------------------------------
+
+
+@router.get(
+    "/{slug:slug}/join-requests", response={200: Page[JoinRequestOut], **problem_responses()}
+)
+def list_join_requests(
+    request: HttpRequest, slug: str, paging: Query[Paging]
+) -> Page[JoinRequestOut]:
+    """Requests waiting for an answer, oldest first (coordinators)."""
+    group, _mine = group_for_coordinator(slug=slug, user=caller(request))
+    rows = selectors.pending_join_requests(group=group)
+    return paginate(request, rows, paging, JoinRequestOut.of)
+
+
+@router.post("/{slug:slug}/join-requests", response={201: JoinRequestOut, **problem_responses()})
+@idempotent
+def request_to_join(
+    request: HttpRequest, slug: str, payload: JoinRequestIn
+) -> Status[JoinRequestOut]:
+    """Ask to join a group that admits by approval; its coordinators are told by email."""
+    group, _membership = group_for_viewer(slug=slug, user=caller(request))
+    join_request = services.join_request_create(
+        group=group, user=caller(request), message=payload.message
+    )
+    return Status(201, JoinRequestOut.of(join_request))
+
+
+@router.post(
+    "/{slug:slug}/join-requests/mine/withdraw",
+    response={200: JoinRequestOut, **problem_responses()},
+)
+@idempotent
+def withdraw_join_request(request: HttpRequest, slug: str) -> "JoinRequestOut":
+    """Withdraw my pending request to join."""
+    group, _membership = group_for_viewer(slug=slug, user=caller(request))
+    join_request = selectors.pending_request_of(group=group, user=caller(request))
+    if join_request is None:
+        raise Http404(_("You have no open request for this group."))
+    return JoinRequestOut.of(
+        services.join_request_withdraw(join_request=join_request, user=caller(request))
+    )
+
+
+def _decide(request: HttpRequest, slug: str, request_id: int, approve: bool) -> "JoinRequestOut":
+    group, _mine = group_for_coordinator(slug=slug, user=caller(request))
+    join_request = get_object_or_404(
+        JoinRequest.objects.select_related("user", "group"), pk=request_id, group=group
+    )
+    decided = services.join_request_decide(
+        join_request=join_request, actor=caller(request), approve=approve
+    )
+    return JoinRequestOut.of(decided)
+
+
+@router.post(
+    "/{slug:slug}/join-requests/{int:request_id}/approve",
+    response={200: JoinRequestOut, **problem_responses()},
+)
+@idempotent
+def approve_join_request(request: HttpRequest, slug: str, request_id: Id) -> "JoinRequestOut":
+    """Approve a pending request: the person becomes a member (coordinators)."""
+    return _decide(request, slug, request_id, approve=True)
+
+
+@router.post(
+    "/{slug:slug}/join-requests/{int:request_id}/decline",
+    response={200: JoinRequestOut, **problem_responses()},
+)
+@idempotent
+def decline_join_request(request: HttpRequest, slug: str, request_id: Id) -> "JoinRequestOut":
+    """Decline a pending request (coordinators)."""
+    return _decide(request, slug, request_id, approve=False)

@@ -7,6 +7,7 @@ urlpatterns = [
     path("groups/", views.find, name="find"),
     path("groups/new/", views.create, name="create"),
     path("groups/mine/", views.mine, name="mine"),
+    path("join/", views.invitation_code, name="invitation_code"),
     path("join/<str:code>/", views.invitation, name="invitation"),
     path("g/<slug:slug>/", views.detail, name="detail"),
     path("g/<slug:slug>/join/", views.join, name="join"),

@@ -310,6 +310,17 @@ def invitation_revoke(request: HttpRequest, slug: str, invitation_id: int) -> Ht
     return redirect("groups:invitations", slug=group.slug)
 
 
+def invitation_code(request: HttpRequest) -> HttpResponse:
+    """People who were given a code rather than a link type it here."""
+    code = request.GET.get("code", "").strip()
+    if "/join/" in code:  # a whole link pasted into the box
+        code = code.rstrip("/").rsplit("/", 1)[-1]
+    if not code:
+        messages.error(request, _("Type or paste the invitation code you were given."))
+        return redirect("groups:mine" if request.user.is_authenticated else "groups:find")
+    return redirect("groups:invitation", code=code)
+
+
 def invitation(request: HttpRequest, code: str) -> HttpResponse:
     """Where an invitation link leads: see the group, then sign in or up, then accept."""
     found = Invitation.objects.select_related("group", "created_by").filter(code=code).first()

@@ -217,3 +217,17 @@ def test_find_lists_public_groups_nearest_first() -> None:
     assert "km away" in body
     empty = client_for(person).get(reverse("groups:find"), {"q": "zzz"}).content.decode()
     assert "No public group matches" in empty
+
+
+def test_an_invitation_code_typed_by_hand_leads_to_the_invitation() -> None:
+    group = make_group()
+    link = services.invitation_create(group=group, actor=coordinator_of(group))
+    client = client_for(make_user())
+    response = client.get(reverse("groups:invitation_code"), {"code": f" {link.code} "})
+    assert response["Location"] == reverse("groups:invitation", args=[link.code])
+    pasted = client.get(
+        reverse("groups:invitation_code"), {"code": f"http://x.org/join/{link.code}/"}
+    )
+    assert pasted["Location"] == reverse("groups:invitation", args=[link.code])
+    empty = client.get(reverse("groups:invitation_code"), {"code": ""}, follow=True)
+    assert "Type or paste the invitation code" in empty.content.decode()

@@ -7,6 +7,9 @@ fraction with 4 places (0.2000 = 20 %). A round copies the prices it uses when i
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -104,6 +107,11 @@ class Product(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.unit_description})" if self.unit_description else self.name
 
+    @property
+    def vat_percent(self) -> Decimal:
+        """The VAT rate as people write it: 20 for 0.2000."""
+        return (Decimal(self.vat_rate) * 100).quantize(Decimal("0.01")).normalize()
+
 
 class PriceTier(models.Model):
     """A volume price: from `min_cases` cases of the product on, every unit costs `unit_price`."""
@@ -122,3 +130,57 @@ class PriceTier(models.Model):
 
     def __str__(self) -> str:
         return f"{self.product}: {self.unit_price} from {self.min_cases} cases"
+
+
+class CatalogImport(models.Model):
+    """An uploaded price list, parsed and compared with the catalogue, waiting to be confirmed.
+
+    The parsed rows, the errors and the changes they would make are stored, so that the preview
+    survives a reload and confirming applies exactly what was shown. `fingerprint` is a digest of
+    the supplier's catalogue when the preview was made: if the catalogue has changed since, the
+    import is not applied but previewed again (see `services.catalog_import_apply`).
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for confirmation")
+        INVALID = "invalid", _("Has errors")
+        APPLIED = "applied", _("Applied")
+        DISCARDED = "discarded", _("Discarded")
+
+    supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="imports")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    filename = models.CharField(_("file name"), max_length=255)
+    file_format = models.CharField(_("format"), max_length=20)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    rows = models.JSONField(default=list)
+    errors = models.JSONField(default=list)
+    warnings = models.JSONField(default=list)
+    changes = models.JSONField(default=dict)
+    fingerprint = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "invalid", "applied", "discarded"]),
+                name="catalog_import_status_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.filename} for {self.supplier} ({self.status})"
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {key: len(self.changes.get(key, [])) for key in ("new", "changed", "vanished")}

@@ -1,4 +1,26 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from coopbuy.catalog import import_views, views
 
 app_name = "catalog"
-urlpatterns: list = []
+S = "g/<slug:slug>/suppliers/<int:supplier_id>"
+urlpatterns = [
+    path("g/<slug:slug>/suppliers/", views.suppliers, name="suppliers"),
+    path("g/<slug:slug>/suppliers/new/", views.supplier_create, name="supplier_create"),
+    path(f"{S}/", views.supplier_detail, name="supplier"),
+    path(f"{S}/edit/", views.supplier_edit, name="supplier_edit"),
+    path(f"{S}/archive/", views.supplier_archive, name="supplier_archive"),
+    path(f"{S}/products/new/", views.product_create, name="product_create"),
+    path(f"{S}/products/<int:product_id>/", views.product_edit, name="product_edit"),
+    path(
+        f"{S}/products/<int:product_id>/availability/",
+        views.product_availability,
+        name="product_availability",
+    ),
+    path(f"{S}/import/", import_views.import_upload, name="import_upload"),
+    path(f"{S}/import/<int:import_id>/", import_views.import_preview, name="import_preview"),
+    path(
+        f"{S}/import/<int:import_id>/confirm/", import_views.import_confirm, name="import_confirm"
+    ),
+    path(f"{S}/export.csv", import_views.export, name="export"),
+]

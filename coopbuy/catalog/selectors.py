@@ -1,0 +1,55 @@
+"""Reads of suppliers and catalogues. Every query is scoped to one group or one supplier."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+
+from coopbuy.catalog.models import CatalogImport, Product, Supplier
+from coopbuy.groups.models import BuyingGroup
+
+
+def suppliers_for_group(
+    *, group: BuyingGroup, include_archived: bool = False
+) -> QuerySet[Supplier]:
+    """A group's suppliers by name, with how many products each has available."""
+    suppliers = Supplier.objects.filter(group=group)
+    if not include_archived:
+        suppliers = suppliers.filter(is_active=True)
+    return suppliers.annotate(
+        available_count=Count("products", filter=Q(products__is_available=True))
+    ).order_by("-is_active", "name")
+
+
+def products_for_supplier(
+    *, supplier: Supplier, query: str = "", category: str = "", available_only: bool = False
+) -> QuerySet[Product]:
+    """A supplier's catalogue with its price tiers prefetched (two queries per page)."""
+    products = Product.objects.filter(supplier=supplier)
+    query = query.strip()
+    if query:
+        products = products.filter(
+            Q(name__icontains=query) | Q(sku__iexact=query) | Q(sku__istartswith=query)
+        )
+    if category:
+        products = products.filter(category=category)
+    if available_only:
+        products = products.filter(is_available=True)
+    return products.prefetch_related("price_tiers").order_by("category", "name", "pk")
+
+
+def categories_for_supplier(*, supplier: Supplier) -> list[str]:
+    return list(
+        Product.objects.filter(supplier=supplier)
+        .exclude(category="")
+        .order_by("category")
+        .values_list("category", flat=True)
+        .distinct()
+    )
+
+
+def recent_imports(*, supplier: Supplier, limit: int = 5) -> QuerySet[CatalogImport]:
+    return (
+        CatalogImport.objects.filter(supplier=supplier)
+        .select_related("uploaded_by")
+        .defer("rows", "changes", "errors", "warnings")[:limit]
+    )

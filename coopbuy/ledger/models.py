@@ -1,1 +1,342 @@
-"""Models of this area (filled in as the area is built)."""
+"""The group's money on a double-entry ledger.
+
+Sign convention (see `coopbuy.core.ledger`): an entry's amount is positive for a credit and negative
+for a debit; an account's balance is the sum of its entries, i.e. what the group owes the account
+holder (a member's positive balance is prepaid credit; bank and cash read as `-balance` held).
+
+Transactions and entries are append-only: nothing updates or deletes them (on PostgreSQL triggers
+refuse it, and a deferred constraint trigger refuses a transaction whose entries do not sum to zero
+at commit). Corrections are reversing transactions. `Account.balance` is a cache kept by the
+posting service with `F()` in the same database transaction; `coopbuy ledger check` replays it.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Account(models.Model):
+    """One account of one group: a member's, the bank, cash, a supplier's payable, costs, income."""
+
+    class Kind(models.TextChoices):
+        MEMBER = "member", _("Member")
+        BANK = "bank", _("Bank")
+        CASH = "cash", _("Cash box")
+        SUPPLIER = "supplier", _("Supplier payable")
+        DELIVERY = "delivery", _("Delivery costs")
+        FEES = "fees", _("Fees income (markup)")
+        ADJUSTMENTS = "adjustments", _("Adjustments and price differences")
+        SUBSIDIES = "subsidies", _("Subsidies")
+
+    SINGLE_KINDS = ("bank", "cash", "delivery", "fees", "adjustments", "subsidies")
+
+    group = models.ForeignKey(
+        "groups.BuyingGroup", on_delete=models.PROTECT, related_name="ledger_accounts"
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=160)
+    membership = models.ForeignKey(
+        "groups.Membership",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="ledger_accounts",
+    )
+    supplier = models.ForeignKey(
+        "catalog.Supplier",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="ledger_accounts",
+    )
+    payment_reference = models.CharField(
+        _("payment reference"), max_length=40, null=True, blank=True, unique=True
+    )
+    balance = models.DecimalField(_("balance"), default=0, max_digits=12, decimal_places=2)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("group", "kind", "name", "pk")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    kind__in=[
+                        "member",
+                        "bank",
+                        "cash",
+                        "supplier",
+                        "delivery",
+                        "fees",
+                        "adjustments",
+                        "subsidies",
+                    ]
+                ),
+                name="ledger_account_kind_known",
+            ),
+            models.UniqueConstraint(
+                fields=["group", "kind"],
+                condition=Q(
+                    kind__in=["bank", "cash", "delivery", "fees", "adjustments", "subsidies"]
+                ),
+                name="ledger_account_one_per_group_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["membership"],
+                condition=Q(membership__isnull=False),
+                name="ledger_account_one_per_membership",
+            ),
+            models.UniqueConstraint(
+                fields=["supplier"],
+                condition=Q(supplier__isnull=False),
+                name="ledger_account_one_per_supplier",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_kind_display()})"
+
+
+class LedgerSettings(models.Model):
+    """A group's money rules: prepayment, credit limit, invoice numbering prefix."""
+
+    group = models.OneToOneField(
+        "groups.BuyingGroup", on_delete=models.CASCADE, related_name="ledger_settings"
+    )
+    prepayment_required = models.BooleanField(
+        _("orders must be covered by the member's balance"), default=False
+    )
+    credit_limit = models.DecimalField(
+        _("credit a member may run"),
+        default=0,
+        help_text=_("How far below zero a member's balance may go when prepayment is required."),
+        max_digits=12,
+        decimal_places=2,
+    )
+    invoice_prefix = models.CharField(_("invoice number prefix"), max_length=12)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(credit_limit__gte=0), name="ledger_settings_credit_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Money rules of {self.group_id}"
+
+
+class Transaction(models.Model):
+    """One posting: two or more entries that sum to zero. Never changed once written."""
+
+    class Kind(models.TextChoices):
+        TOP_UP = "top_up", _("Top-up")
+        REFUND = "refund", _("Refund")
+        ADJUSTMENT = "adjustment", _("Adjustment")
+        ROUND_CHARGE = "round_charge", _("Round charges")
+        ROUND_ADJUSTMENT = "round_adjust", _("Round adjustment")
+        SUPPLIER_INVOICE = "supplier_inv", _("Supplier invoice difference")
+        SUPPLIER_PAYMENT = "supplier_pay", _("Supplier payment")
+        REVERSAL = "reversal", _("Reversal")
+
+    group = models.ForeignKey(
+        "groups.BuyingGroup", on_delete=models.PROTECT, related_name="ledger_transactions"
+    )
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    description = models.CharField(_("description"), max_length=300)
+    round_reference = models.CharField(max_length=80, blank=True, db_index=True)
+    external_reference = models.CharField(_("reference"), max_length=120, blank=True)
+    booked_on = models.DateField(_("date"))
+    reverses = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by"
+    )
+    idempotency_key = models.CharField(max_length=80)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ("-booked_on", "-pk")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "idempotency_key"], name="ledger_transaction_idempotent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.description}"
+
+
+class Entry(models.Model):
+    """One leg of a transaction on one account: positive = credit, negative = debit."""
+
+    transaction = models.ForeignKey(Transaction, on_delete=models.PROTECT, related_name="entries")
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="entries")
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+
+    class Meta:
+        ordering = ("transaction", "pk")
+        constraints = [
+            models.CheckConstraint(condition=~Q(amount=0), name="ledger_entry_not_zero"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.amount} on {self.account_id} in #{self.transaction_id}"
+
+
+class SupplierInvoice(models.Model):
+    """A supplier's invoice for a round, recorded against its payable; shows the difference."""
+
+    group = models.ForeignKey(
+        "groups.BuyingGroup", on_delete=models.PROTECT, related_name="supplier_invoices"
+    )
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="invoices_in")
+    number = models.CharField(_("invoice number"), max_length=80)
+    round_reference = models.CharField(_("round"), max_length=80, blank=True)
+    amount = models.DecimalField(_("invoice total"), max_digits=12, decimal_places=2)
+    posted_goods = models.DecimalField(max_digits=12, decimal_places=2)
+    transaction = models.OneToOneField(
+        Transaction, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    received_on = models.DateField(_("date"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ("-received_on", "-pk")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "number"], name="supplier_invoice_number_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} ({self.amount})"
+
+    @property
+    def difference(self) -> Decimal:
+        return self.amount - self.posted_goods
+
+
+class InvoiceSequence(models.Model):
+    """The last invoice number used by a group in a year; locked to hand out the next, gap-free."""
+
+    group = models.ForeignKey("groups.BuyingGroup", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["group", "year"], name="invoice_sequence_per_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group_id}/{self.year}: {self.last_number}"
+
+
+class Invoice(models.Model):
+    """A member's invoice for one round: numbered without gaps per group and year."""
+
+    group = models.ForeignKey("groups.BuyingGroup", on_delete=models.PROTECT, related_name="+")
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="invoices")
+    number = models.CharField(max_length=40, unique=True)
+    round_reference = models.CharField(max_length=80)
+    member_name = models.CharField(max_length=160)
+    total = models.DecimalField(max_digits=12, decimal_places=2)
+    issued_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ("-issued_at", "-pk")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "round_reference"], name="invoice_once_per_round"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class InvoiceLine(models.Model):
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveSmallIntegerField()
+    description = models.CharField(max_length=300)
+    quantity = models.DecimalField(max_digits=12, decimal_places=3)
+    unit_price = models.DecimalField(max_digits=12, decimal_places=4)
+    vat_rate = models.DecimalField(max_digits=5, decimal_places=4)
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+
+    class Meta:
+        ordering = ("invoice", "position")
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class StatementImport(models.Model):
+    """One bank statement file a treasurer imported, with the column mapping they chose."""
+
+    group = models.ForeignKey(
+        "groups.BuyingGroup", on_delete=models.PROTECT, related_name="statement_imports"
+    )
+    filename = models.CharField(max_length=200)
+    mapping = models.JSONField(default=dict)
+    line_count = models.PositiveIntegerField(default=0)
+    duplicate_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ("-created_at", "-pk")
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class StatementLine(models.Model):
+    """A bank line: matched to a member by payment reference, booked as a top-up, or waiting."""
+
+    class Status(models.TextChoices):
+        MATCHED = "matched", _("Matched: waiting for confirmation")
+        UNMATCHED = "unmatched", _("Waiting for review")
+        BOOKED = "booked", _("Booked as a top-up")
+        IGNORED = "ignored", _("Ignored")
+
+    group = models.ForeignKey("groups.BuyingGroup", on_delete=models.PROTECT, related_name="+")
+    statement = models.ForeignKey(StatementImport, on_delete=models.PROTECT, related_name="lines")
+    line_number = models.PositiveIntegerField()
+    date = models.DateField()
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    reference = models.CharField(max_length=300, blank=True)
+    counterparty = models.CharField(max_length=200, blank=True)
+    fingerprint = models.CharField(max_length=64)
+    status = models.CharField(max_length=10, choices=Status.choices)
+    account = models.ForeignKey(
+        Account, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    transaction = models.OneToOneField(
+        Transaction, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ("date", "pk")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "fingerprint"], name="statement_line_once_per_group"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.amount} {self.reference}"

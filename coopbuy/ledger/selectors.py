@@ -1,0 +1,213 @@
+"""Reads of the ledger, each scoped to one group (and, for members, to their own account)."""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import DecimalField, OuterRef, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+
+from coopbuy.core import ledger as core
+from coopbuy.core.money import from_minor, to_minor
+from coopbuy.groups.models import BuyingGroup, Membership
+from coopbuy.ledger.models import (
+    Account,
+    Entry,
+    Invoice,
+    LedgerSettings,
+    StatementLine,
+    SupplierInvoice,
+    Transaction,
+)
+
+ZERO = Decimal("0.00")
+SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$"}
+
+
+def format_money(amount: Decimal, currency: str) -> str:
+    """£12.40, -£3.00: the way members read amounts."""
+    symbol = SYMBOLS.get(currency, currency + " ")
+    sign = "-" if amount < 0 else ""
+    return f"{sign}{symbol}{abs(amount):,.2f}"
+
+
+def ledger_settings_of(*, group: BuyingGroup) -> LedgerSettings:
+    """The group's rules (the defaults, unsaved, until a treasurer changes them)."""
+    found = LedgerSettings.objects.filter(group=group).first()
+    return found or LedgerSettings(
+        group=group, credit_limit=ZERO, invoice_prefix=group.slug[:3].upper() or "INV"
+    )
+
+
+def account_of(*, membership: Membership) -> Account | None:
+    return Account.objects.filter(membership=membership).first()
+
+
+def balance_of(*, membership: Membership) -> Decimal:
+    account = account_of(membership=membership)
+    return account.balance if account is not None else ZERO
+
+
+def available_to_spend(*, membership: Membership) -> Decimal | None:
+    """What the member may still order under the group's rule; None when the group sets no limit."""
+    settings = ledger_settings_of(group=membership.group)
+    rule = core.CreditRule(settings.prepayment_required, to_minor(settings.credit_limit))
+    available = core.available_to_spend(to_minor(balance_of(membership=membership)), rule)
+    return None if available is None else from_minor(available)
+
+
+def spending_explanation(*, membership: Membership) -> str:
+    """One sentence for the ordering page: how much, and why."""
+    group = membership.group
+    settings = ledger_settings_of(group=group)
+    balance = balance_of(membership=membership)
+    values = {
+        "balance": format_money(balance, group.currency),
+        "credit": format_money(settings.credit_limit, group.currency),
+    }
+    available = available_to_spend(membership=membership)
+    if available is None:
+        return (
+            _(
+                "Your balance is %(balance)s. The group does not ask for prepayment: you pay for "
+                "what you receive after the round."
+            )
+            % values
+        )
+    values["available"] = format_money(available, group.currency)
+    if settings.credit_limit:
+        return (
+            _(
+                "You can still order %(available)s: your balance is %(balance)s and the group lets "
+                "members run %(credit)s of credit."
+            )
+            % values
+        )
+    return (
+        _(
+            "You can still order %(available)s: your balance is %(balance)s and the group asks "
+            "members to pay before they order."
+        )
+        % values
+    )
+
+
+def entries_of_account(*, account: Account) -> QuerySet[Entry]:
+    return (
+        Entry.objects.filter(account=account)
+        .select_related("transaction")
+        .order_by("-transaction__booked_on", "-transaction_id")
+    )
+
+
+def transactions_of_group(*, group: BuyingGroup) -> QuerySet[Transaction]:
+    return (
+        Transaction.objects.filter(group=group)
+        .select_related("created_by", "reversed_by")
+        .prefetch_related("entries__account")
+        .order_by("-booked_on", "-pk")
+    )
+
+
+def accounts_of_group(*, group: BuyingGroup) -> QuerySet[Account]:
+    return Account.objects.filter(group=group).exclude(kind=Account.Kind.MEMBER).order_by("kind")
+
+
+def members_with_balances(*, group: BuyingGroup) -> QuerySet[Membership]:
+    """Every member with `balance` and `account_id` (no account yet: 0.00 and None)."""
+    accounts = Account.objects.filter(membership=OuterRef("pk"))
+    return (
+        Membership.objects.filter(group=group)
+        .select_related("user")
+        .annotate(
+            balance=Coalesce(
+                Subquery(accounts.values("balance")[:1]),
+                ZERO,
+                output_field=DecimalField(max_digits=12, decimal_places=2),
+            ),
+            account_id=Subquery(accounts.values("pk")[:1]),
+        )
+        .order_by("user__display_name", "user__email")
+    )
+
+
+def invoices_of_account(*, account: Account) -> QuerySet[Invoice]:
+    return Invoice.objects.filter(account=account).order_by("-issued_at", "-pk")
+
+
+def supplier_invoices_of_group(*, group: BuyingGroup) -> QuerySet[SupplierInvoice]:
+    return SupplierInvoice.objects.filter(group=group).select_related("account")
+
+
+def lines_to_review(*, group: BuyingGroup) -> QuerySet[StatementLine]:
+    return (
+        StatementLine.objects.filter(
+            group=group,
+            status__in=[StatementLine.Status.MATCHED, StatementLine.Status.UNMATCHED],
+        )
+        .select_related("account")
+        .order_by("status", "date", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class StatementRow:
+    booked_on: date
+    transaction_id: int
+    description: str
+    amount: Decimal
+    running: Decimal
+
+
+@dataclass(frozen=True)
+class MonthlyStatement:
+    account: Account
+    year: int
+    month: int
+    opening: Decimal
+    rows: list[StatementRow]
+    closing: Decimal
+
+    @property
+    def first_day(self) -> date:
+        return date(self.year, self.month, 1)
+
+
+def monthly_statement(*, account: Account, year: int, month: int) -> MonthlyStatement:
+    """Opening balance, the month's entries with a running balance, closing balance."""
+    first = date(year, month, 1)
+    last = date(year, month, calendar.monthrange(year, month)[1])
+    entries = Entry.objects.filter(account=account)
+    opening = entries.filter(transaction__booked_on__lt=first).aggregate(s=Sum("amount"))["s"]
+    running = opening if opening is not None else ZERO
+    opening_balance = running
+    rows = []
+    month_entries = (
+        entries.filter(transaction__booked_on__gte=first, transaction__booked_on__lte=last)
+        .select_related("transaction")
+        .order_by("transaction__booked_on", "transaction_id", "pk")
+    )
+    for entry in month_entries:
+        running += entry.amount
+        rows.append(
+            StatementRow(
+                booked_on=entry.transaction.booked_on,
+                transaction_id=entry.transaction_id,
+                description=entry.transaction.description,
+                amount=entry.amount,
+                running=running,
+            )
+        )
+    return MonthlyStatement(account, year, month, opening_balance, rows, running)
+
+
+def statement_months(*, account: Account) -> list[date]:
+    """The months with entries, newest first, for the statement list."""
+    dates = Entry.objects.filter(account=account).dates(
+        "transaction__booked_on", "month", order="DESC"
+    )
+    return list(dates)

@@ -1,0 +1,51 @@
+"""A group with a treasurer, members and a supplier: the smallest world that moves money."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+import pytest
+
+from coopbuy.accounts.models import User
+from coopbuy.catalog.models import Supplier
+from coopbuy.groups.models import BuyingGroup, Membership
+from coopbuy.testing.factories import add_member, coordinator_of, make_group
+
+_keys = itertools.count(1)
+
+
+def key() -> str:
+    return f"test-key-{next(_keys)}"
+
+
+@dataclass
+class World:
+    group: BuyingGroup
+    coordinator: User
+    treasurer: User
+    alice: Membership
+    bob: Membership
+    supplier: Supplier
+
+
+def make_world(name: str = "Hebden Bridge") -> World:
+    group = make_group(name=name)
+    return World(
+        group=group,
+        coordinator=coordinator_of(group),
+        treasurer=add_member(group, role="treasurer").user,
+        alice=add_member(group),
+        bob=add_member(group),
+        supplier=Supplier.objects.create(group=group, name=f"Suma for {name}"),
+    )
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    return make_world()
+
+
+@pytest.fixture
+def other(db: None) -> World:
+    return make_world("Totnes")

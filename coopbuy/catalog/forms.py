@@ -98,6 +98,11 @@ class TierForm(forms.Form):
 
 
 class BaseTierFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
+    def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
+        # Every row is validated, even one that equals its initial tier: an unchanged row that
+        # was skipped as "empty" would drop the tier.
+        return {**super().get_form_kwargs(index), "empty_permitted": False}
+
     def clean(self) -> None:
         if any(self.errors):
             return

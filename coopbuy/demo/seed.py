@@ -19,6 +19,7 @@ from coopbuy.accounts.models import User
 from coopbuy.groups import services
 from coopbuy.groups.models import BuyingGroup, Invitation, JoinRequest, Membership
 
+from .catalog_seed import seed_catalogs
 from .people import DEMO_PASSWORD, FIRST_NAMES, GROUPS, SURNAMES, email_for
 
 Role = Membership.Role
@@ -142,4 +143,5 @@ def seed_demo() -> DemoSummary:
         (people[45].email, "new here: asked to join Hebden Bridge"),
         (ADMIN_EMAIL, "platform operator (Django admin at /admin/)"),
     ]
+    seed_catalogs()
     return summary

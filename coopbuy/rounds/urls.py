@@ -1,4 +1,27 @@
-from django.urls import path  # noqa: F401
+from django.urls import path, re_path
+
+from coopbuy.rounds import views
 
 app_name = "rounds"
-urlpatterns: list = []
+R = "g/<slug:slug>/rounds/<int:round_id>/"
+urlpatterns = [
+    path("g/<slug:slug>/rounds/", views.round_list, name="list"),
+    path("g/<slug:slug>/rounds/new/", views.round_create, name="create"),
+    path(R, views.round_detail, name="detail"),
+    path(R + "order/", views.order_page, name="order"),
+    path(R + "basket/<int:product_id>/", views.basket_update, name="basket"),
+    path(
+        R + "suppliers/<int:supplier_id>/order.<str:kind>",
+        views.purchase_order_file,
+        name="purchase_order",
+    ),
+    path(R + "receive/", views.receive, name="receive"),
+    path(R + "pick-lists/", views.pick_lists, name="pick_lists"),
+    path(R + "collection/", views.collection, name="collection"),
+    path(R + "collection/<int:membership_id>/", views.collect, name="collect"),
+    re_path(
+        r"^g/(?P<slug>[-\w]+)/rounds/(?P<round_id>\d+)/(?P<action>open|close|cancel|send-order)/$",
+        views.round_action,
+        name="action",
+    ),
+]

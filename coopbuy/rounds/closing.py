@@ -1,0 +1,109 @@
+"""Closing a round (the engine's result frozen in one transaction) and ordering from suppliers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from coopbuy.accounts.models import User
+from coopbuy.audit.services import audit_record
+from coopbuy.core.allocation import allocate
+from coopbuy.groups.models import Membership
+from coopbuy.outbox.services import Email, outbox_enqueue_many
+from coopbuy.rounds import adapters, documents
+from coopbuy.rounds.models import Round
+from coopbuy.rounds.permissions import require_round_coordinator
+from coopbuy.rounds.services import RoundError, lock_round
+
+FROZEN = (Round.Status.CLOSED, Round.Status.ORDERED, Round.Status.RECEIVED, Round.Status.SETTLED)
+
+
+@dataclass(frozen=True)
+class CloseResult:
+    round: Round
+    closed_now: bool  # False: it was closed already (or not due), nothing changed
+    members: int = 0
+    lines: int = 0
+
+
+@transaction.atomic
+def round_close(
+    *, round: Round, actor: User | None, now: datetime | None = None, time_limit: float = 10.0
+) -> CloseResult:
+    """Allocate, freeze the result and tell every member, all or nothing; idempotent.
+
+    `actor` None is the background task: it closes only at or after the deadline. A coordinator
+    may close early. A round already closed is returned as it is.
+    """
+    round = lock_round(round)
+    if actor is not None:
+        require_round_coordinator(round=round, user=actor)
+    if round.status in FROZEN:
+        return CloseResult(round, False)
+    if round.status != Round.Status.OPEN:
+        raise RoundError(_("Only an open round can be closed."))
+    now = now or timezone.now()
+    if actor is None and now < round.closes_at:
+        return CloseResult(round, False)
+    problem = adapters.problem_for_round(round)
+    result = allocate(problem.problem, time_limit=time_limit, explain_result=True)
+    lines_of, charges = adapters.freeze_result(round, problem, result)
+    round.status = Round.Status.CLOSED
+    round.closed_at = now
+    if actor is not None and now < round.closes_at:
+        round.closes_at = now  # closed early: the deadline members are told is the real one
+    round.save(update_fields=["status", "closed_at", "closes_at"])
+    emails = dict(Membership.objects.filter(pk__in=lines_of).values_list("pk", "user__email"))
+    outbox_enqueue_many(
+        [
+            documents.allocation_email(round, emails[pk], lines, charges[pk])
+            for pk, lines in lines_of.items()
+            if emails.get(pk)
+        ]
+    )
+    audit_record(
+        action="round.closed",
+        summary=_("%(who)s closed the round %(round)s")
+        % {"who": actor.name if actor else _("The deadline"), "round": round.name},
+        actor=actor,
+        group=round.group,
+        data={"round": round.pk, "members": len(lines_of), "lines": len(result.allocations)},
+    )
+    if round.schedule_id is not None:
+        from coopbuy.rounds.schedules import schedule_next_round
+
+        schedule_next_round(round=round)
+    return CloseResult(round, True, len(lines_of), len(result.allocations))
+
+
+@transaction.atomic
+def round_send_order(*, round: Round, actor: User) -> Round:
+    """Email each ordered supplier its purchase order (PDF and CSV) and mark the round ordered."""
+    round = lock_round(round)
+    require_round_coordinator(round=round, user=actor)
+    if round.status == Round.Status.ORDERED:
+        return round
+    if round.status != Round.Status.CLOSED:
+        raise RoundError(_("Close the round before ordering from suppliers."))
+    emails: list[Email] = []
+    for supplier in round.suppliers.filter(ordered=True).order_by("pk"):
+        order = documents.purchase_order(round, supplier)
+        if supplier.order_email:
+            emails.append(documents.purchase_order_email(round, supplier, order))
+    outbox_enqueue_many(emails)
+    round.status = Round.Status.ORDERED
+    round.ordered_at = timezone.now()
+    round.save(update_fields=["status", "ordered_at"])
+    audit_record(
+        action="round.ordered",
+        summary=_("%(user)s sent the orders of %(round)s to %(n)d supplier(s)")
+        % {"user": actor.name, "round": round.name, "n": len(emails)},
+        actor=actor,
+        group=round.group,
+        data={"round": round.pk},
+    )
+    return round

@@ -1,0 +1,66 @@
+"""Forms for rounds; they parse and validate, services decide."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from coopbuy.catalog.models import Supplier
+from coopbuy.groups.models import BuyingGroup
+from coopbuy.rounds.models import Round
+
+LOCAL_TIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class RoundForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=120)
+    suppliers = forms.ModelMultipleChoiceField(
+        label=_("Suppliers"), queryset=Supplier.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    opens_at = forms.DateTimeField(
+        label=_("Opens"), widget=LOCAL_TIME, help_text=_("In the group's time zone.")
+    )
+    closes_at = forms.DateTimeField(
+        label=_("Closes"), widget=LOCAL_TIME, help_text=_("Orders are refused after this time.")
+    )
+    policy = forms.ChoiceField(
+        label=_("When a case cannot be filled for everyone"),
+        choices=Round.Policy.choices,
+        widget=forms.RadioSelect,
+    )
+    markup_percent = forms.DecimalField(
+        label=_("Markup (%)"), min_value=0, max_value=99, decimal_places=2, initial=0
+    )
+    delivery_share = forms.ChoiceField(
+        label=_("Share delivery costs"),
+        choices=Round.DeliveryShare.choices,
+        widget=forms.RadioSelect,
+        help_text=_("Per collection point is not offered yet."),
+    )
+
+    def __init__(self, *args: Any, group: BuyingGroup, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["suppliers"].queryset = Supplier.objects.filter(  # type: ignore[attr-defined]
+            group=group, is_active=True
+        )
+
+
+class ReceiveForm(forms.Form):
+    units_received = forms.IntegerField(label=_("Units that arrived"), min_value=0)
+    invoice_unit_price = forms.DecimalField(
+        label=_("Price per unit on the invoice"), min_value=0, decimal_places=2, required=False
+    )
+    substitute_name = forms.CharField(label=_("Substituted by"), max_length=200, required=False)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+
+class BasketForm(forms.Form):
+    quantity = forms.IntegerField(min_value=0, max_value=9999)
+    tolerance = forms.IntegerField(min_value=0, max_value=9999, required=False)
+
+
+class CollectionForm(forms.Form):
+    collected = forms.BooleanField(required=False)
+    note = forms.CharField(max_length=300, required=False)

@@ -1,0 +1,88 @@
+"""Reads of rounds: lists, the ordering page, pick lists and the collection checklist."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+
+from coopbuy.groups.models import BuyingGroup
+from coopbuy.rounds.models import Allocation, MemberRoundCharge, Round
+
+
+def rounds_of_group(*, group: BuyingGroup) -> QuerySet[Round]:
+    return Round.objects.filter(group=group).order_by("-closes_at", "-id")
+
+
+@dataclass
+class PickItem:
+    name: str
+    unit: str
+    units: int
+
+
+@dataclass
+class Bag:
+    membership_id: int
+    name: str
+    items: list[PickItem] = field(default_factory=list)
+
+
+def pick_list_by_member(*, round: Round) -> list[Bag]:
+    """Each member's bag (only what they receive), members by name, products by name."""
+    bags: dict[int, Bag] = {}
+    rows = (
+        Allocation.objects.filter(round=round, units__gt=0)
+        .order_by("membership__user__display_name", "membership_id", "product__name")
+        .values_list(
+            "membership_id",
+            "membership__user__display_name",
+            "product__name",
+            "product__substitute_name",
+            "product__unit_description",
+            "units",
+        )
+    )
+    for m, who, name, substitute, unit, units in rows:
+        bag = bags.setdefault(m, Bag(m, who))
+        bag.items.append(PickItem(substitute or name, unit, units))
+    return list(bags.values())
+
+
+@dataclass
+class ProductPick:
+    product_id: int
+    name: str
+    unit: str
+    total: int
+    members: list[tuple[str, int]] = field(default_factory=list)
+
+
+def pick_list_by_product(*, round: Round) -> list[ProductPick]:
+    """For sorting: each product and how many go into whose bag."""
+    out: dict[int, ProductPick] = {}
+    rows = (
+        Allocation.objects.filter(round=round, units__gt=0)
+        .order_by("product__name", "product_id", "membership__user__display_name")
+        .values_list(
+            "product_id",
+            "product__name",
+            "product__substitute_name",
+            "product__unit_description",
+            "membership__user__display_name",
+            "units",
+        )
+    )
+    for pid, name, substitute, unit, who, units in rows:
+        pick = out.setdefault(pid, ProductPick(pid, substitute or name, unit, 0))
+        pick.total += units
+        pick.members.append((who, units))
+    return list(out.values())
+
+
+def collection_list(*, round: Round) -> QuerySet[MemberRoundCharge]:
+    return (
+        MemberRoundCharge.objects.filter(round=round, goods__gt=0)
+        .select_related("membership__user")
+        .order_by("membership__user__display_name", "membership_id")
+    )

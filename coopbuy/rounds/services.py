@@ -1,0 +1,278 @@
+"""Writes to rounds before closing: create, open (copy the prices), cancel, and the basket.
+
+Closing and the order to the supplier are in `closing.py`, delivery and collection in
+`receiving.py`. Every function is one use case in one transaction and checks the actor's role.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from coopbuy.accounts.models import User
+from coopbuy.audit.services import audit_record
+from coopbuy.catalog.models import PriceTier, Product, Supplier
+from coopbuy.core.basket import BasketPlan, BasketRow, plan_change
+from coopbuy.errors import UserFacingError
+from coopbuy.groups.models import BuyingGroup
+from coopbuy.groups.permissions import require_coordinator
+from coopbuy.rounds.models import DemandLine, Round, RoundProduct, RoundSupplier
+from coopbuy.rounds.permissions import require_round_coordinator, require_round_member
+
+BATCH = 2000
+
+
+class RoundError(UserFacingError):
+    pass
+
+
+class RoundClosed(RoundError):
+    pass
+
+
+def closed_message(round: Round) -> str:
+    """“This round closed at 20:00 on Tuesday 1 December”, in the site's time zone."""
+    local = timezone.localtime(round.closes_at)
+    return _("This round closed at %(time)s on %(day)s.") % {
+        "time": formats.time_format(local, "H:i"),
+        "day": formats.date_format(local, "l j F"),
+    }
+
+
+def _check_times(opens_at: datetime, closes_at: datetime) -> None:
+    if timezone.is_naive(opens_at) or timezone.is_naive(closes_at):
+        raise RoundError(_("Give times with a time zone."), field="closes_at")
+    if closes_at <= opens_at:
+        raise RoundError(_("The round must close after it opens."), field="closes_at")
+
+
+@transaction.atomic
+def round_create(
+    *,
+    group: BuyingGroup,
+    actor: User,
+    name: str,
+    suppliers: Sequence[Supplier],
+    opens_at: datetime,
+    closes_at: datetime,
+    policy: str = Round.Policy.FCFS,
+    markup_percent: Decimal = Decimal(0),
+    delivery_share: str = Round.DeliveryShare.VALUE,
+) -> Round:
+    """A draft round for some of the group's active suppliers."""
+    require_coordinator(group=group, user=actor)
+    name = name.strip()
+    if not name:
+        raise RoundError(_("Give the round a name."), field="name")
+    _check_times(opens_at, closes_at)
+    if not suppliers:
+        raise RoundError(_("Choose at least one supplier."), field="suppliers")
+    if any(s.group_id != group.pk or not s.is_active for s in suppliers):
+        raise RoundError(_("Choose the group's own active suppliers."), field="suppliers")
+    if policy not in Round.Policy.values:
+        raise RoundError(_("Choose how short cases are shared."), field="policy")
+    if delivery_share not in Round.DeliveryShare.values:
+        raise RoundError(_("Choose how delivery costs are shared."), field="delivery_share")
+    if not Decimal(0) <= markup_percent < Decimal(100):
+        raise RoundError(_("The markup must be between 0 and 100 %."), field="markup_percent")
+    round = Round.objects.create(
+        group=group,
+        name=name,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        policy=policy,
+        markup_rate=(markup_percent / 100).quantize(Decimal("0.0001")),
+        delivery_share=delivery_share,
+        currency=group.currency,
+        created_by=actor,
+    )
+    RoundSupplier.objects.bulk_create(
+        [RoundSupplier(round=round, supplier=s, name=s.name) for s in suppliers]
+    )
+    audit_record(
+        action="round.created",
+        summary=_("%(user)s drafted the round %(round)s") % {"user": actor.name, "round": name},
+        actor=actor,
+        group=group,
+        data={"round": round.pk},
+    )
+    return round
+
+
+def lock_round(round: Round) -> Round:
+    return Round.objects.select_for_update().select_related("group").get(pk=round.pk)
+
+
+@transaction.atomic
+def round_open(*, round: Round, actor: User | None) -> Round:
+    """Open for orders, copying every supplier's terms and available products with their tiers."""
+    round = lock_round(round)
+    if actor is not None:
+        require_round_coordinator(round=round, user=actor)
+    if round.status != Round.Status.DRAFT:
+        raise RoundError(_("Only a draft round can be opened."))
+    if round.closes_at <= timezone.now():
+        raise RoundError(_("The closing time has passed; move it first."), field="closes_at")
+    round_suppliers = list(round.suppliers.select_related("supplier").order_by("pk"))
+    by_supplier: dict[int, RoundSupplier] = {}
+    for rs in round_suppliers:
+        s = rs.supplier
+        if s is None:
+            continue
+        rs.name, rs.order_email = s.name, s.order_email
+        rs.min_order_value, rs.delivery_fee = s.min_order_value, s.delivery_fee
+        rs.free_delivery_over = s.free_delivery_over
+        by_supplier[s.pk] = rs
+    RoundSupplier.objects.bulk_update(
+        round_suppliers,
+        ["name", "order_email", "min_order_value", "delivery_fee", "free_delivery_over"],
+    )
+    products = Product.objects.filter(supplier_id__in=by_supplier, is_available=True)
+    tiers: dict[int, list[list[object]]] = {}
+    for pid, min_cases, price in (
+        PriceTier.objects.filter(product__in=products)
+        .order_by("product_id", "min_cases")
+        .values_list("product_id", "min_cases", "unit_price")
+    ):
+        tiers.setdefault(pid, []).append([min_cases, str(price)])
+    RoundProduct.objects.bulk_create(
+        (
+            RoundProduct(
+                round=round,
+                supplier=by_supplier[p.supplier_id],
+                product=p,
+                sku=p.sku,
+                name=p.name,
+                category=p.category,
+                unit_description=p.unit_description,
+                case_size=p.case_size,
+                unit_price=p.unit_price,
+                vat_rate=p.vat_rate,
+                deposit=p.deposit,
+                tiers=tiers.get(p.pk, []),
+                retail_unit_price=p.retail_unit_price,
+                weight_grams=p.weight_grams,
+                min_cases=p.min_cases,
+                max_cases=p.max_cases,
+            )
+            for p in products.iterator(chunk_size=BATCH)
+        ),
+        batch_size=BATCH,
+    )
+    round.status = Round.Status.OPEN
+    round.opened_at = timezone.now()
+    round.save(update_fields=["status", "opened_at"])
+    audit_record(
+        action="round.opened",
+        summary=_("%(user)s opened the round %(round)s")
+        % {"user": actor.name if actor else _("coopbuy"), "round": round.name},
+        actor=actor,
+        group=round.group,
+        data={"round": round.pk},
+    )
+    from coopbuy.rounds.tasks import schedule_close
+
+    schedule_close(round)
+    return round
+
+
+@transaction.atomic
+def round_set_closing_time(*, round: Round, actor: User, closes_at: datetime) -> Round:
+    """Move the deadline of a draft or open round; the close task is scheduled again."""
+    round = lock_round(round)
+    require_round_coordinator(round=round, user=actor)
+    if round.status not in (Round.Status.DRAFT, Round.Status.OPEN):
+        raise RoundError(_("The deadline of a closed round cannot move."), field="closes_at")
+    _check_times(round.opens_at, closes_at)
+    round.closes_at = closes_at
+    round.save(update_fields=["closes_at"])
+    audit_record(
+        action="round.deadline_moved",
+        summary=_("%(user)s moved the deadline of %(round)s")
+        % {"user": actor.name, "round": round.name},
+        actor=actor,
+        group=round.group,
+        data={"round": round.pk, "closes_at": closes_at.isoformat()},
+    )
+    if round.status == Round.Status.OPEN:
+        from coopbuy.rounds.tasks import schedule_close
+
+        schedule_close(round)
+    return round
+
+
+@transaction.atomic
+def round_cancel(*, round: Round, actor: User) -> Round:
+    round = lock_round(round)
+    require_round_coordinator(round=round, user=actor)
+    if round.status not in (Round.Status.DRAFT, Round.Status.OPEN):
+        raise RoundError(_("Only a draft or open round can be cancelled."))
+    round.status = Round.Status.CANCELLED
+    round.save(update_fields=["status"])
+    audit_record(
+        action="round.cancelled",
+        summary=_("%(user)s cancelled the round %(round)s")
+        % {"user": actor.name, "round": round.name},
+        actor=actor,
+        group=round.group,
+        data={"round": round.pk},
+    )
+    return round
+
+
+@transaction.atomic
+def basket_set(
+    *,
+    round: Round,
+    user: User,
+    product_id: int,
+    quantity: int,
+    tolerance: int,
+    now: datetime | None = None,
+) -> BasketPlan:
+    """Set what the member wants of one product; refused once the round has closed.
+
+    The round row is locked first, so a basket change and the close serialise: a change that
+    loses the race to the deadline sees the round closed and changes nothing.
+    """
+    round = lock_round(round)
+    membership = require_round_member(round=round, user=user)
+    now = now or timezone.now()
+    if round.status != Round.Status.OPEN or now >= round.closes_at:
+        if round.status == Round.Status.DRAFT or now < round.opens_at:
+            raise RoundClosed(_("This round is not open for orders yet."))
+        raise RoundClosed(closed_message(round))
+    if quantity < 0 or tolerance < 0 or quantity > 9999 or tolerance > 9999:
+        raise RoundError(_("Give a whole number from 0 to 9999."), field="quantity")
+    if not RoundProduct.objects.filter(round=round, pk=product_id).exists():
+        raise RoundError(_("This product is not in the round."), field="product")
+    rows = [
+        BasketRow(pk, q, t, at)
+        for pk, q, t, at in DemandLine.objects.filter(
+            round=round, membership=membership, product_id=product_id
+        ).values_list("pk", "quantity", "tolerance", "placed_at")
+    ]
+    before = {r.key: r for r in rows}
+    plan = plan_change(rows, quantity=quantity, tolerance=tolerance, now=now)
+    if plan.delete:
+        DemandLine.objects.filter(pk__in=plan.delete).delete()
+    for row in plan.rows:
+        if row.key is None:
+            DemandLine.objects.create(
+                round=round,
+                membership=membership,
+                product_id=product_id,
+                quantity=row.quantity,
+                tolerance=row.tolerance,
+                placed_at=row.placed_at,
+            )
+        elif row != before[row.key]:
+            DemandLine.objects.filter(pk=row.key).update(
+                quantity=row.quantity, tolerance=row.tolerance
+            )
+    return plan

@@ -1,0 +1,330 @@
+"""Round pages: thin views that parse, check access (`permissions`), call a service, render."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from coopbuy.accounts.models import User
+from coopbuy.errors import UserFacingError
+from coopbuy.groups.models import Membership
+from coopbuy.groups.permissions import can_manage, group_for_coordinator, group_for_member
+from coopbuy.rounds import closing, documents, ordering, receiving, selectors, services
+from coopbuy.rounds.forms import BasketForm, CollectionForm, ReceiveForm, RoundForm
+from coopbuy.rounds.models import Allocation, MemberRoundCharge, Round, RoundProduct
+from coopbuy.rounds.permissions import round_for_coordinator, round_for_member
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def _context(group: Any, membership: Membership, round: Round | None = None) -> dict[str, Any]:
+    return {"group": group, "membership": membership, "round": round,
+            "can_manage": can_manage(membership)}  # fmt: skip
+
+
+@login_required
+def round_list(request: HttpRequest, slug: str) -> HttpResponse:
+    group, membership = group_for_member(slug=slug, user=request.user)
+    rounds = selectors.rounds_of_group(group=group)
+    if not can_manage(membership):
+        rounds = rounds.exclude(status=Round.Status.DRAFT)
+    page = Paginator(rounds, 25).get_page(request.GET.get("page"))
+    return render(request, "rounds/list.html", {**_context(group, membership), "page": page})
+
+
+@login_required
+def round_create(request: HttpRequest, slug: str) -> HttpResponse:
+    group, membership = group_for_coordinator(slug=slug, user=request.user)
+    now = timezone.localtime().replace(second=0, microsecond=0)
+    form = RoundForm(
+        request.POST or None,
+        group=group,
+        initial={"opens_at": now, "closes_at": now + timedelta(days=7), "policy": "fcfs",
+                 "delivery_share": "value", "markup_percent": 0},
+    )  # fmt: skip
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            round = services.round_create(
+                group=group,
+                actor=_user(request),
+                name=data["name"],
+                suppliers=list(data["suppliers"]),
+                opens_at=data["opens_at"],
+                closes_at=data["closes_at"],
+                policy=data["policy"],
+                markup_percent=data["markup_percent"],
+                delivery_share=data["delivery_share"],
+            )
+        except UserFacingError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("The round is drafted. Open it when you are ready."))
+            return redirect("rounds:detail", slug=group.slug, round_id=round.pk)
+    return render(request, "rounds/create.html", {**_context(group, membership), "form": form})
+
+
+@login_required
+def round_detail(request: HttpRequest, slug: str, round_id: int) -> HttpResponse:
+    group, membership, round = round_for_member(slug=slug, round_id=round_id, user=request.user)
+    if round.status == Round.Status.DRAFT and not can_manage(membership):
+        return render(request, "rounds/not_open.html", _context(group, membership, round))
+    mine = (
+        Allocation.objects.filter(round=round, membership=membership)
+        .select_related("product")
+        .order_by("product__name")
+    )
+    charge = MemberRoundCharge.objects.filter(round=round, membership=membership).first()
+    context = {
+        **_context(group, membership, round),
+        "allocations": mine,
+        "charge": charge,
+        "suppliers": round.suppliers.all(),
+        "receiving_records": round.receiving_records.select_related("product", "recorded_by")[:20],
+    }
+    return render(request, "rounds/detail.html", context)
+
+
+def _action(request: HttpRequest, slug: str, round_id: int, action: str) -> HttpResponse:
+    group, _membership, round = round_for_coordinator(
+        slug=slug, round_id=round_id, user=request.user
+    )
+    user = _user(request)
+    try:
+        if action == "open":
+            services.round_open(round=round, actor=user)
+            messages.success(request, _("The round is open for orders."))
+        elif action == "close":
+            result = closing.round_close(round=round, actor=user)
+            messages.success(
+                request,
+                _("The round is closed; %(n)d members were told what they get.")
+                % {"n": result.members}
+                if result.closed_now
+                else _("The round was already closed."),
+            )
+        elif action == "cancel":
+            services.round_cancel(round=round, actor=user)
+            messages.success(request, _("The round is cancelled."))
+        elif action == "send-order":
+            closing.round_send_order(round=round, actor=user)
+            messages.success(request, _("The orders are on their way to the suppliers."))
+    except UserFacingError as error:
+        messages.error(request, error.message)
+    return redirect("rounds:detail", slug=group.slug, round_id=round.pk)
+
+
+@login_required
+@require_POST
+def round_action(request: HttpRequest, slug: str, round_id: str, action: str) -> HttpResponse:
+    return _action(request, slug, int(round_id), action)
+
+
+@login_required
+def purchase_order_file(
+    request: HttpRequest, slug: str, round_id: int, supplier_id: int, kind: str
+) -> HttpResponse:
+    _group, _membership, round = round_for_coordinator(
+        slug=slug, round_id=round_id, user=request.user
+    )
+    if round.status not in closing.FROZEN:
+        messages.error(request, _("The order exists once the round has closed."))
+        return redirect("rounds:detail", slug=slug, round_id=round.pk)
+    supplier = get_object_or_404(round.suppliers, pk=supplier_id)
+    order = documents.purchase_order(round, supplier)
+    if kind == "pdf":
+        body, mimetype = documents.purchase_order_pdf(order), "application/pdf"
+    else:
+        body, mimetype = documents.purchase_order_csv(order), "text/csv"
+    response = HttpResponse(body, content_type=mimetype)
+    response["Content-Disposition"] = f'attachment; filename="{order.filename}.{kind}"'
+    return response
+
+
+# Ordering ----------------------------------------------------------------------------------------
+
+
+def _order_context(
+    request: HttpRequest, round: Round, membership: Membership, only: int | None = None
+) -> dict[str, Any]:
+    query = request.GET.get("q", "").strip()[:80]
+    category = request.GET.get("category", "")[:80]
+    try:
+        page = max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        page = 1
+    rows, has_more = ordering.product_rows(
+        round=round, membership=membership, query=query, category=category, page=page, only=only
+    )
+    return {
+        "rows": rows,
+        "has_more": has_more,
+        "next_page": page + 1,
+        "query": query,
+        "category": category,
+        "summary": ordering.basket_summary(round=round, membership=membership),
+        # the member's money left to spend: the ledger fills this in; None renders nothing
+        "available_to_spend": None,
+        "accepting": round.is_open and timezone.now() < round.closes_at,
+        "closed_message": services.closed_message(round),
+    }
+
+
+@login_required
+def order_page(request: HttpRequest, slug: str, round_id: int) -> HttpResponse:
+    group, membership, round = round_for_member(slug=slug, round_id=round_id, user=request.user)
+    if round.status == Round.Status.DRAFT:
+        return render(request, "rounds/not_open.html", _context(group, membership, round))
+    context = {**_context(group, membership, round), **_order_context(request, round, membership)}
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "rounds/_product_page.html", context)
+    context["categories"] = ordering.categories(round=round)
+    return render(request, "rounds/order.html", context)
+
+
+@login_required
+@require_POST
+def basket_update(request: HttpRequest, slug: str, round_id: int, product_id: int) -> HttpResponse:
+    group, membership, round = round_for_member(slug=slug, round_id=round_id, user=request.user)
+    get_object_or_404(RoundProduct, round=round, pk=product_id)
+    form = BasketForm(request.POST)
+    error = None
+    if form.is_valid():
+        quantity, tolerance = form.cleaned_data["quantity"], form.cleaned_data["tolerance"] or 0
+        step = request.POST.get("step", "")
+        if step in ("quantity:1", "quantity:-1"):
+            quantity = max(0, quantity + int(step.split(":")[1]))
+        elif step in ("tolerance:1", "tolerance:-1"):
+            tolerance = max(0, tolerance + int(step.split(":")[1]))
+        try:
+            services.basket_set(
+                round=round,
+                user=_user(request),
+                product_id=product_id,
+                quantity=quantity,
+                tolerance=tolerance,
+            )
+        except UserFacingError as failure:
+            error = failure.message
+    else:
+        error = _("Give a whole number from 0 to 9999.")
+    round.refresh_from_db()
+    context = {
+        **_context(group, membership, round),
+        **_order_context(request, round, membership, only=product_id),
+        "error": error,
+        "oob": True,
+    }
+    context["row"] = context["rows"][0]
+    if not request.htmx:  # type: ignore[attr-defined]
+        if error:
+            messages.error(request, error)
+        return redirect("rounds:order", slug=group.slug, round_id=round.pk)
+    return render(request, "rounds/_basket_update.html", context, status=200)
+
+
+# Delivery ----------------------------------------------------------------------------------------
+
+
+@login_required
+def receive(request: HttpRequest, slug: str, round_id: int) -> HttpResponse:
+    group, membership, round = round_for_coordinator(
+        slug=slug, round_id=round_id, user=request.user
+    )
+    if request.method == "POST":
+        form = ReceiveForm(request.POST)
+        product = get_object_or_404(RoundProduct, round=round, pk=request.POST.get("product"))
+        if form.is_valid():
+            try:
+                receiving.round_receive_product(
+                    round=round, actor=_user(request), product_id=product.pk, **form.cleaned_data
+                )
+            except UserFacingError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(request, _("Recorded: %(name)s.") % {"name": product.name})
+        else:
+            messages.error(request, _("Check the figures for %(name)s.") % {"name": product.name})
+        return redirect("rounds:receive", slug=group.slug, round_id=round.pk)
+    products = RoundProduct.objects.filter(round=round, cases__gt=0).order_by("name", "pk")
+    return render(
+        request,
+        "rounds/receive.html",
+        {**_context(group, membership, round), "products": products},
+    )
+
+
+@login_required
+def pick_lists(request: HttpRequest, slug: str, round_id: int) -> HttpResponse:
+    group, membership, round = round_for_coordinator(
+        slug=slug, round_id=round_id, user=request.user
+    )
+    context = {
+        **_context(group, membership, round),
+        "bags": selectors.pick_list_by_member(round=round),
+        "picks": selectors.pick_list_by_product(round=round),
+    }
+    if request.GET.get("format") == "pdf":
+        response = HttpResponse(
+            documents.pdf("rounds/pdf/pick_lists.html", context), content_type="application/pdf"
+        )
+        response["Content-Disposition"] = f'inline; filename="pick-lists-{round.pk}.pdf"'
+        return response
+    return render(request, "rounds/pick_lists.html", context)
+
+
+@login_required
+def collection(request: HttpRequest, slug: str, round_id: int) -> HttpResponse:
+    group, membership, round = round_for_coordinator(
+        slug=slug, round_id=round_id, user=request.user
+    )
+    context = {
+        **_context(group, membership, round),
+        "charges": selectors.collection_list(round=round),
+    }
+    return render(request, "rounds/collection.html", context)
+
+
+@login_required
+@require_POST
+def collect(request: HttpRequest, slug: str, round_id: int, membership_id: int) -> HttpResponse:
+    group, membership, round = round_for_coordinator(
+        slug=slug, round_id=round_id, user=request.user
+    )
+    form = CollectionForm(request.POST)
+    form.is_valid()
+    error = None
+    try:
+        charge = receiving.round_mark_collected(
+            round=round,
+            actor=_user(request),
+            membership_id=membership_id,
+            collected=form.cleaned_data.get("collected", False),
+            note=form.cleaned_data.get("note", ""),
+        )
+    except UserFacingError as failure:
+        error = failure.message
+        charge = get_object_or_404(MemberRoundCharge, round=round, membership_id=membership_id)
+    if not request.htmx:  # type: ignore[attr-defined]
+        if error:
+            messages.error(request, error)
+        return redirect("rounds:collection", slug=group.slug, round_id=round.pk)
+    charge = MemberRoundCharge.objects.select_related("membership__user").get(pk=charge.pk)
+    return render(
+        request,
+        "rounds/_collection_row.html",
+        {**_context(group, membership, round), "charge": charge, "error": error},
+    )

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-MONEY = {"max_digits": 12, "decimal_places": 2, "min_value": 0}
+MONEY: dict[str, Any] = {"max_digits": 12, "decimal_places": 2, "min_value": 0}
 
 
 class SupplierForm(forms.Form):
@@ -97,7 +97,7 @@ class TierForm(forms.Form):
         return data
 
 
-class BaseTierFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
+class BaseTierFormSet(forms.BaseFormSet):
     def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
         # Every row is validated, even one that equals its initial tier: an unchanged row that
         # was skipped as "empty" would drop the tier.

@@ -109,7 +109,9 @@ def _check_supplier_name(group: BuyingGroup, name: str, exclude_pk: int | None =
     name = name.strip()
     if not name:
         raise CatalogError(_("Give the supplier a name."), field="name")
-    taken = Supplier.objects.filter(group=group, name__iexact=name).exclude(pk=exclude_pk)
+    taken = Supplier.objects.filter(group=group, name__iexact=name)
+    if exclude_pk is not None:
+        taken = taken.exclude(pk=exclude_pk)
     if taken.exists():
         raise CatalogError(
             _("The group already has a supplier called “%(name)s”.") % {"name": name},

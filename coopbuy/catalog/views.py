@@ -4,7 +4,7 @@ service, render."""
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,7 +17,13 @@ from django.views.decorators.http import require_POST
 
 from coopbuy.accounts.models import User
 from coopbuy.catalog import selectors, services
-from coopbuy.catalog.forms import ProductForm, ProductSearchForm, SupplierForm, TierFormSet
+from coopbuy.catalog.forms import (
+    BaseTierFormSet,
+    ProductForm,
+    ProductSearchForm,
+    SupplierForm,
+    TierFormSet,
+)
 from coopbuy.catalog.models import Product, Supplier
 from coopbuy.catalog.permissions import (
     product_for_coordinator,
@@ -179,7 +185,10 @@ def _product_form_page(
         else []
     )
     form = ProductForm(request.POST or None, initial=initial, sku_fixed=product is not None)
-    tiers = TierFormSet(request.POST or None, initial=[*tier_initial, {}, {}], prefix="tiers")
+    tiers = cast(
+        BaseTierFormSet,
+        TierFormSet(request.POST or None, initial=[*tier_initial, {}, {}], prefix="tiers"),
+    )
     if request.method == "POST" and form.is_valid() and tiers.is_valid():
         data = dict(form.cleaned_data)
         vat_percent = data.pop("vat_percent")

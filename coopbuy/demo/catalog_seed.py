@@ -255,7 +255,7 @@ def seed_catalogs() -> int:
                 group=group,
                 actor=actor,
                 name=spec.name,
-                **spec.terms,  # type: ignore[arg-type]
+                **spec.terms,
             )
             added += 1
         if supplier.products.exists():

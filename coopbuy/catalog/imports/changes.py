@@ -129,4 +129,6 @@ def _normal(name: str, value: Any) -> Any:
 def merged_case_limits(row: dict[str, Any], current: State | None) -> tuple[int, int | None]:
     """min_cases and max_cases a product will have after the row is applied."""
     base = current or DEFAULTS
-    return row.get("min_cases", base["min_cases"]), row.get("max_cases", base["max_cases"])
+    min_cases: Any = row["min_cases"] if "min_cases" in row else base["min_cases"]
+    max_cases: Any = row["max_cases"] if "max_cases" in row else base["max_cases"]
+    return int(min_cases), None if max_cases is None else int(max_cases)

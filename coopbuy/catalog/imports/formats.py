@@ -299,7 +299,7 @@ def _foodsoft_row(number: int, cell: list[str]) -> tuple[dict[str, Any], list[Ro
     if not chain:
         granularity = take(8, lambda t: cells.parse_decimal(t) if t.strip() else Decimal(1))
         whole = granularity is not None and granularity >= 1 and granularity % 1 == 0
-        case = Decimal(int(granularity)) if whole else Decimal(1)  # type: ignore[arg-type]
+        case = Decimal(int(granularity)) if whole and granularity is not None else Decimal(1)
         per_order_unit = {member_unit: case, order_unit: case, "": case}
         values["case_size"] = int(case)
     elif member_unit not in per_order_unit:

@@ -17,7 +17,7 @@ from coopbuy.catalog.tests.conftest import Shop
 from coopbuy.catalog.tests.sheets import csv_bytes, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
-ROWS = [
+ROWS: list[list[object]] = [
     ["sku", "name", "case_size", "unit_price", "vat_rate"],
     ["OAT-25", "Porridge oats", 6, "2.15", "0"],
     ["ECO-WU", "Washing-up liquid", 1, "9.95", "20"],
@@ -56,7 +56,7 @@ def test_a_dry_run_saves_nothing(shop: Shop, tmp_path: Path) -> None:
 
 
 def test_errors_are_listed_by_row_and_nothing_is_saved(shop: Shop, tmp_path: Path) -> None:
-    bad = [*ROWS, ["OAT-25", "Oats again", "six", "-1", "0"]]
+    bad: list[list[object]] = [*ROWS, ["OAT-25", "Oats again", "six", "-1", "0"]]
     path = write(tmp_path, "bad.csv", csv_bytes(bad))
     with pytest.raises(CommandError) as caught:
         run("--group", shop.group.slug, "--supplier", "Suma", path)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -158,7 +159,7 @@ def test_products_search_by_name_or_sku_and_filter_by_category(shop: Shop) -> No
     shop.product("RICE-2", name="Basmati rice", category="Grains")
     shop.product("OATMILK", name="Oat drink", category="Drinks")
 
-    def names(**kw: str) -> list[str]:
+    def names(**kw: Any) -> list[str]:
         found = selectors.products_for_supplier(supplier=shop.supplier, **kw)
         return sorted(p.name for p in found)
 

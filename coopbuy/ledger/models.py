@@ -267,8 +267,10 @@ class Invoice(models.Model):
         return self.number
 
 
-class InvoiceLine(models.Model):
-    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
+class InvoiceItem(models.Model):
+    """One line of a member invoice; `amount` is the line total including VAT."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="items")
     position = models.PositiveSmallIntegerField()
     description = models.CharField(max_length=300)
     quantity = models.DecimalField(max_digits=12, decimal_places=3)
@@ -315,7 +317,7 @@ class StatementLine(models.Model):
         IGNORED = "ignored", _("Ignored")
 
     group = models.ForeignKey("groups.BuyingGroup", on_delete=models.PROTECT, related_name="+")
-    statement = models.ForeignKey(StatementImport, on_delete=models.PROTECT, related_name="lines")
+    statement = models.ForeignKey(StatementImport, on_delete=models.PROTECT, related_name="items")
     line_number = models.PositiveIntegerField()
     date = models.DateField()
     amount = models.DecimalField(max_digits=12, decimal_places=2)

@@ -1,0 +1,209 @@
+"""Forms for the money pages: they parse and validate, services decide.
+
+Every form that moves money carries a hidden idempotency key generated when the form is first
+rendered; a retried POST (double click, reload, flaky network) sends the same key, and the service
+returns the first result instead of posting again.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from coopbuy.catalog.models import Supplier
+from coopbuy.groups.models import BuyingGroup, Membership
+from coopbuy.ledger.models import Account
+from coopbuy.ledger.statements import DATE_FORMATS, FIELDS
+
+METHODS = [(Account.Kind.BANK, _("Bank transfer")), (Account.Kind.CASH, _("Cash"))]
+
+
+class MemberChoiceField(forms.ModelChoiceField[Membership]):
+    def label_from_instance(self, obj: Membership) -> str:
+        return f"{obj.user.name} ({obj.user.email})"
+
+
+def members_of(group: BuyingGroup) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(group=group)
+        .select_related("user", "group")
+        .order_by("user__display_name", "user__email")
+    )
+
+
+class IdempotentForm(forms.Form):
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=80)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("idempotency_key", uuid.uuid4().hex)
+
+
+class AmountMixin(forms.Form):
+    amount = forms.DecimalField(label=_("Amount"), max_digits=10, decimal_places=2, min_value=0.01)
+
+
+class TopUpForm(IdempotentForm, AmountMixin):
+    membership = MemberChoiceField(label=_("Member"), queryset=Membership.objects.none())
+    method = forms.ChoiceField(label=_("Paid by"), choices=METHODS, widget=forms.RadioSelect)
+    reference = forms.CharField(label=_("Reference"), max_length=120, required=False)
+    booked_on = forms.DateField(
+        label=_("Date received"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Leave empty for today."),
+    )
+    field_order = ["membership", "amount", "method", "reference", "booked_on"]
+
+    def __init__(self, *args: Any, group: BuyingGroup, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["membership"].queryset = members_of(group)  # type: ignore[attr-defined]
+
+
+class RefundForm(IdempotentForm, AmountMixin):
+    membership = MemberChoiceField(label=_("Member"), queryset=Membership.objects.none())
+    method = forms.ChoiceField(label=_("Paid back by"), choices=METHODS, widget=forms.RadioSelect)
+    reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
+    field_order = ["membership", "amount", "method", "reason"]
+
+    def __init__(self, *args: Any, group: BuyingGroup, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["membership"].queryset = members_of(group)  # type: ignore[attr-defined]
+
+
+class AdjustmentForm(IdempotentForm):
+    membership = MemberChoiceField(label=_("Member"), queryset=Membership.objects.none())
+    amount = forms.DecimalField(
+        label=_("Amount"),
+        max_digits=10,
+        decimal_places=2,
+        help_text=_("Positive credits the member, negative charges them."),
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=200)
+
+    def __init__(self, *args: Any, group: BuyingGroup, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["membership"].queryset = members_of(group)  # type: ignore[attr-defined]
+
+
+class ReverseForm(IdempotentForm):
+    reason = forms.CharField(label=_("Why"), max_length=200, required=False)
+
+
+class SettingsForm(forms.Form):
+    prepayment_required = forms.BooleanField(
+        label=_("Members must have the money on their account before they order"), required=False
+    )
+    credit_limit = forms.DecimalField(
+        label=_("Credit a member may run"),
+        max_digits=10,
+        decimal_places=2,
+        min_value=0,
+        help_text=_("How far below zero a balance may go when prepayment is required."),
+    )
+    invoice_prefix = forms.CharField(
+        label=_("Invoice number prefix"),
+        max_length=12,
+        help_text=_("Invoices are numbered PREFIX-YEAR-0001 without gaps."),
+    )
+
+
+class SupplierChoiceField(forms.ModelChoiceField[Supplier]):
+    pass
+
+
+class SupplierInvoiceForm(IdempotentForm):
+    supplier = SupplierChoiceField(label=_("Supplier"), queryset=Supplier.objects.none())
+    number = forms.CharField(label=_("Invoice number"), max_length=80)
+    amount = forms.DecimalField(
+        label=_("Invoice total"), max_digits=10, decimal_places=2, min_value=0.01
+    )
+    round_reference = forms.CharField(
+        label=_("Round"),
+        max_length=80,
+        required=False,
+        help_text=_("As shown on the round's charges, to compare with what members were charged."),
+    )
+
+    def __init__(self, *args: Any, group: BuyingGroup, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["supplier"].queryset = Supplier.objects.filter(group=group)  # type: ignore[attr-defined]
+
+
+class SupplierPaymentForm(IdempotentForm, AmountMixin):
+    supplier = SupplierChoiceField(label=_("Supplier"), queryset=Supplier.objects.none())
+    method = forms.ChoiceField(label=_("Paid from"), choices=METHODS, widget=forms.RadioSelect)
+    reference = forms.CharField(label=_("Reference"), max_length=120, required=False)
+    field_order = ["supplier", "amount", "method", "reference"]
+
+    def __init__(self, *args: Any, group: BuyingGroup, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["supplier"].queryset = Supplier.objects.filter(group=group)  # type: ignore[attr-defined]
+
+
+class StatementUploadForm(forms.Form):
+    file = forms.FileField(label=_("Bank statement (CSV)"))
+
+
+class StatementMappingForm(forms.Form):
+    """Which column holds what; the choices are the file's own header names."""
+
+    date_format = forms.ChoiceField(
+        label=_("Dates look like"),
+        choices=[(fmt, example) for fmt, example in DATE_FORMATS.items()],
+    )
+
+    LABELS = {
+        "date": _("Date"),
+        "amount": _("Amount (money in is positive)"),
+        "reference": _("Reference"),
+        "counterparty": _("From (counterparty)"),
+        "bank_id": _("Bank's transaction id"),
+    }
+
+    def __init__(self, *args: Any, headers: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [("", _("(none)"))] + [(str(i), h or f"#{i + 1}") for i, h in enumerate(headers)]
+        for name in FIELDS:
+            self.fields[name] = forms.ChoiceField(
+                label=self.LABELS[name], choices=choices, required=name in ("date", "amount")
+            )
+            if not self.is_bound:
+                self.initial[name] = _guess(name, headers)
+        self.order_fields([*FIELDS, "date_format"])
+
+    def mapping(self) -> dict[str, int | None]:
+        return {
+            name: int(self.cleaned_data[name]) if self.cleaned_data.get(name) else None
+            for name in FIELDS
+        }
+
+
+GUESSES = {
+    "date": ("date", "booking date", "datum"),
+    "amount": ("amount", "value", "betrag", "paid in", "credit"),
+    "reference": ("reference", "description", "memo", "details", "verwendungszweck"),
+    "counterparty": ("counterparty", "payer", "name", "from", "payee"),
+    "bank_id": ("transaction id", "id", "bank id"),
+}
+
+
+def _guess(name: str, headers: list[str]) -> str:
+    lowered = [h.strip().lower() for h in headers]
+    for wanted in GUESSES[name]:
+        if wanted in lowered:
+            return str(lowered.index(wanted))
+    return ""
+
+
+class AssignLineForm(forms.Form):
+    membership = MemberChoiceField(label=_("Member"), queryset=Membership.objects.none())
+
+    def __init__(self, *args: Any, group: BuyingGroup, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["membership"].queryset = members_of(group)  # type: ignore[attr-defined]

@@ -1,0 +1,265 @@
+"""Bank statement import: read a CSV, match lines to members by payment reference, book top-ups.
+
+Nothing is booked on import: matched lines wait for the treasurer to confirm them, unmatched ones
+(no known reference, or money going out) wait for review and can be assigned by hand or ignored.
+Each line is fingerprinted by the bank's transaction id when the file has one, else by a hash of
+(date, amount, reference, counterparty, line number); a line seen before is skipped, so importing
+the same statement twice doubles nothing. Booking a line uses the key "statement-line-<id>", so a
+line becomes at most one top-up.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from coopbuy.accounts.models import User
+from coopbuy.audit.services import audit_record
+from coopbuy.groups.models import BuyingGroup, Membership
+from coopbuy.groups.permissions import AccessDenied
+from coopbuy.ledger.models import StatementImport, StatementLine, Transaction
+from coopbuy.ledger.permissions import require_money_role
+from coopbuy.ledger.services import (
+    LedgerError,
+    ledger_top_up,
+    member_account,
+    payment_reference_for,
+)
+
+Status = StatementLine.Status
+REFERENCE = re.compile(r"\bCB-([A-Z0-9]{1,3})-(\d{4,})\b", re.IGNORECASE)
+DATE_FORMATS = {
+    "%Y-%m-%d": "2026-03-31",
+    "%d/%m/%Y": "31/03/2026",
+    "%m/%d/%Y": "03/31/2026",
+    "%d.%m.%Y": "31.03.2026",
+    "%d-%m-%Y": "31-03-2026",
+}
+FIELDS = ("date", "amount", "reference", "counterparty", "bank_id")
+MAX_BYTES = 2_000_000
+
+
+class StatementError(LedgerError):
+    pass
+
+
+@dataclass(frozen=True)
+class StatementFile:
+    headers: list[str]
+    rows: list[list[str]]
+
+
+def statement_read(content: bytes) -> StatementFile:
+    """The header row and data rows of a CSV statement (UTF-8 or Latin-1; , ; or tab)."""
+    if len(content) > MAX_BYTES:
+        raise StatementError(_("The file is too large (2 MB at most)."), field="file")
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = content.decode("latin-1")
+    try:
+        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text[:4096], ",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    rows = [row for row in csv.reader(io.StringIO(text), dialect) if any(c.strip() for c in row)]
+    if len(rows) < 2:
+        raise StatementError(_("The file needs a header row and at least one line."), field="file")
+    return StatementFile(headers=[h.strip() for h in rows[0]], rows=rows[1:])
+
+
+def _amount(text: str, line: int) -> Decimal:
+    cleaned = re.sub(r"[£€$\s]", "", text).replace(",", "")
+    if cleaned.endswith("-"):  # some banks print 12.00-
+        cleaned = "-" + cleaned[:-1]
+    try:
+        amount = Decimal(cleaned)
+    except InvalidOperation:
+        raise StatementError(
+            _("Line %(line)s: “%(text)s” is not an amount.") % {"line": line, "text": text}
+        ) from None
+    if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
+        raise StatementError(
+            _("Line %(line)s: “%(text)s” is not an amount.") % {"line": line, "text": text}
+        )
+    return amount.quantize(Decimal("0.01"))
+
+
+def _date(text: str, date_format: str, line: int) -> date:
+    try:
+        return datetime.strptime(text.strip(), date_format).date()
+    except ValueError:
+        raise StatementError(
+            _("Line %(line)s: “%(text)s” is not a date like %(example)s.")
+            % {"line": line, "text": text, "example": DATE_FORMATS.get(date_format, date_format)}
+        ) from None
+
+
+def fingerprint(
+    *, when: date, amount: Decimal, reference: str, counterparty: str, line: int, bank_id: str
+) -> str:
+    basis = f"id|{bank_id}" if bank_id else f"{when}|{amount}|{reference}|{counterparty}|{line}"
+    return hashlib.sha256(basis.encode()).hexdigest()
+
+
+def _match(group: BuyingGroup, reference: str, counterparty: str) -> Membership | None:
+    for text in (reference, counterparty):
+        for found in REFERENCE.finditer(text):
+            membership = (
+                Membership.objects.filter(group=group, pk=int(found.group(2)))
+                .select_related("group", "user")
+                .first()
+            )
+            if membership and payment_reference_for(membership) == found.group(0).upper():
+                return membership
+    return None
+
+
+@transaction.atomic
+def statement_import(
+    *,
+    group: BuyingGroup,
+    actor: User,
+    filename: str,
+    content: bytes,
+    mapping: dict[str, int | None],
+    date_format: str,
+) -> StatementImport:
+    """Store the statement's new lines, matched where a payment reference says whose they are.
+
+    `mapping` gives the column index of date, amount, reference, counterparty and (optionally)
+    bank_id. Any bad line refuses the whole file: nothing is stored.
+    """
+    require_money_role(group=group, user=actor)
+    if date_format not in DATE_FORMATS:
+        raise StatementError(_("Choose a date format."), field="date_format")
+    for needed in ("date", "amount"):
+        if mapping.get(needed) is None:
+            raise StatementError(_("Choose the column for each required field."), field=needed)
+    parsed = statement_read(content)
+
+    def cell(row: list[str], name: str) -> str:
+        index = mapping.get(name)
+        return row[index].strip() if index is not None and index < len(row) else ""
+
+    record = StatementImport.objects.create(
+        group=group, filename=filename[:200], mapping=mapping, created_by=actor
+    )
+    known = set(StatementLine.objects.filter(group=group).values_list("fingerprint", flat=True))
+    lines: list[StatementLine] = []
+    for number, row in enumerate(parsed.rows, start=1):
+        when = _date(cell(row, "date"), date_format, number)
+        amount = _amount(cell(row, "amount"), number)
+        reference, counterparty = cell(row, "reference"), cell(row, "counterparty")
+        print_ = fingerprint(
+            when=when, amount=amount, reference=reference, counterparty=counterparty,
+            line=number, bank_id=cell(row, "bank_id"),
+        )  # fmt: skip
+        if print_ in known:
+            record.duplicate_count += 1
+            continue
+        known.add(print_)
+        membership = _match(group, reference, counterparty) if amount > 0 else None
+        lines.append(
+            StatementLine(
+                group=group,
+                statement=record,
+                line_number=number,
+                date=when,
+                amount=amount,
+                reference=reference[:300],
+                counterparty=counterparty[:200],
+                fingerprint=print_,
+                status=Status.MATCHED if membership else Status.UNMATCHED,
+                account=member_account(membership) if membership else None,
+            )
+        )
+    StatementLine.objects.bulk_create(lines)
+    record.line_count = len(lines)
+    record.save(update_fields=["line_count", "duplicate_count"])
+    audit_record(
+        action="ledger.statement_imported",
+        summary=_("%(actor)s imported %(file)s: %(new)s new lines, %(dup)s seen before")
+        % {"actor": actor.name, "file": filename, "new": len(lines), "dup": record.duplicate_count},
+        actor=actor,
+        group=group,
+        data={"statement": record.pk},
+    )
+    return record
+
+
+@transaction.atomic
+def statement_line_book(
+    *, line: StatementLine, actor: User, membership: Membership | None = None
+) -> Transaction:
+    """Book a waiting line as a top-up: to its matched member, or to `membership` chosen by hand."""
+    group = line.group
+    require_money_role(group=group, user=actor)
+    line = StatementLine.objects.select_for_update().get(pk=line.pk)
+    if line.status == Status.BOOKED and line.transaction is not None:
+        return line.transaction
+    if line.status not in (Status.MATCHED, Status.UNMATCHED):
+        raise StatementError(_("This line was ignored; it cannot be booked."))
+    if line.amount <= 0:
+        raise StatementError(_("Only money coming in can be booked as a top-up."))
+    if membership is not None:
+        if membership.group_id != group.pk:
+            raise AccessDenied(_("This belongs to another group."))
+        account = member_account(membership)
+    elif line.account is not None and line.account.membership_id is not None:
+        account = line.account
+        membership = Membership.objects.select_related("group", "user").get(
+            pk=line.account.membership_id
+        )
+    else:
+        raise StatementError(_("Choose the member this money came from."), field="membership")
+    posted = ledger_top_up(
+        membership=membership,
+        amount=line.amount,
+        method="bank",
+        actor=actor,
+        idempotency_key=f"statement-line-{line.pk}",
+        reference=line.reference,
+        booked_on=line.date,
+    )
+    line.status, line.account, line.transaction = Status.BOOKED, account, posted
+    line.save(update_fields=["status", "account", "transaction"])
+    return posted
+
+
+@transaction.atomic
+def statement_confirm_matched(*, group: BuyingGroup, actor: User) -> int:
+    """Book every matched line of the group; how many were booked."""
+    require_money_role(group=group, user=actor)
+    matched = list(StatementLine.objects.filter(group=group, status=Status.MATCHED).order_by("pk"))
+    for line in matched:
+        statement_line_book(line=line, actor=actor)
+    return len(matched)
+
+
+@transaction.atomic
+def statement_line_ignore(*, line: StatementLine, actor: User) -> StatementLine:
+    """Set a line aside (a bank fee, a supplier refund booked elsewhere)."""
+    require_money_role(group=line.group, user=actor)
+    updated = StatementLine.objects.filter(
+        pk=line.pk, status__in=[Status.MATCHED, Status.UNMATCHED]
+    ).update(status=Status.IGNORED)
+    if not updated:
+        raise StatementError(_("This line was already booked or ignored."))
+    audit_record(
+        action="ledger.statement_line_ignored",
+        summary=_("%(actor)s set aside a bank line of %(amount)s")
+        % {"actor": actor.name, "amount": line.amount},
+        actor=actor,
+        group=line.group,
+        data={"line": line.pk},
+    )
+    line.refresh_from_db()
+    return line

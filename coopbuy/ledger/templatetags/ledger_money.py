@@ -1,0 +1,31 @@
+"""`{{ amount|money:group.currency }}` and `{{ account|shown_balance }}` for the money pages."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import template
+
+from coopbuy.core.ledger import DEBIT_NORMAL_KINDS
+from coopbuy.ledger.models import Account
+from coopbuy.ledger.selectors import format_money
+
+register = template.Library()
+
+
+@register.filter
+def money(amount: Decimal | None, currency: str = "GBP") -> str:
+    return format_money(amount if amount is not None else Decimal("0.00"), currency)
+
+
+@register.filter
+def shown_balance(account: Account) -> Decimal:
+    """Bank and cash as money held; every other account as its balance (see core.ledger)."""
+    return -account.balance if account.kind in DEBIT_NORMAL_KINDS else account.balance
+
+
+@register.filter
+def percent(rate: Decimal) -> str:
+    """0.2000 -> "20", 0.1750 -> "17.5"."""
+    value = (Decimal(rate) * 100).normalize()
+    return f"{value:f}"

@@ -74,9 +74,17 @@ def purchase_order(round: Round, supplier: RoundSupplier) -> PurchaseOrder:
         price = p.applied_unit_price or p.unit_price
         units = (p.cases or 0) * p.case_size
         lines.append(
-            OrderLine(p.sku, p.name, p.unit_description, p.case_size, p.cases or 0, units, price,
-                      price * units)
-        )  # fmt: skip
+            OrderLine(
+                p.sku,
+                p.name,
+                p.unit_description,
+                p.case_size,
+                p.cases or 0,
+                units,
+                price,
+                price * units,
+            )
+        )
     return PurchaseOrder(round, supplier, lines, sum((x.amount for x in lines), Decimal(0)))
 
 

@@ -77,7 +77,13 @@ class Round(models.Model):
             models.CheckConstraint(
                 condition=Q(
                     status__in=[
-                        "draft", "open", "closed", "ordered", "received", "settled", "cancelled"
+                        "draft",
+                        "open",
+                        "closed",
+                        "ordered",
+                        "received",
+                        "settled",
+                        "cancelled",
                     ]
                 ),
                 name="round_status_known",
@@ -89,7 +95,7 @@ class Round(models.Model):
             models.CheckConstraint(
                 condition=Q(markup_rate__gte=0, markup_rate__lt=1), name="round_markup_sane"
             ),
-        ]  # fmt: skip
+        ]
 
     def __str__(self) -> str:
         return self.name

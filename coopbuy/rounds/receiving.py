@@ -103,9 +103,9 @@ def round_receive_product(
             row.explanation_code = "delivery_short" if kind == Kind.SHORT else "delivery_extra"
         changed.append(row)
     Allocation.objects.bulk_update(
-        changed, ["from_quantity", "from_tolerance", "units", "amount", "explanation",
-                  "explanation_code"]
-    )  # fmt: skip
+        changed,
+        ["from_quantity", "from_tolerance", "units", "amount", "explanation", "explanation_code"],
+    )
     product.received_units = units_received
     product.applied_unit_price = new_price
     if substitute_name:

@@ -31,8 +31,12 @@ def _user(request: HttpRequest) -> User:
 
 
 def _context(group: Any, membership: Membership, round: Round | None = None) -> dict[str, Any]:
-    return {"group": group, "membership": membership, "round": round,
-            "can_manage": can_manage(membership)}  # fmt: skip
+    return {
+        "group": group,
+        "membership": membership,
+        "round": round,
+        "can_manage": can_manage(membership),
+    }
 
 
 @login_required
@@ -52,9 +56,14 @@ def round_create(request: HttpRequest, slug: str) -> HttpResponse:
     form = RoundForm(
         request.POST or None,
         group=group,
-        initial={"opens_at": now, "closes_at": now + timedelta(days=7), "policy": "fcfs",
-                 "delivery_share": "value", "markup_percent": 0},
-    )  # fmt: skip
+        initial={
+            "opens_at": now,
+            "closes_at": now + timedelta(days=7),
+            "policy": "fcfs",
+            "delivery_share": "value",
+            "markup_percent": 0,
+        },
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

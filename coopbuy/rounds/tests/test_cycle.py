@@ -28,17 +28,27 @@ def setup() -> dict[str, Any]:
     group = make_group(coordinator)
     supplier = make_supplier(group, delivery_fee=Decimal("4.50"), min_order_value=Decimal("15"))
     oats = make_product(supplier, name="Oats", case_size=6, tiers=[(4, "2.90")])
-    rice = make_product(supplier, name="Rice", case_size=2, unit_price=Decimal("5.00"),
-                        vat_rate=Decimal("0.2"))  # fmt: skip
+    rice = make_product(
+        supplier, name="Rice", case_size=2, unit_price=Decimal("5.00"), vat_rate=Decimal("0.2")
+    )
     make_product(supplier, name="Gone", is_available=False)
     alice, bob, carol = make_user("Alice"), make_user("Bob"), make_user("Carol")
     for u in (alice, bob, carol):
         add_member(group, u)
     round = open_round(group, coordinator, [supplier], markup_percent=Decimal("5"))
     products = {p.name: p for p in RoundProduct.objects.filter(round=round)}
-    return {"group": group, "coordinator": coordinator, "round": round, "alice": alice,
-            "bob": bob, "carol": carol, "oats": products["Oats"], "rice": products["Rice"],
-            "catalog_oats": oats, "catalog_rice": rice}  # fmt: skip
+    return {
+        "group": group,
+        "coordinator": coordinator,
+        "round": round,
+        "alice": alice,
+        "bob": bob,
+        "carol": carol,
+        "oats": products["Oats"],
+        "rice": products["Rice"],
+        "catalog_oats": oats,
+        "catalog_rice": rice,
+    }
 
 
 def _order(s: dict[str, Any], who: str, product: str, q: int, t: int, minutes: int) -> None:
@@ -110,8 +120,9 @@ def test_full_cycle(setup: dict[str, Any], django_capture_on_commit_callbacks: A
     assert "Oats,,6,1,6,3.10,18.60" in csv.decode() if isinstance(csv, bytes) else csv
 
     # a shortage: 4 oats instead of 6; fcfs takes from the latest demand (carol, then bob)
-    round_receive_product(round=round, actor=s["coordinator"], product_id=s["oats"].pk,
-                          units_received=4)  # fmt: skip
+    round_receive_product(
+        round=round, actor=s["coordinator"], product_id=s["oats"].pk, units_received=4
+    )
     got = dict(
         Allocation.objects.filter(product=s["oats"]).values_list("membership__user__email", "units")
     )
@@ -127,8 +138,13 @@ def test_full_cycle(setup: dict[str, Any], django_capture_on_commit_callbacks: A
         ("Bob", [("Oats", 2)]),
     ]
     alice_membership = bags[0].membership_id
-    round_mark_collected(round=round, actor=s["coordinator"], membership_id=alice_membership,
-                         collected=True, note="one bag torn")  # fmt: skip
+    round_mark_collected(
+        round=round,
+        actor=s["coordinator"],
+        membership_id=alice_membership,
+        collected=True,
+        note="one bag torn",
+    )
     charge = MemberRoundCharge.objects.get(membership_id=alice_membership)
     assert charge.collected_at is not None and charge.collection_note == "one bag torn"
 
@@ -163,8 +179,9 @@ def test_late_changes_are_refused_with_the_closing_time(setup: dict[str, Any]) -
     round = s["round"]
     late = round.closes_at + timedelta(seconds=1)
     with pytest.raises(RoundClosed) as error:
-        basket_set(round=round, user=s["alice"], product_id=s["oats"].pk, quantity=1,
-                   tolerance=0, now=late)  # fmt: skip
+        basket_set(
+            round=round, user=s["alice"], product_id=s["oats"].pk, quantity=1, tolerance=0, now=late
+        )
     local = timezone.localtime(round.closes_at)
     assert f"This round closed at {local:%H:%M} on {local:%A} {local.day} {local:%B}" in str(
         error.value

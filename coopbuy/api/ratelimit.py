@@ -46,17 +46,19 @@ def take(bucket: str, limit: int) -> bool:
     counters = RateCounter.objects.filter(bucket=bucket, window_start=start)
     if counters.filter(count__lt=limit).update(count=F("count") + 1):
         return True
-    if counters.exists():
-        return False
     if limit < 1:
         return False
-    try:
-        with transaction.atomic():
-            RateCounter.objects.create(bucket=bucket, window_start=start, count=1)
-    except IntegrityError:  # another worker opened the window first: count on its row
-        return bool(counters.filter(count__lt=limit).update(count=F("count") + 1))
-    RateCounter.objects.filter(window_start__lt=start).delete()  # past windows are never read
-    return True
+    if not counters.exists():
+        try:
+            with transaction.atomic():
+                RateCounter.objects.create(bucket=bucket, window_start=start, count=1)
+        except IntegrityError:
+            pass  # another worker opened the window first: count on its row below
+        else:
+            RateCounter.objects.filter(window_start__lt=start).delete()  # past windows: unread
+            return True
+    # The row exists now (rows of the current window are never deleted): one more conditional try.
+    return bool(counters.filter(count__lt=limit).update(count=F("count") + 1))
 
 
 def take_for_address(request: HttpRequest) -> bool:

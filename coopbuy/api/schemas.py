@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated, TypeVar
+from typing import Annotated
 
 from ninja import Field, Schema
 from pydantic import AfterValidator, BeforeValidator, PlainSerializer, WithJsonSchema
 
 from coopbuy.accounts.models import User
-
-T = TypeVar("T")
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 MONEY_PATTERN = r"^-?\d+\.\d{2}$"

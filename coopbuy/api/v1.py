@@ -24,9 +24,15 @@ need the `X-CSRFToken` header). Errors are `application/problem+json`; lists are
 `{items, count, next, previous}`; every POST accepts an `Idempotency-Key`. See docs/api.md."""
 
 
+RETRY_AFTER = {
+    "description": "Seconds until the rate limit's window ends.",
+    "schema": {"type": "integer", "minimum": 1},
+}
+
+
 class CoopbuyAPI(NinjaAPI):
     def get_openapi_schema(self, **kwargs: Any) -> Any:
-        """Document error bodies as `application/problem+json`, as they are sent."""
+        """Document errors as `application/problem+json`, as sent, and 429's Retry-After."""
         schema = super().get_openapi_schema(**kwargs)
         for operations in schema["paths"].values():
             for operation in operations.values():
@@ -34,6 +40,8 @@ class CoopbuyAPI(NinjaAPI):
                     content = response.get("content", {})
                     if int(status) >= 400 and "application/json" in content:
                         content[PROBLEM_MEDIA_TYPE] = content.pop("application/json")
+                    if int(status) == 429:
+                        response["headers"] = {"Retry-After": RETRY_AFTER}
         return schema
 
 

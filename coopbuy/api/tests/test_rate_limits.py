@@ -1,4 +1,4 @@
-"""Rate limits: per token, per person, per IP address for anonymous callers; 429 with Retry-After."""
+"""Rate limits per token, per person and per IP address (anonymous); 429 with Retry-After."""
 
 from __future__ import annotations
 

@@ -127,17 +127,17 @@ def apply_rows(
     retiered: dict[int, list[tuple[int, Decimal]]] = {}
     for entry in changes["changed"]:
         pk = state[entry["sku"]]["pk"]
-        values = []
+        new_values: list[tuple[str, Any]] = []
         for name, _old, new in entry["fields"]:
             if name == "tiers":
                 retiered[pk] = _tiers(new)
             else:
-                values.append((name, _field_value(name, new)))
-        groups.setdefault(tuple(values), []).append(pk)
-    for values, pks in groups.items():
+                new_values.append((name, _field_value(name, new)))
+        groups.setdefault(tuple(new_values), []).append(pk)
+    for key, pks in groups.items():
         for start in range(0, len(pks), BATCH):
             Product.objects.filter(pk__in=pks[start : start + BATCH]).update(
-                updated_at=now, **dict(values)
+                updated_at=now, **dict(key)
             )
     for product in new_products:
         tiers = by_sku[product.sku].get("tiers") or []

@@ -23,6 +23,7 @@ from coopbuy.core.problem import (
     Product,
     Supplier,
 )
+from coopbuy.rounds.bulk import bulk_insert
 from coopbuy.rounds.models import (
     Allocation,
     DemandLine,
@@ -33,7 +34,14 @@ from coopbuy.rounds.models import (
 )
 
 _TOKEN = re.compile(r"\b[mps]\d+\b")
-BATCH = 5000
+ALLOCATION_FIELDS = (
+    "round_id", "membership_id", "product_id", "requested", "units", "from_quantity",
+    "from_tolerance", "amount", "explanation_code", "explanation",
+)  # fmt: skip
+CHARGE_FIELDS = (
+    "round_id", "membership_id", "goods", "deposit", "vat", "markup", "delivery", "total",
+    "collection_note",
+)  # fmt: skip
 
 
 def member_id(pk: int) -> str:
@@ -239,7 +247,7 @@ def freeze_result(
     names = rp.names
     lines_of: dict[int, list[MemberLine]] = {}
     charge_lines: list[ChargeLine] = []
-    rows: list[Allocation] = []
+    rows: list[tuple[object, ...]] = []
     members: set[str] = set()
     for e in result.explanations:
         q, t = got.get((e.member, e.product), (0, 0))
@@ -249,22 +257,10 @@ def freeze_result(
         membership = pk_of(e.member)
         product = pk_of(e.product)
         members.add(e.member)
-        rows.append(
-            Allocation(
-                round_id=round.pk,
-                membership_id=membership,
-                product_id=product,
-                requested=e.requested,
-                units=units,
-                from_quantity=q,
-                from_tolerance=t,
-                amount=from_minor(amount_minor, mu),
-                explanation_code=e.code,
-                explanation=text,
-            )
-        )
+        amount = from_minor(amount_minor, mu)
+        rows.append((round.pk, membership, product, e.requested, units, q, t, amount, e.code, text))
         lines_of.setdefault(membership, []).append(
-            MemberLine(names[e.product], e.requested, units, from_minor(amount_minor, mu), text)
+            MemberLine(names[e.product], e.requested, units, amount, text)
         )
         if units:
             vat, deposit, grams = rp.terms[e.product]
@@ -279,7 +275,7 @@ def freeze_result(
                     grams,
                 )
             )
-    Allocation.objects.bulk_create(rows, batch_size=BATCH)
+    bulk_insert(Allocation, ALLOCATION_FIELDS, rows)
     del rows
     charges = member_charges(
         charge_lines,
@@ -289,8 +285,23 @@ def freeze_result(
         members=members,
     )
     by_pk = {pk_of(k): v for k, v in charges.items()}
-    MemberRoundCharge.objects.bulk_create(
-        [charge_row(round, pk, c) for pk, c in by_pk.items()], batch_size=BATCH
+    bulk_insert(
+        MemberRoundCharge,
+        CHARGE_FIELDS,
+        [
+            (
+                round.pk,
+                pk,
+                from_minor(c.goods),
+                from_minor(c.deposit),
+                from_minor(c.vat),
+                from_minor(c.markup),
+                from_minor(c.delivery),
+                from_minor(c.total),
+                "",
+            )
+            for pk, c in by_pk.items()
+        ],
     )
     return lines_of, by_pk
 

@@ -58,9 +58,10 @@ def round_close(
         round.closes_at = now  # closed early: the deadline members are told is the real one
     round.save(update_fields=["status", "closed_at", "closes_at"])
     emails = dict(Membership.objects.filter(pk__in=lines_of).values_list("pk", "user__email"))
+    mail = documents.AllocationMail(round)
     outbox_enqueue_many(
         [
-            documents.allocation_email(round, emails[pk], lines, charges[pk])
+            mail.email(emails[pk], lines, charges[pk])
             for pk, lines in lines_of.items()
             if emails.get(pk)
         ]

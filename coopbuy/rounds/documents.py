@@ -16,6 +16,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from coopbuy.core.charges import MemberCharge
 from coopbuy.core.money import from_minor
@@ -24,22 +25,49 @@ from coopbuy.rounds.adapters import MemberLine
 from coopbuy.rounds.models import Round, RoundProduct, RoundSupplier
 
 
-def allocation_email(round: Round, to: str, lines: list[MemberLine], charge: MemberCharge) -> Email:
-    context = {
-        "round": round,
-        "group": round.group,
-        "lines": lines,
-        "charge": {
-            name: from_minor(getattr(charge, name))
-            for name in ("goods", "deposit", "vat", "markup", "delivery", "total")
-        },
-        "url": settings.SITE_URL + reverse("rounds:detail", args=[round.group.slug, round.pk]),
-    }
-    return Email(
-        to=[to],
-        subject=render_to_string("rounds/email/allocation_subject.txt", context).strip(),
-        body=render_to_string("rounds/email/allocation.txt", context),
-    )
+class AllocationMail:
+    """Members' result emails of one round: the sentences translated once, then filled per member.
+
+    A big round sends thousands of these inside the close's transaction, so the body is built
+    with format strings rather than a template render per line.
+    """
+
+    def __init__(self, round: Round) -> None:
+        self.round = round
+        context = {"round": round, "group": round.group}
+        self.subject = render_to_string("rounds/email/allocation_subject.txt", context).strip()
+        self.head = _("The round %(round)s has closed. This is what you get:") % {
+            "round": round.name
+        }
+        self.line = _("- %(product)s: %(units)d of %(requested)d (%(amount)s)")
+        self.labels = [
+            ("goods", _("Goods")),
+            ("deposit", _("Deposit")),
+            ("vat", _("VAT")),
+            ("markup", _("Markup")),
+            ("delivery", _("Delivery")),
+        ]
+        self.total = _("Total")
+        url = settings.SITE_URL + reverse("rounds:detail", args=[round.group.slug, round.pk])
+        self.foot = _("See your order: %(url)s") % {"url": url}
+
+    def email(self, to: str, lines: list[MemberLine], charge: MemberCharge) -> Email:
+        out = [self.head, ""]
+        for x in lines:
+            out.append(
+                self.line
+                % {"product": x.product, "units": x.units, "requested": x.requested,
+                   "amount": x.amount}
+            )  # fmt: skip
+            out.append(f"  {x.explanation}")
+        out.append("")
+        for name, label in self.labels:
+            amount = getattr(charge, name)
+            if amount or name != "deposit":
+                out.append(f"{label}: {from_minor(amount)}")
+        out.append(f"{self.total}: {from_minor(charge.total)} {self.round.currency}")
+        out += ["", self.foot, ""]
+        return Email(to=[to], subject=self.subject, body="\n".join(out))
 
 
 @dataclass(frozen=True)

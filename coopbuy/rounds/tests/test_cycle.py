@@ -162,11 +162,17 @@ def test_close_is_all_or_nothing(setup: dict[str, Any], monkeypatch: pytest.Monk
     s = setup
     _order(s, "alice", "oats", 6, 0, 0)
 
-    def broken(*args: Any, **kwargs: Any) -> None:
-        raise RuntimeError("disk full")
+    from coopbuy.rounds import adapters
+
+    real = adapters.bulk_insert
+
+    def broken(model: Any, fields: Any, rows: Any) -> None:
+        if model is MemberRoundCharge:
+            raise RuntimeError("disk full")
+        real(model, fields, rows)
 
     # the charges are written after the allocations: fail there, half-way through saving
-    monkeypatch.setattr(MemberRoundCharge.objects, "bulk_create", broken)
+    monkeypatch.setattr(adapters, "bulk_insert", broken)
     with pytest.raises(RuntimeError):
         round_close(round=s["round"], actor=s["coordinator"])
     assert Round.objects.get(pk=s["round"].pk).status == Round.Status.OPEN

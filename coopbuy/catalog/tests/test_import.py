@@ -315,3 +315,15 @@ def test_only_coordinators_preview_and_apply(shop: Shop) -> None:
     with pytest.raises(AccessDenied):
         services.catalog_import_apply(catalog_import=catalog_import, actor=shop.member)
     assert Product.objects.count() == 0
+
+
+def test_a_foodsoft_file_saved_as_xlsx_reads_the_same_as_its_csv(shop: Shop) -> None:
+    text = (DATA / "foodsoft_articles.csv").read_bytes().decode("iso-8859-15")
+    rows: list[list[object]] = [line.split(";") for line in text.splitlines()]
+    for row in rows[1:]:  # a spreadsheet stores numbers as numbers
+        row[1] = int(str(row[1]))
+        row[10] = float(str(row[10]).replace(",", "."))
+    from_csv = preview(shop, text.encode())
+    from_xlsx = preview(shop, xlsx_bytes(rows), "articles.xlsx")
+    assert from_xlsx.file_format == "foodsoft" and from_xlsx.errors == []
+    assert from_xlsx.rows == from_csv.rows

@@ -319,7 +319,7 @@ def test_only_coordinators_preview_and_apply(shop: Shop) -> None:
 
 def test_a_foodsoft_file_saved_as_xlsx_reads_the_same_as_its_csv(shop: Shop) -> None:
     text = (DATA / "foodsoft_articles.csv").read_bytes().decode("iso-8859-15")
-    rows: list[list[object]] = [line.split(";") for line in text.splitlines()]
+    rows: list[list[object]] = [list(line.split(";")) for line in text.splitlines()]
     for row in rows[1:]:  # a spreadsheet stores numbers as numbers
         row[1] = int(str(row[1]))
         row[10] = float(str(row[10]).replace(",", "."))

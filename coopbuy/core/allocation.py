@@ -12,6 +12,9 @@ min_order_value` after the allocation (so a supplier that was dropped shows fals
 
 from __future__ import annotations
 
+from itertools import accumulate, compress
+from operator import add, mul, sub
+
 from coopbuy.core.costshare import share_minor
 from coopbuy.core.decision import Decision
 from coopbuy.core.errors import ProblemError
@@ -20,7 +23,7 @@ from coopbuy.core.metrics import certify, compute_metrics
 from coopbuy.core.money import from_minor
 from coopbuy.core.policies.fcfs import allocate_fcfs
 from coopbuy.core.policies.proportional import allocate_proportional
-from coopbuy.core.prepared import Prepared, prepare
+from coopbuy.core.prepared import Prepared, PSupplier, prepare
 from coopbuy.core.problem import (
     POLICIES,
     AllocationResult,
@@ -66,64 +69,60 @@ def run_policy(prepared: Prepared, policy: Policy, time_limit: float) -> Decisio
 def finish(
     prepared: Prepared, decision: Decision, policy: Policy, explain_result: bool
 ) -> AllocationResult:
-    """Build the result from a policy's decision: the steps every policy shares."""
+    """Build the result from a policy's decision: the steps every policy shares, column-wise."""
     mu = prepared.minor_units
     products = prepared.products
     prices = [p.price_at(c) for p, c in zip(products, decision.cases, strict=True)]
+    gq, gt = decision.got_quantity, decision.got_tolerance
+    pair_product = prepared.pair_product
 
+    # Per product: the units handed out must be exactly the units ordered (rule 1).
+    given_q = [0] * len(products)
+    given_t = [0] * len(products)
+    for p, q, t in zip(pair_product, gq, gt, strict=True):
+        given_q[p] += q
+        given_t[p] += t
     product_results: list[ProductResult] = []
-    lines_of: dict[str, list[tuple[str, int, int, int]]] = {}
-    goods: dict[str, int] = dict.fromkeys(prepared.member_ids, 0)
-    requested: dict[str, int] = dict.fromkeys(prepared.member_ids, 0)
-    received_q: dict[str, int] = dict.fromkeys(prepared.member_ids, 0)
-    received_t: dict[str, int] = dict.fromkeys(prepared.member_ids, 0)
-    supplier_goods: list[dict[str, int]] = [{} for _ in prepared.suppliers]
-    delivered = 0
-    tolerance_units = 0
     for p in sorted(range(len(products)), key=lambda i: products[i].id):
-        product, price = products[p], prices[p]
-        units = decision.cases[p] * product.case_size
-        gq, gt = decision.got_quantity[p], decision.got_tolerance[p]
-        allocated = 0
-        by_member = supplier_goods[product.supplier]
-        for m, want, q, t in zip(product.members, product.want_quantity, gq, gt, strict=True):
-            requested[m] += want
-            if q or t:
-                amount = (q + t) * price
-                lines_of.setdefault(m, []).append((product.id, q, t, amount))
-                goods[m] += amount
-                received_q[m] += q
-                received_t[m] += t
-                by_member[m] = by_member.get(m, 0) + amount
-                allocated += q + t
-                delivered += q * product.base_price
-                tolerance_units += t
-        if allocated != units:  # rule 1; a policy bug must never reach a member's bill
-            raise AssertionError(f"{product.id}: {allocated} units allocated of {units}")
+        product = products[p]
+        case_units = decision.cases[p] * product.case_size
+        allocated = given_q[p] + given_t[p]
+        if allocated != case_units:  # a policy bug must never reach a member's bill
+            raise AssertionError(f"{product.id}: {allocated} units allocated of {case_units}")
         product_results.append(
             ProductResult(
                 product.id,
                 decision.cases[p],
-                units,
-                from_minor(price, mu),
+                case_units,
+                from_minor(prices[p], mu),
                 allocated,
                 product.total_quantity,
                 product.total_tolerance,
             )
         )
+    delivered = sum(q * p.base_price for q, p in zip(given_q, products, strict=True))
+    tolerance_units = sum(given_t)
 
-    delivery: dict[str, int] = dict.fromkeys(prepared.member_ids, 0)
+    # Per member: pairs are numbered member by member, so a member's sums are runs.
+    units = list(map(add, gq, gt))
+    amounts = list(map(mul, units, map(prices.__getitem__, pair_product)))
+    goods = _member_sums(prepared, amounts)
+    requested = _member_sums(prepared, prepared.want_quantity)
+    received_q = _member_sums(prepared, gq)
+    received_t = _member_sums(prepared, gt)
+
+    delivery: dict[str, int] = {}
     supplier_results: list[SupplierResult] = []
     fees = 0
     for s in sorted(prepared.suppliers, key=lambda s: s.id):
-        value = sum(supplier_goods[s.index].values())
+        value = sum(decision.cases[p] * products[p].case_size * prices[p] for p in s.products)
         ordered = any(decision.cases[p] for p in s.products)
         free = s.free_delivery_over is not None and value >= s.free_delivery_over
         fee = s.delivery_fee if ordered and not free else 0
         fees += fee
         if fee:
-            for m, share in share_minor(fee, supplier_goods[s.index]).items():
-                delivery[m] += share
+            for m, share in share_minor(fee, _supplier_goods(prepared, s, units, amounts)).items():
+                delivery[m] = delivery.get(m, 0) + share
         supplier_results.append(
             SupplierResult(
                 s.id,
@@ -137,26 +136,27 @@ def finish(
     member_results = tuple(
         MemberResult(
             m,
-            from_minor(goods[m], mu),
-            from_minor(delivery[m], mu),
-            from_minor(goods[m] + delivery[m], mu),
-            requested[m],
-            received_q[m],
-            received_t[m],
+            from_minor(goods.get(m, 0), mu),
+            from_minor(delivery.get(m, 0), mu),
+            from_minor(goods.get(m, 0) + delivery.get(m, 0), mu),
+            requested.get(m, 0),
+            received_q.get(m, 0),
+            received_t.get(m, 0),
         )
         for m in prepared.member_ids
     )
-    table = _allocation_table(prepared, lines_of)
+    table = _allocation_table(prepared, decision, units, amounts)
     if decision.status is not None:
         proven: bool | None = decision.status.proven_optimal
         gap: float | None = decision.status.gap
     else:
-        proven = certify(prepared, decision, delivered, tolerance_units, fees, goods)
+        proven = certify(prepared, delivered, tolerance_units, fees, goods)
         gap = 0.0 if proven else None
     objective = Objective(
         from_minor(delivered, mu), tolerance_units, from_minor(fees, mu), proven, gap
     )
-    metrics = compute_metrics(prepared, decision, prices, requested, received_q)
+    given = [q + t for q, t in zip(given_q, given_t, strict=True)]
+    metrics = compute_metrics(prepared, decision, prices, given, requested, received_q)
     explanations = explain(prepared, decision, policy, prices, goods) if explain_result else ()
     return AllocationResult(
         policy,
@@ -171,30 +171,38 @@ def finish(
     )
 
 
+def _member_sums(prepared: Prepared, column: list[int]) -> dict[str, int]:
+    """Per member, the sum of a column given in output order (each member's pairs are a run)."""
+    ends = list(accumulate(prepared.member_pair_counts))
+    totals = list(accumulate(column, initial=0))
+    sums = map(sub, map(totals.__getitem__, ends), map(totals.__getitem__, [0, *ends[:-1]]))
+    return dict(zip(prepared.members_with_pairs, sums, strict=True))
+
+
+def _supplier_goods(
+    prepared: Prepared, supplier: PSupplier, units: list[int], amounts: list[int]
+) -> dict[str, int]:
+    """Each receiving member's goods value from one supplier (the weights of its delivery shares;
+    a member who received only free units is there with 0)."""
+    mine = set(supplier.products)
+    goods: dict[str, int] = {}
+    member, product = prepared.pair_member, prepared.pair_product
+    for m, p, got, amount in zip(member, product, units, amounts, strict=True):
+        if got and p in mine:
+            goods[m] = goods.get(m, 0) + amount
+    return goods
+
+
 def _allocation_table(
-    prepared: Prepared, lines_of: dict[str, list[tuple[str, int, int, int]]]
+    prepared: Prepared, decision: Decision, units: list[int], amounts: list[int]
 ) -> AllocationTable:
-    """Lines by member then product (each member's lines were built in product-id order)."""
-    member: list[str] = []
-    product: list[str] = []
-    from_q: list[int] = []
-    from_t: list[int] = []
-    amount: list[int] = []
-    for m in prepared.member_ids:
-        lines = lines_of.get(m)
-        if not lines:
-            continue
-        member.extend([m] * len(lines))
-        for pid, q, t, a in lines:
-            product.append(pid)
-            from_q.append(q)
-            from_t.append(t)
-            amount.append(a)
+    """The lines with units > 0, already in the contract's order (member, then product)."""
+    product_ids = [p.id for p in prepared.products]
     return AllocationTable(
         prepared.minor_units,
-        tuple(member),
-        tuple(product),
-        tuple(from_q),
-        tuple(from_t),
-        tuple(amount),
+        tuple(compress(prepared.pair_member, units)),
+        tuple(map(product_ids.__getitem__, compress(prepared.pair_product, units))),
+        tuple(compress(decision.got_quantity, units)),
+        tuple(compress(decision.got_tolerance, units)),
+        tuple(compress(amounts, units)),
     )

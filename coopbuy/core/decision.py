@@ -16,16 +16,16 @@ class SolveStatus:
 
 @dataclass(slots=True)
 class Decision:
-    """Per product (aligned with `Prepared.products`): cases, and units per member from their
-    quantity and from their tolerance (aligned with `PProduct.members`).
+    """Cases per product (aligned with `Prepared.products`) and, per pair (aligned with
+    `Prepared.pair_member`), the units a member gets from their quantity and from their tolerance.
 
     `dropped` marks products whose supplier missed its minimum (rule 5); `capped` those held back by
     `max_cases` while the demand could have filled more cases.
     """
 
     cases: list[int]
-    got_quantity: list[list[int]]
-    got_tolerance: list[list[int]]
+    got_quantity: list[int]
+    got_tolerance: list[int]
     dropped: set[int] = field(default_factory=set)
     capped: set[int] = field(default_factory=set)
     status: SolveStatus | None = None

@@ -28,24 +28,23 @@ def explain(
 ) -> tuple[Explanation, ...]:
     """An explanation for every (member, product) with a request or an allocation, sorted."""
     out: list[Explanation] = []
-    for product in prepared.products:
-        p = product.index
-        gq, gt = decision.got_quantity[p], decision.got_tolerance[p]
-        for i, m in enumerate(product.members):
-            want, q, t = product.want_quantity[i], gq[i], gt[i]
-            if want == 0 and q + t == 0:
-                continue
-            if q >= want:
-                code = "in_full"
-                text = f"You received all {_units(want)} of {product.id} you asked for" + (
-                    f", plus {t} from your tolerance." if t else "."
-                )
-            else:
-                code, reason = _shortfall(prepared, decision, policy, product, m, prices, goods)
-                asked = f"{_units(want)} of {product.id} you asked for"
-                text = f"You received {q + t} of the {asked}: {reason}"
-            out.append(Explanation(m, product.id, want, q + t, code, text))
-    out.sort(key=lambda e: (e.member, e.product))
+    gq, gt = decision.got_quantity, decision.got_tolerance
+    for j in range(len(gq)):  # pairs are numbered member, then product: the contract's order
+        want, q, t = prepared.want_quantity[j], gq[j], gt[j]
+        if want == 0 and q + t == 0:
+            continue
+        product = prepared.products[prepared.pair_product[j]]
+        m = prepared.pair_member[j]
+        if q >= want:
+            code = "in_full"
+            text = f"You received all {_units(want)} of {product.id} you asked for" + (
+                f", plus {t} from your tolerance." if t else "."
+            )
+        else:
+            code, reason = _shortfall(prepared, decision, policy, product, m, prices, goods)
+            asked = f"{_units(want)} of {product.id} you asked for"
+            text = f"You received {q + t} of the {asked}: {reason}"
+        out.append(Explanation(m, product.id, want, q + t, code, text))
     return tuple(out)
 
 

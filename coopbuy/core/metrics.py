@@ -33,9 +33,11 @@ def compute_metrics(
     prepared: Prepared,
     decision: Decision,
     prices: list[int],
+    given: list[int],
     requested: dict[str, int],
     received: dict[str, int],
 ) -> Metrics:
+    """`given`: units handed out per product; `requested`/`received`: quantity per member."""
     askers = [m for m, want in requested.items() if want > 0]
     if askers:
         total_requested = sum(requested[m] for m in askers)
@@ -50,13 +52,12 @@ def compute_metrics(
         jain = 1.0
     leftover = 0
     savings = 0
-    for product, cases, price in zip(prepared.products, decision.cases, prices, strict=True):
-        given = sum(decision.got_quantity[product.index]) + sum(
-            decision.got_tolerance[product.index]
-        )
-        leftover += cases * product.case_size - given
+    for product, cases, price, units in zip(
+        prepared.products, decision.cases, prices, given, strict=True
+    ):
+        leftover += cases * product.case_size - units
         if product.retail_price is not None:
-            savings += (product.retail_price - price) * given
+            savings += (product.retail_price - price) * units
     return Metrics(
         round3(fill),
         round3(lowest),
@@ -74,7 +75,6 @@ def _feasible_counts(product: PProduct) -> list[int]:
 
 def certify(
     prepared: Prepared,
-    decision: Decision,
     delivered: int,
     tolerance_units: int,
     fees: int,

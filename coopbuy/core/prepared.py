@@ -1,11 +1,18 @@
-"""The problem in the engine's working form: integer pence, rows grouped per product, sorted once.
+"""The problem in the engine's working form: integer pence, demand summed per member and product.
 
 Built once per `allocate` call and shared by the policies and the finishing steps. Every amount is
 an integer count of minor units, so no `Decimal` arithmetic happens per row.
+
+A big round has a million demand rows, so the rows are read in one Python pass (`_aggregate`) that
+sums them into *pairs* (one per member and product: what every policy allocates and every
+allocation line reports) and lists each product's rows in file order. Nothing is sorted as a whole:
+fcfs needs the time order only around the point where a product's cases run out, and the output
+order (member id, then product id) comes from sorting members and each member's few products.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -26,7 +33,7 @@ class PSupplier:
 
 @dataclass(slots=True)
 class PProduct:
-    """One product with its demand: `members` in order of their first row (time, then file)."""
+    """One product with its demand totals; its rows (file order) and pairs live in `Prepared`."""
 
     index: int
     id: str
@@ -39,13 +46,6 @@ class PProduct:
     retail_price: int | None
     total_quantity: int = 0
     total_tolerance: int = 0
-    members: list[str] = field(default_factory=list)
-    first_time: list[datetime] = field(default_factory=list)
-    want_quantity: list[int] = field(default_factory=list)
-    want_tolerance: list[int] = field(default_factory=list)
-    row_member: list[int] = field(default_factory=list)  # rows in processing order: member position
-    row_quantity: list[int] = field(default_factory=list)
-    row_tolerance: list[int] = field(default_factory=list)
 
     def price_at(self, cases: int) -> int:
         """Rule 3: the unit price in minor units when `cases` cases are ordered."""
@@ -64,12 +64,45 @@ class PProduct:
 
 @dataclass(slots=True)
 class Prepared:
+    """The working form. Pairs are numbered in the output's order: member id, then product id."""
+
     currency: str
     minor_units: int
     suppliers: list[PSupplier]
     products: list[PProduct]
     member_ids: list[str]  # every member, sorted: those with demand and those with a budget
     budgets: dict[str, int]  # only members with a budget
+    pair_member: list[str] = field(default_factory=list)
+    pair_product: list[int] = field(default_factory=list)
+    want_quantity: list[int] = field(default_factory=list)
+    want_tolerance: list[int] = field(default_factory=list)
+    pair_first_row: list[int] = field(default_factory=list)  # earliest row by (time, file)
+    members_with_pairs: list[str] = field(default_factory=list)  # sorted
+    member_pair_counts: list[int] = field(default_factory=list)  # their runs in `output_order`
+    product_rows: list[list[int]] = field(default_factory=list)  # rows per product, file order
+    row_pair: list[int] = field(default_factory=list)
+    row_quantity: Sequence[int] = ()
+    row_tolerance: Sequence[int] = ()
+    row_time: Sequence[datetime] = ()
+    _product_pairs: list[list[int]] | None = None
+
+    def product_pairs(self) -> list[list[int]]:
+        """Each product's pairs, by member id (built when first asked)."""
+        if self._product_pairs is None:
+            groups: list[list[int]] = [[] for _ in self.products]
+            for j, p in enumerate(self.pair_product):
+                groups[p].append(j)
+            self._product_pairs = groups
+        return self._product_pairs
+
+    def rows_in_time_order(self, product: int) -> list[int]:
+        """A product's rows by `placed_at`, ties by file position (the sort is stable)."""
+        return sorted(self.product_rows[product], key=self.row_time.__getitem__)
+
+    def first_key(self, pair: int) -> tuple[datetime, int]:
+        """When the pair's first row was placed, and where it stands in the file."""
+        row = self.pair_first_row[pair]
+        return self.row_time[row], row
 
 
 def prepare(problem: Problem) -> Prepared:
@@ -90,7 +123,6 @@ def prepare(problem: Problem) -> Prepared:
             )
         )
     products: list[PProduct] = []
-    product_index: dict[str, int] = {}
     for i, p in enumerate(problem.products):
         if p.supplier not in supplier_index:
             raise ProblemError(f"products[{i}].supplier", f'unknown supplier "{p.supplier}"')
@@ -107,48 +139,90 @@ def prepare(problem: Problem) -> Prepared:
             p.max_cases,
             None if retail is None else to_minor(retail, mu),
         )
-        product_index[p.id] = i
         products.append(product)
         suppliers[product.supplier].products.append(i)
-    _group_demand(problem, products, product_index)
     budgets = {m.id: to_minor(m.budget, mu) for m in problem.members if m.budget is not None}
-    member_ids = sorted(set(problem.demand.member).union(m.id for m in problem.members))
-    return Prepared(problem.currency, mu, suppliers, products, member_ids, budgets)
+    prepared = Prepared(problem.currency, mu, suppliers, products, [], budgets)
+    _aggregate(problem, prepared)
+    return prepared
 
 
-def _group_demand(problem: Problem, products: list[PProduct], index: dict[str, int]) -> None:
-    """Group rows per product in file order, then sort each group by time (stable: ties by file)."""
+def _aggregate(problem: Problem, prepared: Prepared) -> None:
+    """One pass over the rows: pairs, their wants and first rows, each product's rows and totals."""
     demand = problem.demand
-    groups: list[list[int]] = [[] for _ in products]
+    products = prepared.products
+    index = {p.id: p.index for p in products}
     try:
-        for row, p in enumerate(map(index.__getitem__, demand.product)):
-            groups[p].append(row)
+        row_product = list(map(index.__getitem__, demand.product))
     except KeyError:
         row = next(i for i, p in enumerate(demand.product) if p not in index)
         raise ProblemError(
             f"demand[{row}].product", f'unknown product "{demand.product[row]}"'
         ) from None
     times = demand.placed_at
-    member, quantity, tolerance = demand.member, demand.quantity, demand.tolerance
-    for product, group in zip(products, groups, strict=True):
-        group.sort(key=times.__getitem__)
-        position: dict[str, int] = {}
-        members, first_time = product.members, product.first_time
-        want_q, want_t = product.want_quantity, product.want_tolerance
-        row_member = product.row_member
-        for row in group:
-            m = member[row]
-            pos = position.get(m)
-            if pos is None:
-                pos = position[m] = len(members)
-                members.append(m)
-                first_time.append(times[row])
-                want_q.append(0)
-                want_t.append(0)
-            row_member.append(pos)
-            want_q[pos] += quantity[row]
-            want_t[pos] += tolerance[row]
-        product.row_quantity = [quantity[row] for row in group]
-        product.row_tolerance = [tolerance[row] for row in group]
-        product.total_quantity = sum(want_q)
-        product.total_tolerance = sum(want_t)
+    by_member: dict[str, dict[int, int]] = {}  # member -> product -> pair
+    member_get = by_member.get
+    pair_member: list[str] = []
+    pair_product: list[int] = []
+    want_q: list[int] = []
+    want_t: list[int] = []
+    first: list[int] = []
+    rows: list[list[int]] = [[] for _ in products]
+    row_pair: list[int] = []
+    add_row_pair = row_pair.append
+    for i, (m, p, q, t) in enumerate(
+        zip(demand.member, row_product, demand.quantity, demand.tolerance, strict=True)
+    ):
+        rows[p].append(i)
+        pairs = member_get(m)
+        if pairs is None:
+            pairs = by_member[m] = {}
+        j = pairs.get(p)
+        if j is None:
+            j = pairs[p] = len(want_q)
+            pair_member.append(m)
+            pair_product.append(p)
+            want_q.append(q)
+            want_t.append(t)
+            first.append(i)
+        else:
+            want_q[j] += q
+            want_t[j] += t
+            if times[i] < times[first[j]]:
+                first[j] = i
+        add_row_pair(j)
+    totals_q = [0] * len(products)
+    totals_t = [0] * len(products)
+    for p, q, t in zip(pair_product, want_q, want_t, strict=True):
+        totals_q[p] += q
+        totals_t[p] += t
+    for product, q, t in zip(products, totals_q, totals_t, strict=True):
+        product.total_quantity, product.total_tolerance = q, t
+    # Pairs are renumbered in output order (members by id, each member's products by id: small
+    # sorts, no global one), so the finishing steps read every column front to back.
+    rank = {p: r for r, p in enumerate(sorted(range(len(products)), key=lambda i: products[i].id))}
+    by_rank = sorted(rank, key=rank.__getitem__)
+    order: list[int] = []
+    members = prepared.members_with_pairs = sorted(by_member)
+    prepared.member_pair_counts = list(map(len, map(by_member.__getitem__, members)))
+    for m in members:
+        pairs = by_member[m]
+        if len(pairs) == 1:
+            order.extend(pairs.values())
+        else:
+            order.extend(pairs[by_rank[r]] for r in sorted(map(rank.__getitem__, pairs)))
+    new_id = [0] * len(order)
+    for new, old in enumerate(order):
+        new_id[old] = new
+    prepared.pair_member = list(map(pair_member.__getitem__, order))
+    prepared.pair_product = list(map(pair_product.__getitem__, order))
+    prepared.want_quantity = list(map(want_q.__getitem__, order))
+    prepared.want_tolerance = list(map(want_t.__getitem__, order))
+    prepared.pair_first_row = list(map(first.__getitem__, order))
+    row_pair = list(map(new_id.__getitem__, row_pair))
+    prepared.member_ids = sorted(set(by_member).union(m.id for m in problem.members))
+    prepared.product_rows = rows
+    prepared.row_pair = row_pair
+    prepared.row_quantity = demand.quantity
+    prepared.row_tolerance = demand.tolerance
+    prepared.row_time = times

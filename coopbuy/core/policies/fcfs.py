@@ -12,9 +12,14 @@ if the remainder r > 0 and r + T >= case_size. Then the readings taken where rul
 
 Units then go out in two passes over the rows in time order (ties: file order): every row's
 quantity, then every row's tolerance, until the cases are used up. Budgets are not applied.
+Computed from the other end where that is shorter: every pair starts with its whole quantity, and
+only the rows where the cases run out are found (`earliest_rows`), never a full sort per product.
 """
 
 from __future__ import annotations
+
+import heapq
+from collections.abc import Iterable, Sequence
 
 from coopbuy.core.decision import Decision
 from coopbuy.core.prepared import PProduct, Prepared
@@ -65,34 +70,70 @@ def decide_cases(prepared: Prepared) -> tuple[list[int], set[int], set[int]]:
     return cases, dropped, capped
 
 
-def serve_in_order(units: int, rows: list[int], positions: list[int], got: list[int]) -> int:
-    """Give each row (in time order) as much of its amount as is left; return what is left."""
-    for pos, want in zip(positions, rows, strict=True):
-        if want >= units:
-            got[pos] += units
-            return 0
-        got[pos] += want
-        units -= want
-    return units
+def earliest_rows(
+    prepared: Prepared, product: int, amounts: Sequence[int], units: int, *, latest: bool = False
+) -> list[tuple[int, int]]:
+    """The rows that get the first `units` units when rows are served in time order (ties: file
+    order), as (row, units taken); with `latest`, the rows that lose the last `units` instead.
+
+    Only the rows around the cut matter, so a partial selection (`heapq.nsmallest`, linear in the
+    rows) replaces a sort; every row that takes a unit takes at least one, so `units` rows with a
+    non-zero amount suffice, and the selection doubles until it holds that many.
+    """
+    rows = prepared.product_rows[product]
+    time = prepared.row_time.__getitem__
+    pool: Iterable[int] = reversed(rows) if latest else rows  # reversed: later file rows first
+    want = units
+    while True:
+        full = want * 4 >= len(rows)
+        if full:
+            ordered = sorted(pool, key=time, reverse=latest)  # stable both ways
+        elif latest:
+            ordered = heapq.nlargest(want, pool, key=time)
+        else:
+            ordered = heapq.nsmallest(want, pool, key=time)
+        taken: list[tuple[int, int]] = []
+        left = units
+        for row in ordered:
+            amount = amounts[row]
+            if amount:
+                take = amount if amount < left else left
+                taken.append((row, take))
+                left -= take
+                if not left:
+                    return taken
+        if full:
+            return taken
+        want *= 2
+        pool = reversed(rows) if latest else rows
 
 
 def allocate_fcfs(prepared: Prepared) -> Decision:
     cases, dropped, capped = decide_cases(prepared)
-    got_q: list[list[int]] = []
-    got_t: list[list[int]] = []
+    got_q = list(prepared.want_quantity)
+    got_t = [0] * len(got_q)
+    want_t = prepared.want_tolerance
+    row_pair = prepared.row_pair
     for product, count in zip(prepared.products, cases, strict=True):
+        p = product.index
         units = count * product.case_size
-        if units >= product.total_quantity:
-            gq = list(product.want_quantity)
-            left = units - product.total_quantity
-        else:
-            gq = [0] * len(product.members)
-            left = serve_in_order(units, product.row_quantity, product.row_member, gq)
-        if left >= product.total_tolerance:
-            gt = list(product.want_tolerance)
-        else:
-            gt = [0] * len(product.members)
-            serve_in_order(left, product.row_tolerance, product.row_member, gt)
-        got_q.append(gq)
-        got_t.append(gt)
+        quantity, tolerance = product.total_quantity, product.total_tolerance
+        if units < quantity:  # the last rows in time order lose `quantity - units` units
+            if units == 0:
+                for j in map(row_pair.__getitem__, prepared.product_rows[p]):
+                    got_q[j] = 0
+            else:
+                cut = earliest_rows(
+                    prepared, p, prepared.row_quantity, quantity - units, latest=True
+                )
+                for row, take in cut:
+                    got_q[row_pair[row]] -= take
+            continue
+        left = units - quantity
+        if left >= tolerance:
+            for j in map(row_pair.__getitem__, prepared.product_rows[p]):
+                got_t[j] = want_t[j]
+        elif left:
+            for row, take in earliest_rows(prepared, p, prepared.row_tolerance, left):
+                got_t[row_pair[row]] += take
     return Decision(cases, got_q, got_t, dropped, capped)

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from coopbuy.core.decision import Decision, SolveStatus
-from coopbuy.core.policies.fcfs import allocate_fcfs, serve_in_order
+from coopbuy.core.policies.fcfs import allocate_fcfs
 from coopbuy.core.prepared import PProduct, Prepared
 
 INF = float("inf")
@@ -56,6 +56,7 @@ class _Model:
 
 @dataclass
 class _Product:
+    pairs: list[int]
     bands: list[tuple[int, int, int, int, int]]  # (a, b, price, z column, k column)
     x: list[int]
     y: list[int]
@@ -174,9 +175,12 @@ def _build(
     products: list[_Product] = []
     budget_terms: dict[str, list[tuple[int, float]]] = {m: [] for m in prepared.budgets}
     value_terms: list[list[tuple[int, float]]] = [[] for _ in prepared.suppliers]
-    for product in prepared.products:
+    groups = prepared.product_pairs()
+    for product, pairs in zip(prepared.products, groups, strict=True):
         bands = []
         u_of: dict[int, list[int]] = {}
+        want_q = [prepared.want_quantity[j] for j in pairs]
+        want_t = [prepared.want_tolerance[j] for j in pairs]
         for a, b, price in _bands(product):
             z, k = model.var(0, 1), model.var(0, b)
             model.row(0, INF, [(k, 1), (z, -a)])
@@ -184,22 +188,22 @@ def _build(
             value_terms[product.supplier].append((k, float(price * product.case_size)))
             bands.append((a, b, price, z, k))
         can_order = bool(bands)
-        x = [model.var(0, q if can_order else 0) for q in product.want_quantity]
-        y = [model.var(0, t if can_order else 0) for t in product.want_tolerance]
+        x = [model.var(0, q if can_order else 0) for q in want_q]
+        y = [model.var(0, t if can_order else 0) for t in want_t]
         if bands:
             sup = ordered[product.supplier]
             assert sup is not None
             model.row(-INF, 0, [*((z, 1.0) for _, _, _, z, _ in bands), (sup, -1.0)])
             units = [(c, 1.0) for c in x + y]
             model.row(0, 0, [*units, *((k, -float(product.case_size)) for *_, k in bands)])
-        for i, member in enumerate(product.members):
+        for i, member in enumerate(map(prepared.pair_member.__getitem__, pairs)):
             if member not in budget_terms or not bands:
                 continue
             if len(bands) == 1:
                 unit = float(bands[0][2])
                 budget_terms[member] += [(x[i], unit), (y[i], unit)]
                 continue
-            most = product.want_quantity[i] + product.want_tolerance[i]
+            most = want_q[i] + want_t[i]
             split = []
             u_cols: list[int] = []
             for _, _, price, z, _ in bands:
@@ -210,7 +214,7 @@ def _build(
                 u_cols.append(u)
             model.row(0, 0, [*split, (x[i], -1.0), (y[i], -1.0)])
             u_of[i] = u_cols
-        products.append(_Product(bands, x, y, u_of))
+        products.append(_Product(pairs, bands, x, y, u_of))
     for member, terms in budget_terms.items():
         if terms:
             model.row(-INF, float(prepared.budgets[member]), terms)
@@ -235,32 +239,27 @@ def _start_solution(
     free: list[int | None],
     n: int,
 ) -> list[float]:
-    """The fcfs result as a starting point when it keeps every budget, else ordering nothing."""
+    """The fcfs result as a fallback when it keeps every budget, else ordering nothing."""
     values = [0.0] * n
     fcfs = allocate_fcfs(prepared)
     spent: dict[str, int] = {}
-    for product, count in zip(prepared.products, fcfs.cases, strict=True):
+    for product, mp, count in zip(prepared.products, products, fcfs.cases, strict=True):
         price = product.price_at(count)
-        for i, m in enumerate(product.members):
-            units = fcfs.got_quantity[product.index][i] + fcfs.got_tolerance[product.index][i]
-            spent[m] = spent.get(m, 0) + units * price
+        for j in mp.pairs:
+            m = prepared.pair_member[j]
+            spent[m] = spent.get(m, 0) + (fcfs.got_quantity[j] + fcfs.got_tolerance[j]) * price
     if any(spent.get(m, 0) > b for m, b in prepared.budgets.items()):
         return values
-    for product, mp, count in zip(prepared.products, products, fcfs.cases, strict=True):
+    for mp, count in zip(products, fcfs.cases, strict=True):
         if not count:
             continue
         j, band = next((j, b) for j, b in enumerate(mp.bands) if b[0] <= count <= b[1])
         values[band[3]], values[band[4]] = 1.0, float(count)
-        for i, cols in mp.u.items():
-            values[cols[j]] = float(
-                fcfs.got_quantity[product.index][i] + fcfs.got_tolerance[product.index][i]
-            )
-        for i, col in enumerate(mp.x):
-            values[col] = float(fcfs.got_quantity[product.index][i])
-        for i, col in enumerate(mp.y):
-            values[col] = float(fcfs.got_tolerance[product.index][i])
-    # ordered/free/u columns: HiGHS completes a partial start by solving the rest (it only keeps
-    # a start that is feasible); set what is known.
+        for i, pair in enumerate(mp.pairs):
+            got_q, got_t = fcfs.got_quantity[pair], fcfs.got_tolerance[pair]
+            values[mp.x[i]], values[mp.y[i]] = float(got_q), float(got_t)
+            if i in mp.u:
+                values[mp.u[i][j]] = float(got_q + got_t)
     for s in prepared.suppliers:
         value = 0
         for p in s.products:
@@ -276,15 +275,27 @@ def _start_solution(
     return values
 
 
-def _in_time_order(product: PProduct, quantity: int, tolerance: int) -> tuple[list[int], list[int]]:
+def _in_time_order(
+    prepared: Prepared, product: int, pairs: list[int], quantity: int, tolerance: int
+) -> tuple[list[int], list[int]]:
     """Among equally good answers, the one fcfs members expect: earlier rows are served first.
 
     Moving units between members of one product changes no objective (same units, same price);
     it is done only where every member's budget still holds afterwards.
     """
-    gq, gt = [0] * len(product.members), [0] * len(product.members)
-    serve_in_order(quantity, product.row_quantity, product.row_member, gq)
-    serve_in_order(tolerance, product.row_tolerance, product.row_member, gt)
+    position = {j: i for i, j in enumerate(pairs)}
+    gq, gt = [0] * len(pairs), [0] * len(pairs)
+    rows = prepared.rows_in_time_order(product)
+    for amounts, units, got in (
+        (prepared.row_quantity, quantity, gq),
+        (prepared.row_tolerance, tolerance, gt),
+    ):
+        for row in rows:
+            if not units:
+                break
+            take = min(amounts[row], units)
+            got[position[prepared.row_pair[row]]] += take
+            units -= take
     return gq, gt
 
 
@@ -292,23 +303,24 @@ def _decision(
     prepared: Prepared, products: list[_Product], values: list[int], status: SolveStatus
 ) -> Decision:
     cases: list[int] = []
-    got_q: list[list[int]] = []
-    got_t: list[list[int]] = []
+    got_q = [0] * len(prepared.want_quantity)
+    got_t = [0] * len(prepared.want_quantity)
     capped: set[int] = set()
     spent: dict[str, int] = {}  # each member's goods at the applied prices, as the solver left them
+    members = prepared.pair_member
     for product, mp in zip(prepared.products, products, strict=True):
         price = product.price_at(sum(values[k] for *_, k in mp.bands))
-        for m, cx, cy in zip(product.members, mp.x, mp.y, strict=True):
-            spent[m] = spent.get(m, 0) + (values[cx] + values[cy]) * price
+        for j, cx, cy in zip(mp.pairs, mp.x, mp.y, strict=True):
+            spent[members[j]] = spent.get(members[j], 0) + (values[cx] + values[cy]) * price
     for product, mp in zip(prepared.products, products, strict=True):
         count = sum(values[k] for *_, k in mp.bands)
         cases.append(count)
         gq, gt = [values[c] for c in mp.x], [values[c] for c in mp.y]
         price = product.price_at(count)
-        fair_q, fair_t = _in_time_order(product, sum(gq), sum(gt))
+        fair_q, fair_t = _in_time_order(prepared, product.index, mp.pairs, sum(gq), sum(gt))
         change = {
-            m: (fq + ft - q - t) * price
-            for m, fq, ft, q, t in zip(product.members, fair_q, fair_t, gq, gt, strict=True)
+            members[j]: (fq + ft - q - t) * price
+            for j, fq, ft, q, t in zip(mp.pairs, fair_q, fair_t, gq, gt, strict=True)
         }
         if all(
             spent.get(m, 0) + d <= prepared.budgets.get(m, spent.get(m, 0) + d)
@@ -317,8 +329,8 @@ def _decision(
             for m, d in change.items():
                 spent[m] = spent.get(m, 0) + d
             gq, gt = fair_q, fair_t
-        got_q.append(gq)
-        got_t.append(gt)
+        for j, q, t in zip(mp.pairs, gq, gt, strict=True):
+            got_q[j], got_t[j] = q, t
         demand_cases = (product.total_quantity + product.total_tolerance) // product.case_size
         if product.max_cases is not None and count == product.max_cases < demand_cases:
             capped.add(product.index)

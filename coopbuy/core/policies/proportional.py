@@ -10,23 +10,29 @@ Budgets are not applied.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from coopbuy.core.decision import Decision
 from coopbuy.core.policies.fcfs import decide_cases
-from coopbuy.core.prepared import PProduct, Prepared
+from coopbuy.core.prepared import Prepared
 
 
-def largest_remainder(units: int, wants: list[int], product: PProduct) -> list[int]:
-    """Share `units` (at most sum(wants)) pro rata to `wants`; exact, remainders as documented."""
-    total = sum(wants)
+def largest_remainder(
+    units: int, pairs: list[int], wants: Sequence[int], prepared: Prepared
+) -> list[int]:
+    """Share `units` (at most the sum of the wants) among `pairs` pro rata to `wants[pair]`."""
+    mine = [wants[j] for j in pairs]
+    total = sum(mine)
     if units >= total:
-        return list(wants)
-    shares = [units * w // total for w in wants]
+        return mine
+    shares = [units * w // total for w in mine]
     left = units - sum(shares)
     if left:
-        remainders = [units * w % total for w in wants]
+        remainders = [units * w % total for w in mine]
+        times, first, members = prepared.row_time, prepared.pair_first_row, prepared.pair_member
         order = sorted(
             (i for i, r in enumerate(remainders) if r),
-            key=lambda i: (-remainders[i], product.first_time[i], product.members[i]),
+            key=lambda i: (-remainders[i], times[first[pairs[i]]], members[pairs[i]]),
         )
         for i in order[:left]:
             shares[i] += 1
@@ -35,11 +41,20 @@ def largest_remainder(units: int, wants: list[int], product: PProduct) -> list[i
 
 def allocate_proportional(prepared: Prepared) -> Decision:
     cases, dropped, capped = decide_cases(prepared)
-    got_q: list[list[int]] = []
-    got_t: list[list[int]] = []
-    for product, count in zip(prepared.products, cases, strict=True):
+    got_q = list(prepared.want_quantity)
+    got_t = list(prepared.want_tolerance)
+    groups = prepared.product_pairs()
+    for product, count, pairs in zip(prepared.products, cases, groups, strict=True):
         units = count * product.case_size
-        got_q.append(largest_remainder(units, product.want_quantity, product))
+        if units < product.total_quantity:
+            for j, share in zip(
+                pairs, largest_remainder(units, pairs, got_q, prepared), strict=True
+            ):
+                got_q[j] = share
         left = max(0, units - product.total_quantity)
-        got_t.append(largest_remainder(left, product.want_tolerance, product))
+        if left < product.total_tolerance:
+            for j, share in zip(
+                pairs, largest_remainder(left, pairs, got_t, prepared), strict=True
+            ):
+                got_t[j] = share
     return Decision(cases, got_q, got_t, dropped, capped)

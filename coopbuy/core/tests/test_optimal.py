@@ -18,9 +18,14 @@ def brute_force(data: dict[str, Any]) -> tuple[int, int, int]:
     counts = [[0, *range(max(1, p.min_cases), p.case_limit() + 1)] for p in products]
     members = prepared.member_ids
     wants = {m: [(0, 0)] * len(products) for m in members}
-    for p in products:
-        for m, q, t in zip(p.members, p.want_quantity, p.want_tolerance, strict=True):
-            wants[m] = [*wants[m][: p.index], (q, t), *wants[m][p.index + 1 :]]
+    for m, p, q, t in zip(
+        prepared.pair_member,
+        prepared.pair_product,
+        prepared.want_quantity,
+        prepared.want_tolerance,
+        strict=True,
+    ):
+        wants[m] = [*wants[m][:p], (q, t), *wants[m][p + 1 :]]
     best: tuple[int, int, int] | None = None
     for ks in itertools.product(*counts):
         fees = 0

@@ -21,6 +21,7 @@ from coopbuy.groups.models import BuyingGroup, Invitation, JoinRequest, Membersh
 
 from .catalog_seed import seed_catalogs
 from .people import DEMO_PASSWORD, FIRST_NAMES, GROUPS, SURNAMES, email_for
+from .rounds_seed import seed_rounds
 
 Role = Membership.Role
 MEMBERS_PER_GROUP = 15
@@ -144,4 +145,5 @@ def seed_demo() -> DemoSummary:
         (ADMIN_EMAIL, "platform operator (Django admin at /admin/)"),
     ]
     seed_catalogs()
+    seed_rounds(GROUPS[0].slug)
     return summary

@@ -118,6 +118,7 @@ def _post_round(
     delivery_fees: Mapping[int, Decimal],
     actor: User | None,
     idempotency_key: str,
+    enforce_credit: bool,
 ) -> Transaction | None:
     require_money_role(group=group, user=actor)
     existing = Transaction.objects.filter(group=group, idempotency_key=idempotency_key).first()
@@ -136,6 +137,7 @@ def _post_round(
         actor=actor,
         idempotency_key=idempotency_key,
         round_reference=round_reference,
+        enforce_credit=enforce_credit,
     )
     if created:
         audit_record(
@@ -158,11 +160,14 @@ def ledger_post_round_charges(
     delivery_fees: Mapping[int, Decimal],
     actor: User | None,
     idempotency_key: str,
+    enforce_credit: bool = False,
 ) -> Transaction | None:
     """Charge every member of a closed round in one balanced transaction (None: nothing to charge).
 
     `supplier_goods` and `delivery_fees` are keyed by `catalog.Supplier` id. `actor` None means the
     system closed the round on schedule. Calling again with the same key returns the same posting.
+    The credit rule is checked when members order; `enforce_credit=True` checks it again here,
+    under the account locks, and refuses the whole posting if one member would go beyond it.
     """
     return _post_round(
         group=group,
@@ -174,6 +179,7 @@ def ledger_post_round_charges(
         delivery_fees=delivery_fees,
         actor=actor,
         idempotency_key=idempotency_key,
+        enforce_credit=enforce_credit,
     )
 
 
@@ -188,6 +194,7 @@ def ledger_post_round_adjustment(
     idempotency_key: str,
     delivery_fees: Mapping[int, Decimal] | None = None,
     reason: str = "",
+    enforce_credit: bool = False,
 ) -> Transaction | None:
     """Receiving changed the bills: negative amounts credit members (shortages), positive ones
     charge them (substitutions, price rises); the suppliers' goods move by the same signed amounts.
@@ -205,6 +212,7 @@ def ledger_post_round_adjustment(
         delivery_fees=delivery_fees or {},
         actor=actor,
         idempotency_key=idempotency_key,
+        enforce_credit=enforce_credit,
     )
 
 

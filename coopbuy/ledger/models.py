@@ -57,7 +57,9 @@ class Account(models.Model):
     payment_reference = models.CharField(
         _("payment reference"), max_length=40, null=True, blank=True, unique=True
     )
-    balance = models.DecimalField(_("balance"), default=0, max_digits=12, decimal_places=2)
+    balance = models.DecimalField(
+        _("balance"), default=Decimal("0.00"), max_digits=12, decimal_places=2
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -112,7 +114,7 @@ class LedgerSettings(models.Model):
     )
     credit_limit = models.DecimalField(
         _("credit a member may run"),
-        default=0,
+        default=Decimal("0.00"),
         help_text=_("How far below zero a member's balance may go when prepayment is required."),
         max_digits=12,
         decimal_places=2,

@@ -100,7 +100,7 @@ def settings_for(group: BuyingGroup) -> LedgerSettings:
         return found
     prefix = re.sub(r"[^A-Z0-9]", "", group.slug.upper())[:3] or "INV"
     settings, _created = LedgerSettings.objects.get_or_create(
-        group=group, defaults={"invoice_prefix": prefix}
+        group=group, defaults={"invoice_prefix": prefix, "credit_limit": Decimal("0.00")}
     )
     return settings
 
@@ -134,11 +134,14 @@ def post(
     external_reference: str = "",
     reverses: Transaction | None = None,
     check: Callable[[dict[int, Account]], None] | None = None,
+    enforce_credit: bool = False,
 ) -> tuple[Transaction, bool]:
     """Post one balanced transaction; `(transaction, created)`. A known key returns the first one.
 
     `check` runs with the locked accounts before anything is written (e.g. "a refund may not exceed
     the balance"): it sees balances no one else can change until this transaction ends.
+    `enforce_credit` refuses to debit a member beyond the group's credit rule (credits always pass,
+    so a member already beyond it can still be paid back).
     """
     if not idempotency_key:
         raise LedgerError(_("This request has no idempotency key; reload the page and try again."))
@@ -157,6 +160,8 @@ def post(
             raise LedgerError(_("This posting does not balance: %(why)s") % {"why": problems[0]})
         if check is not None:
             check(locked)
+        if enforce_credit:
+            _check_credit(group, locked, merged)
         try:
             with transaction.atomic():
                 posted = Transaction.objects.create(
@@ -182,6 +187,23 @@ def post(
         for pk, amount in merged:
             Account.objects.filter(pk=pk).update(balance=F("balance") + from_minor(amount))
     return posted, True
+
+
+def _check_credit(
+    group: BuyingGroup, locked: dict[int, Account], merged: Sequence[tuple[int, int]]
+) -> None:
+    rule = credit_rule(settings_for(group))
+    for pk, amount in merged:
+        account = locked[pk]
+        if account.kind != Kind.MEMBER or amount >= 0:
+            continue
+        if not core.may_spend(-amount, to_minor(account.balance), rule):
+            available = core.available_to_spend(to_minor(account.balance), rule) or 0
+            raise InsufficientFunds(
+                _("%(member)s may spend only %(available)s more under the group's rules.")
+                % {"member": account.name, "available": from_minor(available)},
+                field="amount",
+            )
 
 
 def _member_and_money(membership: Membership, method: str, actor: User) -> tuple[Account, Account]:
@@ -319,7 +341,11 @@ def ledger_adjust(
 def ledger_reverse(
     *, original: Transaction, actor: User, idempotency_key: str, reason: str = ""
 ) -> Transaction:
-    """Undo a transaction by posting its exact mirror; a transaction is reversed at most once."""
+    """Undo a transaction by posting its exact mirror; a transaction is reversed at most once.
+
+    Under a prepayment rule a reversal may not push a member beyond their credit (undoing a top-up
+    they have already spent): the treasurer records an adjustment with a reason instead.
+    """
     group = original.group
     require_money_role(group=group, user=actor)
     if original.kind == TxKind.REVERSAL:
@@ -346,6 +372,7 @@ def ledger_reverse(
         idempotency_key=idempotency_key,
         round_reference=original.round_reference,
         reverses=original,
+        enforce_credit=True,
     )
     if created:
         audit_record(

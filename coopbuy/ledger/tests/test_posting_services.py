@@ -252,3 +252,30 @@ def test_a_plain_member_cannot_move_money(world: World) -> None:
             idempotency_key=key(),
         )  # fmt: skip
     assert not Entry.objects.exists()
+
+
+def test_under_prepayment_a_charge_or_reversal_beyond_the_credit_limit_is_refused(
+    world: World,
+) -> None:
+    ledger_settings_update(
+        group=world.group, actor=world.treasurer, prepayment_required=True,
+        credit_limit=D("5.00"), invoice_prefix="HEB",
+    )  # fmt: skip
+    paid = top_up(world, "10.00")
+    big = [MemberCharge(world.alice.pk, D("15.01"), D("0"), D("0"), D("0"), D("15.01"))]
+    with pytest.raises(InsufficientFunds, match=r"15\.00"):
+        ledger_post_round_charges(
+            group=world.group, round_reference="R", charges=big,
+            supplier_goods={world.supplier.pk: D("15.01")}, delivery_fees={}, actor=None,
+            idempotency_key=key(), enforce_credit=True,
+        )  # fmt: skip
+    ok = [MemberCharge(world.alice.pk, D("12.00"), D("0"), D("0"), D("0"), D("12.00"))]
+    ledger_post_round_charges(
+        group=world.group, round_reference="R", charges=ok,
+        supplier_goods={world.supplier.pk: D("12.00")}, delivery_fees={}, actor=None,
+        idempotency_key=key(), enforce_credit=True,
+    )  # fmt: skip
+    # Undoing the (spent) top-up would leave Alice at -12.00, beyond the 5.00 of credit.
+    with pytest.raises(InsufficientFunds):
+        ledger_reverse(original=paid, actor=world.treasurer, idempotency_key=key())
+    assert selectors.balance_of(membership=world.alice) == D("-2.00")

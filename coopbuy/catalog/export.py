@@ -1,7 +1,9 @@
 """A supplier's catalogue as CSV in coopbuy's own columns, ready to be imported again.
 
 UTF-8 with a byte-order mark (so that Excel shows £ and accents right), comma-separated, VAT as a
-percent, volume prices as "4:2.90;10:2.75", every product including unavailable ones.
+percent, volume prices as "4:2.90;10:2.75", every product including unavailable ones. Text that
+starts like a formula (=, +, -, @) gets a leading ' so spreadsheets show it as text; the import
+takes it off again.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import io
 from decimal import Decimal
 
 from coopbuy.catalog.imports.formats import COLUMNS
+from coopbuy.catalog.imports.reading import guard
 from coopbuy.catalog.models import Product, Supplier
 
 
@@ -19,6 +22,8 @@ def _cell(value: object) -> str:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, str):
+        return guard(value)
     return str(value)
 
 

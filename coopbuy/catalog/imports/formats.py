@@ -7,6 +7,8 @@ member gets, e.g. "500 g bag"), `vat_rate` (a percent: 20 for 20 %), `deposit`, 
 `max_cases`, `available` (yes/no; empty means yes) and `tiers` (volume prices, "4:2.90;10:2.75" =
 from 4 cases 2.90 a unit). Prices are net, per unit, in the group's currency. A column that is
 absent leaves that field of existing products as it is; unknown columns are ignored with a note.
+A cell that starts with `'` followed by `=`, `+`, `-` or `@` loses the `'` (the export adds it so
+that spreadsheets do not run text as a formula).
 The export writes exactly these columns, so an exported file can be imported again.
 
 **Foodsoft's article file** (recognised by its 18 columns in Foodsoft's order: available, order
@@ -22,7 +24,10 @@ deposit, note, category, origin, manufacturer). Our reading, after Foodsoft's ow
 - the net price is per "price unit"; an empty price unit means per unit that members order (what
   older Foodsoft exports mean). A price per another unit of the ratios is converted to the
   member's unit (e.g. per case ÷ case size) and rounded to the penny;
-- VAT is a percent; available is yes/x/1 (also "ja", "true"), anything else is unavailable.
+- VAT is a percent; available is yes/x/1 (also "ja", "true"), anything else is unavailable;
+- minimum order quantity and billing unit are not used (coopbuy's minimum is in cases).
+
+In coopbuy's layout the header may follow a few title rows; in Foodsoft's it is the first row.
 """
 
 from __future__ import annotations
@@ -106,6 +111,7 @@ MAX_LENGTHS = {
     "note": 300,
 }
 FOODSOFT_COLUMNS = 18
+HEADER_SEARCH_ROWS = 10
 FOODSOFT_TRUE = frozenset({"yes", "x", "1", "ja", "true", "oui", "si", "y"})
 
 
@@ -146,11 +152,26 @@ def parse_sheet(sheet: Sheet) -> ParsedFile:
     ]
     if not numbered:
         return ParsedFile(COOPBUY, errors=[RowError(None, "", _("The file is empty."))])
-    header_row, header = numbered[0]
+    # Wholesalers' lists often start with a title or a date: the header is the first of the
+    # first rows that names coopbuy's required columns (or else the very first row).
+    start = next(
+        (
+            index
+            for index, (_n, row) in enumerate(numbered[:HEADER_SEARCH_ROWS])
+            if all(column in {header_key(cell) for cell in row} for column in REQUIRED)
+        ),
+        0,
+    )
+    header_row, header = numbered[start]
     header = _trimmed(header)
     keys = [header_key(cell) for cell in header]
     if all(column in keys for column in REQUIRED):
-        parsed = _parse_coopbuy(header_row, keys, numbered[1:])
+        parsed = _parse_coopbuy(header_row, keys, numbered[start + 1 :])
+        if start:
+            parsed.warnings.append(
+                _("The rows above row %(row)s were taken as a title and ignored.")
+                % {"row": header_row}
+            )
     elif len(header) == FOODSOFT_COLUMNS:
         parsed = _parse_foodsoft(numbered[1:])
     else:

@@ -59,6 +59,19 @@ def read_sheet(content: bytes) -> Sheet:
     return _read_csv(content)
 
 
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+def guard(text: str) -> str:
+    """Text for a CSV cell that a spreadsheet will not run as a formula ("'=..." for "=...")."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def unguard(text: str) -> str:
+    """The inverse of `guard`, applied to every cell read from CSV."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_STARTS) else text
+
+
 def cell_text(value: object) -> str:
     """A spreadsheet value as the text a person sees (12.0 is "12", True is "yes")."""
     if value is None:
@@ -142,7 +155,7 @@ def _read_csv(content: bytes) -> Sheet:
     delimiter = max(DELIMITERS, key=first_line.count)
     try:
         rows = [
-            [cell.strip() for cell in row]
+            [unguard(cell.strip()) for cell in row]
             for row in csv.reader(io.StringIO(text), delimiter=delimiter)
         ]
     except csv.Error as error:

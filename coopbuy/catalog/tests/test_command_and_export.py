@@ -117,19 +117,20 @@ def test_an_export_imports_again_without_any_change(shop: Shop) -> None:
         retail_unit_price=Decimal("6.49"),
         origin="Argentina",
         manufacturer="Meridian",
-        note="may contain; traces, of nuts",
+        note="=HYPERLINK(1) is text here, not a formula",
         weight_grams=1000,
         min_cases=1,
         max_cases=10,
         tiers=[(3, Decimal("4.00")), (10, Decimal("3.85"))],
     )
-    shop.product("ECO-5L", name="Laundry liquid refill", vat_rate=Decimal("0.2"))
+    shop.product("ECO-5L", name="Laundry liquid; refill, “5 l”", vat_rate=Decimal("0.2"))
     services.product_set_available(
         product=Product.objects.get(sku="ECO-5L"), actor=shop.coordinator, available=False
     )
     before = catalog_state(shop.supplier)
     exported = export_csv(shop.supplier)
     assert exported.startswith("\ufeff".encode())
+    assert b"'=HYPERLINK(1) is text here" in exported
     catalog_import = services.catalog_import_preview(
         supplier=shop.supplier, actor=shop.coordinator, filename="export.csv", content=exported
     )

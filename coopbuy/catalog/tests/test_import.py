@@ -327,3 +327,11 @@ def test_a_foodsoft_file_saved_as_xlsx_reads_the_same_as_its_csv(shop: Shop) -> 
     from_xlsx = preview(shop, xlsx_bytes(rows), "articles.xlsx")
     assert from_xlsx.file_format == "foodsoft" and from_xlsx.errors == []
     assert from_xlsx.rows == from_csv.rows
+
+
+def test_title_rows_above_the_header_are_skipped_with_a_note(shop: Shop) -> None:
+    content = xlsx_bytes([["Suma price list, March"], [], [*HEADER], *ROWS])
+    catalog_import = preview(shop, content, "suma.xlsx")
+    assert catalog_import.errors == [] and catalog_import.counts["new"] == 3
+    assert any("row 3" in warning for warning in catalog_import.warnings)
+    assert catalog_import.changes["new"][0]["row"] == 4

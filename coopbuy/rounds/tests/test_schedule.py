@@ -1,0 +1,73 @@
+"""Recurring rounds and the deadline task."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.utils import timezone
+
+from coopbuy.rounds.closing import round_close
+from coopbuy.rounds.models import Round, RoundProduct
+from coopbuy.rounds.schedules import next_closing, schedule_create
+from coopbuy.rounds.services import round_create, round_open
+from coopbuy.rounds.tasks import close_round
+from coopbuy.rounds.tests.factories import make_product, make_supplier
+from coopbuy.testing.factories import make_group, make_user
+
+pytestmark = pytest.mark.django_db
+LONDON = ZoneInfo("Europe/London")
+
+
+def test_every_other_tuesday_at_eight_stays_at_eight_across_the_clock_change() -> None:
+    before = datetime(2026, 10, 20, 20, 0, tzinfo=LONDON)  # a Tuesday in British Summer Time
+    after = next_closing(before, 2)
+    assert after == datetime(2026, 11, 3, 20, 0, tzinfo=LONDON)  # GMT by then
+    assert after.weekday() == 1 and timezone.localtime(after).hour == 20
+
+
+def test_closing_a_scheduled_round_opens_the_next_one() -> None:
+    coordinator = make_user("Cora")
+    group = make_group(coordinator)
+    supplier = make_supplier(group)
+    make_product(supplier, name="Oats")
+    schedule = schedule_create(
+        group=group, actor=coordinator, name="Fortnightly", suppliers=[supplier],
+        interval_weeks=2, open_days=10, markup_percent=Decimal("4"),
+    )  # fmt: skip
+    now = timezone.now()
+    first = round_create(
+        group=group, actor=coordinator, name="First", suppliers=[supplier],
+        opens_at=now - timedelta(days=1), closes_at=now + timedelta(hours=1),
+    )  # fmt: skip
+    Round.objects.filter(pk=first.pk).update(schedule=schedule)
+    first.refresh_from_db()
+    round_open(round=first, actor=coordinator)
+    round_close(round=first, actor=None, now=first.closes_at)
+    nxt = Round.objects.get(schedule=schedule, status=Round.Status.OPEN)
+    assert nxt.closes_at == next_closing(first.closes_at, 2)
+    assert nxt.markup_rate == Decimal("0.0400")
+    assert RoundProduct.objects.filter(round=nxt, name="Oats").exists()
+    # closing again creates nothing more
+    round_close(round=first, actor=None)
+    assert Round.objects.filter(schedule=schedule).count() == 2  # the first and the next
+
+
+def test_the_close_task_ignores_rounds_not_due_or_already_closed() -> None:
+    coordinator = make_user("Cora")
+    group = make_group(coordinator)
+    supplier = make_supplier(group)
+    make_product(supplier)
+    now = timezone.now()
+    round = round_create(
+        group=group, actor=coordinator, name="R", suppliers=[supplier],
+        opens_at=now - timedelta(days=1), closes_at=now + timedelta(hours=1),
+    )  # fmt: skip
+    round_open(round=round, actor=coordinator)
+    assert close_round.call(round.pk) is False  # not due yet
+    Round.objects.filter(pk=round.pk).update(closes_at=now - timedelta(seconds=1))
+    assert close_round.call(round.pk) is True
+    assert close_round.call(round.pk) is False  # stale: already closed
+    assert Round.objects.get(pk=round.pk).status == Round.Status.CLOSED

@@ -18,6 +18,7 @@ from coopbuy.catalog import selectors, services
 from coopbuy.catalog.export import export_csv
 from coopbuy.catalog.forms import ImportUploadForm
 from coopbuy.catalog.imports.formats import COLUMNS, REQUIRED
+from coopbuy.catalog.imports.reading import MAX_BYTES
 from coopbuy.catalog.models import CatalogImport
 from coopbuy.catalog.permissions import (
     import_for_coordinator,
@@ -58,6 +59,11 @@ def import_upload(request: HttpRequest, slug: str, supplier_id: int) -> HttpResp
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
+            if upload.size is not None and upload.size > MAX_BYTES:
+                raise UserFacingError(
+                    _("The file is larger than %(mb)s MB: split it or remove unused sheets.")
+                    % {"mb": MAX_BYTES // (1024 * 1024)}
+                )
             catalog_import = services.catalog_import_preview(
                 supplier=supplier,
                 actor=_user(request),

@@ -345,3 +345,18 @@ def test_a_file_with_errors_shows_them_all_and_offers_no_apply_button(shop: Shop
     assert "must not be negative" in page.text
     unreadable = client.post(upload, {"file": SimpleUploadedFile("x.csv", b"\x00\x01")})
     assert unreadable.status_code == 200 and "NUL bytes" in unreadable.text
+
+
+def test_an_oversized_upload_is_refused_before_it_is_read(
+    shop: Shop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from coopbuy.catalog import import_views
+
+    monkeypatch.setattr(import_views, "MAX_BYTES", 2 * 1024 * 1024)
+    upload = reverse("catalog:import_upload", args=[shop.group.slug, shop.supplier.pk])
+    big = SimpleUploadedFile("huge.csv", b"x" * (3 * 1024 * 1024))
+    response = client_for(shop.coordinator).post(upload, {"file": big})
+    assert response.status_code == 200 and "larger than 2 MB" in response.text
+    assert CatalogImport.objects.count() == 0

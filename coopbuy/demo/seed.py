@@ -20,6 +20,7 @@ from coopbuy.groups import services
 from coopbuy.groups.models import BuyingGroup, Invitation, JoinRequest, Membership
 
 from .catalog_seed import seed_catalogs
+from .ledger_seed import seed_ledger
 from .people import DEMO_PASSWORD, FIRST_NAMES, GROUPS, SURNAMES, email_for
 from .rounds_seed import seed_rounds
 
@@ -146,4 +147,5 @@ def seed_demo() -> DemoSummary:
     ]
     seed_catalogs()
     seed_rounds(GROUPS[0].slug)
+    seed_ledger()
     return summary

@@ -177,7 +177,7 @@ class LedgerMachine(RuleBasedStateMachine):
         """A retried POST: the same key posts nothing new."""
         count = Transaction.objects.filter(group=self.world.group).count()
         try:
-            ledger_top_up(
+            posted = ledger_top_up(
                 membership=self.members[0], amount=Decimal("1.00"), method="bank",
                 actor=self.world.treasurer, idempotency_key=self.last_key or "",
             )  # fmt: skip
@@ -186,7 +186,7 @@ class LedgerMachine(RuleBasedStateMachine):
         else:
             if Transaction.objects.filter(group=self.world.group).count() != count:
                 self.model[0] += 100
-                self.posted.append(Transaction.objects.filter(group=self.world.group).first())
+                self.posted.append(posted)
                 return
         assert Transaction.objects.filter(group=self.world.group).count() == count
 

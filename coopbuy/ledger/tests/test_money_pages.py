@@ -8,6 +8,7 @@ import re
 from decimal import Decimal as D
 
 import pytest
+from django.http import StreamingHttpResponse
 from django.test import Client
 from django.urls import reverse
 
@@ -159,7 +160,9 @@ def test_the_accountant_export_has_every_entry_as_debit_or_credit(world: World) 
     response = client_for(world.treasurer).get(
         reverse("ledger:export_csv", args=[world.group.slug])
     )
-    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert isinstance(response, StreamingHttpResponse)
+    body = b"".join(response.streaming_content)
+    rows = list(csv.DictReader(io.StringIO(body.decode())))
     assert [(r["account_kind"], r["debit"], r["credit"]) for r in rows] == [
         ("Member", "", "7.50"),
         ("Cash box", "7.50", ""),

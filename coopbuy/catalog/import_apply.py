@@ -9,6 +9,7 @@ a second on SQLite), one UPDATE for the products no longer listed.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 from typing import Any
@@ -52,15 +53,7 @@ def build_preview(*, supplier: Supplier, content: bytes) -> Preview:
     """Parse a file and compare it with the supplier's catalogue. Raises `UnreadableFile`."""
     parsed = parse_sheet(read_sheet(content))
     state = diff.catalog_state(supplier)
-    errors = list(parsed.errors)
-    for row in parsed.rows:
-        min_cases, max_cases = diff.merged_case_limits(row, state.get(row.get("sku", "")))
-        if (
-            max_cases is not None
-            and max_cases < min_cases
-            and "max_cases" not in _columns(errors, row)
-        ):
-            errors.append(RowError(row["row"], "max_cases", _("is smaller than min_cases")))
+    errors = list(parsed.errors) + case_limit_errors(parsed.rows, state, parsed.errors)
     errors.sort(key=lambda e: (e.row or 0, e.column))
     changes = diff.compute_changes(parsed.rows, state) if not errors else {}
     if not errors and state:
@@ -84,8 +77,18 @@ def build_preview(*, supplier: Supplier, content: bytes) -> Preview:
     )
 
 
-def _columns(errors: list[RowError], row: dict[str, Any]) -> set[str]:
-    return {e.column for e in errors if e.row == row["row"]}
+def case_limit_errors(
+    rows: list[dict[str, Any]], state: dict[str, diff.State], known: Sequence[RowError] = ()
+) -> list[RowError]:
+    """Rows whose maximum cases, merged with the product as it is, would fall below the minimum."""
+    flagged = {(e.row, e.column) for e in known}
+    errors = []
+    for row in rows:
+        min_cases, max_cases = diff.merged_case_limits(row, state.get(row.get("sku", "")))
+        too_few = max_cases is not None and max_cases < min_cases
+        if too_few and (row["row"], "max_cases") not in flagged:
+            errors.append(RowError(row["row"], "max_cases", _("is smaller than min_cases")))
+    return errors
 
 
 def _tiers(values: list[list[Any]]) -> list[tuple[int, Decimal]]:

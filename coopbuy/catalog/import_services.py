@@ -12,7 +12,12 @@ from django.utils.translation import gettext as _
 from coopbuy.accounts.models import User
 from coopbuy.audit.services import audit_record
 from coopbuy.catalog.errors import CatalogError, ImportOutdated
-from coopbuy.catalog.import_apply import ImportSummary, apply_rows, build_preview
+from coopbuy.catalog.import_apply import (
+    ImportSummary,
+    apply_rows,
+    build_preview,
+    case_limit_errors,
+)
 from coopbuy.catalog.imports import changes as diff
 from coopbuy.catalog.models import CatalogImport, Supplier
 from coopbuy.catalog.permissions import require_catalog_manager
@@ -32,8 +37,9 @@ def catalog_import_preview(
 ) -> CatalogImport:
     """Read a price list and store what it would change; the catalogue itself is not touched.
 
-    A file that cannot be read at all raises `CatalogError`; a file with bad rows is stored with
-    status INVALID and its errors, so that all of them can be shown (and it cannot be applied).
+    A file that cannot be read at all raises `UnreadableFile` (a `UserFacingError`) and stores
+    nothing; a file with bad rows is stored with status INVALID and all its errors, so that they
+    can be shown (and it cannot be applied).
     """
     require_catalog_manager(group=supplier.group, user=actor)
     preview = build_preview(supplier=supplier, content=content)
@@ -112,9 +118,15 @@ def catalog_import_refresh(*, catalog_import: CatalogImport, actor: User) -> Cat
     require_catalog_manager(group=supplier.group, user=actor)
     locked = _lock_pending(catalog_import)
     state = diff.catalog_state(supplier)
-    locked.changes = diff.compute_changes(locked.rows, state)
     locked.fingerprint = diff.fingerprint(state)
-    locked.save(update_fields=["changes", "fingerprint"])
+    errors = case_limit_errors(locked.rows, state)
+    if errors:  # the catalogue changed in a way that makes a row invalid
+        locked.status = CatalogImport.Status.INVALID
+        locked.errors = [error.as_dict() for error in errors]
+        locked.rows, locked.changes = [], {}
+    else:
+        locked.changes = diff.compute_changes(locked.rows, state)
+    locked.save(update_fields=["changes", "fingerprint", "status", "errors", "rows"])
     return locked
 
 

@@ -335,3 +335,23 @@ def test_title_rows_above_the_header_are_skipped_with_a_note(shop: Shop) -> None
     assert catalog_import.errors == [] and catalog_import.counts["new"] == 3
     assert any("row 3" in warning for warning in catalog_import.warnings)
     assert catalog_import.changes["new"][0]["row"] == 4
+
+
+def test_case_limits_are_checked_against_the_product_as_it_will_be(shop: Shop) -> None:
+    shop.product("OAT-25", min_cases=1)
+    content = csv_bytes(
+        [["sku", "name", "case_size", "unit_price", "max_cases"], ["OAT-25", "Oats", 6, "2", 3]]
+    )
+    catalog_import = preview(shop, content)
+    assert catalog_import.errors == []
+    shop.product("OAT-25", min_cases=4)  # meanwhile the minimum rises above the file's maximum
+    with pytest.raises(services.ImportOutdated):
+        services.catalog_import_apply(catalog_import=catalog_import, actor=shop.coordinator)
+    refreshed = services.catalog_import_refresh(
+        catalog_import=catalog_import, actor=shop.coordinator
+    )
+    assert refreshed.status == CatalogImport.Status.INVALID
+    assert [(e["row"], e["column"]) for e in refreshed.errors] == [(2, "max_cases")]
+    assert Product.objects.get(sku="OAT-25").max_cases is None
+    fresh = preview(shop, content)
+    assert fresh.errors[0]["message"] == "is smaller than min_cases"

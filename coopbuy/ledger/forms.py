@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coopbuy.catalog.models import Supplier
 from coopbuy.groups.models import BuyingGroup, Membership
-from coopbuy.ledger.models import Account
+from coopbuy.ledger.models import Account, Transaction
 from coopbuy.ledger.statements import DATE_FORMATS, FIELDS
 
 METHODS = [(Account.Kind.BANK, _("Bank transfer")), (Account.Kind.CASH, _("Cash"))]
@@ -123,16 +123,26 @@ class SupplierInvoiceForm(IdempotentForm):
     amount = forms.DecimalField(
         label=_("Invoice total"), max_digits=10, decimal_places=2, min_value=0.01
     )
-    round_reference = forms.CharField(
+    round_reference = forms.ChoiceField(
         label=_("Round"),
-        max_length=80,
         required=False,
-        help_text=_("As shown on the round's charges, to compare with what members were charged."),
+        help_text=_("The round this invoice is for, to compare with what members were charged."),
     )
 
     def __init__(self, *args: Any, group: BuyingGroup, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["supplier"].queryset = Supplier.objects.filter(group=group)  # type: ignore[attr-defined]
+        rounds = (
+            Transaction.objects.filter(group=group)
+            .exclude(round_reference="")
+            .order_by("-pk")
+            .values_list("round_reference", flat=True)
+        )
+        seen = list(dict.fromkeys(rounds))[:50]
+        self.fields["round_reference"].choices = [  # type: ignore[attr-defined]
+            ("", _("(not for a round)")),
+            *((r, r) for r in seen),
+        ]
 
 
 class SupplierPaymentForm(IdempotentForm, AmountMixin):

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from coopbuy.accounts.models import User
 from coopbuy.ledger import selectors
-from coopbuy.ledger.models import Transaction
+from coopbuy.ledger.models import Account, Transaction
 from coopbuy.ledger.services import ledger_top_up, member_account, payment_reference_for
 
 from .conftest import World, key
@@ -178,3 +178,38 @@ def test_settings_change_what_members_are_told_they_can_order(world: World) -> N
     assert response.status_code == 302
     page = client_for(world.alice.user).get(reverse("ledger:account", args=[world.group.slug]))
     assert "You can still order £10.00" in page.content.decode()
+
+
+def test_a_treasurer_records_a_supplier_invoice_and_pays_it_through_the_web(
+    world: World,
+) -> None:
+    from coopbuy.ledger.charges import MemberCharge, ledger_post_round_charges
+
+    ledger_post_round_charges(
+        group=world.group, round_reference="Round 3",
+        charges=[MemberCharge(world.alice.pk, D("9.00"), D("0"), D("0"), D("0"), D("9.00"))],
+        supplier_goods={world.supplier.pk: D("9.00")}, delivery_fees={}, actor=None,
+        idempotency_key=key(),
+    )  # fmt: skip
+    client = client_for(world.treasurer)
+    url = reverse("ledger:suppliers", args=[world.group.slug])
+    page = client.get(url)
+    assert b'<option value="Round 3">' in page.content
+    keys = re.findall(
+        rb'name="(?:invoice|payment)-idempotency_key" value="([0-9a-f]+)"', page.content
+    )
+    client.post(
+        url,
+        {"action": "invoice", "invoice-supplier": world.supplier.pk, "invoice-number": "S-1",
+         "invoice-amount": "9.40", "invoice-round_reference": "Round 3",
+         "invoice-idempotency_key": keys[0].decode()},
+    )  # fmt: skip
+    client.post(
+        url,
+        {"action": "payment", "payment-supplier": world.supplier.pk, "payment-amount": "9.40",
+         "payment-method": "bank", "payment-reference": "",
+         "payment-idempotency_key": keys[1].decode()},
+    )  # fmt: skip
+    page = client.get(url).content.decode()
+    assert "S-1" in page and "£0.40" in page  # the difference from the round is shown
+    assert Account.objects.get(supplier=world.supplier).balance == D("0.00")

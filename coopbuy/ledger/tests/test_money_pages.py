@@ -210,6 +210,6 @@ def test_a_treasurer_records_a_supplier_invoice_and_pays_it_through_the_web(
          "payment-method": "bank", "payment-reference": "",
          "payment-idempotency_key": keys[1].decode()},
     )  # fmt: skip
-    page = client.get(url).content.decode()
-    assert "S-1" in page and "£0.40" in page  # the difference from the round is shown
+    listing = client.get(url).content.decode()
+    assert "S-1" in listing and "£0.40" in listing  # the difference from the round is shown
     assert Account.objects.get(supplier=world.supplier).balance == D("0.00")

@@ -20,12 +20,8 @@ def bulk_insert(
     """Insert `rows` (values in the order of `fields`, attnames such as `round_id`)."""
     if connection.vendor == "postgresql":
         opts = model._meta
-        columns = ", ".join(
-            connection.ops.quote_name(opts.get_field(f.removesuffix("_id")).column)
-            if f.endswith("_id")
-            else connection.ops.quote_name(opts.get_field(f).column)
-            for f in fields
-        )
+        concrete = {f.attname: str(f.column) for f in opts.concrete_fields}
+        columns = ", ".join(connection.ops.quote_name(concrete[f]) for f in fields)
         table = connection.ops.quote_name(opts.db_table)
         with connection.cursor() as cursor:
             raw = cursor.cursor

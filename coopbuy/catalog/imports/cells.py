@@ -51,12 +51,17 @@ def parse_decimal(text: str) -> Decimal:
         raise CellError(_("“%(text)s” is not a number") % {"text": text.strip()}) from None
 
 
-def parse_money(text: str) -> Decimal:
-    """A price or deposit: not negative, rounded to the penny."""
+def parse_price(text: str) -> Decimal:
+    """A price not negative, unrounded (to be converted to another unit before rounding)."""
     amount = parse_decimal(text)
     if amount < 0:
         raise CellError(_("must not be negative (found %(text)s)") % {"text": text.strip()})
-    amount = quantize(amount)
+    return amount
+
+
+def parse_money(text: str) -> Decimal:
+    """A price or deposit: not negative, rounded to the penny."""
+    amount = quantize(parse_price(text))
     if amount > MAX_MONEY:
         raise CellError(_("%(text)s is too large") % {"text": text.strip()})
     return amount

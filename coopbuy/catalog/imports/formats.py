@@ -340,7 +340,7 @@ def _foodsoft_row(number: int, cell: list[str]) -> tuple[dict[str, Any], list[Ro
             )
         else:
             values["case_size"] = int(case)
-    price = take(10, lambda t: cells.parse_money(t) if t.strip() else None)
+    price = take(10, lambda t: cells.parse_price(t) if t.strip() else None)
     if not cell[10].strip():
         errors.append(RowError(number, "net price", _("is empty")))
     price_unit = cell[11].strip().lower() or member_unit
@@ -352,7 +352,11 @@ def _foodsoft_row(number: int, cell: list[str]) -> tuple[dict[str, Any], list[Ro
         else:
             # price per member unit = price * (price units per case) / (member units per case)
             ratio = per_order_unit[price_unit] / per_order_unit.get(member_unit, Decimal(1))
-            values["unit_price"] = str(quantize(price * ratio))
+            unit_price = quantize(price * ratio)
+            if unit_price > cells.MAX_MONEY:
+                errors.append(RowError(number, "net price", _("is too large")))
+            else:
+                values["unit_price"] = str(unit_price)
     vat = take(12, _vat)
     if vat is not None:
         values["vat_rate"] = vat

@@ -355,3 +355,57 @@ def test_case_limits_are_checked_against_the_product_as_it_will_be(shop: Shop) -
     assert Product.objects.get(sku="OAT-25").max_cases is None
     fresh = preview(shop, content)
     assert fresh.errors[0]["message"] == "is smaller than min_cases"
+
+
+FOODSOFT_HEAD = (DATA / "foodsoft_articles.csv").read_bytes().decode("iso-8859-15").splitlines()[0]
+
+
+@pytest.mark.parametrize(
+    ("cells", "expected"),
+    [
+        # supplier order unit, unit, ratios, granularity, group order unit, price, price unit
+        (["Box", "", "6 bag", "1", "bag", "0", "Box"], {"case_size": 6, "unit_price": "0.00"}),
+        (
+            ["Box", "", "12 Piece, 0.5 kg", "1", "Piece", "4.00", "kg"],
+            {"case_size": 12, "unit_price": "2.00"},
+        ),  # 4.00 a kg, 0.5 kg a piece
+        (["kg", "", "", "5", "", "3.10", ""], {"case_size": 5, "unit_price": "3.10"}),
+        (["Box", "", "10 Piece", "1", "", "9.99", "Box"], {"case_size": 10, "unit_price": "1.00"}),
+    ],
+)
+def test_foodsoft_units_give_the_case_size_and_the_price_per_member_unit(
+    shop: Shop, cells: list[str], expected: dict
+) -> None:
+    order_unit, unit, ratios, granularity, group_unit, price, price_unit = cells
+    line = ";".join(
+        [
+            "Yes",
+            "X1",
+            "Thing",
+            order_unit,
+            unit,
+            ratios,
+            "",
+            "",
+            granularity,
+            group_unit,
+            price,
+            price_unit,
+            "0",
+            "0",
+            "",
+            "",
+            "",
+            "",
+        ]
+    )
+    catalog_import = preview(shop, f"{FOODSOFT_HEAD}\n{line}\n".encode())
+    assert catalog_import.errors == []
+    new = catalog_import.changes["new"][0]
+    assert {key: new[key] for key in expected} == expected
+
+
+def test_foodsoft_ratios_that_split_a_unit_are_refused(shop: Shop) -> None:
+    line = "Yes;X1;Cheese;Piece;;0.5 kg;;;1;kg;9.00;kg;0;0;;;;"
+    catalog_import = preview(shop, f"{FOODSOFT_HEAD}\n{line}\n".encode())
+    assert [(e["row"], e["column"]) for e in catalog_import.errors] == [(2, "ratios")]

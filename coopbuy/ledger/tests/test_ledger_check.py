@@ -71,3 +71,41 @@ def test_an_unbalanced_transaction_written_behind_the_services_back_fails_the_ch
 def test_an_unknown_group_is_an_error(db: None) -> None:
     with pytest.raises(CommandError, match="no group"):
         run_check("--group", "nowhere")
+
+
+def test_an_entry_on_another_groups_account_fails_the_check_in_both_groups(
+    world: World, other: World
+) -> None:
+    from coopbuy.ledger.services import system_account
+
+    stray = Transaction.objects.create(
+        group=world.group, kind="adjustment", description="hand-made", booked_on="2026-01-01",
+        idempotency_key="stray",
+    )  # fmt: skip
+    mine, theirs = member_account(world.alice), system_account(other.group, "bank")
+    Entry.objects.create(transaction=stray, account=mine, amount=D("1.00"))
+    Entry.objects.create(transaction=stray, account=theirs, amount=D("-1.00"))
+    Account.objects.filter(pk=mine.pk).update(balance=D("1.00"))
+    Account.objects.filter(pk=theirs.pk).update(balance=D("-1.00"))
+    out = StringIO()
+    with pytest.raises(CommandError, match="2 problems in 2 groups"):
+        call_command("ledger", "check", stdout=out)
+    assert (
+        out.getvalue().count(f"transaction {stray.pk}: of group {world.group.pk} has an entry") == 2
+    )
+
+
+def test_a_member_who_leaves_keeps_their_account_and_the_check_still_passes(
+    world: World,
+) -> None:
+    from coopbuy.groups.services import membership_leave
+
+    ledger_top_up(
+        membership=world.bob, amount=D("4.00"), method="cash", actor=world.treasurer,
+        idempotency_key=key(),
+    )  # fmt: skip
+    account = member_account(world.bob)
+    membership_leave(membership=world.bob, user=world.bob.user)
+    account.refresh_from_db()
+    assert account.membership_id is None and account.balance == D("4.00")
+    assert "0 problems" in run_check()

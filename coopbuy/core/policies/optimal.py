@@ -57,7 +57,7 @@ class _Model:
 @dataclass
 class _Product:
     pairs: list[int]
-    bands: list[tuple[int, int, int, int, int]]  # (a, b, price, z column, k column)
+    bands: list[tuple[int, int, int, int | None, int]]  # (a, b, price, z column or None, k)
     x: list[int]
     y: list[int]
     u: dict[int, list[int]] = field(default_factory=dict)  # member position -> column per band
@@ -115,17 +115,22 @@ def allocate_optimal(prepared: Prepared, *, time_limit: float) -> Decision:
     status = SolveStatus(True, 0.0)
     all_cols = list(range(n))
     for number, (sense, cost) in enumerate(stages, start=1):
-        h.changeColsCost(n, all_cols, cost)
-        h.changeObjectiveSense(sense)
-        h.setOptionValue("time_limit", max(0.01, deadline - time.monotonic()))
-        h.run()
-        info = h.getInfo()
-        if info.primal_solution_status == 2 and (
-            number > 1 or _value(cost, h) >= _value(cost, values)
-        ):
-            values = list(h.getSolution().col_value)
-        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-            status = SolveStatus(False, float(info.mip_gap), number)
+        # Stages 2 and 3 minimise sums that are never negative: when the answer in hand already
+        # has 0 (no tolerance used, no fee paid), it is optimal for that stage without a solve.
+        if not (number > 1 and _value(cost, values) == 0):
+            h.changeColsCost(n, all_cols, cost)
+            h.changeObjectiveSense(sense)
+            h.setOptionValue("time_limit", max(0.01, deadline - time.monotonic()))
+            h.run()
+            info = h.getInfo()
+            if info.primal_solution_status == 2 and (
+                number > 1 or _value(cost, h) >= _value(cost, values)
+            ):
+                values = list(h.getSolution().col_value)
+            if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+                status = SolveStatus(False, float(info.mip_gap), number)
+                break
+        if number == len(stages):
             break
         best = sum(c * v for c, v in zip(cost, _rounded(values), strict=True))
         terms = [(c, v) for c, v in enumerate(cost) if v]
@@ -181,10 +186,16 @@ def _build(
         u_of: dict[int, list[int]] = {}
         want_q = [prepared.want_quantity[j] for j in pairs]
         want_t = [prepared.want_tolerance[j] for j in pairs]
-        for a, b, price in _bands(product):
-            z, k = model.var(0, 1), model.var(0, b)
-            model.row(0, INF, [(k, 1), (z, -a)])
-            model.row(-INF, 0, [(k, 1), (z, -b)])
+        intervals = _bands(product)
+        # One band from 1 case up (no tier, no minimum in reach): the case count alone says it
+        # all, and needs no binary; otherwise a binary per band picks the price (rule 3, 4).
+        simple = len(intervals) == 1 and intervals[0][0] == 1
+        for a, b, price in intervals:
+            k = model.var(0, b)
+            z = None if simple else model.var(0, 1)
+            if z is not None:
+                model.row(0, INF, [(k, 1), (z, -a)])
+                model.row(-INF, 0, [(k, 1), (z, -b)])
             value_terms[product.supplier].append((k, float(price * product.case_size)))
             bands.append((a, b, price, z, k))
         can_order = bool(bands)
@@ -193,7 +204,12 @@ def _build(
         if bands:
             sup = ordered[product.supplier]
             assert sup is not None
-            model.row(-INF, 0, [*((z, 1.0) for _, _, _, z, _ in bands), (sup, -1.0)])
+            if simple:  # at most b cases, and none unless the supplier is ordered from
+                model.row(-INF, 0, [(bands[0][4], 1.0), (sup, -float(bands[0][1]))])
+            else:
+                model.row(
+                    -INF, 0, [*((z, 1.0) for *_, z, _ in bands if z is not None), (sup, -1.0)]
+                )
             units = [(c, 1.0) for c in x + y]
             model.row(0, 0, [*units, *((k, -float(product.case_size)) for *_, k in bands)])
         for i, member in enumerate(map(prepared.pair_member.__getitem__, pairs)):
@@ -207,6 +223,7 @@ def _build(
             split = []
             u_cols: list[int] = []
             for _, _, price, z, _ in bands:
+                assert z is not None  # several bands: each has its binary
                 u = model.var(0, most)
                 model.row(-INF, 0, [(u, 1), (z, -float(most))])
                 budget_terms[member].append((u, float(price)))
@@ -218,6 +235,7 @@ def _build(
     for member, terms in budget_terms.items():
         if terms:
             model.row(-INF, float(prepared.budgets[member]), terms)
+    _add_value_caps(prepared, model, products)
     for s in prepared.suppliers:
         terms = value_terms[s.index]
         sup = ordered[s.index]
@@ -230,6 +248,48 @@ def _build(
             model.row(0, INF, [*terms, (f, -float(s.free_delivery_over))])
             model.row(-INF, 0, [(f, 1), (sup, -1)])
     return model, products, ordered, free
+
+
+def _add_value_caps(prepared: Prepared, model: _Model, products: list[_Product]) -> None:
+    """Per member with a budget: value <= the best their budget alone can buy (a valid cut).
+
+    The LP relaxation lets a budget be spent to the last penny on fractional units, and branch and
+    bound then struggles to prove that whole units cannot do that (a subset-sum per member). The
+    exact best for each member on their own (every product at its lowest possible price, no case
+    to fill: a relaxation, so the cap never cuts off a feasible allocation) is a small knapsack,
+    solved here by dynamic programming over the budget in pence.
+    """
+    import numpy as np  # a dependency of highspy, loaded with it
+
+    items: dict[str, list[tuple[int, int, int, int]]] = {m: [] for m in prepared.budgets}
+    for product, mp in zip(prepared.products, products, strict=True):
+        if not mp.bands or product.base_price == 0:
+            continue
+        lowest = min(price for _, _, price, _, _ in mp.bands)
+        for i, j in enumerate(mp.pairs):
+            m = prepared.pair_member[j]
+            if m in items and prepared.want_quantity[j]:
+                items[m].append((mp.x[i], product.base_price, lowest, prepared.want_quantity[j]))
+    for member, mine in items.items():
+        budget = prepared.budgets[member]
+        if not mine or sum(cost * n for _, _, cost, n in mine) <= budget:
+            continue
+        best = np.zeros(budget + 1, dtype=np.int64)  # best value for a spend of at most c
+        free_value = 0
+        for _, value, cost, count in mine:
+            if cost == 0:
+                free_value += value * count
+                continue
+            chunk = 1
+            while count > 0:  # binary split of a bounded item: 1, 2, 4, ... copies
+                take = min(chunk, count)
+                weight, gain = cost * take, value * take
+                if weight <= budget:
+                    np.maximum(best[weight:], best[:-weight] + gain, out=best[weight:])
+                count -= take
+                chunk *= 2
+        cap = int(best[budget]) + free_value
+        model.row(-INF, float(cap), [(col, float(value)) for col, value, _, _ in mine])
 
 
 def _start_solution(
@@ -254,7 +314,9 @@ def _start_solution(
         if not count:
             continue
         j, band = next((j, b) for j, b in enumerate(mp.bands) if b[0] <= count <= b[1])
-        values[band[3]], values[band[4]] = 1.0, float(count)
+        if band[3] is not None:
+            values[band[3]] = 1.0
+        values[band[4]] = float(count)
         for i, pair in enumerate(mp.pairs):
             got_q, got_t = fcfs.got_quantity[pair], fcfs.got_tolerance[pair]
             values[mp.x[i]], values[mp.y[i]] = float(got_q), float(got_t)

@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
 from ninja import Field, Schema
-from pydantic import AfterValidator, BeforeValidator, PlainSerializer, WithJsonSchema
+from ninja.schema import DjangoGetter
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    PlainSerializer,
+    WithJsonSchema,
+    model_validator,
+)
 
 from coopbuy.accounts.models import User
 
@@ -43,6 +50,18 @@ Money = Annotated[
 ]
 """An amount of money: a Decimal in Python, a string with two decimals in JSON ("12.50"), never a
 float. Areas that handle money (rounds, ledger) use it for every amount, in and out."""
+
+
+class Input(Schema):
+    """The base of every request body: a JSON object (never a list or a bare value)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _an_object(cls, data: Any) -> Any:
+        raw = data._obj if isinstance(data, DjangoGetter) else data  # ninja wraps the input
+        if not isinstance(raw, dict):
+            raise ValueError("send a JSON object")
+        return data
 
 
 class FieldError(Schema):

@@ -17,13 +17,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema
 from ninja.responses import Status
-from pydantic import AfterValidator
+from pydantic import AfterValidator, BeforeValidator, WithJsonSchema
 
 from coopbuy.api.auth import caller, principal, public, within_token_group
 from coopbuy.api.idempotency import idempotent
 from coopbuy.api.pagination import paginate
 from coopbuy.api.problems import problem_responses
-from coopbuy.api.schemas import Ok, Page, Paging, PersonOut, Text
+from coopbuy.api.schemas import Input, Ok, Page, Paging, PersonOut, Text
 from coopbuy.groups import selectors, services
 from coopbuy.groups.models import BuyingGroup, Invitation, JoinRequest, Membership
 from coopbuy.groups.permissions import group_for_coordinator, group_for_member, group_for_viewer
@@ -35,8 +35,33 @@ Role = Literal["coordinator", "treasurer", "member"]
 Visibility = Literal["public", "private"]
 JoinPolicy = Literal["open", "approval", "invitation"]
 Currency = Literal["GBP", "EUR", "USD"]
-Latitude = Annotated[Decimal, Field(ge=-90, le=90, max_digits=9, decimal_places=6)]
-Longitude = Annotated[Decimal, Field(ge=-180, le=180, max_digits=9, decimal_places=6)]
+LATITUDE = r"^-?(90(\.0{1,6})?|[1-8]?\d(\.\d{1,6})?)$"
+LONGITUDE = r"^-?(180(\.0{1,6})?|(1[0-7]\d|[1-9]?\d)(\.\d{1,6})?)$"
+
+
+def _decimal_string(value: object) -> object:
+    if not isinstance(value, str | Decimal):
+        raise ValueError('send coordinates as decimal strings such as "51.5074"')
+    return value
+
+
+# Coordinates travel as decimal strings ("51.507400"), as money does: exact, never floats.
+Latitude = Annotated[
+    Decimal,
+    BeforeValidator(_decimal_string),
+    Field(ge=-90, le=90, max_digits=9, decimal_places=6),
+    WithJsonSchema({"type": "string", "pattern": LATITUDE, "examples": ["51.507400"]}),
+]
+Longitude = Annotated[
+    Decimal,
+    BeforeValidator(_decimal_string),
+    Field(ge=-180, le=180, max_digits=9, decimal_places=6),
+    WithJsonSchema({"type": "string", "pattern": LONGITUDE, "examples": ["-0.127800"]}),
+]
+EMAIL_OR_EMPTY = {
+    "anyOf": [{"type": "string", "maxLength": 0}, {"type": "string", "format": "email"}],
+    "description": "Invite one person (single use); leave empty for a shareable link.",
+}
 Id = Annotated[int, Path(ge=1, le=2**62)]
 INVITATION_CODE = r"^[A-Za-z0-9_-]{1,64}$"
 
@@ -58,8 +83,8 @@ class GroupOut(Schema):
     name: str
     description: str
     place: str
-    latitude: Decimal | None
-    longitude: Decimal | None
+    latitude: Latitude | None
+    longitude: Longitude | None
     currency: Currency
     visibility: Visibility
     join_policy: JoinPolicy
@@ -75,9 +100,12 @@ class GroupOut(Schema):
 
 
 def _fields(group: BuyingGroup) -> dict[str, object]:
-    names = ("slug", "name", "description", "place", "latitude", "longitude", "currency")
+    names = ("slug", "name", "description", "place", "currency")
+    micro = Decimal("0.000001")  # as stored, whether or not the row was read back
     return {
         **{name: getattr(group, name) for name in names},
+        "latitude": None if group.latitude is None else Decimal(group.latitude).quantize(micro),
+        "longitude": None if group.longitude is None else Decimal(group.longitude).quantize(micro),
         "visibility": group.visibility,
         "join_policy": group.join_policy,
         "created_at": group.created_at,
@@ -175,7 +203,7 @@ class JoinRequestOut(Schema):
 # Input -------------------------------------------------------------------------------------------
 
 
-class GroupCreateIn(Schema):
+class GroupCreateIn(Input):
     name: Text = Field(min_length=1, max_length=120)
     slug: str = Field("", max_length=60, pattern=r"^[-a-zA-Z0-9_]*$")
     description: Text = Field("", max_length=5000)
@@ -187,7 +215,7 @@ class GroupCreateIn(Schema):
     join_policy: JoinPolicy = "approval"
 
 
-class GroupUpdateIn(Schema):
+class GroupUpdateIn(Input):
     """Only the fields sent change; the address (slug) and currency stay fixed."""
 
     name: Text | None = Field(None, min_length=1, max_length=120)
@@ -199,20 +227,20 @@ class GroupUpdateIn(Schema):
     join_policy: JoinPolicy | None = None
 
 
-class RoleIn(Schema):
+class RoleIn(Input):
     role: Role
 
 
-class InvitationIn(Schema):
-    email: Annotated[Text, AfterValidator(_email_or_empty)] = Field(
-        "", max_length=254, description="Invite one person (single use); leave empty for a link."
+class InvitationIn(Input):
+    email: Annotated[Text, AfterValidator(_email_or_empty), WithJsonSchema(EMAIL_OR_EMPTY)] = Field(
+        "", max_length=254
     )
     role: Role = "member"
     days_valid: int | None = Field(None, ge=1, le=90)
     max_uses: int | None = Field(None, ge=1, le=10000)
 
 
-class JoinRequestIn(Schema):
+class JoinRequestIn(Input):
     message: Text = Field("", max_length=1000)
 
 

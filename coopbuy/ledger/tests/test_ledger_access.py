@@ -47,7 +47,7 @@ def rows_of(world: World) -> dict[str, int]:
 
 def url_for(route: URLPattern, slug: str, rows: dict[str, int]) -> str:
     kwargs: dict[str, object] = {"slug": slug}
-    for arg in route.pattern.converters:  # type: ignore[attr-defined]
+    for arg in route.pattern.converters:
         if arg in rows:
             kwargs[arg] = rows[arg]
         elif arg in ("year", "month"):

@@ -4,14 +4,15 @@ The round closer (coopbuy.rounds) computes each member's goods, markup, VAT and 
 `coopbuy.core.costshare`, exact to the penny) and calls `ledger_post_round_charges` inside its own
 transaction. One balanced transaction results:
 
-    each member            debit  total (= goods + markup + vat + delivery)
-    each supplier payable  credit goods incl. VAT billed by the supplier + its delivery fee
+    each member            debit  total (= goods + deposit + markup + vat + delivery)
+    each supplier payable  credit goods (incl. deposits and VAT) billed + its delivery fee
     fees income            credit the markup
     delivery costs         credit members' delivery shares minus the suppliers' delivery fees
                            (zero, and left out, when the shares were split from those fees)
 
 so the members' charges equal the supplier goods plus the costs, by construction. Members' goods
-plus VAT must add up to the suppliers' goods exactly: a difference is refused, not absorbed.
+plus deposits and VAT must add up to the suppliers' goods exactly: a difference is refused, not
+absorbed (a later supplier invoice records any price difference, visibly).
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ class MemberCharge:
     vat: Decimal
     delivery: Decimal
     total: Decimal
+    deposit: Decimal = Decimal("0.00")  # bottles, crates: billed by the supplier like goods
 
 
 def _round_legs(
@@ -66,12 +68,12 @@ def _round_legs(
     delivery_fees: Mapping[int, Decimal],
 ) -> list[tuple[Account, Decimal]]:
     for charge in charges:
-        parts = charge.goods + charge.markup + charge.vat + charge.delivery
+        parts = charge.goods + charge.deposit + charge.markup + charge.vat + charge.delivery
         if parts != charge.total:
             raise LedgerError(
                 _(
-                    "Membership %(id)s: goods, markup, VAT and delivery add up to %(sum)s, "
-                    "not %(total)s."
+                    "Membership %(id)s: goods, deposit, markup, VAT and delivery add up to "
+                    "%(sum)s, not %(total)s."
                 )
                 % {"id": charge.membership_id, "sum": parts, "total": charge.total}
             )
@@ -86,11 +88,14 @@ def _round_legs(
     suppliers = {s.pk: s for s in Supplier.objects.filter(group=group, pk__in=supplier_ids)}
     if len(memberships) != len(member_ids) or len(suppliers) != len(supplier_ids):
         raise AccessDenied(_("Some of these members or suppliers belong to another group."))
-    members_goods = sum((c.goods + c.vat for c in charges), ZERO)
+    members_goods = sum((c.goods + c.deposit + c.vat for c in charges), ZERO)
     billed_goods = sum(supplier_goods.values(), ZERO)
     if members_goods != billed_goods:
         raise LedgerError(
-            _("Members' goods and VAT add up to %(members)s but the suppliers' to %(suppliers)s.")
+            _(
+                "Members' goods, deposits and VAT add up to %(members)s, "
+                "the suppliers' to %(suppliers)s."
+            )
             % {"members": members_goods, "suppliers": billed_goods}
         )
     legs: list[tuple[Account, Decimal]] = [

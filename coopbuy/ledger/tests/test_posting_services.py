@@ -279,3 +279,17 @@ def test_under_prepayment_a_charge_or_reversal_beyond_the_credit_limit_is_refuse
     with pytest.raises(InsufficientFunds):
         ledger_reverse(original=paid, actor=world.treasurer, idempotency_key=key())
     assert selectors.balance_of(membership=world.alice) == D("-2.00")
+
+
+def test_deposits_are_charged_to_members_and_owed_to_the_supplier(world: World) -> None:
+    with_deposit = [
+        MemberCharge(world.alice.pk, D("4.00"), D("0.20"), D("0"), D("0"), D("4.50"), D("0.30"))
+    ]
+    posted = ledger_post_round_charges(
+        group=world.group, round_reference="Milk", charges=with_deposit,
+        supplier_goods={world.supplier.pk: D("4.30")}, delivery_fees={}, actor=None,
+        idempotency_key=key(),
+    )  # fmt: skip
+    assert posted is not None
+    assert Account.objects.get(supplier=world.supplier).balance == D("4.30")
+    assert selectors.balance_of(membership=world.alice) == D("-4.50")

@@ -19,8 +19,10 @@ class Decision:
     """Cases per product (aligned with `Prepared.products`) and, per pair (aligned with
     `Prepared.pair_member`), the units a member gets from their quantity and from their tolerance.
 
-    `dropped` marks products whose supplier missed its minimum (rule 5); `capped` those held back by
-    `max_cases` while the demand could have filled more cases.
+    `dropped` marks products whose supplier missed its minimum (rule 5), with the value each such
+    supplier's order would have had in `short_of_minimum`; `capped` those held back by `max_cases`
+    while the demand could have filled more cases; `in_time_order` the products whose units
+    optimal handed out in time order (earlier rows first), as fcfs does.
     """
 
     cases: list[int]
@@ -29,3 +31,5 @@ class Decision:
     dropped: set[int] = field(default_factory=set)
     capped: set[int] = field(default_factory=set)
     status: SolveStatus | None = None
+    short_of_minimum: dict[int, int] = field(default_factory=dict)  # supplier -> its order's value
+    in_time_order: set[int] = field(default_factory=set)

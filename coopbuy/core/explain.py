@@ -10,6 +10,7 @@ earlier rows took the units), `case_not_filled` (the demand could not fill anoth
 from __future__ import annotations
 
 from coopbuy.core.decision import Decision
+from coopbuy.core.metrics import most_value
 from coopbuy.core.money import format_minor
 from coopbuy.core.prepared import PProduct, Prepared
 from coopbuy.core.problem import Explanation, Policy
@@ -65,28 +66,65 @@ def _shortfall(
     if p in decision.dropped or (
         policy == "optimal" and nothing_from_supplier and supplier.min_order_value > 0
     ):
-        minimum = format_minor(supplier.min_order_value, mu)
-        return (
-            "supplier_minimum_not_reached",
-            f"the order from {supplier.id} did not reach its minimum of {minimum}.",
-        )
+        return "supplier_minimum_not_reached", _below_minimum(prepared, decision, supplier.index)
     if p in decision.capped:
         return "max_cases", f"{product.id} is limited to {_cases(product.max_cases or 0)}."
     budget = prepared.budgets.get(member)
     if policy == "optimal" and budget is not None and budget - goods.get(member, 0) < prices[p]:
-        return "budget", "one more unit would have gone over your budget."
+        left = format_minor(max(0, budget - goods.get(member, 0)), mu)
+        return "budget", (
+            f"your budget of {format_minor(budget, mu)} had {left} left, less than the "
+            f"{format_minor(prices[p], mu)} one more unit costs."
+        )
     if policy == "proportional" and cases:
         return (
             "shared_proportionally",
             f"the {_units(cases * product.case_size)} ordered were shared in proportion to "
             "what each member asked for.",
         )
-    if policy == "fcfs" and cases:
+    if cases and (policy == "fcfs" or p in decision.in_time_order):
         return (
             "later_orders_came_first",
             f"orders placed before yours used up the {_cases(cases)} ordered.",
         )
-    return (
-        "case_not_filled",
-        f"the orders did not fill another case of {product.case_size}.",
-    )
+    return "case_not_filled", _not_filled(product, cases, policy)
+
+
+def _below_minimum(prepared: Prepared, decision: Decision, supplier: int) -> str:
+    """Why a supplier was not ordered from, with the amounts where they are known."""
+    s = prepared.suppliers[supplier]
+    mu = prepared.minor_units
+    minimum = format_minor(s.min_order_value, mu)
+    value = decision.short_of_minimum.get(supplier)
+    if value is not None:
+        worth = format_minor(value, mu)
+        return f"the order from {s.id} came to {worth}, below its minimum of {minimum}."
+    most = sum(most_value(prepared.products[p]) for p in s.products)
+    if most < s.min_order_value:
+        return (
+            f"all the orders from {s.id} together could come to at most {format_minor(most, mu)},"
+            f" below its minimum of {minimum}."
+        )
+    if decision.status is not None and decision.status.proven_optimal:
+        return (
+            f"within the members' budgets, the order from {s.id} could not reach its minimum"
+            f" of {minimum}."
+        )
+    return f"the order from {s.id} did not reach its minimum of {minimum}."
+
+
+def _not_filled(product: PProduct, cases: int, policy: Policy) -> str:
+    """How far the demand was from filling one more case (or the product's minimum)."""
+    size = product.case_size
+    demand = product.total_quantity + product.total_tolerance
+    if cases == 0 and product.min_cases > 1 and demand < product.min_cases * size:
+        return (
+            f"{product.id} is ordered {_cases(product.min_cases)} at a time at least"
+            f" ({product.min_cases * size} units) and the orders came to {_units(demand)}."
+        )
+    missing = (cases + 1) * size - demand
+    if missing > 0:
+        return f"the orders did not fill another case of {size}: {_units(missing)} short."
+    if policy == "optimal":
+        return f"the members' budgets could not pay for another case of {size}."
+    return f"the orders did not fill another case of {size}."

@@ -67,10 +67,23 @@ def compute_metrics(
     )
 
 
-def _feasible_counts(product: PProduct) -> list[int]:
+def feasible_counts(product: PProduct) -> list[int]:
     """Case counts the optimal policy could choose for this product (budgets aside)."""
     low = max(1, product.min_cases)
     return [0, *range(low, product.case_limit() + 1)]
+
+
+def most_value(product: PProduct) -> int:
+    """The most a product's order can be worth: c x size x price(c) over the feasible counts.
+
+    Within a price band the value grows with c, so only each band's last count can be the best
+    (a tier's start minus one, and the most cases the demand allows): no loop over every count.
+    """
+    counts = feasible_counts(product)
+    high = counts[-1]
+    low = counts[1] if len(counts) > 1 else 0
+    ends = [high, *(m - 1 for m, _ in product.tiers if low < m <= high)]
+    return max(c * product.case_size * product.price_at(c) for c in ends)
 
 
 def certify(
@@ -95,7 +108,7 @@ def certify(
     bound_tolerance = 0
     forced: set[int] = set()
     for product in prepared.products:
-        counts = _feasible_counts(product)
+        counts = feasible_counts(product)
         size = product.case_size
         units = min(product.total_quantity, counts[-1] * size)
         bound_value += product.base_price * units
@@ -111,9 +124,7 @@ def certify(
         most = 0
         for p in supplier.products:
             product = prepared.products[p]
-            most += max(
-                c * product.case_size * product.price_at(c) for c in _feasible_counts(product)
-            )
+            most += most_value(product)
         if supplier.free_delivery_over is None or most < supplier.free_delivery_over:
             bound_fees += supplier.delivery_fee
     return True if fees <= bound_fees else None

@@ -41,8 +41,11 @@ def fcfs_cases(product: PProduct) -> tuple[int, bool]:
     return cases, capped
 
 
-def apply_supplier_minimums(prepared: Prepared, cases: list[int]) -> set[int]:
-    """Rule 5: zero the cases of every supplier below its minimum; return the products dropped."""
+def apply_supplier_minimums(
+    prepared: Prepared, cases: list[int], short: dict[int, int] | None = None
+) -> set[int]:
+    """Rule 5: zero the cases of every supplier below its minimum; return the products dropped
+    (and, in `short`, the value each dropped supplier's order would have had)."""
     dropped: set[int] = set()
     for supplier in prepared.suppliers:
         value = 0
@@ -50,6 +53,8 @@ def apply_supplier_minimums(prepared: Prepared, cases: list[int]) -> set[int]:
             product = prepared.products[p]
             value += cases[p] * product.case_size * product.price_at(cases[p])
         if value < supplier.min_order_value:
+            if short is not None and value:
+                short[supplier.index] = value
             for p in supplier.products:
                 if cases[p]:
                     dropped.add(p)
@@ -57,8 +62,9 @@ def apply_supplier_minimums(prepared: Prepared, cases: list[int]) -> set[int]:
     return dropped
 
 
-def decide_cases(prepared: Prepared) -> tuple[list[int], set[int], set[int]]:
-    """Cases per product under fcfs and proportional, with the dropped and capped products."""
+def decide_cases(prepared: Prepared) -> Decision:
+    """Cases per product under fcfs and proportional, with the dropped and capped products; the
+    units are left at zero for the policy to hand out."""
     cases: list[int] = []
     capped: set[int] = set()
     for product in prepared.products:
@@ -66,8 +72,10 @@ def decide_cases(prepared: Prepared) -> tuple[list[int], set[int], set[int]]:
         cases.append(count)
         if was_capped:
             capped.add(product.index)
-    dropped = apply_supplier_minimums(prepared, cases)
-    return cases, dropped, capped
+    short: dict[int, int] = {}
+    dropped = apply_supplier_minimums(prepared, cases, short)
+    pairs = len(prepared.want_quantity)
+    return Decision(cases, [0] * pairs, [0] * pairs, dropped, capped, short_of_minimum=short)
 
 
 def earliest_rows(
@@ -109,9 +117,10 @@ def earliest_rows(
 
 
 def allocate_fcfs(prepared: Prepared) -> Decision:
-    cases, dropped, capped = decide_cases(prepared)
-    got_q = list(prepared.want_quantity)
-    got_t = [0] * len(got_q)
+    decision = decide_cases(prepared)
+    cases = decision.cases
+    got_q = decision.got_quantity = list(prepared.want_quantity)
+    got_t = decision.got_tolerance
     want_t = prepared.want_tolerance
     row_pair = prepared.row_pair
     for product, count in zip(prepared.products, cases, strict=True):
@@ -136,4 +145,4 @@ def allocate_fcfs(prepared: Prepared) -> Decision:
         elif left:
             for row, take in earliest_rows(prepared, p, prepared.row_tolerance, left):
                 got_t[row_pair[row]] += take
-    return Decision(cases, got_q, got_t, dropped, capped)
+    return decision

@@ -368,6 +368,7 @@ def _decision(
     got_q = [0] * len(prepared.want_quantity)
     got_t = [0] * len(prepared.want_quantity)
     capped: set[int] = set()
+    in_time_order: set[int] = set()
     spent: dict[str, int] = {}  # each member's goods at the applied prices, as the solver left them
     members = prepared.pair_member
     for product, mp in zip(prepared.products, products, strict=True):
@@ -391,9 +392,10 @@ def _decision(
             for m, d in change.items():
                 spent[m] = spent.get(m, 0) + d
             gq, gt = fair_q, fair_t
+            in_time_order.add(product.index)
         for j, q, t in zip(mp.pairs, gq, gt, strict=True):
             got_q[j], got_t[j] = q, t
         demand_cases = (product.total_quantity + product.total_tolerance) // product.case_size
         if product.max_cases is not None and count == product.max_cases < demand_cases:
             capped.add(product.index)
-    return Decision(cases, got_q, got_t, set(), capped, status)
+    return Decision(cases, got_q, got_t, set(), capped, status, in_time_order=in_time_order)

@@ -40,9 +40,10 @@ def largest_remainder(
 
 
 def allocate_proportional(prepared: Prepared) -> Decision:
-    cases, dropped, capped = decide_cases(prepared)
-    got_q = list(prepared.want_quantity)
-    got_t = list(prepared.want_tolerance)
+    decision = decide_cases(prepared)
+    cases = decision.cases
+    got_q = decision.got_quantity = list(prepared.want_quantity)
+    got_t = decision.got_tolerance = list(prepared.want_tolerance)
     groups = prepared.product_pairs()
     for product, count, pairs in zip(prepared.products, cases, groups, strict=True):
         units = count * product.case_size
@@ -57,4 +58,4 @@ def allocate_proportional(prepared: Prepared) -> Decision:
                 pairs, largest_remainder(left, pairs, got_t, prepared), strict=True
             ):
                 got_t[j] = share
-    return Decision(cases, got_q, got_t, dropped, capped)
+    return decision

@@ -162,3 +162,11 @@ def test_fcfs_serves_long_queues_exactly_in_time_order(
     )
     out = run(data, "fcfs")
     assert units(out) == reference_fcfs(data, out["products"][0]["cases"])
+
+
+def test_a_dropped_supplier_is_explained_with_the_value_its_order_reached() -> None:
+    supplier = {"id": "s", "min_order_value": "10.00"}
+    out = run(one_product([("a", 6, 0, "10:00")], case_size=3, supplier=supplier), "fcfs", True)
+    assert out["unmet"][0]["text"].endswith(
+        "the order from s came to 6.00, below its minimum of 10.00."
+    )

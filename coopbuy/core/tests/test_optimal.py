@@ -149,3 +149,48 @@ def test_optimal_prefers_fewer_tolerance_units_then_lower_fees() -> None:
         "delivered_value": "1.00", "tolerance_units": 1, "delivery_fees": "1.00",
         "proven_optimal": True, "gap": 0.0,
     }  # fmt: skip
+
+
+def explained(out: dict[str, Any]) -> dict[str, tuple[str, str]]:
+    return {u["member"]: (u["code"], u["text"]) for u in out["unmet"]}
+
+
+def test_optimal_budget_explanation_names_the_amounts() -> None:
+    data = one_product([("a", 3, 0, "10:00"), ("b", 3, 0, "11:00")], case_size=1)
+    data["members"] = [{"id": "a", "budget": "2.50"}]
+    code, text = explained(run(data, "optimal", explain=True))["a"]
+    assert code == "budget"
+    assert text.endswith(
+        "your budget of 2.50 had 0.50 left, less than the 1.00 one more unit costs."
+    )
+
+
+def test_optimal_says_when_a_supplier_minimum_was_out_of_reach() -> None:
+    supplier = {"id": "s", "min_order_value": "10.00"}
+    data = one_product([("a", 3, 0, "10:00")], case_size=3, supplier=supplier)
+    code, text = explained(run(data, "optimal", explain=True))["a"]
+    assert code == "supplier_minimum_not_reached"
+    assert text.endswith("all the orders from s together could come to at most 3.00, below its "
+                         "minimum of 10.00.")  # fmt: skip
+
+
+def test_optimal_says_when_budgets_kept_a_supplier_below_its_minimum() -> None:
+    supplier = {"id": "s", "min_order_value": "3.00"}
+    data = one_product([("a", 3, 0, "10:00")], case_size=3, supplier=supplier)
+    data["members"] = [{"id": "a", "budget": "2.00"}]
+    code, text = explained(run(data, "optimal", explain=True))["a"]
+    assert code == "supplier_minimum_not_reached"
+    assert "within the members' budgets" in text
+
+
+def test_optimal_explains_cuts_like_fcfs_and_counts_the_units_a_case_lacked() -> None:
+    rows = [("a", 3, 0, "10:00"), ("b", 3, 0, "10:01"), ("c", 2, 0, "10:02")]
+    out = run(one_product(rows, case_size=3), "optimal", explain=True)
+    assert units(out) == {"a": (3, 0), "b": (3, 0)}
+    assert explained(out)["c"][0] == "later_orders_came_first"
+    alone = run(one_product([("a", 2, 0, "10:00")], case_size=3), "optimal", explain=True)
+    assert explained(alone)["a"] == (
+        "case_not_filled",
+        "You received 0 of the 2 units of p you asked for: the orders did not fill another case "
+        "of 3: 1 unit short.",
+    )

@@ -108,3 +108,15 @@ def test_without_budgets_optimal_never_delivers_less_than_fcfs(data: dict[str, A
     optimal = Decimal(run(data, "optimal")["objective"]["delivered_value"])
     fcfs = Decimal(run(data, "fcfs")["objective"]["delivered_value"])
     assert optimal >= fcfs
+
+
+@settings(max_examples=100, deadline=None)
+@given(problems())
+def test_most_value_is_the_best_over_every_feasible_case_count(data: dict[str, Any]) -> None:
+    from coopbuy.core.jsonio import problem_from_json
+    from coopbuy.core.metrics import feasible_counts, most_value
+    from coopbuy.core.prepared import prepare
+
+    for product in prepare(problem_from_json(data)).products:
+        best = max(c * product.case_size * product.price_at(c) for c in feasible_counts(product))
+        assert most_value(product) == best

@@ -344,3 +344,22 @@ class StatementLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.amount} {self.reference}"
+
+
+class StatementDispatch(models.Model):
+    """A monthly statement emailed to a member: sent once per account and month."""
+
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    month = models.PositiveSmallIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "year", "month"], name="statement_sent_once_per_month"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account_id} {self.year}-{self.month:02d}"

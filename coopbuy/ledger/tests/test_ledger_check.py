@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal as D
 from io import StringIO
 
@@ -109,3 +110,24 @@ def test_a_member_who_leaves_keeps_their_account_and_the_check_still_passes(
     account.refresh_from_db()
     assert account.membership_id is None and account.balance == D("4.00")
     assert "0 problems" in run_check()
+
+
+def test_monthly_statements_are_emailed_once_through_the_outbox(
+    world: World, django_capture_on_commit_callbacks
+) -> None:
+    from django.core import mail
+
+    ledger_top_up(
+        membership=world.alice, amount=D("8.00"), method="bank", actor=world.treasurer,
+        idempotency_key=key(), booked_on=date(2026, 3, 10),
+    )  # fmt: skip
+    for _run in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command(
+                "ledger", "send-statements", "--month", "2026-03", "--group", world.group.slug,
+                stdout=StringIO(),
+            )  # fmt: skip
+    assert [m.to for m in mail.outbox] == [[world.alice.user.email]]
+    assert "£0.00 to £8.00" in mail.outbox[0].body
+    with pytest.raises(CommandError, match="2026-03"):
+        call_command("ledger", "send-statements", "--month", "March", stdout=StringIO())

@@ -89,3 +89,17 @@ def test_every_ledger_page_by_role_and_with_another_groups_ids(world: World, oth
             client.force_login(world.treasurer)
             assert client.get(foreign).status_code in {404, 405}, name
             assert client.post(foreign, {"action": "book"}).status_code == 404, name
+
+
+def test_the_operator_sees_the_ledger_in_the_admin_but_cannot_change_it(world: World) -> None:
+    from coopbuy.accounts.models import User
+
+    rows = rows_of(world)
+    admin = User.objects.create_superuser("root@example.org", "pw", display_name="Root")
+    client = Client()
+    client.force_login(admin)
+    assert client.get(reverse("admin:ledger_transaction_changelist")).status_code == 200
+    page = client.get(reverse("admin:ledger_transaction_change", args=[rows["transaction_id"]]))
+    assert page.status_code == 200 and b'name="_save"' not in page.content
+    delete = reverse("admin:ledger_transaction_delete", args=[rows["transaction_id"]])
+    assert client.post(delete, {"post": "yes"}).status_code == 403

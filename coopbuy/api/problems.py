@@ -11,6 +11,7 @@ no HTML.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any
 
@@ -21,7 +22,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
 from coopbuy.api.ratelimit import seconds_to_next_window, take_for_address
-from coopbuy.api.schemas import PROBLEM_MEDIA_TYPE, Problem
+from coopbuy.api.schemas import PROBLEM_MEDIA_TYPE, FieldError, Problem
 from coopbuy.errors import UserFacingError
 
 logger = logging.getLogger(__name__)
@@ -50,7 +51,7 @@ def problem_response(
         title=title or HTTPStatus(status).phrase,
         status=status,
         detail=detail,
-        errors=errors or [],
+        errors=[FieldError(**error) for error in errors or []],
     )
     return JsonResponse(
         body.model_dump(mode="json"),
@@ -152,13 +153,19 @@ def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     return problem_response(500, _("Something went wrong on our side."))
 
 
+HANDLERS: list[tuple[type[Exception], Callable[..., HttpResponse]]] = [
+    (ValidationError, _validation),
+    (UserFacingError, _user_facing),
+    (ApiProblem, _api_problem),
+    (Http404, _not_found),
+    (PermissionDenied, _denied),
+    (AuthenticationError, _unauthenticated),
+    (Throttled, _too_many),
+    (HttpError, _http_error),
+    (Exception, _unexpected),
+]
+
+
 def install_problem_handlers(api: NinjaAPI) -> None:
-    api.add_exception_handler(ValidationError, _validation)
-    api.add_exception_handler(UserFacingError, _user_facing)
-    api.add_exception_handler(ApiProblem, _api_problem)
-    api.add_exception_handler(Http404, _not_found)
-    api.add_exception_handler(PermissionDenied, _denied)
-    api.add_exception_handler(AuthenticationError, _unauthenticated)
-    api.add_exception_handler(Throttled, _too_many)
-    api.add_exception_handler(HttpError, _http_error)
-    api.add_exception_handler(Exception, _unexpected)
+    for exception, handler in HANDLERS:
+        api.add_exception_handler(exception, handler)

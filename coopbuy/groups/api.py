@@ -7,7 +7,7 @@ the web pages use), calls one service, and returns an output Schema. Every POST 
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Literal, cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
@@ -288,7 +288,7 @@ def create_group(request: HttpRequest, payload: GroupCreateIn) -> Status[GroupDe
 def get_group(request: HttpRequest, slug: str) -> GroupDetailOut:
     """A public group, or a private one I belong to (others are not found)."""
     group, membership = group_for_viewer(slug=slug, user=principal(request).user)
-    role = membership.role if membership else None
+    role = cast(Role, membership.role) if membership else None
     return GroupDetailOut(**GroupOut.of(group).model_dump(), my_role=role)
 
 
@@ -302,7 +302,7 @@ def update_group(request: HttpRequest, slug: str, payload: GroupUpdateIn) -> Gro
         if value is not None or name in {"latitude", "longitude"}:  # null clears coordinates
             values[name] = value
     group = services.group_update(group=group, actor=caller(request), **values)
-    return GroupDetailOut(**GroupOut.of(group).model_dump(), my_role=membership.role)
+    return GroupDetailOut(**GroupOut.of(group).model_dump(), my_role=cast(Role, membership.role))
 
 
 @router.post("/{slug:slug}/join", response={201: MembershipOut, **problem_responses()})

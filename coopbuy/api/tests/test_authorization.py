@@ -71,7 +71,7 @@ DENIED = {401, 403, 404}
 
 def operations() -> list[tuple[str, str]]:
     """(method, path template) of every operation the API serves, converters removed."""
-    found = []
+    found: list[tuple[str, str]] = []
     for bound in api._get_bound_routers():
         for path, path_view in bound.path_operations.items():
             template = re.sub(r"{[^}:]+:", "{", f"{bound.prefix}{path}") or "/"

@@ -21,7 +21,7 @@ from coopbuy.testing.factories import make_group, make_user
 
 
 def post(client: Client, url: str, body: dict[str, Any], key: str | None) -> Any:
-    headers = {"HTTP_IDEMPOTENCY_KEY": key} if key is not None else {}
+    headers: dict[str, Any] = {"HTTP_IDEMPOTENCY_KEY": key} if key is not None else {}
     return client.post(url, json.dumps(body), content_type="application/json", **headers)
 
 

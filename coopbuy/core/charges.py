@@ -4,8 +4,10 @@ A member's charge is built from their allocation lines (units x the applied net 
 
 - `goods`: the sum of units x applied net price (exact, no rounding);
 - `deposit`: the sum of units x deposit (exact);
-- `vat`: per VAT rate, (goods + deposit at that rate) x rate, rounded once per rate and member
-  (invoice-level VAT per rate, as UK and EU rules allow; rounding per line would drift by pennies);
+- `vat`: per supplier and VAT rate, (goods + deposit at that rate) x rate, rounded once per
+  member, supplier and rate (invoice-level VAT per rate, as UK and EU rules allow; rounding per
+  line would drift by pennies). Per supplier so that what members pay for a supplier's goods
+  (`supplier_gross`: goods + deposit + VAT) adds up exactly to what the group owes that supplier;
 - `markup`: (goods + deposit + VAT) x the round's markup rate, rounded once: the markup comes on
   top of the gross price, Foodsoft's order of operations (`pricing.gross_price`);
 - `delivery`: the member's share of each ordered supplier's delivery fee, among the members who
@@ -53,6 +55,7 @@ class MemberCharge:
     vat: int
     markup: int
     delivery: int
+    supplier_gross: tuple[tuple[str, int], ...] = ()  # (supplier, goods + deposit + VAT), sorted
 
     @property
     def total(self) -> int:
@@ -77,7 +80,7 @@ def member_charges(
         raise ValueError(f"unknown delivery basis {basis!r}")
     goods: dict[str, int] = dict.fromkeys(members, 0)
     deposit: dict[str, int] = dict.fromkeys(goods, 0)
-    taxable: dict[str, dict[Decimal, int]] = {}
+    taxable: dict[str, dict[tuple[str, Decimal], int]] = {}
     by_supplier: dict[str, dict[str, int]] = {}
     for line in lines:
         if line.units <= 0:
@@ -88,7 +91,8 @@ def member_charges(
         goods[m] = goods.get(m, 0) + net
         deposit[m] = deposit.get(m, 0) + dep
         rates = taxable.setdefault(m, {})
-        rates[line.vat_rate] = rates.get(line.vat_rate, 0) + net + dep
+        key = (line.supplier, line.vat_rate)
+        rates[key] = rates.get(key, 0) + net + dep
         weights = by_supplier.setdefault(line.supplier, {})
         if basis == "value":
             weight = net
@@ -106,8 +110,16 @@ def member_charges(
             delivery[m] += part
     result: dict[str, MemberCharge] = {}
     for m in sorted(goods):
-        vat = sum(round_half_up(amount * rate) for rate, amount in taxable.get(m, {}).items())
+        per_supplier: dict[str, int] = {}
+        vat = 0
+        for (supplier, rate), amount in taxable.get(m, {}).items():
+            tax = round_half_up(amount * rate)
+            vat += tax
+            per_supplier[supplier] = per_supplier.get(supplier, 0) + amount + tax
         gross = goods[m] + deposit[m] + vat
         markup = round_half_up(gross * markup_rate)
-        result[m] = MemberCharge(m, goods[m], deposit.get(m, 0), vat, markup, delivery[m])
+        result[m] = MemberCharge(
+            m, goods[m], deposit.get(m, 0), vat, markup, delivery[m],
+            tuple(sorted(per_supplier.items())),
+        )  # fmt: skip
     return result

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import QuerySet
 
+from coopbuy.core.money import from_minor
 from coopbuy.groups.models import BuyingGroup
-from coopbuy.rounds.models import Allocation, MemberRoundCharge, Round
+from coopbuy.rounds import adapters
+from coopbuy.rounds.models import Allocation, MemberRoundCharge, Round, RoundSupplier
 
 
 def rounds_of_group(*, group: BuyingGroup) -> QuerySet[Round]:
@@ -86,3 +89,63 @@ def collection_list(*, round: Round) -> QuerySet[MemberRoundCharge]:
         .select_related("membership__user")
         .order_by("membership__user__display_name", "membership_id")
     )
+
+
+@dataclass(frozen=True)
+class MemberChargeBreakdown:
+    membership_id: int
+    goods: Decimal
+    deposit: Decimal
+    markup: Decimal
+    vat: Decimal
+    delivery: Decimal
+    total: Decimal
+
+
+@dataclass(frozen=True)
+class RoundCharges:
+    """What the ledger needs to post a round: members' bills and what is owed to each supplier.
+
+    `supplier_gross` (goods + deposit + VAT as members pay them) and `delivery_fees` are keyed by
+    `catalog.Supplier` id; the members' goods + deposit + VAT add up to `supplier_gross` exactly.
+    """
+
+    charges: list[MemberChargeBreakdown]
+    supplier_gross: dict[int, Decimal]
+    delivery_fees: dict[int, Decimal]
+
+
+def round_charges(*, round: Round) -> RoundCharges:
+    """Every member's charge as the round's allocations stand now (after close or receiving)."""
+    catalog_supplier = {
+        adapters.supplier_id(pk): supplier
+        for pk, supplier in RoundSupplier.objects.filter(round=round).values_list(
+            "pk", "supplier_id"
+        )
+    }
+    fees = {
+        supplier: fee
+        for supplier, fee in RoundSupplier.objects.filter(round=round).values_list(
+            "supplier_id", "applied_delivery_fee"
+        )
+        if supplier is not None and fee
+    }
+    charges = []
+    gross: dict[int, int] = {}
+    for membership_id, c in sorted(adapters.charges_for_round(round).items()):
+        charges.append(
+            MemberChargeBreakdown(
+                membership_id,
+                from_minor(c.goods),
+                from_minor(c.deposit),
+                from_minor(c.markup),
+                from_minor(c.vat),
+                from_minor(c.delivery),
+                from_minor(c.total),
+            )
+        )
+        for supplier, amount in c.supplier_gross:
+            key = catalog_supplier.get(supplier)
+            if key is not None:
+                gross[key] = gross.get(key, 0) + amount
+    return RoundCharges(charges, {k: from_minor(v) for k, v in gross.items()}, fees)

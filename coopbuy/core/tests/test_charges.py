@@ -20,6 +20,16 @@ def test_goods_deposit_vat_markup_and_delivery_add_up() -> None:
     assert a.delivery + b.delivery == 450
     assert a.delivery == 196  # 450 x 719 / 1649 = 196.2
     assert a.total == 719 + 20 + 128 + 43 + 196
+    assert a.supplier_gross == (("s", 719 + 20 + 128),)
+
+
+def test_vat_is_rounded_per_supplier_so_supplier_totals_are_exact() -> None:
+    lines = [
+        ChargeLine("a", "s", 1, 5, D("0.2")),  # 1.0p VAT
+        ChargeLine("a", "t", 1, 3, D("0.2")),  # 0.6p VAT -> 1
+    ]
+    a = member_charges(lines, markup_rate=D(0), delivery_fees={})["a"]
+    assert a.vat == 2 and dict(a.supplier_gross) == {"s": 6, "t": 4}
 
 
 def test_delivery_by_household_and_by_weight() -> None:
@@ -68,3 +78,4 @@ def test_delivery_shares_sum_to_the_fees_of_suppliers_with_receivers(
     assert sum(c.delivery for c in charges.values()) == fee * len(receiving)
     for c in charges.values():
         assert c.total == c.goods + c.deposit + c.vat + c.markup + c.delivery >= 0
+        assert sum(amount for _, amount in c.supplier_gross) == c.goods + c.deposit + c.vat

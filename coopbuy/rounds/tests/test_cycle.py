@@ -106,6 +106,16 @@ def test_full_cycle(setup: dict[str, Any], django_capture_on_commit_callbacks: A
     assert all(
         c.total == c.goods + c.deposit + c.vat + c.markup + c.delivery for c in charges.values()
     )
+    # the breakdown the ledger posts: the same bills, and the supplier's gross adds up exactly
+    ledger = selectors.round_charges(round=round)
+    assert {c.membership_id: c.total for c in ledger.charges} == {
+        c.membership_id: c.total for c in charges.values()
+    }
+    supplier_pk = round.suppliers.get().supplier_id
+    assert ledger.supplier_gross == {
+        supplier_pk: sum(c.goods + c.deposit + c.vat for c in charges.values())
+    }
+    assert ledger.delivery_fees == {supplier_pk: Decimal("4.50")}
 
     # the order to the supplier: PDF and CSV through the outbox
     mail.outbox.clear()

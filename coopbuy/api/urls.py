@@ -1,13 +1,18 @@
 """/api/: version 1 of the API, the token settings page, problem+json for any other address."""
 
-from django.urls import path, re_path
+from django.urls import URLPattern, path, re_path
 
 from coopbuy.api import views
 from coopbuy.api.v1 import api
 
+patterns, app, namespace = api.urls
+for pattern in patterns:
+    if isinstance(pattern, URLPattern):
+        pattern.callback = views.method_not_allowed_as_problem(pattern.callback)
+
 app_name = "api"
 urlpatterns = [
-    path("v1/", api.urls),
+    path("v1/", (patterns, app, namespace)),
     path("tokens/", views.tokens, name="tokens"),
     path("tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
     re_path(r"^.*$", views.not_found, name="not_found"),

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -16,6 +20,7 @@ from coopbuy.api import services
 from coopbuy.api.forms import TokenForm
 from coopbuy.api.models import ApiToken
 from coopbuy.api.problems import problem_response
+from coopbuy.api.schemas import PROBLEM_MEDIA_TYPE
 from coopbuy.errors import UserFacingError
 
 
@@ -67,6 +72,27 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
         services.token_revoke(token=token, user=_user(request))
         messages.success(request, _("The token “%(name)s” no longer works.") % {"name": token.name})
     return redirect("api:tokens")
+
+
+def method_not_allowed_as_problem(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """django-ninja answers a wrong method with a bare text 405: make it problem+json too."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        if response.status_code != 405 or response.get("Content-Type", "").startswith(
+            PROBLEM_MEDIA_TYPE
+        ):
+            return response
+        problem = problem_response(
+            405,
+            _("This address does not take %(method)s requests.") % {"method": request.method},
+            name="method-not-allowed",
+        )
+        problem["Allow"] = response["Allow"]
+        return problem
+
+    return wrapped
 
 
 @csrf_exempt

@@ -57,6 +57,14 @@ def test_unknown_addresses_under_api_are_problem_json_not_html(world: World, pat
     assert response.json()["status"] == 404
 
 
+def test_a_wrong_method_is_405_problem_json_with_allow(world: World) -> None:
+    response = world.client("member").put("/api/v1/me")
+    assert response.status_code == 405
+    assert response["Content-Type"] == "application/problem+json"
+    assert response["Allow"] == "GET"
+    assert response.json()["type"] == "urn:coopbuy:problem:method-not-allowed"
+
+
 def test_the_schema_documents_problems_and_idempotency_keys(world: World) -> None:
     schema = Client().get("/api/v1/openapi.json").json()
     for path, operations in schema["paths"].items():

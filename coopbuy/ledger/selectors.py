@@ -99,7 +99,7 @@ def spending_explanation(*, membership: Membership) -> str:
 def entries_of_account(*, account: Account) -> QuerySet[Entry]:
     return (
         Entry.objects.filter(account=account)
-        .select_related("transaction")
+        .select_related("transaction", "transaction__reversed_by")
         .order_by("-transaction__booked_on", "-transaction_id")
     )
 

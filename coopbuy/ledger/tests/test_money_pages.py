@@ -112,6 +112,10 @@ def test_a_mistaken_top_up_is_undone_with_a_reversal_from_the_transactions_page(
     listing = client.get(reverse("ledger:transactions", args=[world.group.slug]))
     url = reverse("ledger:reverse", args=[world.group.slug, mistake.pk])
     assert url.encode() in listing.content
+    detail = reverse(
+        "ledger:account_detail", args=[world.group.slug, member_account(world.alice).pk]
+    )
+    assert url.encode() in client.get(detail).content  # "Undo" beside the entry
     response = client.post(url, {"idempotency_key": form_key(client.get(url)), "reason": "typo"})
     assert response.status_code == 302
     assert selectors.balance_of(membership=world.alice) == D("0.00")

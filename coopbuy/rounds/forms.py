@@ -64,3 +64,7 @@ class BasketForm(forms.Form):
 class CollectionForm(forms.Form):
     collected = forms.BooleanField(required=False)
     note = forms.CharField(max_length=300, required=False)
+
+
+class DeadlineForm(forms.Form):
+    closes_at = forms.DateTimeField(label=_("New closing time"), widget=LOCAL_TIME)

@@ -15,6 +15,7 @@ urlpatterns = [
         views.purchase_order_file,
         name="purchase_order",
     ),
+    path(R + "deadline/", views.deadline, name="deadline"),
     path(R + "receive/", views.receive, name="receive"),
     path(R + "pick-lists/", views.pick_lists, name="pick_lists"),
     path(R + "collection/", views.collection, name="collection"),

@@ -19,7 +19,13 @@ from coopbuy.errors import UserFacingError
 from coopbuy.groups.models import Membership
 from coopbuy.groups.permissions import can_manage, group_for_coordinator, group_for_member
 from coopbuy.rounds import closing, documents, ordering, receiving, selectors, services
-from coopbuy.rounds.forms import BasketForm, CollectionForm, ReceiveForm, RoundForm
+from coopbuy.rounds.forms import (
+    BasketForm,
+    CollectionForm,
+    DeadlineForm,
+    ReceiveForm,
+    RoundForm,
+)
 from coopbuy.rounds.models import Allocation, MemberRoundCharge, Round, RoundProduct
 from coopbuy.rounds.permissions import round_for_coordinator, round_for_member
 
@@ -102,6 +108,7 @@ def round_detail(request: HttpRequest, slug: str, round_id: int) -> HttpResponse
         "allocations": mine,
         "charge": charge,
         "suppliers": round.suppliers.all(),
+        "deadline_form": DeadlineForm(initial={"closes_at": timezone.localtime(round.closes_at)}),
         "receiving_records": round.receiving_records.select_related("product", "recorded_by")[:20],
     }
     return render(request, "rounds/detail.html", context)
@@ -140,6 +147,27 @@ def _action(request: HttpRequest, slug: str, round_id: int, action: str) -> Http
 @require_POST
 def round_action(request: HttpRequest, slug: str, round_id: str, action: str) -> HttpResponse:
     return _action(request, slug, int(round_id), action)
+
+
+@login_required
+@require_POST
+def deadline(request: HttpRequest, slug: str, round_id: int) -> HttpResponse:
+    group, _membership, round = round_for_coordinator(
+        slug=slug, round_id=round_id, user=request.user
+    )
+    form = DeadlineForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give a date and time for the new deadline."))
+    else:
+        try:
+            services.round_set_closing_time(
+                round=round, actor=_user(request), closes_at=form.cleaned_data["closes_at"]
+            )
+        except UserFacingError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The deadline has moved."))
+    return redirect("rounds:detail", slug=group.slug, round_id=round.pk)
 
 
 @login_required

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -71,3 +72,63 @@ def test_the_close_task_ignores_rounds_not_due_or_already_closed() -> None:
     assert close_round.call(round.pk) is True
     assert close_round.call(round.pk) is False  # stale: already closed
     assert Round.objects.get(pk=round.pk).status == Round.Status.CLOSED
+
+
+def test_opening_and_moving_the_deadline_enqueue_the_close_for_that_time(
+    settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django.tasks import task_backends
+    from django.test import Client
+    from django.urls import reverse
+
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    backend = task_backends["default"]
+    coordinator = make_user("Cora")
+    group = make_group(coordinator)
+    supplier = make_supplier(group)
+    make_product(supplier)
+    now = timezone.now().replace(second=0, microsecond=0)
+    round = round_create(
+        group=group, actor=coordinator, name="R", suppliers=[supplier],
+        opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=2),
+    )  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        round_open(round=round, actor=coordinator)
+    later = timezone.localtime(now + timedelta(days=3))
+    client = Client()
+    client.force_login(coordinator)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("rounds:deadline", args=[group.slug, round.pk]),
+            {"closes_at": later.strftime("%Y-%m-%dT%H:%M")},
+        )
+    runs = [(r.task.name, r.task.run_after, r.args) for r in backend.results]  # type: ignore[attr-defined]
+    assert runs == [
+        ("close_round", now + timedelta(days=2), [round.pk]),
+        ("close_round", now + timedelta(days=3), [round.pk]),
+    ]
+    assert Round.objects.get(pk=round.pk).closes_at == now + timedelta(days=3)
+
+
+def test_the_sweep_closes_rounds_whose_task_was_missed() -> None:
+    from django.core.management import call_command
+
+    coordinator = make_user("Cora")
+    group = make_group(coordinator)
+    supplier = make_supplier(group)
+    make_product(supplier)
+    now = timezone.now()
+    due, _later = (
+        round_open(
+            round=round_create(
+                group=group, actor=coordinator, name=name, suppliers=[supplier],
+                opens_at=now - timedelta(days=1), closes_at=now + timedelta(hours=1),
+            ),
+            actor=coordinator,
+        )
+        for name in ("Due", "Later")
+    )  # fmt: skip
+    Round.objects.filter(pk=due.pk).update(closes_at=now - timedelta(minutes=5))
+    call_command("close_due_rounds")
+    statuses = dict(Round.objects.values_list("name", "status"))
+    assert statuses == {"Due": "closed", "Later": "open"}

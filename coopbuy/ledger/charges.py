@@ -1,4 +1,4 @@
-"""Round money: members' charges at close, receiving adjustments, supplier invoices and payments.
+"""Round money: members' charges at close and the adjustments receiving brings.
 
 The round closer (coopbuy.rounds) computes each member's goods, markup, VAT and delivery share (with
 `coopbuy.core.costshare`, exact to the penny) and calls `ledger_post_round_charges` inside its own
@@ -12,19 +12,21 @@ transaction. One balanced transaction results:
 
 so the members' charges equal the supplier goods plus the costs, by construction. Members' goods
 plus deposits and VAT must add up to the suppliers' goods exactly: a difference is refused, not
-absorbed (a later supplier invoice records any price difference, visibly).
+absorbed (a later supplier invoice records any price difference, visibly: see `suppliers`).
+
+After receiving, `ledger_post_round_update` takes the round's new full breakdown and posts only the
+difference from what the round has posted so far; `ledger_post_round_adjustment` posts signed
+changes the caller has already worked out.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Sum
-from django.utils import timezone
+from django.db.models import Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from coopbuy.accounts.models import User
@@ -32,7 +34,7 @@ from coopbuy.audit.services import audit_record
 from coopbuy.catalog.models import Supplier
 from coopbuy.groups.models import BuyingGroup, Membership
 from coopbuy.groups.permissions import AccessDenied
-from coopbuy.ledger.models import Account, Entry, SupplierInvoice, Transaction
+from coopbuy.ledger.models import Account, Entry, Transaction
 from coopbuy.ledger.permissions import require_money_role
 from coopbuy.ledger.services import (
     LedgerError,
@@ -221,121 +223,82 @@ def ledger_post_round_adjustment(
     )
 
 
-def posted_for_supplier(*, account: Account, round_reference: str) -> Decimal:
-    """What the round's postings (charges, adjustments, their reversals) owe this supplier."""
-    total = Entry.objects.filter(
-        account=account,
-        transaction__round_reference=round_reference,
-        transaction__kind__in=[TxKind.ROUND_CHARGE, TxKind.ROUND_ADJUSTMENT, TxKind.REVERSAL],
-    ).aggregate(total=Sum("amount"))["total"]
-    return total if total is not None else ZERO
+ROUND_KINDS = (TxKind.ROUND_CHARGE, TxKind.ROUND_ADJUSTMENT)
+
+
+def round_entries(group: BuyingGroup, round_reference: str) -> QuerySet[Entry]:
+    """Entries of a round's charges and adjustments, and of their reversals (nothing else)."""
+    return Entry.objects.filter(
+        transaction__group=group, transaction__round_reference=round_reference
+    ).filter(
+        Q(transaction__kind__in=ROUND_KINDS)
+        | Q(transaction__kind=TxKind.REVERSAL, transaction__reverses__kind__in=ROUND_KINDS)
+    )
 
 
 @transaction.atomic
-def supplier_invoice_record(
+def ledger_post_round_update(
     *,
     group: BuyingGroup,
-    supplier: Supplier,
-    number: str,
-    amount: Decimal,
-    actor: User,
+    round_reference: str,
+    charges: Sequence[MemberCharge],
+    supplier_goods: Mapping[int, Decimal],
+    delivery_fees: Mapping[int, Decimal],
+    actor: User | None,
     idempotency_key: str,
-    round_reference: str = "",
-    received_on: date | None = None,
-) -> SupplierInvoice:
-    """Record a supplier's invoice against its payable.
+    reason: str = "",
+) -> Transaction | None:
+    """Bring a round's postings to its new full breakdown (after receiving): post the difference.
 
-    The payable already holds what the round posted; a difference (a price change, a line the
-    supplier billed that members were not charged for) is booked between the payable and the
-    adjustments account, so the payable equals the invoice and the difference stays visible.
+    The round closer hands over the whole bill again, as `ledger_post_round_charges` takes it; the
+    ledger compares it with what this round has posted so far, account by account, and posts one
+    adjustment for the difference (None when nothing changed). Updates of one group are serialised
+    on the group row, so two at once cannot both post the same difference.
     """
     require_money_role(group=group, user=actor)
-    if supplier.group_id != group.pk:
-        raise AccessDenied(_("This supplier belongs to another group."))
-    number = number.strip()
-    if not number:
-        raise LedgerError(_("Give the supplier's invoice number."), field="number")
-    if amount <= 0:
-        raise LedgerError(_("The invoice total must be more than zero."), field="amount")
-    payable = supplier_account(group, supplier)
-    known = SupplierInvoice.objects.filter(account=payable, number=number).first()
-    if known is not None:
-        return known
-    posted = posted_for_supplier(account=payable, round_reference=round_reference)
-    difference = amount - posted
-    booking = None
-    if difference:
-        booking, _created = post(
-            group=group,
-            kind=TxKind.SUPPLIER_INVOICE,
-            description=_("Invoice %(number)s from %(supplier)s: difference from the round")
-            % {"number": number, "supplier": supplier.name},
-            legs=[(payable, difference), (system_account(group, Kind.ADJUSTMENTS), -difference)],
-            actor=actor,
-            idempotency_key=idempotency_key,
-            round_reference=round_reference,
-            external_reference=number,
-        )
-    invoice = SupplierInvoice.objects.create(
-        group=group,
-        account=payable,
-        number=number,
-        round_reference=round_reference,
-        amount=amount,
-        posted_goods=posted,
-        transaction=booking,
-        received_on=received_on or timezone.localdate(),
-        created_by=actor,
+    BuyingGroup.objects.select_for_update().filter(pk=group.pk).first()
+    existing = Transaction.objects.filter(group=group, idempotency_key=idempotency_key).first()
+    if existing is not None:
+        return existing
+    wanted: dict[int, Decimal] = {}
+    accounts: dict[int, Account] = {}
+    for account, amount in _round_legs(
+        group=group, charges=charges, supplier_goods=supplier_goods, delivery_fees=delivery_fees
+    ):
+        wanted[account.pk] = wanted.get(account.pk, ZERO) + amount
+        accounts[account.pk] = account
+    posted = dict(
+        round_entries(group, round_reference)
+        .values("account")
+        .annotate(total=Sum("amount"))
+        .values_list("account", "total")
     )
-    audit_record(
-        action="ledger.supplier_invoice",
-        summary=_("%(actor)s recorded invoice %(number)s of %(supplier)s for %(amount)s")
-        % {"actor": actor.name, "number": number, "supplier": supplier.name, "amount": amount},
-        actor=actor,
+    for account in Account.objects.filter(group=group, pk__in=set(posted) - set(accounts)):
+        accounts[account.pk] = account
+    legs = [
+        (accounts[pk], wanted.get(pk, ZERO) - posted.get(pk, ZERO))
+        for pk in sorted(accounts)
+        if wanted.get(pk, ZERO) != posted.get(pk, ZERO)
+    ]
+    if not legs:
+        return None
+    description = _("Adjustment to %(round)s") % {"round": round_reference}
+    if reason.strip():
+        description += f": {reason.strip()}"
+    adjustment, _created = post(
         group=group,
-        data={"invoice": invoice.pk, "difference": str(difference)},
-    )
-    return invoice
-
-
-@transaction.atomic
-def supplier_payment_record(
-    *,
-    group: BuyingGroup,
-    supplier: Supplier,
-    amount: Decimal,
-    actor: User,
-    idempotency_key: str,
-    method: str = Kind.BANK,
-    reference: str = "",
-    booked_on: date | None = None,
-) -> Transaction:
-    """The group paid a supplier from the bank (or cash box): the payable goes down."""
-    require_money_role(group=group, user=actor)
-    if supplier.group_id != group.pk:
-        raise AccessDenied(_("This supplier belongs to another group."))
-    if amount <= 0:
-        raise LedgerError(_("The amount must be more than zero."), field="amount")
-    if method not in (Kind.BANK, Kind.CASH):
-        raise LedgerError(_("Choose bank transfer or cash."), field="method")
-    payable = supplier_account(group, supplier)
-    posted, created = post(
-        group=group,
-        kind=TxKind.SUPPLIER_PAYMENT,
-        description=_("Payment to %(supplier)s") % {"supplier": supplier.name},
-        legs=[(payable, -amount), (system_account(group, method), amount)],
+        kind=TxKind.ROUND_ADJUSTMENT,
+        description=description,
+        legs=legs,
         actor=actor,
         idempotency_key=idempotency_key,
-        external_reference=reference,
-        booked_on=booked_on,
+        round_reference=round_reference,
     )
-    if created:
-        audit_record(
-            action="ledger.supplier_payment",
-            summary=_("%(actor)s paid %(amount)s to %(supplier)s")
-            % {"actor": actor.name, "amount": amount, "supplier": supplier.name},
-            actor=actor,
-            group=group,
-            data={"transaction": posted.pk},
-        )
-    return posted
+    audit_record(
+        action="ledger.round_update",
+        summary=description,
+        actor=actor,
+        group=group,
+        data={"transaction": adjustment.pk, "round": round_reference},
+    )
+    return adjustment

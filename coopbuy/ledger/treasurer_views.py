@@ -22,7 +22,8 @@ from coopbuy.accounts.models import User
 from coopbuy.catalog.models import Supplier
 from coopbuy.errors import UserFacingError
 from coopbuy.groups.models import BuyingGroup, Membership
-from coopbuy.ledger import charges, selectors, services
+from coopbuy.ledger import selectors, services
+from coopbuy.ledger import suppliers as supplier_money
 from coopbuy.ledger.documents import transactions_csv
 from coopbuy.ledger.forms import (
     AdjustmentForm,
@@ -247,7 +248,7 @@ def suppliers(request: HttpRequest, slug: str) -> HttpResponse:
     if action == "invoice" and invoice_form.is_valid():
         data = invoice_form.cleaned_data
         try:
-            invoice = charges.supplier_invoice_record(
+            invoice = supplier_money.supplier_invoice_record(
                 group=group, supplier=data["supplier"], number=data["number"],
                 amount=data["amount"], actor=_user(request),
                 idempotency_key=data["idempotency_key"], round_reference=data["round_reference"],
@@ -264,7 +265,7 @@ def suppliers(request: HttpRequest, slug: str) -> HttpResponse:
     if action == "payment" and payment_form.is_valid():
         data = payment_form.cleaned_data
         try:
-            posted = charges.supplier_payment_record(
+            posted = supplier_money.supplier_payment_record(
                 group=group, supplier=data["supplier"], amount=data["amount"],
                 actor=_user(request), idempotency_key=data["idempotency_key"],
                 method=data["method"], reference=data["reference"],

@@ -13,8 +13,7 @@ from coopbuy.ledger.charges import (
     MemberCharge,
     ledger_post_round_adjustment,
     ledger_post_round_charges,
-    supplier_invoice_record,
-    supplier_payment_record,
+    ledger_post_round_update,
 )
 from coopbuy.ledger.checks import check_group
 from coopbuy.ledger.models import Account, Entry, Transaction
@@ -30,6 +29,7 @@ from coopbuy.ledger.services import (
     payment_reference_for,
     system_account,
 )
+from coopbuy.ledger.suppliers import supplier_invoice_record, supplier_payment_record
 
 from .conftest import World, key
 
@@ -293,3 +293,37 @@ def test_deposits_are_charged_to_members_and_owed_to_the_supplier(world: World) 
     assert posted is not None
     assert Account.objects.get(supplier=world.supplier).balance == D("4.30")
     assert selectors.balance_of(membership=world.alice) == D("-4.50")
+
+
+def test_a_round_update_posts_only_the_difference_from_what_the_round_posted(
+    world: World,
+) -> None:
+    supplier = world.supplier.pk
+    ledger_post_round_charges(
+        group=world.group, round_reference="Round 9", charges=charges_for(world),
+        supplier_goods={supplier: D("17.00")}, delivery_fees={supplier: D("4.50")},
+        actor=None, idempotency_key=key(),
+    )  # fmt: skip
+    # Receiving: Bob's goods did not come at all; Alice's delivery share is now the whole fee.
+    after = [MemberCharge(world.alice.pk, D("10.00"), D("0.50"), D("2.00"), D("4.50"), D("17.00"))]
+    update = ledger_post_round_update(
+        group=world.group, round_reference="Round 9", charges=after,
+        supplier_goods={supplier: D("12.00")}, delivery_fees={supplier: D("4.50")},
+        actor=world.treasurer, idempotency_key="receive-9", reason="Bob's lentils missing",
+    )  # fmt: skip
+    assert update is not None
+    assert selectors.balance_of(membership=world.alice) == D("-17.00")
+    assert selectors.balance_of(membership=world.bob) == D("0.00")
+    assert Account.objects.get(supplier=world.supplier).balance == D("16.50")
+    assert system_account(world.group, "fees").balance == D("0.50")
+    # The same breakdown again (a new key) changes nothing; the same key returns the same posting.
+    assert ledger_post_round_update(
+        group=world.group, round_reference="Round 9", charges=after,
+        supplier_goods={supplier: D("12.00")}, delivery_fees={supplier: D("4.50")},
+        actor=None, idempotency_key=key(),
+    ) is None  # fmt: skip
+    assert ledger_post_round_update(
+        group=world.group, round_reference="Round 9", charges=[], supplier_goods={},
+        delivery_fees={}, actor=None, idempotency_key="receive-9",
+    ) == update  # fmt: skip
+    assert check_group(world.group).problems == []

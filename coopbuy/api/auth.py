@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError
 from ninja.security import APIKeyCookie, HttpBearer
@@ -103,6 +103,9 @@ class TokenAuth(HttpBearer):
         _enforce_token_limits(request, found)
         token_touch(found)
         request.user = found.user
+        if found.user.language:  # as the web does for a signed-in person (UserLanguageMiddleware)
+            translation.activate(found.user.language)
+            request.LANGUAGE_CODE = found.user.language
         return Principal(user=found.user, token=found, address=client_address(request))
 
 

@@ -171,3 +171,13 @@ def test_the_settings_page_needs_a_login(world: World) -> None:
     response = Client().get(reverse("api:tokens"))
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
+
+
+def test_answers_are_in_the_token_owners_language(world: World) -> None:
+    user = make_user()
+    user.language = "de"
+    user.save()
+    _token, secret = token_create(user=user, name="t")
+    response = Client(**bearer(secret)).get("/api/v1/groups/no-such-group")
+    assert response.status_code == 404
+    assert response["Content-Language"] == "de"

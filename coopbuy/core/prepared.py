@@ -147,11 +147,14 @@ def prepare(problem: Problem) -> Prepared:
     return prepared
 
 
+#: Amounts below this fit int64 sums over any realistic number of rows (2^31 x 2^31 < 2^63).
+_COLUMN_LIMIT = 2**31
+
+
 def _aggregate(problem: Problem, prepared: Prepared) -> None:
-    """One pass over the rows: pairs, their wants and first rows, each product's rows and totals."""
+    """Pairs, their wants and first rows, each product's rows and totals (see the docstring)."""
     demand = problem.demand
-    products = prepared.products
-    index = {p.id: p.index for p in products}
+    index = {p.id: p.index for p in prepared.products}
     try:
         row_product = list(map(index.__getitem__, demand.product))
     except KeyError:
@@ -159,6 +162,88 @@ def _aggregate(problem: Problem, prepared: Prepared) -> None:
         raise ProblemError(
             f"demand[{row}].product", f'unknown product "{demand.product[row]}"'
         ) from None
+    if len(demand) and max(max(demand.quantity), max(demand.tolerance)) < _COLUMN_LIMIT:
+        _aggregate_columns(problem, prepared, row_product)
+    else:
+        _aggregate_rows(problem, prepared, row_product)
+
+
+def _aggregate_columns(problem: Problem, prepared: Prepared, row_product: list[int]) -> None:
+    """Pairs, their wants and first rows, each product's rows and totals: column-wise, with numpy.
+
+    Rows get integer codes (member rank, product rank) once; one stable sort by (member, product,
+    file position) puts each pair's rows together in the output's order, and sums are taken per
+    run. Python looks at each row only inside C loops (`map`, numpy), never in a `for`.
+    """
+    import numpy as np  # a dependency of highspy, which the project requires
+
+    demand = problem.demand
+    products = prepared.products
+    n = len(demand)
+    product_of_row = np.array(row_product, np.int64)
+    members = sorted(set(demand.member))
+    code = dict(zip(members, range(len(members)), strict=True))
+    row_member = np.fromiter(map(code.__getitem__, demand.member), np.int64, n)
+    by_id = sorted(range(len(products)), key=lambda i: products[i].id)
+    rank = np.empty(len(products), np.int64)
+    rank[by_id] = np.arange(len(products), dtype=np.int64)
+    key = row_member * max(1, len(products)) + rank[product_of_row]
+    order = np.argsort(key, kind="stable")  # by member, product id, then file position
+    sorted_key = key[order]
+    is_start = np.empty(n, bool)
+    is_start[:1] = True
+    np.not_equal(sorted_key[1:], sorted_key[:-1], out=is_start[1:])
+    starts = np.flatnonzero(is_start)
+    pair_of_sorted = np.cumsum(is_start) - 1
+    row_pair = np.empty(n, np.int64)
+    row_pair[order] = pair_of_sorted
+    quantity = np.fromiter(demand.quantity, np.int64, n)
+    tolerance = np.fromiter(demand.tolerance, np.int64, n)
+    first_rows = order[starts]
+    if n:
+        want_q = np.add.reduceat(quantity[order], starts)
+        want_t = np.add.reduceat(tolerance[order], starts)
+    else:
+        want_q = want_t = np.zeros(0, np.int64)
+    prepared.pair_member = np.array(members, dtype=object)[row_member[first_rows]].tolist()
+    prepared.pair_product = product_of_row[first_rows].tolist()
+    prepared.want_quantity = want_q.tolist()
+    prepared.want_tolerance = want_t.tolist()
+    first = first_rows.tolist()
+    times = demand.placed_at
+    ends = [*starts[1:].tolist(), n]
+    for j in np.flatnonzero(np.diff(np.append(starts, n)) > 1).tolist():
+        # several rows for one pair (a raise): the earliest by time, then file position
+        rows_of_pair = order[starts[j] : ends[j]].tolist()  # file order: min keeps the first
+        first[j] = min(rows_of_pair, key=times.__getitem__)
+    prepared.pair_first_row = first
+    prepared.members_with_pairs = members
+    prepared.member_pair_counts = np.bincount(
+        row_member[first_rows], minlength=len(members)
+    ).tolist()
+    prepared.member_ids = sorted(set(members).union(m.id for m in problem.members))
+    by_product = np.argsort(product_of_row, kind="stable")  # each product's rows in file order
+    counts = np.bincount(product_of_row, minlength=len(products))
+    bounds = np.cumsum(counts).tolist()
+    flat = by_product.tolist()
+    prepared.product_rows = [flat[a:b] for a, b in zip([0, *bounds[:-1]], bounds, strict=True)]
+    totals_q = np.zeros(len(products), np.int64)
+    totals_t = np.zeros(len(products), np.int64)
+    np.add.at(totals_q, product_of_row, quantity)
+    np.add.at(totals_t, product_of_row, tolerance)
+    for product, q, t in zip(products, totals_q.tolist(), totals_t.tolist(), strict=True):
+        product.total_quantity, product.total_tolerance = q, t
+    prepared.row_pair = row_pair.tolist()
+    prepared.row_quantity = demand.quantity
+    prepared.row_tolerance = demand.tolerance
+    prepared.row_time = times
+
+
+def _aggregate_rows(problem: Problem, prepared: Prepared, row_product: list[int]) -> None:
+    """The same as `_aggregate_columns`, one row at a time: for amounts too large for int64
+    (and the reference the tests compare the column-wise version with)."""
+    demand = problem.demand
+    products = prepared.products
     times = demand.placed_at
     by_member: dict[str, dict[int, int]] = {}  # member -> product -> pair
     member_get = by_member.get

@@ -28,6 +28,7 @@ from coopbuy.ledger.charges import (
     MemberCharge,
     ledger_post_round_adjustment,
     ledger_post_round_charges,
+    ledger_post_round_update,
 )
 from coopbuy.ledger.checks import check_group
 from coopbuy.ledger.models import Account, Entry, Transaction
@@ -63,6 +64,9 @@ class LedgerMachine(RuleBasedStateMachine):
         self.round_totals: dict[int, int] = {}  # transaction -> supplier goods + costs (pence)
         self.keys = itertools.count(1)
         self.last_key: str | None = None
+        # Rounds that receiving may still update: reference -> member -> (goods, markup, vat, del.)
+        self.rounds: dict[str, dict[int, tuple[int, int, int, int]]] = {}
+        self.round_of: dict[int, str] = {}  # transaction -> round reference
 
     def key(self) -> str:
         self.last_key = f"machine-{self.world.group.pk}-{next(self.keys)}"
@@ -132,6 +136,36 @@ class LedgerMachine(RuleBasedStateMachine):
             self.model[member] -= sign * (goods + markup + vat + delivery)
         self.round_totals[posted.pk] = goods_total + fees_total + sign * sum(b[2] for b in bills)
         self.posted.append(posted)
+        if not adjustment:
+            self.rounds[posted.round_reference] = {m: tuple(b) for m, *b in bills}  # type: ignore[misc]
+            self.round_of[posted.pk] = posted.round_reference
+
+    @precondition(lambda self: self.rounds)
+    @rule(data=st.data(), quarters=st.integers(0, 3))
+    def receive_with_a_shortage(self, data: st.DataObject, quarters: int) -> None:
+        """Receiving: one member gets only some of their goods; the round's bill is re-posted."""
+        reference = data.draw(st.sampled_from(sorted(self.rounds)))
+        bills = dict(self.rounds[reference])
+        member = data.draw(st.sampled_from(sorted(bills)))
+        goods, markup, vat, delivery = bills[member]
+        bills[member] = (goods * quarters // 4, markup, vat, delivery)
+        supplier = self.world.supplier.pk
+        update = ledger_post_round_update(
+            group=self.world.group, round_reference=reference,
+            charges=[MemberCharge(self.members[m].pk, from_minor(b[0]), from_minor(b[1]),
+                                  from_minor(b[2]), from_minor(b[3]), from_minor(sum(b)))
+                     for m, b in bills.items()],
+            supplier_goods={supplier: from_minor(sum(b[0] + b[2] for b in bills.values()))},
+            delivery_fees={supplier: from_minor(sum(b[3] for b in bills.values()))},
+            actor=self.world.treasurer, idempotency_key=self.key(),
+        )  # fmt: skip
+        credited = sum(self.rounds[reference][member]) - sum(bills[member])
+        assert (update is None) == (credited == 0)
+        self.model[member] += credited
+        self.rounds[reference] = bills
+        if update is not None:
+            self.round_of[update.pk] = reference
+            self.posted.append(update)
 
     @rule(member=st.integers(0, MEMBERS - 1), amount=pence)
     def refund(self, member: int, amount: int) -> None:
@@ -167,6 +201,7 @@ class LedgerMachine(RuleBasedStateMachine):
             return
         assert original.pk not in self.reversed and original.kind != Transaction.Kind.REVERSAL
         self.reversed.add(original.pk)
+        self.rounds.pop(self.round_of.get(original.pk, ""), None)  # its bill is no longer current
         for i, delta in enumerate(member_deltas):
             self.model[i] += delta
         self.posted.append(reversal)

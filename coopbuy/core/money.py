@@ -77,7 +77,9 @@ def to_minor(amount: Decimal, minor_units: int = DEFAULT_MINOR_UNITS) -> int:
 
 def from_minor(minor: int, minor_units: int = DEFAULT_MINOR_UNITS) -> Decimal:
     """Integer minor units back to a `Decimal` with exactly `minor_units` places."""
-    return Decimal(minor).scaleb(-minor_units).quantize(Decimal(1).scaleb(-minor_units))
+    return Decimal(minor).scaleb(
+        -minor_units
+    )  # an integer's exponent is 0: exactly that many places
 
 
 def format_minor(minor: int, minor_units: int = DEFAULT_MINOR_UNITS) -> str:

@@ -3,11 +3,14 @@
 Built once per `allocate` call and shared by the policies and the finishing steps. Every amount is
 an integer count of minor units, so no `Decimal` arithmetic happens per row.
 
-A big round has a million demand rows, so the rows are read in one Python pass (`_aggregate`) that
-sums them into *pairs* (one per member and product: what every policy allocates and every
-allocation line reports) and lists each product's rows in file order. Nothing is sorted as a whole:
-fcfs needs the time order only around the point where a product's cases run out, and the output
-order (member id, then product id) comes from sorting members and each member's few products.
+A big round has a million demand rows. They are summed into *pairs* (one per member and product:
+what every policy allocates and every allocation line reports), numbered in the output's order
+(member id, then product id), and each product's rows are listed in file order. fcfs needs the
+time order only around the point where a product's cases run out, so rows are never sorted by
+time as a whole. The summing is column-wise with numpy (`_aggregate_columns`: integer codes, one
+stable sort, sums per run), measured 2.5x faster than the row-by-row loop (`_aggregate_rows`),
+which remains for amounts too large for int64 and as the reference the tests compare with. numpy
+is already installed as a dependency of highspy.
 """
 
 from __future__ import annotations

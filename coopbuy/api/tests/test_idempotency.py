@@ -13,6 +13,7 @@ from django.db import connection, connections, transaction
 from django.test import Client
 from django.utils import timezone
 
+from coopbuy.api.idempotency import purge_expired_keys
 from coopbuy.api.models import IdempotencyRecord
 from coopbuy.api.services import token_create
 from coopbuy.api.tests.conftest import World, bearer
@@ -98,6 +99,16 @@ def test_a_key_older_than_a_day_is_forgotten(world: World) -> None:
     response = post(client, invitations_url(world), {"role": "member"}, "old")
     assert response.status_code == 201
     assert Invitation.objects.count() == before + 1
+
+
+def test_expired_keys_of_everyone_are_purged(world: World) -> None:
+    for role in ("coordinator", "treasurer"):
+        post(world.client(role), "/api/v1/groups", {"name": f"Purge {role}"}, "p")
+    stale = IdempotencyRecord.objects.order_by("pk").first()
+    assert stale is not None
+    IdempotencyRecord.objects.filter(pk=stale.pk).update(expires_at=timezone.now())
+    assert purge_expired_keys() == 1
+    assert IdempotencyRecord.objects.count() == 1
 
 
 @pytest.mark.parametrize("key", ["", "has space", "x" * 256, "é"])

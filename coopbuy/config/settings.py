@@ -181,5 +181,15 @@ LOGGING = {
 # Where people reach this site; used for links in emails sent by background tasks.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# API rate limits, per minute: per token, per signed-in user, per anonymous IP address. Behind a
+# reverse proxy set TRUSTED_PROXIES=1 so that clients are told apart by X-Forwarded-For.
+COOPBUY_API_RATE_LIMITS = {
+    "token": int(os.environ.get("API_RATE_LIMIT_TOKEN", "600")),
+    "user": int(os.environ.get("API_RATE_LIMIT_USER", "600")),
+    "anonymous": int(os.environ.get("API_RATE_LIMIT_ANONYMOUS", "120")),
+    "window_seconds": 60,
+    "trusted_proxies": int(os.environ.get("TRUSTED_PROXIES", "0")),
+}
+
 # How long an invitation link stays valid unless its creator says otherwise.
 COOPBUY_INVITATION_DAYS = int(os.environ.get("COOPBUY_INVITATION_DAYS", "14"))

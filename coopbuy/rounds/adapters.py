@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import cast
 
 from coopbuy.core.charges import ChargeLine, MemberCharge, member_charges
 from coopbuy.core.money import from_minor, to_minor
@@ -19,6 +20,8 @@ from coopbuy.core.problem import (
     AllocationResult,
     Demand,
     DemandRow,
+    Member,
+    Policy,
     Problem,
     Product,
     Supplier,
@@ -27,6 +30,7 @@ from coopbuy.rounds.bulk import bulk_insert
 from coopbuy.rounds.models import (
     Allocation,
     DemandLine,
+    MemberBudget,
     MemberRoundCharge,
     Round,
     RoundProduct,
@@ -135,7 +139,14 @@ def problem_for_round(round: Round) -> RoundProblem:
         )
     else:
         demand = Demand()
-    problem = Problem(round.currency, tuple(suppliers), tuple(products), (), demand, round.policy)  # type: ignore[arg-type]
+    members = tuple(
+        Member(member_id(m), amount)
+        for m, amount in MemberBudget.objects.filter(round=round)
+        .order_by("membership_id")
+        .values_list("membership_id", "amount")
+    )
+    policy = cast(Policy, round.policy)
+    problem = Problem(round.currency, tuple(suppliers), tuple(products), members, demand, policy)
     return RoundProblem(problem, names, supplier_of, terms)
 
 

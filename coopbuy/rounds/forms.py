@@ -61,6 +61,10 @@ class BasketForm(forms.Form):
     tolerance = forms.IntegerField(min_value=0, max_value=9999, required=False)
 
 
+class BudgetForm(forms.Form):
+    amount = forms.DecimalField(min_value=0, max_digits=11, decimal_places=2, required=False)
+
+
 class CollectionForm(forms.Form):
     collected = forms.BooleanField(required=False)
     note = forms.CharField(max_length=300, required=False)

@@ -225,6 +225,26 @@ class DemandLine(models.Model):
         return f"{self.membership_id}: {self.quantity} (+{self.tolerance}) of {self.product_id}"
 
 
+class MemberBudget(models.Model):
+    """The most a member will spend on a round's goods (supplier prices, before VAT, markup and
+    delivery); only the optimal policy can honour it, so the page offers it only there."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="budgets")
+    membership = models.ForeignKey(
+        "groups.Membership", on_delete=models.CASCADE, related_name="round_budgets"
+    )
+    amount = models.DecimalField(**MONEY)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["round", "membership"], name="budget_once"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="budget_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.membership_id}: {self.amount}"
+
+
 class Allocation(models.Model):
     """What a member receives of one product, with the engine's reason."""
 

@@ -18,7 +18,7 @@ from coopbuy.core.pricing import gross_price
 from coopbuy.core.progress import CaseProgress, case_progress
 from coopbuy.groups.models import Membership
 from coopbuy.rounds.adapters import tiers_of
-from coopbuy.rounds.models import DemandLine, Round, RoundProduct
+from coopbuy.rounds.models import DemandLine, MemberBudget, Round, RoundProduct
 
 PAGE_SIZE = 50
 
@@ -38,6 +38,8 @@ class BasketSummary:
     lines: int
     units: int
     total: Decimal  # base prices + VAT + deposit + markup, before delivery and volume prices
+    goods: Decimal  # at the supplier's base prices: what a budget is compared with
+    budget: Decimal | None
 
 
 def member_price(round: Round, product: RoundProduct, net: Decimal) -> Decimal:
@@ -143,4 +145,13 @@ def basket_summary(*, round: Round, membership: Membership) -> BasketSummary:
     charge = member_charges(lines, markup_rate=round.markup_rate, delivery_fees={}, members=["me"])[
         "me"
     ]
-    return BasketSummary(len(lines), units, from_minor(charge.total))
+    budget = (
+        MemberBudget.objects.filter(round=round, membership=membership)
+        .values_list("amount", flat=True)
+        .first()
+        if round.policy == Round.Policy.OPTIMAL
+        else None
+    )
+    return BasketSummary(
+        len(lines), units, from_minor(charge.total), from_minor(charge.goods), budget
+    )

@@ -21,7 +21,7 @@ from coopbuy.core.basket import BasketPlan, BasketRow, plan_change
 from coopbuy.errors import UserFacingError
 from coopbuy.groups.models import BuyingGroup
 from coopbuy.groups.permissions import require_coordinator
-from coopbuy.rounds.models import DemandLine, Round, RoundProduct, RoundSupplier
+from coopbuy.rounds.models import DemandLine, MemberBudget, Round, RoundProduct, RoundSupplier
 from coopbuy.rounds.permissions import require_round_coordinator, require_round_member
 
 BATCH = 2000
@@ -225,6 +225,34 @@ def round_cancel(*, round: Round, actor: User) -> Round:
     return round
 
 
+def _refuse_if_closed(round: Round, now: datetime) -> None:
+    if round.status != Round.Status.OPEN or now >= round.closes_at:
+        if round.status == Round.Status.DRAFT or now < round.opens_at:
+            raise RoundClosed(_("This round is not open for orders yet."))
+        raise RoundClosed(closed_message(round))
+
+
+@transaction.atomic
+def budget_set(
+    *, round: Round, user: User, amount: Decimal | None, now: datetime | None = None
+) -> MemberBudget | None:
+    """Set (or, with None, remove) the member's budget for the round's goods."""
+    round = lock_round(round)
+    membership = require_round_member(round=round, user=user)
+    _refuse_if_closed(round, now or timezone.now())
+    if round.policy != Round.Policy.OPTIMAL:
+        raise RoundError(_("Budgets apply only to rounds shared optimally."), field="amount")
+    if amount is None:
+        MemberBudget.objects.filter(round=round, membership=membership).delete()
+        return None
+    if amount < 0 or amount >= Decimal("1e9") or amount != amount.quantize(Decimal("0.01")):
+        raise RoundError(_("Give an amount such as 40.00."), field="amount")
+    budget, _created = MemberBudget.objects.update_or_create(
+        round=round, membership=membership, defaults={"amount": amount}
+    )
+    return budget
+
+
 @transaction.atomic
 def basket_set(
     *,
@@ -243,10 +271,7 @@ def basket_set(
     round = lock_round(round)
     membership = require_round_member(round=round, user=user)
     now = now or timezone.now()
-    if round.status != Round.Status.OPEN or now >= round.closes_at:
-        if round.status == Round.Status.DRAFT or now < round.opens_at:
-            raise RoundClosed(_("This round is not open for orders yet."))
-        raise RoundClosed(closed_message(round))
+    _refuse_if_closed(round, now)
     if quantity < 0 or tolerance < 0 or quantity > 9999 or tolerance > 9999:
         raise RoundError(_("Give a whole number from 0 to 9999."), field="quantity")
     if not RoundProduct.objects.filter(round=round, pk=product_id).exists():

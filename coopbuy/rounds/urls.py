@@ -16,6 +16,7 @@ urlpatterns = [
         name="purchase_order",
     ),
     path(R + "deadline/", views.deadline, name="deadline"),
+    path(R + "budget/", views.budget, name="budget"),
     path(R + "receive/", views.receive, name="receive"),
     path(R + "pick-lists/", views.pick_lists, name="pick_lists"),
     path(R + "collection/", views.collection, name="collection"),

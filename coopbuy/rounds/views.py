@@ -21,6 +21,7 @@ from coopbuy.groups.permissions import can_manage, group_for_coordinator, group_
 from coopbuy.rounds import closing, documents, ordering, receiving, selectors, services
 from coopbuy.rounds.forms import (
     BasketForm,
+    BudgetForm,
     CollectionForm,
     DeadlineForm,
     ReceiveForm,
@@ -271,6 +272,35 @@ def basket_update(request: HttpRequest, slug: str, round_id: int, product_id: in
             messages.error(request, error)
         return redirect("rounds:order", slug=group.slug, round_id=round.pk)
     return render(request, "rounds/_basket_update.html", context, status=200)
+
+
+@login_required
+@require_POST
+def budget(request: HttpRequest, slug: str, round_id: int) -> HttpResponse:
+    group, membership, round = round_for_member(slug=slug, round_id=round_id, user=request.user)
+    form = BudgetForm(request.POST)
+    error = None
+    if form.is_valid():
+        try:
+            services.budget_set(
+                round=round, user=_user(request), amount=form.cleaned_data["amount"]
+            )
+        except UserFacingError as failure:
+            error = failure.message
+    else:
+        error = _("Give an amount such as 40.00.")
+    if not request.htmx:  # type: ignore[attr-defined]
+        if error:
+            messages.error(request, error)
+        return redirect("rounds:order", slug=group.slug, round_id=round.pk)
+    context = {
+        **_context(group, membership, round),
+        "summary": ordering.basket_summary(round=round, membership=membership),
+        "available_to_spend": None,
+        "accepting": round.is_open and timezone.now() < round.closes_at,
+        "budget_error": error,
+    }
+    return render(request, "rounds/_basket_summary.html", context)
 
 
 # Delivery ----------------------------------------------------------------------------------------

@@ -253,3 +253,35 @@ def test_coordinator_creates_and_opens_a_round_through_the_pages(world: dict[str
     assert Round.objects.get(pk=round.pk).status == Round.Status.OPEN
     listing = client.get(reverse("rounds:list", args=[group.slug])).content.decode()
     assert "December" in listing
+
+
+def test_budget_under_the_optimal_rule_is_set_on_the_page_and_honoured_at_close(
+    world: dict[str, Any],
+) -> None:
+    group, coordinator, member = world["group"], world["coordinator"], world["member"]
+    round = open_round(group, coordinator, list(group.suppliers.all()), policy="optimal")
+    oats = _product(round, "Oats")  # 3.10 a unit, cases of 6
+    basket_set(round=round, user=member, product_id=oats.pk, quantity=6, tolerance=0)
+    other = make_user("Pat")
+    add_member(group, other)
+    basket_set(round=round, user=other, product_id=oats.pk, quantity=6, tolerance=0)
+    client = _client(member)
+    page = client.get(reverse("rounds:order", args=[group.slug, round.pk])).content.decode()
+    assert "My budget for goods" in page
+    response = client.post(
+        reverse("rounds:budget", args=[group.slug, round.pk]),
+        {"amount": "10.00"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert 'value="10.00"' in response.content.decode()
+    round_close(round=round, actor=coordinator)
+    mine = round.allocations.get(membership__user=member)
+    assert mine.units <= 3 and mine.amount <= Decimal("10.00")  # 4 units would cost 12.40
+    assert round.allocations.get(membership__user=other).units == 6
+
+
+def test_no_budget_outside_the_optimal_rule(world: dict[str, Any]) -> None:
+    from coopbuy.rounds.services import RoundError, budget_set
+
+    with pytest.raises(RoundError):
+        budget_set(round=world["round"], user=world["member"], amount=Decimal("5"))

@@ -72,3 +72,7 @@ class CollectionForm(forms.Form):
 
 class DeadlineForm(forms.Form):
     closes_at = forms.DateTimeField(label=_("New closing time"), widget=LOCAL_TIME)
+
+
+class RepeatForm(forms.Form):
+    interval_weeks = forms.IntegerField(label=_("Repeat every (weeks)"), min_value=1, max_value=12)

@@ -66,6 +66,39 @@ def schedule_create(
     return schedule
 
 
+@transaction.atomic
+def round_repeat(*, round: Round, actor: User, interval_weeks: int) -> RoundSchedule:
+    """Repeat a draft or open round every `interval_weeks` weeks with the same settings.
+
+    The schedule copies the round's suppliers, rule, markup and delivery sharing; it stays open
+    as long as this one (at least a day). When this round closes, the next one opens.
+    """
+    round = Round.objects.select_for_update().select_related("group").get(pk=round.pk)
+    require_coordinator(group=round.group, user=actor)
+    if round.status not in (Round.Status.DRAFT, Round.Status.OPEN):
+        raise RoundError(_("Only a draft or open round can be repeated."))
+    if round.schedule_id is not None:
+        raise RoundError(_("This round already repeats."))
+    suppliers = [
+        rs.supplier for rs in round.suppliers.select_related("supplier") if rs.supplier is not None
+    ]
+    open_days = max(1, (round.closes_at - round.opens_at).days)
+    schedule = schedule_create(
+        group=round.group,
+        actor=actor,
+        name=round.name,
+        suppliers=suppliers,
+        interval_weeks=interval_weeks,
+        open_days=open_days,
+        policy=round.policy,
+        markup_percent=round.markup_rate * 100,
+        delivery_share=round.delivery_share,
+    )
+    round.schedule = schedule
+    round.save(update_fields=["schedule"])
+    return schedule
+
+
 def schedule_next_round(*, round: Round) -> Round | None:
     """Create and open the schedule's next round (called inside `round_close`'s transaction)."""
     if round.schedule_id is None:

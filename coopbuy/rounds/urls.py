@@ -17,6 +17,7 @@ urlpatterns = [
     ),
     path(R + "deadline/", views.deadline, name="deadline"),
     path(R + "budget/", views.budget, name="budget"),
+    path(R + "repeat/", views.repeat, name="repeat"),
     path(R + "receive/", views.receive, name="receive"),
     path(R + "pick-lists/", views.pick_lists, name="pick_lists"),
     path(R + "collection/", views.collection, name="collection"),

@@ -25,10 +25,12 @@ from coopbuy.rounds.forms import (
     CollectionForm,
     DeadlineForm,
     ReceiveForm,
+    RepeatForm,
     RoundForm,
 )
 from coopbuy.rounds.models import Allocation, MemberRoundCharge, Round, RoundProduct
 from coopbuy.rounds.permissions import round_for_coordinator, round_for_member
+from coopbuy.rounds.schedules import round_repeat
 
 
 def _user(request: HttpRequest) -> User:
@@ -109,6 +111,7 @@ def round_detail(request: HttpRequest, slug: str, round_id: int) -> HttpResponse
         "allocations": mine,
         "charge": charge,
         "suppliers": round.suppliers.all(),
+        "repeat_form": RepeatForm(initial={"interval_weeks": 2}),
         "deadline_form": DeadlineForm(initial={"closes_at": timezone.localtime(round.closes_at)}),
         "receiving_records": round.receiving_records.select_related("product", "recorded_by")[:20],
     }
@@ -168,6 +171,25 @@ def deadline(request: HttpRequest, slug: str, round_id: int) -> HttpResponse:
             messages.error(request, error.message)
         else:
             messages.success(request, _("The deadline has moved."))
+    return redirect("rounds:detail", slug=group.slug, round_id=round.pk)
+
+
+@login_required
+@require_POST
+def repeat(request: HttpRequest, slug: str, round_id: int) -> HttpResponse:
+    group, _membership, round = round_for_coordinator(
+        slug=slug, round_id=round_id, user=request.user
+    )
+    form = RepeatForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose every how many weeks, from 1 to 12."))
+    else:
+        try:
+            round_repeat(round=round, actor=_user(request), **form.cleaned_data)
+        except UserFacingError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("When this round closes, the next one opens."))
     return redirect("rounds:detail", slug=group.slug, round_id=round.pk)
 
 

@@ -132,3 +132,32 @@ def test_the_sweep_closes_rounds_whose_task_was_missed() -> None:
     call_command("close_due_rounds")
     statuses = dict(Round.objects.values_list("name", "status"))
     assert statuses == {"Due": "closed", "Later": "open"}
+
+
+def test_repeat_a_round_from_its_page() -> None:
+    from django.test import Client
+    from django.urls import reverse
+
+    coordinator = make_user("Cora")
+    group = make_group(coordinator)
+    supplier = make_supplier(group)
+    make_product(supplier, name="Oats")
+    now = timezone.now()
+    round = round_open(
+        round=round_create(
+            group=group, actor=coordinator, name="Tuesday", suppliers=[supplier],
+            opens_at=now - timedelta(days=3), closes_at=now + timedelta(days=4),
+            policy="proportional",
+        ),
+        actor=coordinator,
+    )  # fmt: skip
+    client = Client()
+    client.force_login(coordinator)
+    client.post(reverse("rounds:repeat", args=[group.slug, round.pk]), {"interval_weeks": "2"})
+    round.refresh_from_db()
+    assert round.schedule is not None and round.schedule.interval_weeks == 2
+    page = client.get(reverse("rounds:detail", args=[group.slug, round.pk])).content.decode()
+    assert "Repeats every 2 week(s)" in page
+    round_close(round=round, actor=coordinator)
+    nxt = Round.objects.exclude(pk=round.pk).get()
+    assert (nxt.status, nxt.policy, nxt.schedule_id) == ("open", "proportional", round.schedule_id)

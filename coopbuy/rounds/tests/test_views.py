@@ -285,3 +285,34 @@ def test_no_budget_outside_the_optimal_rule(world: dict[str, Any]) -> None:
 
     with pytest.raises(RoundError):
         budget_set(round=world["round"], user=world["member"], amount=Decimal("5"))
+
+
+def test_every_round_url_with_another_groups_ids_is_not_found(world: dict[str, Any]) -> None:
+    """Enumerated from the URLconf: A's address with B's round (and B's other ids) is a 404
+    for A's coordinator, by GET and by POST, and nothing of B's changes."""
+    from coopbuy.rounds.urls import urlpatterns
+
+    group, other_round = world["group"], world["other_round"]
+    secret = _product(world["other_round"], "Secret")
+    ids = {
+        "slug": group.slug,
+        "round_id": other_round.pk,
+        "product_id": secret.pk,
+        "supplier_id": other_round.suppliers.get().pk,
+        "membership_id": world["other"].memberships.get().pk,
+        "kind": "pdf",
+        "action": "close",
+    }
+    client = _client(world["coordinator"])
+    checked = 0
+    for pattern in urlpatterns:
+        names = set(pattern.pattern.regex.groupindex)
+        if "round_id" not in names:
+            continue
+        url = reverse(f"rounds:{pattern.name}", kwargs={k: ids[k] for k in names})
+        for method in (client.get, client.post):
+            status = method(url).status_code
+            assert status in (404, 405), (url, method.__name__, status)
+        checked += 1
+    assert checked == 12  # every round page and action
+    assert Round.objects.get(pk=other_round.pk).status == Round.Status.OPEN

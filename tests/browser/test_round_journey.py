@@ -3,7 +3,9 @@ on phones (375 px), the round closes, a shortage is received, the pick list show
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from django.core import mail
@@ -16,6 +18,7 @@ from coopbuy.rounds.models import Allocation
 from coopbuy.testing.factories import add_member, make_group, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+ARTIFACTS = Path(os.environ.get("COOPBUY_TEST_ARTIFACTS", "test-artifacts"))
 
 PRICE_LIST = (
     b"sku,name,category,unit,case_size,unit_price,vat_rate\n"
@@ -81,6 +84,8 @@ def test_a_round_from_price_list_to_pick_list(
     oats_b.get_by_label("I need").press("Tab")
     expect(oats_b).to_contain_text("1 case full.")
     assert phone_b.evaluate("document.documentElement.scrollWidth") <= 375
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    phone_b.screenshot(path=str(ARTIFACTS / "round-ordering-375.png"), full_page=False)
 
     # Cora closes the round; everybody is told.
     coordinator.goto(round_url)

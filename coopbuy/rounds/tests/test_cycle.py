@@ -219,3 +219,12 @@ def test_the_deadline_task_closes_only_when_due(setup: dict[str, Any]) -> None:
     _order(s, "alice", "oats", 6, 0, 0)
     assert not round_close(round=round, actor=None).closed_now
     assert round_close(round=round, actor=None, now=round.closes_at).closed_now
+
+
+def test_a_round_nobody_ordered_in_closes_quietly(setup: dict[str, Any]) -> None:
+    s = setup
+    mail.outbox.clear()
+    result = round_close(round=s["round"], actor=s["coordinator"])
+    assert result.closed_now and result.members == 0
+    assert not Allocation.objects.exists() and mail.outbox == []
+    assert set(RoundProduct.objects.values_list("cases", flat=True)) == {0}

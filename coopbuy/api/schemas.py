@@ -19,6 +19,7 @@ from coopbuy.accounts.models import User
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 MONEY_PATTERN = r"^-?\d+\.\d{2}$"
+NO_NUL_PATTERN = r"^[^\x00]*$"
 
 
 def _no_nul(value: str) -> str:
@@ -28,8 +29,8 @@ def _no_nul(value: str) -> str:
     return value
 
 
-Text = Annotated[str, AfterValidator(_no_nul)]
-"""Any free text a client sends (names, messages, search words)."""
+Text = Annotated[str, AfterValidator(_no_nul), Field(json_schema_extra={"pattern": NO_NUL_PATTERN})]
+"""Any free text a client sends (names, messages, search words); the schema says NUL is refused."""
 
 
 def _money_string(value: Decimal) -> str:

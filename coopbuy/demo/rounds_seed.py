@@ -18,7 +18,7 @@ from coopbuy.groups.models import BuyingGroup, Membership
 from coopbuy.rounds.closing import round_close, round_send_order
 from coopbuy.rounds.models import Round, RoundProduct
 from coopbuy.rounds.receiving import round_mark_collected, round_receive_product
-from coopbuy.rounds.services import basket_set, round_create, round_open
+from coopbuy.rounds.services import RoundError, basket_set, round_create, round_open
 
 PAST = "Last week's order"
 OPEN = "This week's order"
@@ -31,16 +31,19 @@ def _order(round: Round, members: list[Membership], rnd: random.Random, start: i
     for membership in members:
         for product in rnd.sample(popular, 3) + rnd.sample(products, 2):
             minute += rnd.randint(1, 40)
-            basket_set(
-                round=round,
-                user=membership.user,
-                product_id=product.pk,
-                quantity=rnd.randint(1, max(1, product.case_size // 2)),
-                tolerance=rnd.choice([0, 0, 1, 2]),
-                now=round.opened_at + timedelta(minutes=minute)
-                if round.opened_at
-                else timezone.now(),
-            )
+            try:
+                basket_set(
+                    round=round,
+                    user=membership.user,
+                    product_id=product.pk,
+                    quantity=rnd.randint(1, max(1, product.case_size // 2)),
+                    tolerance=rnd.choice([0, 0, 1, 2]),
+                    now=round.opened_at + timedelta(minutes=minute)
+                    if round.opened_at
+                    else timezone.now(),
+                )
+            except RoundError:
+                break  # the group's money rule stops this member here, as it would in real life
 
 
 def seed_rounds(slug: str) -> int:

@@ -146,6 +146,7 @@ def seed_demo() -> DemoSummary:
         (ADMIN_EMAIL, "platform operator (Django admin at /admin/)"),
     ]
     seed_catalogs()
-    seed_rounds(GROUPS[0].slug)
+    # Money first: members top up before they order, as a group that asks for prepayment expects.
     seed_ledger()
+    seed_rounds(GROUPS[0].slug)
     return summary

@@ -14,7 +14,7 @@ from coopbuy.audit.services import audit_record
 from coopbuy.core.allocation import allocate
 from coopbuy.groups.models import Membership
 from coopbuy.outbox.services import Email, outbox_enqueue_many
-from coopbuy.rounds import adapters, documents
+from coopbuy.rounds import adapters, billing, documents
 from coopbuy.rounds.models import Round
 from coopbuy.rounds.permissions import require_round_coordinator
 from coopbuy.rounds.services import RoundError, lock_round
@@ -57,6 +57,7 @@ def round_close(
     if actor is not None and now < round.closes_at:
         round.closes_at = now  # closed early: the deadline members are told is the real one
     round.save(update_fields=["status", "closed_at", "closes_at"])
+    billing.round_post_charges(round=round, actor=actor)
     emails = dict(Membership.objects.filter(pk__in=lines_of).values_list("pk", "user__email"))
     mail = documents.AllocationMail(round)
     outbox_enqueue_many(

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from coopbuy.accounts.models import User
 from coopbuy.audit.services import audit_record
 from coopbuy.core.receiving import Held, reallocate
-from coopbuy.rounds import adapters
+from coopbuy.rounds import adapters, billing
 from coopbuy.rounds.models import (
     Allocation,
     MemberRoundCharge,
@@ -125,6 +125,13 @@ def round_receive_product(
         recorded_by=actor,
     )
     _recompute_charges(round)
+    billing.round_post_bill_update(
+        round=round,
+        actor=actor,
+        key=f"receiving-{record.pk}",
+        reason=_("%(product)s: %(got)d of %(ordered)d units arrived")
+        % {"product": product.name, "got": units_received, "ordered": ordered},
+    )
     if round.status != Round.Status.RECEIVED:
         round.status = Round.Status.RECEIVED
         round.received_at = timezone.now()

@@ -22,6 +22,7 @@ from coopbuy.errors import UserFacingError
 from coopbuy.groups.models import BuyingGroup
 from coopbuy.groups.permissions import require_coordinator
 from coopbuy.rounds.models import DemandLine, MemberBudget, Round, RoundProduct, RoundSupplier
+from coopbuy.rounds.ordering import basket_summary
 from coopbuy.rounds.permissions import require_round_coordinator, require_round_member
 
 BATCH = 2000
@@ -283,6 +284,7 @@ def basket_set(
         ).values_list("pk", "quantity", "tolerance", "placed_at")
     ]
     before = {r.key: r for r in rows}
+    total_before = basket_summary(round=round, membership=membership).total
     plan = plan_change(rows, quantity=quantity, tolerance=tolerance, now=now)
     if plan.delete:
         DemandLine.objects.filter(pk__in=plan.delete).delete()
@@ -300,4 +302,11 @@ def basket_set(
             DemandLine.objects.filter(pk=row.key).update(
                 quantity=row.quantity, tolerance=row.tolerance
             )
+    from coopbuy.rounds.billing import check_spending  # billing needs this module's RoundError
+
+    check_spending(
+        membership=membership,
+        before=total_before,
+        after=basket_summary(round=round, membership=membership).total,
+    )
     return plan

@@ -18,7 +18,8 @@ from coopbuy.accounts.models import User
 from coopbuy.errors import UserFacingError
 from coopbuy.groups.models import Membership
 from coopbuy.groups.permissions import can_manage, group_for_coordinator, group_for_member
-from coopbuy.rounds import closing, documents, ordering, receiving, selectors, services
+from coopbuy.ledger.selectors import spending_explanation
+from coopbuy.rounds import billing, closing, documents, ordering, receiving, selectors, services
 from coopbuy.rounds.forms import (
     BasketForm,
     BudgetForm,
@@ -235,11 +236,21 @@ def _order_context(
         "next_page": page + 1,
         "query": query,
         "category": category,
-        "summary": ordering.basket_summary(round=round, membership=membership),
-        # the member's money left to spend: the ledger fills this in; None renders nothing
-        "available_to_spend": None,
+        **_spending(round, membership),
         "accepting": round.is_open and timezone.now() < round.closes_at,
         "closed_message": services.closed_message(round),
+    }
+
+
+def _spending(round: Round, membership: Membership) -> dict[str, Any]:
+    """The basket, and what the member may still add to it under the group's money rules."""
+    summary = ordering.basket_summary(round=round, membership=membership)
+    return {
+        "summary": summary,
+        "available_to_spend": billing.spending_left(
+            membership=membership, basket_total=summary.total
+        ),
+        "spending_explanation": spending_explanation(membership=membership),
     }
 
 
@@ -317,8 +328,7 @@ def budget(request: HttpRequest, slug: str, round_id: int) -> HttpResponse:
         return redirect("rounds:order", slug=group.slug, round_id=round.pk)
     context = {
         **_context(group, membership, round),
-        "summary": ordering.basket_summary(round=round, membership=membership),
-        "available_to_spend": None,
+        **_spending(round, membership),
         "accepting": round.is_open and timezone.now() < round.closes_at,
         "budget_error": error,
     }

@@ -1,0 +1,96 @@
+"""A round's money: charged at close, corrected at receiving, limited when ordering."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from coopbuy.groups.models import Membership
+from coopbuy.ledger.models import Transaction
+from coopbuy.ledger.selectors import balance_of
+from coopbuy.ledger.services import ledger_settings_update, ledger_top_up
+from coopbuy.rounds.billing import round_reference
+from coopbuy.rounds.closing import round_close
+from coopbuy.rounds.models import DemandLine, MemberRoundCharge, RoundProduct
+from coopbuy.rounds.receiving import round_receive_product
+from coopbuy.rounds.services import RoundError, basket_set
+from coopbuy.rounds.tests.factories import make_product, make_supplier, open_round
+from coopbuy.testing.factories import add_member, make_group, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def _round_with_orders() -> dict[str, Any]:
+    cora = make_user("Cora")
+    group = make_group(cora)
+    supplier = make_supplier(group, delivery_fee=Decimal("3.00"))
+    make_product(supplier, name="Oats", case_size=6, unit_price=Decimal("2.00"))
+    ann, ben = make_user("Ann"), make_user("Ben")
+    members = {p.name: add_member(group, p) for p in (ann, ben)}
+    round = open_round(group, cora, [supplier], policy="fcfs")
+    oats = RoundProduct.objects.get(round=round)
+    now = timezone.now()
+    basket_set(round=round, user=ann, product_id=oats.pk, quantity=4, tolerance=0, now=now)
+    basket_set(round=round, user=ben, product_id=oats.pk, quantity=2, tolerance=0,
+               now=now + timedelta(minutes=1))  # fmt: skip
+    return {"round": round, "cora": cora, "oats": oats, "members": members, "group": group}
+
+
+def test_closing_charges_every_member_their_total_in_one_balanced_transaction() -> None:
+    s = _round_with_orders()
+    round_close(round=s["round"], actor=s["cora"])
+    posted = Transaction.objects.get(round_reference=round_reference(s["round"]))
+    assert sum(entry.amount for entry in posted.entries.all()) == 0
+    for name, membership in s["members"].items():
+        charge = MemberRoundCharge.objects.get(round=s["round"], membership=membership)
+        assert balance_of(membership=membership) == -charge.total, name
+    # Ann: 4 x 2.00 + 2.00 of the 3.00 delivery (by value); Ben: 2 x 2.00 + 1.00.
+    assert [balance_of(membership=m) for m in s["members"].values()] == [
+        Decimal("-10.00"),
+        Decimal("-5.00"),
+    ]
+    # Closing again changes nothing, in the round or in the ledger.
+    round_close(round=s["round"], actor=s["cora"])
+    assert Transaction.objects.filter(round_reference=round_reference(s["round"])).count() == 1
+
+
+def test_a_shortage_at_receiving_credits_the_members_who_lose_units() -> None:
+    s = _round_with_orders()
+    round_close(round=s["round"], actor=s["cora"])
+    round_receive_product(
+        round=s["round"], actor=s["cora"], product_id=s["oats"].pk, units_received=5
+    )
+    ann, ben = s["members"].values()
+    # fcfs takes the unit back from the latest order (Ben's): he keeps 1 and pays 2.00 + delivery.
+    charges = dict(
+        MemberRoundCharge.objects.filter(round=s["round"]).values_list("membership", "total")
+    )
+    assert balance_of(membership=ann) == -charges[ann.pk]
+    assert balance_of(membership=ben) == -charges[ben.pk]
+    assert charges[ben.pk] < Decimal("5.00")
+    adjustment = Transaction.objects.filter(round_reference=round_reference(s["round"])).latest(
+        "pk"
+    )
+    assert sum(entry.amount for entry in adjustment.entries.all()) == 0
+
+
+def test_a_member_cannot_order_beyond_what_the_group_lets_them_spend() -> None:
+    s = _round_with_orders()
+    ann: Membership = s["members"]["Ann"]
+    ledger_settings_update(group=s["group"], actor=s["cora"], prepayment_required=True,
+                           credit_limit=Decimal("0.00"), invoice_prefix="TST")  # fmt: skip
+    ledger_top_up(membership=ann, amount=Decimal("10.00"), method="bank", actor=s["cora"],
+                  idempotency_key="top-up-1")  # fmt: skip
+    # Ann's basket (4 x 2.00 = 8.00) fits her 10.00; 6 units (12.00) do not.
+    with pytest.raises(RoundError, match="you can spend") as refused:
+        basket_set(round=s["round"], user=ann.user, product_id=s["oats"].pk, quantity=6,
+                   tolerance=0)  # fmt: skip
+    assert refused.value.field == "quantity"
+    rows = DemandLine.objects.filter(product=s["oats"], membership=ann)
+    assert sum(rows.values_list("quantity", flat=True)) == 4
+    # Lowering is always allowed.
+    basket_set(round=s["round"], user=ann.user, product_id=s["oats"].pk, quantity=1, tolerance=0)

@@ -23,7 +23,7 @@ Per collection point sharing is not offered yet (there are no collection points 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
@@ -123,3 +123,25 @@ def member_charges(
             tuple(sorted(per_supplier.items())),
         )  # fmt: skip
     return result
+
+
+def line_taxes(lines: Sequence[ChargeLine]) -> list[int]:
+    """Each line's VAT, so that a member's invoice lines add up to their charge to the penny.
+
+    `member_charges` rounds VAT once per (member, supplier, rate); that amount is spread over the
+    lines of the group pro rata to their net + deposit (`costshare.share_minor`: remainder pennies
+    to the largest shares, then by position), so the lines' VAT sums exactly to what was charged.
+    """
+    groups: dict[tuple[str, str, Decimal], list[int]] = {}
+    for index, line in enumerate(lines):
+        if line.units > 0:
+            groups.setdefault((line.member, line.supplier, line.vat_rate), []).append(index)
+    taxes = [0] * len(lines)
+    for (_member, _supplier, rate), indexes in groups.items():
+        bases = {
+            f"{i:09d}": lines[i].units * (lines[i].unit_price + lines[i].deposit) for i in indexes
+        }
+        total = round_half_up(sum(bases.values()) * rate)
+        for key, share in share_minor(total, bases).items():
+            taxes[int(key)] = share
+    return taxes

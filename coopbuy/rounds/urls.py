@@ -23,7 +23,7 @@ urlpatterns = [
     path(R + "collection/", views.collection, name="collection"),
     path(R + "collection/<int:membership_id>/", views.collect, name="collect"),
     re_path(
-        r"^g/(?P<slug>[-\w]+)/rounds/(?P<round_id>\d+)/(?P<action>open|close|cancel|send-order)/$",
+        r"^g/(?P<slug>[-\w]+)/rounds/(?P<round_id>\d+)/(?P<action>open|close|cancel|send-order|settle)/$",
         views.round_action,
         name="action",
     ),

@@ -143,6 +143,12 @@ def _action(request: HttpRequest, slug: str, round_id: int, action: str) -> Http
         elif action == "send-order":
             closing.round_send_order(round=round, actor=user)
             messages.success(request, _("The orders are on their way to the suppliers."))
+        elif action == "settle":
+            issued = billing.round_settle(round=round, actor=user)
+            messages.success(
+                request,
+                _("The round is settled; %(n)d members were sent their invoice.") % {"n": issued},
+            )
     except UserFacingError as error:
         messages.error(request, error.message)
     return redirect("rounds:detail", slug=group.slug, round_id=round.pk)

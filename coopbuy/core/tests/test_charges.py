@@ -3,7 +3,7 @@ from decimal import Decimal as D
 from hypothesis import given
 from hypothesis import strategies as st
 
-from coopbuy.core.charges import ChargeLine, member_charges
+from coopbuy.core.charges import ChargeLine, line_taxes, member_charges
 
 
 def test_goods_deposit_vat_markup_and_delivery_add_up() -> None:
@@ -79,3 +79,36 @@ def test_delivery_shares_sum_to_the_fees_of_suppliers_with_receivers(
     for c in charges.values():
         assert c.total == c.goods + c.deposit + c.vat + c.markup + c.delivery >= 0
         assert sum(amount for _, amount in c.supplier_gross) == c.goods + c.deposit + c.vat
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["s1", "s2"]),
+            st.integers(0, 40),
+            st.integers(0, 5000),
+            st.sampled_from([D(0), D("0.05"), D("0.2")]),
+            st.integers(0, 200),
+        ),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_line_taxes_add_up_to_the_vat_charged(
+    rows: list[tuple[str, int, int, D, int]],
+) -> None:
+    lines = [
+        ChargeLine("m", supplier, units, price, rate, deposit)
+        for supplier, units, price, rate, deposit in rows
+    ]
+    charged = member_charges(lines, markup_rate=D(0), delivery_fees={}, members=["m"])["m"].vat
+    taxes = line_taxes(lines)
+    assert sum(taxes) == charged
+    assert all(tax >= 0 for tax in taxes)
+    assert all(tax == 0 for tax, line in zip(taxes, lines, strict=True) if line.units == 0)
+
+
+def test_line_taxes_split_one_rounding_over_the_lines() -> None:
+    # 3 lines of 0.35 at 20 %: VAT on 1.05 is 0.21, split 0.07 each.
+    lines = [ChargeLine("m", "s", 1, 35, D("0.2")) for _ in range(3)]
+    assert line_taxes(lines) == [7, 7, 7]

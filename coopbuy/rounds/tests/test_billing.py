@@ -7,13 +7,15 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.core import mail
 from django.utils import timezone
 
 from coopbuy.groups.models import Membership
-from coopbuy.ledger.models import Transaction
+from coopbuy.groups.permissions import AccessDenied
+from coopbuy.ledger.models import Invoice, Transaction
 from coopbuy.ledger.selectors import balance_of
 from coopbuy.ledger.services import ledger_settings_update, ledger_top_up
-from coopbuy.rounds.billing import round_reference
+from coopbuy.rounds.billing import round_reference, round_settle
 from coopbuy.rounds.closing import round_close
 from coopbuy.rounds.models import DemandLine, MemberRoundCharge, RoundProduct
 from coopbuy.rounds.receiving import round_receive_product
@@ -94,3 +96,46 @@ def test_a_member_cannot_order_beyond_what_the_group_lets_them_spend() -> None:
     assert sum(rows.values_list("quantity", flat=True)) == 4
     # Lowering is always allowed.
     basket_set(round=s["round"], user=ann.user, product_id=s["oats"].pk, quantity=1, tolerance=0)
+
+
+def test_settling_issues_each_member_an_invoice_that_adds_up_to_their_charge(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    s = _round_with_orders()
+    round_close(round=s["round"], actor=s["cora"])
+    round_receive_product(
+        round=s["round"], actor=s["cora"], product_id=s["oats"].pk, units_received=5
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert round_settle(round=s["round"], actor=s["cora"]) == 2
+    s["round"].refresh_from_db()
+    assert s["round"].status == "settled"
+    invoices = Invoice.objects.filter(round_reference=round_reference(s["round"])).order_by("pk")
+    assert sorted(i.number[-5:] for i in invoices) == ["-0001", "-0002"]  # gap-free
+    for invoice in invoices:
+        charge = MemberRoundCharge.objects.get(
+            round=s["round"], membership=invoice.account.membership_id
+        )
+        assert invoice.total == charge.total
+        assert sum(item.amount for item in invoice.items.all()) == charge.total
+    assert any("invoice" in m.subject.lower() for m in mail.outbox)
+    # Nothing more can be received or settled.
+    with pytest.raises(RoundError):
+        round_receive_product(
+            round=s["round"], actor=s["cora"], product_id=s["oats"].pk, units_received=4
+        )
+    with pytest.raises(RoundError, match="Only a round whose goods have arrived"):
+        round_settle(round=s["round"], actor=s["cora"])
+
+
+def test_only_a_coordinator_of_the_group_settles() -> None:
+    s = _round_with_orders()
+    round_close(round=s["round"], actor=s["cora"])
+    outsider = make_group()
+    stranger = Membership.objects.get(group=outsider).user
+    with pytest.raises(AccessDenied):
+        round_settle(round=s["round"], actor=stranger)
+    with pytest.raises(AccessDenied):
+        round_settle(round=s["round"], actor=s["members"]["Ann"].user)
+    s["round"].refresh_from_db()
+    assert s["round"].status == "closed"

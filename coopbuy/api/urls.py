@@ -15,5 +15,6 @@ urlpatterns = [
     path("v1/", (patterns, app, namespace)),
     path("tokens/", views.tokens, name="tokens"),
     path("tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
-    re_path(r"^.*$", views.not_found, name="not_found"),
+    # Any other address, even one with a line break in it, answers problem+json.
+    re_path(r"^[\s\S]*$", views.not_found, name="not_found"),
 ]

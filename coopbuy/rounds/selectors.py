@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
 
+from coopbuy.core.ledger import delivery_alone as core_delivery_alone
 from coopbuy.core.money import from_minor
 from coopbuy.groups.models import BuyingGroup
 from coopbuy.rounds import adapters
@@ -149,3 +150,29 @@ def round_charges(*, round: Round) -> RoundCharges:
             if key is not None:
                 gross[key] = gross.get(key, 0) + amount
     return RoundCharges(charges, {k: from_minor(v) for k, v in gross.items()}, fees)
+
+
+def delivery_alone(*, round: Round, membership_id: int) -> Decimal:
+    """What the member's deliveries would have cost them ordering the same goods on their own.
+
+    Shown beside their share, so the saving of ordering together is visible.
+    """
+    goods: dict[int, Decimal] = {
+        supplier_pk: amount or Decimal(0)
+        for supplier_pk, amount in Allocation.objects.filter(
+            round=round, membership_id=membership_id, units__gt=0
+        )
+        .values_list("product__supplier_id")
+        .annotate(total=Sum("amount"))
+        .values_list("product__supplier_id", "total")
+        if supplier_pk is not None
+    }
+    return sum(
+        (
+            core_delivery_alone(
+                goods[s.pk], delivery_fee=s.delivery_fee, free_delivery_over=s.free_delivery_over
+            )
+            for s in RoundSupplier.objects.filter(round=round, pk__in=goods)
+        ),
+        Decimal("0.00"),
+    )

@@ -111,6 +111,9 @@ def round_detail(request: HttpRequest, slug: str, round_id: int) -> HttpResponse
         **_context(group, membership, round),
         "allocations": mine,
         "charge": charge,
+        "delivery_alone": selectors.delivery_alone(round=round, membership_id=membership.pk)
+        if charge
+        else None,
         "suppliers": round.suppliers.all(),
         "repeat_form": RepeatForm(initial={"interval_weeks": 2}),
         "deadline_form": DeadlineForm(initial={"closes_at": timezone.localtime(round.closes_at)}),

@@ -107,3 +107,9 @@ def test_the_interactive_docs_load_nothing_from_elsewhere(world: World) -> None:
         if source.startswith("/static/"):
             assert finders.find(source.removeprefix("/static/")), source
     assert 'data-openapi-url="/api/v1/openapi.json"' in html
+
+
+def test_an_address_with_a_line_break_is_a_problem_not_an_html_page(client: Client) -> None:
+    response = client.patch("/api/v1/groups/x/members/1%0A2", content_type="application/json")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/problem+json")

@@ -139,3 +139,16 @@ def test_only_a_coordinator_of_the_group_settles() -> None:
         round_settle(round=s["round"], actor=s["members"]["Ann"].user)
     s["round"].refresh_from_db()
     assert s["round"].status == "closed"
+
+
+def test_a_member_sees_their_delivery_share_beside_the_cost_alone() -> None:
+    from django.test import Client
+    from django.urls import reverse
+
+    s = _round_with_orders()
+    round_close(round=s["round"], actor=s["cora"])
+    client = Client()
+    client.force_login(s["members"]["Ben"].user)
+    page = client.get(reverse("rounds:detail", args=[s["group"].slug, s["round"].pk]))
+    # Ben's share of the 3.00 delivery is 1.00; alone he would pay all of it.
+    assert "(on your own: 3.00)" in page.content.decode()

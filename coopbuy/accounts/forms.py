@@ -9,6 +9,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from coopbuy import places
 from coopbuy.accounts.models import User
 
 
@@ -35,30 +36,11 @@ class ProfileForm(forms.Form):
         required=False,
         help_text=_("Only used to suggest buying groups near you."),
     )
-    home_latitude = forms.DecimalField(
-        label=_("Latitude"),
-        max_digits=9,
-        decimal_places=6,
-        min_value=-90,
-        max_value=90,
-        required=False,
-    )
-    home_longitude = forms.DecimalField(
-        label=_("Longitude"),
-        max_digits=9,
-        decimal_places=6,
-        min_value=-180,
-        max_value=180,
-        required=False,
-    )
+    home_latitude = places.latitude_field()
+    home_longitude = places.longitude_field()
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        lat, lon = data.get("home_latitude"), data.get("home_longitude")
-        if (lat is None) != (lon is None) and not self.errors:
-            self.add_error(
-                "home_longitude" if lon is None else "home_latitude",
-                _("Give both latitude and longitude, or neither."),
-            )
+        places.check_pair(self, prefix="home_")
         return data

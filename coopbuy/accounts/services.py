@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from coopbuy import places
 from coopbuy.accounts.models import User
 
 
@@ -28,9 +29,9 @@ def profile_update(
     language: str,
 ) -> User:
     """Change what a person tells others about themselves and where they live (for 'nearby')."""
-    if (home_latitude is None) != (home_longitude is None):
-        field = "home_longitude" if home_longitude is None else "home_latitude"
-        raise ProfileError(field, "Give both latitude and longitude, or neither.")
+    missing = places.missing_half(home_latitude, home_longitude, prefix="home_")
+    if missing:
+        raise ProfileError(missing, places.both_or_neither())
     user = User.objects.select_for_update().get(pk=user.pk)
     user.display_name = display_name.strip()
     user.home_place = home_place.strip()

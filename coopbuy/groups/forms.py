@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from coopbuy import places
 from coopbuy.groups.models import BuyingGroup, Membership
 
 
@@ -19,22 +20,8 @@ class GroupForm(forms.Form):
         help_text=_("Who you are, what you buy, where and when you collect."),
     )
     place = forms.CharField(label=_("Town or area"), max_length=120, required=False)
-    latitude = forms.DecimalField(
-        label=_("Latitude"),
-        max_digits=9,
-        decimal_places=6,
-        min_value=-90,
-        max_value=90,
-        required=False,
-    )
-    longitude = forms.DecimalField(
-        label=_("Longitude"),
-        max_digits=9,
-        decimal_places=6,
-        min_value=-180,
-        max_value=180,
-        required=False,
-    )
+    latitude = places.latitude_field()
+    longitude = places.longitude_field()
     visibility = forms.ChoiceField(
         label=_("Who can see the group"),
         choices=BuyingGroup.Visibility.choices,
@@ -46,16 +33,7 @@ class GroupForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        lat, lon = data.get("latitude"), data.get("longitude")
-        if (
-            (lat is None) != (lon is None)
-            and "latitude" not in self.errors
-            and ("longitude" not in self.errors)
-        ):
-            self.add_error(
-                "longitude" if lon is None else "latitude",
-                _("Give both latitude and longitude, or neither."),
-            )
+        places.check_pair(self)
         return data
 
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from coopbuy import places
 from coopbuy.accounts.models import User
 from coopbuy.audit.services import audit_record
 from coopbuy.errors import UserFacingError
@@ -36,11 +37,9 @@ class GroupError(UserFacingError):
 
 
 def _check_coordinates(latitude: Decimal | None, longitude: Decimal | None) -> None:
-    if (latitude is None) != (longitude is None):
-        raise GroupError(
-            _("Give both latitude and longitude, or neither."),
-            field="longitude" if longitude is None else "latitude",
-        )
+    missing = places.missing_half(latitude, longitude)
+    if missing:
+        raise GroupError(places.both_or_neither(), field=missing)
 
 
 @transaction.atomic

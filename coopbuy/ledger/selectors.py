@@ -60,8 +60,12 @@ def available_to_spend(*, membership: Membership) -> Decimal | None:
     return None if available is None else from_minor(available)
 
 
-def spending_explanation(*, membership: Membership) -> str:
-    """One sentence for the ordering page: how much, and why."""
+def spending_explanation(*, membership: Membership, committed: Decimal = ZERO) -> str:
+    """One sentence for the ordering page: how much, and why.
+
+    `committed` is what the member's open basket already takes (not charged until the round
+    closes); what they can still order is what is left after it.
+    """
     group = membership.group
     settings = ledger_settings_of(group=group)
     balance = balance_of(membership=membership)
@@ -78,7 +82,24 @@ def spending_explanation(*, membership: Membership) -> str:
             )
             % values
         )
-    values["available"] = format_money(available, group.currency)
+    values["available"] = format_money(available - committed, group.currency)
+    values["basket"] = format_money(committed, group.currency)
+    if committed and settings.credit_limit:
+        return (
+            _(
+                "You can still order %(available)s: your balance is %(balance)s, the group lets "
+                "members run %(credit)s of credit, and your basket takes %(basket)s."
+            )
+            % values
+        )
+    if committed:
+        return (
+            _(
+                "You can still order %(available)s: your balance is %(balance)s, the group asks "
+                "members to pay before they order, and your basket takes %(basket)s."
+            )
+            % values
+        )
     if settings.credit_limit:
         return (
             _(

@@ -108,12 +108,11 @@ def check_spending(*, membership: Membership, before: Decimal, after: Decimal) -
         currency = membership.group.currency
         raise RoundError(
             _(
-                "This would bring your basket to %(after)s, but you can spend %(left)s. "
-                "%(why)s Top up your account or lower another product."
+                "This would bring your basket to %(after)s. %(why)s "
+                "Top up your account or lower another product."
             )
             % {
                 "after": format_money(after, currency),
-                "left": format_money(max(left, Decimal(0)), currency),
                 "why": spending_explanation(membership=membership),
             },
             field="quantity",

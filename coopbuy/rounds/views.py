@@ -259,7 +259,9 @@ def _spending(round: Round, membership: Membership) -> dict[str, Any]:
         "available_to_spend": billing.spending_left(
             membership=membership, basket_total=summary.total
         ),
-        "spending_explanation": spending_explanation(membership=membership),
+        "spending_explanation": spending_explanation(
+            membership=membership, committed=summary.total
+        ),
     }
 
 

@@ -15,8 +15,11 @@ from coopbuy.api.docs import LocalSwagger
 from coopbuy.api.problems import install_problem_handlers, problem_responses
 from coopbuy.api.ratelimit import DatabaseRateThrottle
 from coopbuy.api.schemas import PROBLEM_MEDIA_TYPE
+from coopbuy.catalog.api import router as catalog_router
 from coopbuy.groups.api import invitations_router
 from coopbuy.groups.api import router as groups_router
+from coopbuy.ledger.api import router as ledger_router
+from coopbuy.rounds.api import router as rounds_router
 
 DESCRIPTION = """coopbuy's API for buying groups. Authenticate with a personal access token
 (`Authorization: Bearer cb_…`, made at /api/tokens/) or, from the browser, the session (writes then
@@ -91,3 +94,6 @@ def me(request: HttpRequest) -> MeOut:
 
 api.add_router("/groups", groups_router)
 api.add_router("/invitations", invitations_router)
+api.add_router("/groups", catalog_router)
+api.add_router("/groups", rounds_router)
+api.add_router("/groups", ledger_router)

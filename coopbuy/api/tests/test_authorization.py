@@ -15,7 +15,10 @@ import pytest
 from coopbuy.api.tests.conftest import World
 from coopbuy.api.v1 import api
 from coopbuy.audit.models import AuditEvent
+from coopbuy.catalog.models import PriceTier, Product, Supplier
 from coopbuy.groups.models import BuyingGroup, Invitation, JoinRequest, Membership
+from coopbuy.ledger.models import Account, Transaction
+from coopbuy.rounds.models import Allocation, DemandLine, Round
 
 # Who may call each operation on group A (private, join by approval):
 #   anyone      - also without credentials
@@ -24,6 +27,7 @@ from coopbuy.groups.models import BuyingGroup, Invitation, JoinRequest, Membersh
 #                 not a token limited to a group
 #   viewer      - those who may see group A (its members); writes also need a write token
 #   member      - members of A (any role)
+#   money       - treasurers and coordinators of A
 #   coordinator - coordinators of A
 ACCESS = {
     "GET /me": "signed_in",
@@ -46,6 +50,23 @@ ACCESS = {
     "POST /groups/{slug}/join-requests/{request_id}/approve": "coordinator",
     "POST /groups/{slug}/join-requests/{request_id}/decline": "coordinator",
     "POST /invitations/{code}/accept": "own_write",
+    "GET /groups/{slug}/suppliers": "member",
+    "POST /groups/{slug}/suppliers": "coordinator",
+    "GET /groups/{slug}/suppliers/{supplier_id}": "member",
+    "PATCH /groups/{slug}/suppliers/{supplier_id}": "coordinator",
+    "GET /groups/{slug}/suppliers/{supplier_id}/products": "member",
+    "POST /groups/{slug}/suppliers/{supplier_id}/products": "coordinator",
+    "GET /groups/{slug}/suppliers/{supplier_id}/products/{product_id}": "member",
+    "GET /groups/{slug}/rounds": "member",
+    "GET /groups/{slug}/rounds/{round_id}": "member",
+    "GET /groups/{slug}/rounds/{round_id}/products": "member",
+    "GET /groups/{slug}/rounds/{round_id}/basket": "member",
+    "GET /groups/{slug}/rounds/{round_id}/allocations": "member",
+    "GET /groups/{slug}/rounds/{round_id}/pick-list": "coordinator",
+    "POST /groups/{slug}/rounds/{round_id}/close": "coordinator",
+    "GET /groups/{slug}/account": "member",
+    "GET /groups/{slug}/account/transactions": "member",
+    "POST /groups/{slug}/top-ups": "money",
 }
 BODIES: dict[str, dict[str, Any]] = {
     "POST /groups": {"name": "A new group"},
@@ -53,6 +74,16 @@ BODIES: dict[str, dict[str, Any]] = {
     "PATCH /groups/{slug}/members/{membership_id}": {"role": "coordinator"},
     "POST /groups/{slug}/invitations": {"role": "coordinator"},
     "POST /groups/{slug}/join-requests": {"message": "Let me in"},
+    "POST /groups/{slug}/suppliers": {"name": "Mill B", "delivery_fee": "4.50"},
+    "PATCH /groups/{slug}/suppliers/{supplier_id}": {"name": "Renamed", "notes": "x"},
+    "POST /groups/{slug}/suppliers/{supplier_id}/products": {
+        "sku": "OATS",
+        "name": "Oats, rolled",
+        "case_size": 12,
+        "unit_price": "1.50",
+        "tiers": [{"min_cases": 5, "unit_price": "1.20"}],
+    },
+    "POST /groups/{slug}/top-ups": {"membership_id": 0, "amount": "20.00", "method": "bank"},
 }
 ROLES = [
     "anonymous",
@@ -109,6 +140,8 @@ def allowed(role: str, level: str, method: str) -> bool:
         return True
     if level in {"viewer", "member"}:
         return role in A_MEMBERS
+    if level == "money":
+        return role in {"coordinator", "treasurer", "read_only"}
     return role in {"coordinator", "read_only"}
 
 
@@ -125,6 +158,22 @@ def snapshot(group: BuyingGroup) -> tuple[object, ...]:
         .values_list("name", "visibility", "join_policy", "description")
         .get(),
         AuditEvent.objects.filter(group=group).count(),
+        list(Supplier.objects.filter(group=group).order_by("pk").values_list()),
+        list(Product.objects.filter(supplier__group=group).order_by("pk").values_list()),
+        list(
+            PriceTier.objects.filter(product__supplier__group=group)
+            .order_by("pk")
+            .values_list("product", "min_cases", "unit_price")
+        ),
+        list(Round.objects.filter(group=group).order_by("pk").values_list("pk", "status")),
+        list(
+            DemandLine.objects.filter(round__group=group)
+            .order_by("pk")
+            .values_list("membership", "product", "quantity", "tolerance")
+        ),
+        Allocation.objects.filter(round__group=group).count(),
+        list(Transaction.objects.filter(group=group).order_by("pk").values_list("pk", "kind")),
+        list(Account.objects.filter(group=group).order_by("pk").values_list("pk", "balance")),
         BuyingGroup.objects.count(),
     )
 
@@ -137,6 +186,7 @@ def url_for(template: str, world: World, role: str) -> str:
         "invitation_id": world.invitation_a.pk,
         "request_id": world.request_a.pk,
         "code": world.invitation_a.code,
+        **world.ids,
     }
     return "/api/v1" + template.format(**values)
 
@@ -159,6 +209,8 @@ def test_denied_where_the_web_denies_and_nothing_changes(
     client = world.client("coordinator_b" if role == "coordinator_b_own_slug" else role)
     before = snapshot(world.a)
     body = BODIES.get(key)
+    if body is not None and "membership_id" in body:
+        body = {**body, "membership_id": world.member_a.pk}
     response = client.generic(
         method,
         url_for(template, world, role),

@@ -1,0 +1,141 @@
+"""The catalogue area of the API: suppliers and their products with volume prices.
+
+Members read; coordinators write. Suppliers and products are found through
+`coopbuy.catalog.permissions` (inside the group of the address), writes go through
+`coopbuy.catalog.services`, as the web pages do.
+"""
+
+from typing import Annotated
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Path, Query, Router
+from ninja.responses import Status
+
+from coopbuy.api.auth import caller
+from coopbuy.api.idempotency import idempotent
+from coopbuy.api.pagination import paginate
+from coopbuy.api.problems import problem_responses
+from coopbuy.api.schemas import Page, Paging
+from coopbuy.catalog import selectors, services
+from coopbuy.catalog.api_schemas import (
+    ProductIn,
+    ProductOut,
+    ProductSearch,
+    SupplierCreateIn,
+    SupplierOut,
+    SupplierSearch,
+    SupplierUpdateIn,
+)
+from coopbuy.catalog.models import Product
+from coopbuy.catalog.permissions import supplier_for_coordinator, supplier_for_member
+from coopbuy.groups.permissions import MANAGING_ROLES, group_for_coordinator, group_for_member
+
+router = Router(tags=["catalogue"])
+Id = Annotated[int, Path(ge=1, le=2**62)]
+SUPPLIER = "/{slug:slug}/suppliers/{int:supplier_id}"
+
+
+@router.get("/{slug:slug}/suppliers", response={200: Page[SupplierOut], **problem_responses()})
+def list_suppliers(
+    request: HttpRequest, slug: str, search: Query[SupplierSearch], paging: Query[Paging]
+) -> Page[SupplierOut]:
+    """The group's suppliers by name, with how many products each has available (members)."""
+    group, membership = group_for_member(slug=slug, user=caller(request))
+    rows = selectors.suppliers_for_group(group=group, include_archived=search.archived)
+    manager = membership.role in MANAGING_ROLES
+    return paginate(request, rows, paging, lambda s: SupplierOut.of(s, manager=manager))
+
+
+@router.post("/{slug:slug}/suppliers", response={201: SupplierOut, **problem_responses()})
+@idempotent
+def create_supplier(
+    request: HttpRequest, slug: str, payload: SupplierCreateIn
+) -> Status[SupplierOut]:
+    """Add a supplier with its ordering terms (coordinators)."""
+    group, _membership = group_for_coordinator(slug=slug, user=caller(request))
+    supplier = services.supplier_create(group=group, actor=caller(request), **payload.model_dump())
+    return Status(201, SupplierOut.of(supplier, manager=True))
+
+
+@router.get(SUPPLIER, response={200: SupplierOut, **problem_responses()})
+def get_supplier(request: HttpRequest, slug: str, supplier_id: Id) -> SupplierOut:
+    """One supplier and its terms (members)."""
+    _group, membership, supplier = supplier_for_member(
+        slug=slug, user=caller(request), supplier_id=supplier_id
+    )
+    return SupplierOut.of(supplier, manager=membership.role in MANAGING_ROLES)
+
+
+@router.patch(SUPPLIER, response={200: SupplierOut, **problem_responses()})
+def update_supplier(
+    request: HttpRequest, slug: str, supplier_id: Id, payload: SupplierUpdateIn
+) -> SupplierOut:
+    """Change a supplier's name, contact or terms; only the fields sent change (coordinators)."""
+    _group, _membership, supplier = supplier_for_coordinator(
+        slug=slug, user=caller(request), supplier_id=supplier_id
+    )
+    fields = {
+        name: value
+        for name, value in payload.model_dump(exclude_unset=True).items()
+        if value is not None or name == "free_delivery_over"  # null removes free delivery
+    }
+    supplier = services.supplier_update(supplier=supplier, actor=caller(request), **fields)
+    return SupplierOut.of(supplier, manager=True)
+
+
+@router.get(f"{SUPPLIER}/products", response={200: Page[ProductOut], **problem_responses()})
+def list_products(
+    request: HttpRequest,
+    slug: str,
+    supplier_id: Id,
+    search: Query[ProductSearch],
+    paging: Query[Paging],
+) -> Page[ProductOut]:
+    """A supplier's catalogue by category and name, with volume prices (members)."""
+    _group, _membership, supplier = supplier_for_member(
+        slug=slug, user=caller(request), supplier_id=supplier_id
+    )
+    rows = selectors.products_for_supplier(
+        supplier=supplier,
+        query=search.q,
+        category=search.category,
+        available_only=search.available,
+    )
+    return paginate(request, rows, paging, ProductOut.of)
+
+
+@router.post(
+    f"{SUPPLIER}/products", response={200: ProductOut, 201: ProductOut, **problem_responses()}
+)
+@idempotent
+def save_product(
+    request: HttpRequest, slug: str, supplier_id: Id, payload: ProductIn
+) -> Status[ProductOut]:
+    """Add the product with this SKU (201) or replace its details and volume prices (200)."""
+    _group, _membership, supplier = supplier_for_coordinator(
+        slug=slug, user=caller(request), supplier_id=supplier_id
+    )
+    values = payload.model_dump(exclude={"tiers"})
+    exists = Product.objects.filter(supplier=supplier, sku=payload.sku.strip()).exists()
+    product = services.product_save(
+        supplier=supplier,
+        actor=caller(request),
+        tiers=[(tier.min_cases, tier.unit_price) for tier in payload.tiers],
+        **values,
+    )
+    return Status(200 if exists else 201, ProductOut.of(product))
+
+
+@router.get(
+    f"{SUPPLIER}/products/{{int:product_id}}", response={200: ProductOut, **problem_responses()}
+)
+def get_product(request: HttpRequest, slug: str, supplier_id: Id, product_id: Id) -> ProductOut:
+    """One product with its volume prices (members)."""
+    _group, _membership, supplier = supplier_for_member(
+        slug=slug, user=caller(request), supplier_id=supplier_id
+    )
+    product = get_object_or_404(
+        Product.objects.prefetch_related("price_tiers"), pk=product_id, supplier=supplier
+    )
+    return ProductOut.of(product)

@@ -1,0 +1,233 @@
+"""Input and output schemas of the catalogue's API (/api/v1/groups/{slug}/suppliers/…)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated
+
+from ninja import Field, Schema
+from pydantic import BeforeValidator, StrictBool, WithJsonSchema
+
+from coopbuy.api.schemas import Input, Money, Text
+from coopbuy.catalog.models import PriceTier, Product, Supplier
+
+INT32 = 2**31 - 1
+
+
+def _decimal_string(value: object) -> object:
+    if not isinstance(value, str | Decimal):
+        raise ValueError('send it as a decimal string such as "12.50"')
+    return value
+
+
+def _a_json_number(value: object) -> object:
+    if isinstance(value, bool | str):
+        raise ValueError("send a whole number")
+    return value
+
+
+Whole = Annotated[int, BeforeValidator(_a_json_number)]
+"""An integer in JSON: 3 or 3.0 (both integers to JSON Schema), never true or "3"."""
+
+
+# What the database can store (12 digits, 2 places, not negative), said in the schema too.
+Price = Annotated[
+    Money,
+    BeforeValidator(_decimal_string),
+    Field(ge=0, max_digits=12, decimal_places=2),
+    WithJsonSchema({"type": "string", "pattern": r"^\d{1,10}\.\d{2}$", "examples": ["12.50"]}),
+]
+Amount = Annotated[
+    Money,
+    BeforeValidator(_decimal_string),
+    Field(ge=0, max_digits=10, decimal_places=2),
+    WithJsonSchema({"type": "string", "pattern": r"^\d{1,8}\.\d{2}$", "examples": ["20.00"]}),
+]
+"""A payment (the ledger refuses zero), at most 99,999,999.99 (as the treasurer's form allows)."""
+Rate = Annotated[
+    Decimal,
+    BeforeValidator(_decimal_string),
+    Field(ge=0, lt=1, max_digits=5, decimal_places=4),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^0(\.\d{1,4})?$",
+            "examples": ["0.2000"],
+            "description": "A fraction: 0.2000 is 20 %.",
+        }
+    ),
+]
+
+
+class SupplierOut(Schema):
+    id: int
+    name: str
+    contact_name: str
+    phone: str
+    email: str
+    order_email: str | None = Field(description="Where orders go; coordinators only, else null.")
+    website: str
+    min_order_value: Money
+    delivery_fee: Money
+    free_delivery_over: Money | None
+    lead_time_days: int
+    notes: str
+    is_active: bool
+    available_count: int | None = Field(
+        None, description="How many of its products are available (in lists)."
+    )
+
+    @classmethod
+    def of(cls, supplier: Supplier, *, manager: bool) -> SupplierOut:
+        names = (
+            "name",
+            "contact_name",
+            "phone",
+            "email",
+            "website",
+            "min_order_value",
+            "delivery_fee",
+            "free_delivery_over",
+            "lead_time_days",
+            "notes",
+            "is_active",
+        )
+        return cls.model_validate(
+            {
+                "id": supplier.pk,
+                **{name: getattr(supplier, name) for name in names},
+                "order_email": supplier.order_email if manager else None,
+                "available_count": getattr(supplier, "available_count", None),
+            }
+        )
+
+
+class TierOut(Schema):
+    min_cases: int
+    unit_price: Money
+
+    @classmethod
+    def of(cls, tier: PriceTier) -> TierOut:
+        return cls(min_cases=tier.min_cases, unit_price=tier.unit_price)
+
+
+class ProductOut(Schema):
+    id: int
+    supplier: int
+    sku: str
+    name: str
+    category: str
+    unit_description: str
+    case_size: int
+    unit_price: Money
+    vat_rate: str = Field(description="A fraction: 0.2000 is 20 %.")
+    deposit: Money
+    retail_unit_price: Money | None
+    weight_grams: int | None
+    min_cases: int
+    max_cases: int | None
+    origin: str
+    manufacturer: str
+    note: str
+    is_available: bool
+    tiers: list[TierOut] = Field(description="Volume prices, from the fewest cases up.")
+
+    @classmethod
+    def of(cls, product: Product) -> ProductOut:
+        names = (
+            "sku",
+            "name",
+            "category",
+            "unit_description",
+            "case_size",
+            "unit_price",
+            "deposit",
+            "retail_unit_price",
+            "weight_grams",
+            "min_cases",
+            "max_cases",
+            "origin",
+            "manufacturer",
+            "note",
+            "is_available",
+        )
+        return cls.model_validate(
+            {
+                "id": product.pk,
+                "supplier": product.supplier_id,
+                **{name: getattr(product, name) for name in names},
+                "vat_rate": f"{Decimal(product.vat_rate).quantize(Decimal('0.0001'))}",
+                "tiers": [TierOut.of(t) for t in product.price_tiers.all()],
+            }
+        )
+
+
+class SupplierUpdateIn(Input):
+    """Only the fields sent change."""
+
+    name: Text | None = Field(None, min_length=1, max_length=120)
+    contact_name: Text | None = Field(None, max_length=120)
+    phone: Text | None = Field(None, max_length=40)
+    email: Text | None = Field(None, max_length=254)
+    order_email: Text | None = Field(None, max_length=254)
+    website: Text | None = Field(None, max_length=200)
+    min_order_value: Price | None = None
+    delivery_fee: Price | None = None
+    free_delivery_over: Price | None = Field(None, description="null: no free delivery.")
+    lead_time_days: (
+        Annotated[int, Field(ge=0, le=32767), BeforeValidator(_a_json_number)] | None
+    ) = None
+    notes: Text | None = Field(None, max_length=5000)
+
+
+class SupplierCreateIn(Input):
+    name: Text = Field(min_length=1, max_length=120)
+    contact_name: Text = Field("", max_length=120)
+    phone: Text = Field("", max_length=40)
+    email: Text = Field("", max_length=254)
+    order_email: Text = Field("", max_length=254)
+    website: Text = Field("", max_length=200)
+    min_order_value: Price = Decimal(0)
+    delivery_fee: Price = Decimal(0)
+    free_delivery_over: Price | None = None
+    lead_time_days: Whole = Field(0, ge=0, le=32767)
+    notes: Text = Field("", max_length=5000)
+
+
+class TierIn(Input):
+    min_cases: Whole = Field(ge=2, le=INT32)
+    unit_price: Price
+
+
+class ProductIn(Input):
+    """The whole product: the one with this SKU is updated, or made if there is none."""
+
+    sku: Text = Field(min_length=1, max_length=64)
+    name: Text = Field(min_length=1, max_length=200)
+    case_size: Whole = Field(ge=1, le=INT32)
+    unit_price: Price
+    tiers: list[TierIn] = Field(default_factory=list, max_length=50)
+    category: Text = Field("", max_length=80)
+    unit_description: Text = Field("", max_length=80)
+    vat_rate: Rate = Decimal(0)
+    deposit: Price = Decimal(0)
+    retail_unit_price: Price | None = None
+    weight_grams: Annotated[int, Field(ge=0, le=INT32), BeforeValidator(_a_json_number)] | None = (
+        None
+    )
+    min_cases: Whole = Field(0, ge=0, le=INT32)
+    max_cases: Annotated[int, Field(ge=0, le=INT32), BeforeValidator(_a_json_number)] | None = None
+    origin: Text = Field("", max_length=80)
+    manufacturer: Text = Field("", max_length=120)
+    note: Text = Field("", max_length=300)
+    is_available: StrictBool = True
+
+
+class ProductSearch(Schema):
+    q: Text = Field("", max_length=100, description="Words in the name, or the start of the SKU.")
+    category: Text = Field("", max_length=80)
+    available: bool = Field(False, description="Only products that can be ordered.")
+
+
+class SupplierSearch(Schema):
+    archived: bool = Field(False, description="Also archived suppliers.")

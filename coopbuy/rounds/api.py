@@ -1,0 +1,152 @@
+"""The rounds area of the API: rounds, ordering into my basket, allocations, pick lists, closing.
+
+Rounds are reached through `coopbuy.rounds.permissions` (inside the group of the address, so
+another group's round is not found); a draft round is not found for members, as it is hidden from
+them on the web. Closing goes through `closing.round_close`.
+"""
+
+from typing import Annotated
+from urllib.parse import urlencode
+
+from django.db.models import Sum
+from django.http import HttpRequest
+from ninja import Path, Query, Router
+
+from coopbuy.api.auth import caller
+from coopbuy.api.idempotency import idempotent
+from coopbuy.api.pagination import paginate
+from coopbuy.api.problems import problem_responses
+from coopbuy.api.schemas import Page, Paging
+from coopbuy.groups.models import Membership
+from coopbuy.groups.permissions import MANAGING_ROLES, group_for_member
+from coopbuy.rounds import closing, ordering, selectors
+from coopbuy.rounds.api_schemas import (
+    AllocationOut,
+    BagOut,
+    BasketLineOut,
+    BasketOut,
+    ChargeOut,
+    CloseOut,
+    MyAllocationsOut,
+    ProductsQuery,
+    RoundOut,
+    RoundProductOut,
+    RoundProductsOut,
+    SummaryOut,
+)
+from coopbuy.rounds.models import Allocation, DemandLine, MemberRoundCharge, Round
+from coopbuy.rounds.permissions import RoundNotFound, round_for_coordinator, round_for_member
+
+router = Router(tags=["rounds"])
+Id = Annotated[int, Path(ge=1, le=2**62)]
+ROUND = "/{slug:slug}/rounds/{int:round_id}"
+
+
+def _visible_round(request: HttpRequest, slug: str, round_id: int) -> tuple[Membership, Round]:
+    _group, membership, round = round_for_member(slug=slug, round_id=round_id, user=caller(request))
+    if round.status == Round.Status.DRAFT and membership.role not in MANAGING_ROLES:
+        raise RoundNotFound("There is no such round in this group.")
+    return membership, round
+
+
+@router.get("/{slug:slug}/rounds", response={200: Page[RoundOut], **problem_responses()})
+def list_rounds(request: HttpRequest, slug: str, paging: Query[Paging]) -> Page[RoundOut]:
+    """The group's rounds, latest deadline first; drafts only for coordinators (members)."""
+    group, membership = group_for_member(slug=slug, user=caller(request))
+    rows = selectors.rounds_of_group(group=group).prefetch_related("suppliers")
+    if membership.role not in MANAGING_ROLES:
+        rows = rows.exclude(status=Round.Status.DRAFT)
+    return paginate(request, rows, paging, RoundOut.of)
+
+
+@router.get(ROUND, response={200: RoundOut, **problem_responses()})
+def get_round(request: HttpRequest, slug: str, round_id: Id) -> RoundOut:
+    """One round (members; drafts only for coordinators)."""
+    return RoundOut.of(_visible_round(request, slug, round_id)[1])
+
+
+@router.get(f"{ROUND}/products", response={200: RoundProductsOut, **problem_responses()})
+def list_round_products(
+    request: HttpRequest, slug: str, round_id: Id, search: Query[ProductsQuery]
+) -> RoundProductsOut:
+    """The round's products, 50 a page, with member prices, how full each case is and my order."""
+    membership, round = _visible_round(request, slug, round_id)
+    rows, has_more = ordering.product_rows(
+        round=round,
+        membership=membership,
+        query=search.q.strip(),
+        category=search.category,
+        page=search.page,
+    )
+    next_url = None
+    if has_more:
+        query = {**request.GET.dict(), "page": str(search.page + 1)}
+        next_url = request.build_absolute_uri(f"{request.path}?{urlencode(sorted(query.items()))}")
+    return RoundProductsOut(items=[RoundProductOut.of(row) for row in rows], next=next_url)
+
+
+def _summary(round: Round, membership: Membership) -> SummaryOut:
+    return SummaryOut.of(ordering.basket_summary(round=round, membership=membership))
+
+
+@router.get(f"{ROUND}/basket", response={200: BasketOut, **problem_responses()})
+def my_basket(request: HttpRequest, slug: str, round_id: Id) -> BasketOut:
+    """What I asked for in this round, product by product, and what it comes to."""
+    membership, round = _visible_round(request, slug, round_id)
+    lines = (
+        DemandLine.objects.filter(round=round, membership=membership)
+        .values("product_id", "product__name")
+        .annotate(q=Sum("quantity"), t=Sum("tolerance"))
+        .order_by("product__name", "product_id")
+    )
+    return BasketOut(
+        lines=[
+            BasketLineOut(
+                product=line["product_id"],
+                name=line["product__name"],
+                quantity=line["q"] or 0,
+                tolerance=line["t"] or 0,
+            )
+            for line in lines
+            if line["q"] or line["t"]
+        ],
+        summary=_summary(round, membership),
+    )
+
+
+@router.get(f"{ROUND}/allocations", response={200: MyAllocationsOut, **problem_responses()})
+def my_allocations(request: HttpRequest, slug: str, round_id: Id) -> MyAllocationsOut:
+    """What I get and what I am charged, once the round has closed (empty before)."""
+    membership, round = _visible_round(request, slug, round_id)
+    mine = (
+        Allocation.objects.filter(round=round, membership=membership)
+        .select_related("product")
+        .order_by("product__name", "pk")
+    )
+    charge = MemberRoundCharge.objects.filter(round=round, membership=membership).first()
+    return MyAllocationsOut(
+        allocations=[AllocationOut.of(a) for a in mine],
+        charge=ChargeOut.of(charge) if charge else None,
+    )
+
+
+@router.get(f"{ROUND}/pick-list", response={200: Page[BagOut], **problem_responses()})
+def pick_list(request: HttpRequest, slug: str, round_id: Id, paging: Query[Paging]) -> Page[BagOut]:
+    """Each member's bag, members by name (coordinators)."""
+    _group, _membership, round = round_for_coordinator(
+        slug=slug, round_id=round_id, user=caller(request)
+    )
+    return paginate(request, selectors.pick_list_by_member(round=round), paging, BagOut.of)
+
+
+@router.post(f"{ROUND}/close", response={200: CloseOut, **problem_responses()})
+@idempotent
+def close_round(request: HttpRequest, slug: str, round_id: Id) -> CloseOut:
+    """Close an open round now: allocate, charge and tell every member (coordinators).
+
+    Closing a round already closed changes nothing (`closed_now` is false).
+    """
+    _group, _membership, round = round_for_coordinator(
+        slug=slug, round_id=round_id, user=caller(request)
+    )
+    return CloseOut.of(closing.round_close(round=round, actor=caller(request)))

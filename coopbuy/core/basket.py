@@ -86,4 +86,8 @@ def plan_change(
     if not kept and tolerance > 0:
         kept.append(BasketRow(None, 0, tolerance, now))
     kept = [replace(r, tolerance=tolerance if i == 0 else 0) for i, r in enumerate(kept)]
+    # A row left with neither quantity nor tolerance (a tolerance-only row whose tolerance moved
+    # away) says nothing: it goes, so that no empty demand row is ever stored.
+    delete += [r.key for r in kept if r.quantity == 0 and r.tolerance == 0 and r.key is not None]
+    kept = [r for r in kept if r.quantity or r.tolerance]
     return BasketPlan(tuple(kept), tuple(sorted(delete)))

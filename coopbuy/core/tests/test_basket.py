@@ -66,7 +66,9 @@ def test_any_sequence_of_changes_gives_the_asked_totals(steps: list[tuple[int, i
         plan = plan_change(rows, quantity=quantity, tolerance=tolerance, now=now)
         assert plan.quantity == quantity and plan.tolerance == tolerance
         assert all(r.tolerance == 0 for r in plan.rows[1:])
+        assert all(r.quantity or r.tolerance for r in plan.rows), "no empty row is stored"
         assert set(plan.delete) <= set(before)
+        assert not set(plan.delete) & {r.key for r in plan.rows}
         # kept stored rows never move in time and never grow
         for r in plan.rows:
             if r.key is not None:
@@ -76,3 +78,10 @@ def test_any_sequence_of_changes_gives_the_asked_totals(steps: list[tuple[int, i
         assert sum(r.key is None for r in plan.rows) <= 1
         rows = _stored(plan.rows, next_key)
         next_key += len(plan.rows) + 1
+
+
+def test_a_tolerance_only_row_goes_when_the_tolerance_moves_to_a_new_quantity() -> None:
+    only_tolerance = BasketRow(1, 0, 3, T0)
+    plan = plan_change([only_tolerance], quantity=5, tolerance=0, now=T0 + timedelta(hours=1))
+    assert plan.rows == (BasketRow(None, 5, 0, T0 + timedelta(hours=1)),)
+    assert plan.delete == (1,)

@@ -2,7 +2,8 @@
 
 Rounds are reached through `coopbuy.rounds.permissions` (inside the group of the address, so
 another group's round is not found); a draft round is not found for members, as it is hidden from
-them on the web. Closing goes through `closing.round_close`.
+them on the web. Baskets change only through `services.basket_set`, closing through
+`closing.round_close`.
 """
 
 from typing import Annotated
@@ -10,6 +11,7 @@ from urllib.parse import urlencode
 
 from django.db.models import Sum
 from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
 from ninja import Path, Query, Router
 
 from coopbuy.api.auth import caller
@@ -19,12 +21,14 @@ from coopbuy.api.problems import problem_responses
 from coopbuy.api.schemas import Page, Paging
 from coopbuy.groups.models import Membership
 from coopbuy.groups.permissions import MANAGING_ROLES, group_for_member
-from coopbuy.rounds import closing, ordering, selectors
+from coopbuy.rounds import closing, ordering, selectors, services
 from coopbuy.rounds.api_schemas import (
     AllocationOut,
     BagOut,
+    BasketIn,
     BasketLineOut,
     BasketOut,
+    BasketSetOut,
     ChargeOut,
     CloseOut,
     MyAllocationsOut,
@@ -34,7 +38,7 @@ from coopbuy.rounds.api_schemas import (
     RoundProductsOut,
     SummaryOut,
 )
-from coopbuy.rounds.models import Allocation, DemandLine, MemberRoundCharge, Round
+from coopbuy.rounds.models import Allocation, DemandLine, MemberRoundCharge, Round, RoundProduct
 from coopbuy.rounds.permissions import RoundNotFound, round_for_coordinator, round_for_member
 
 router = Router(tags=["rounds"])
@@ -112,6 +116,30 @@ def my_basket(request: HttpRequest, slug: str, round_id: Id) -> BasketOut:
         ],
         summary=_summary(round, membership),
     )
+
+
+@router.put(
+    f"{ROUND}/basket/{{int:product_id}}", response={200: BasketSetOut, **problem_responses()}
+)
+def set_basket(
+    request: HttpRequest, slug: str, round_id: Id, product_id: Id, payload: BasketIn
+) -> BasketSetOut:
+    """Set how many units of a product I want, and how many more I would take to fill a case.
+
+    Sending the same values again changes nothing. A closed round is a 409 that says when it
+    closed; more than I may spend is a 422 naming `quantity`.
+    """
+    membership, round = _visible_round(request, slug, round_id)
+    get_object_or_404(RoundProduct, round=round, pk=product_id)
+    services.basket_set(
+        round=round,
+        user=caller(request),
+        product_id=product_id,
+        quantity=payload.quantity,
+        tolerance=payload.tolerance,
+    )
+    rows, _more = ordering.product_rows(round=round, membership=membership, only=product_id)
+    return BasketSetOut(product=RoundProductOut.of(rows[0]), summary=_summary(round, membership))
 
 
 @router.get(f"{ROUND}/allocations", response={200: MyAllocationsOut, **problem_responses()})

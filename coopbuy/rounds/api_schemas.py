@@ -8,7 +8,8 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from coopbuy.api.schemas import Money, Text
+from coopbuy.api.schemas import Input, Money, Text
+from coopbuy.catalog.api_schemas import Whole
 from coopbuy.rounds.closing import CloseResult
 from coopbuy.rounds.models import Allocation, MemberRoundCharge, Round
 from coopbuy.rounds.ordering import BasketSummary, ProductRow
@@ -130,6 +131,16 @@ class BasketLineOut(Schema):
 
 class BasketOut(Schema):
     lines: list[BasketLineOut]
+    summary: SummaryOut
+
+
+class BasketIn(Input):
+    quantity: Whole = Field(ge=0, le=9999)
+    tolerance: Whole = Field(0, ge=0, le=9999)
+
+
+class BasketSetOut(Schema):
+    product: RoundProductOut
     summary: SummaryOut
 
 

@@ -63,6 +63,7 @@ ACCESS = {
     "GET /groups/{slug}/rounds/{round_id}/basket": "member",
     "GET /groups/{slug}/rounds/{round_id}/allocations": "member",
     "GET /groups/{slug}/rounds/{round_id}/pick-list": "coordinator",
+    "PUT /groups/{slug}/rounds/{round_id}/basket/{product_id}": "member",
     "POST /groups/{slug}/rounds/{round_id}/close": "coordinator",
     "GET /groups/{slug}/account": "member",
     "GET /groups/{slug}/account/transactions": "member",
@@ -83,6 +84,7 @@ BODIES: dict[str, dict[str, Any]] = {
         "unit_price": "1.50",
         "tiers": [{"min_cases": 5, "unit_price": "1.20"}],
     },
+    "PUT /groups/{slug}/rounds/{round_id}/basket/{product_id}": {"quantity": 2, "tolerance": 1},
     "POST /groups/{slug}/top-ups": {"membership_id": 0, "amount": "20.00", "method": "bank"},
 }
 ROLES = [
@@ -188,6 +190,8 @@ def url_for(template: str, world: World, role: str) -> str:
         "code": world.invitation_a.code,
         **world.ids,
     }
+    if "/rounds/" in template:  # a round's products are the round's copies
+        values["product_id"] = world.ids["round_product_id"]
     return "/api/v1" + template.format(**values)
 
 

@@ -1,13 +1,17 @@
 """Rounds through the API: the round and its products, my basket, closing, allocations, pick lists.
 
-Baskets are filled here through `services.basket_set`, as the ordering page does.
+Baskets are filled through `services.basket_set` where a test is not about the basket itself.
 """
 
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import Any
+
 from coopbuy.api.tests.conftest import World
+from coopbuy.ledger.services import settings_for
 from coopbuy.rounds import services
-from coopbuy.rounds.models import Allocation, Round
+from coopbuy.rounds.models import Allocation, DemandLine, Round
 
 
 def _round(world: World) -> str:
@@ -96,3 +100,57 @@ def test_another_groups_round_is_not_found(world: World) -> None:
     url = f"/api/v1/groups/{world.b.slug}/rounds/{world.ids['round_id']}/close"
     assert world.client("coordinator_b").post(url).status_code == 404
     assert Round.objects.get(pk=world.ids["round_id"]).status == Round.Status.OPEN
+
+
+def _put(world: World, role: str, quantity: object, tolerance: object = 0) -> Any:
+    url = f"{_round(world)}/basket/{world.ids['round_product_id']}"
+    return world.client(role).put(
+        url, {"quantity": quantity, "tolerance": tolerance}, content_type="application/json"
+    )
+
+
+def test_setting_my_basket_twice_keeps_one_line_and_shows_progress(world: World) -> None:
+    first = _put(world, "member", 4, 2)
+    assert first.status_code == 200, first.content
+    again = _put(world, "member", 4, 2)
+    assert again.json() == first.json()
+    body = first.json()
+    assert (body["product"]["quantity"], body["product"]["tolerance"]) == (4, 2)
+    assert body["product"]["progress"]["cases"] == 1
+    assert body["summary"]["total"] == "8.00"
+    assert DemandLine.objects.filter(round_id=world.ids["round_id"]).count() == 1
+
+
+def test_tolerance_alone_then_a_quantity_without_tolerance(world: World) -> None:
+    assert _put(world, "member", 0, 3).status_code == 200
+    response = _put(world, "member", 5, 0)
+    assert response.status_code == 200, response.content
+    assert response.json()["product"]["quantity"] == 5
+
+
+def test_a_negative_quantity_is_refused_naming_the_field(world: World) -> None:
+    response = _put(world, "member", -1)
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "quantity"
+    assert not DemandLine.objects.exists()
+
+
+def test_ordering_beyond_what_i_may_spend_is_refused_naming_quantity(world: World) -> None:
+    ledger = settings_for(world.a)
+    ledger.prepayment_required, ledger.credit_limit = True, Decimal("5.00")
+    ledger.save()
+    response = _put(world, "member", 3)  # 6.00 against 5.00 of credit
+    assert response.status_code == 422
+    problem = response.json()
+    assert problem["errors"][0]["field"] == "quantity"
+    assert "Top up your account" in problem["detail"]
+    assert not DemandLine.objects.exists()
+    assert _put(world, "member", 2).status_code == 200
+
+
+def test_a_closed_round_refuses_basket_changes_with_when_it_closed(world: World) -> None:
+    assert world.client("coordinator").post(f"{_round(world)}/close").status_code == 200
+    response = _put(world, "member", 1)
+    assert response.status_code == 409
+    assert response.json()["detail"].startswith("This round closed at ")
+    assert not DemandLine.objects.exists()

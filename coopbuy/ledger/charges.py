@@ -38,7 +38,7 @@ from coopbuy.ledger.models import Account, Entry, Transaction
 from coopbuy.ledger.permissions import require_money_role
 from coopbuy.ledger.services import (
     LedgerError,
-    member_account,
+    member_accounts,
     post,
     supplier_account,
     system_account,
@@ -100,9 +100,8 @@ def _round_legs(
             )
             % {"members": members_goods, "suppliers": billed_goods}
         )
-    legs: list[tuple[Account, Decimal]] = [
-        (member_account(memberships[c.membership_id]), -c.total) for c in charges
-    ]
+    accounts = member_accounts(memberships.values())
+    legs: list[tuple[Account, Decimal]] = [(accounts[c.membership_id], -c.total) for c in charges]
     for supplier_id in sorted(supplier_ids):
         amount = supplier_goods.get(supplier_id, ZERO) + delivery_fees.get(supplier_id, ZERO)
         legs.append((supplier_account(group, suppliers[supplier_id]), amount))

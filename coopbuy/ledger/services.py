@@ -4,18 +4,18 @@
 `coopbuy.core.ledger` (two or more, none zero, summing to zero in pence), locks the accounts
 involved with `select_for_update()` ordered by primary key (the fixed order of every writer), looks
 the idempotency key up *after* taking the locks (so a retried request waits for the first and then
-returns its transaction), inserts, and moves the cached balances with `F()`: no read-decide-write.
+returns its transaction), inserts, and writes the cached balances of the rows it holds locked
+(one bulk update): no read-decide-write, since nobody else can change a locked balance.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -67,6 +67,35 @@ def member_account(membership: Membership) -> Account:
             )
     except IntegrityError:  # opened by a concurrent request
         return Account.objects.get(membership=membership)
+
+
+def member_accounts(memberships: Iterable[Membership]) -> dict[int, Account]:
+    """Many memberships' accounts at once (opening the missing ones), by membership id.
+
+    A round of 10,000 households is charged in one posting; one query per member would dominate.
+    """
+    wanted = {m.pk: m for m in memberships}
+    found = {a.membership_id: a for a in Account.objects.filter(membership_id__in=wanted)}
+    missing = [m for pk, m in wanted.items() if pk not in found]
+    if missing:
+        Account.objects.bulk_create(
+            [
+                Account(
+                    group_id=m.group_id,
+                    kind=Kind.MEMBER,
+                    name=m.user.name,
+                    membership=m,
+                    payment_reference=payment_reference_for(m),
+                )
+                for m in missing
+            ],
+            ignore_conflicts=True,  # opened meanwhile by a concurrent request: fetched below
+        )
+        found.update(
+            (a.membership_id, a)
+            for a in Account.objects.filter(membership_id__in=[m.pk for m in missing])
+        )
+    return {pk: account for pk, account in found.items() if pk is not None}
 
 
 def system_account(group: BuyingGroup, kind: str) -> Account:
@@ -184,8 +213,14 @@ def post(
             Entry(transaction=posted, account_id=pk, amount=from_minor(amount))
             for pk, amount in merged
         )
+        # The rows are locked FOR UPDATE above, so their balances cannot change under us: one
+        # bulk update writes them all (a round charges thousands of accounts in one posting).
+        changed = []
         for pk, amount in merged:
-            Account.objects.filter(pk=pk).update(balance=F("balance") + from_minor(amount))
+            account = locked[pk]
+            account.balance += from_minor(amount)
+            changed.append(account)
+        Account.objects.bulk_update(changed, ["balance"], batch_size=1000)
     return posted, True
 
 

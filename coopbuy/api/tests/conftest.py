@@ -3,21 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
-from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 
 from coopbuy.accounts.models import User
 from coopbuy.api.services import token_create
-from coopbuy.catalog import services as catalog_services
+from coopbuy.api.tests.access import areas
 from coopbuy.groups import services
 from coopbuy.groups.models import BuyingGroup, Invitation, JoinRequest, Membership
-from coopbuy.rounds.models import RoundProduct
-from coopbuy.rounds.services import round_create, round_open
 from coopbuy.testing.factories import add_member, coordinator_of, make_group, make_user
 
 
@@ -60,34 +55,8 @@ def world(db: None) -> World:
     invitation_a = services.invitation_create(group=a, actor=coordinator)
     request_a = services.join_request_create(group=a, user=make_user("Asker"))
     world = World(a, b, people, member_a, invitation_a, request_a)
-    supplier = catalog_services.supplier_create(group=a, actor=coordinator, name="Farm A")
-    product = catalog_services.product_save(
-        supplier=supplier,
-        actor=coordinator,
-        sku="OATS",
-        name="Oats",
-        case_size=6,
-        unit_price=Decimal("2.00"),
-        tiers=[(3, Decimal("1.80"))],
-    )
-    now = timezone.now()
-    round = round_open(
-        round=round_create(
-            group=a,
-            actor=coordinator,
-            name="Weekly order",
-            suppliers=[supplier],
-            opens_at=now - timedelta(hours=1),
-            closes_at=now + timedelta(days=2),
-        ),
-        actor=coordinator,
-    )
-    world.ids.update(
-        supplier_id=supplier.pk,
-        product_id=product.pk,
-        round_id=round.pk,
-        round_product_id=RoundProduct.objects.get(round=round, product=product).pk,
-    )
+    for area in areas():
+        area.seed(world)
     for role, user in people.items():
         world.tokens[role] = token_create(user=user, name=role, scope="read-write")[1]
     world.tokens["read_only"] = token_create(user=coordinator, name="ro", scope="read")[1]

@@ -11,14 +11,15 @@ import re
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
+from django.test.client import _MonkeyPatchedWSGIResponse as Response
 
+from coopbuy.api.tests.access import Upload, areas
 from coopbuy.api.tests.conftest import World
 from coopbuy.api.v1 import api
-from coopbuy.audit.models import AuditEvent
-from coopbuy.catalog.models import PriceTier, Product, Supplier
-from coopbuy.groups.models import BuyingGroup, Invitation, JoinRequest, Membership
-from coopbuy.ledger.models import Account, Transaction
-from coopbuy.rounds.models import Allocation, DemandLine, Round
+from coopbuy.groups.models import BuyingGroup
 
 # Who may call each operation on group A (private, join by approval):
 #   anyone      - also without credentials
@@ -29,63 +30,10 @@ from coopbuy.rounds.models import Allocation, DemandLine, Round
 #   member      - members of A (any role)
 #   money       - treasurers and coordinators of A
 #   coordinator - coordinators of A
-ACCESS = {
-    "GET /me": "signed_in",
-    "GET /groups/mine": "signed_in",
-    "GET /groups": "anyone",
-    "POST /groups": "own_write",
-    "GET /groups/{slug}": "viewer",
-    "PATCH /groups/{slug}": "coordinator",
-    "POST /groups/{slug}/join": "viewer",
-    "POST /groups/{slug}/leave": "member",
-    "GET /groups/{slug}/members": "member",
-    "PATCH /groups/{slug}/members/{membership_id}": "coordinator",
-    "DELETE /groups/{slug}/members/{membership_id}": "coordinator",
-    "GET /groups/{slug}/invitations": "coordinator",
-    "POST /groups/{slug}/invitations": "coordinator",
-    "POST /groups/{slug}/invitations/{invitation_id}/revoke": "coordinator",
-    "GET /groups/{slug}/join-requests": "coordinator",
-    "POST /groups/{slug}/join-requests": "viewer",
-    "POST /groups/{slug}/join-requests/mine/withdraw": "viewer",
-    "POST /groups/{slug}/join-requests/{request_id}/approve": "coordinator",
-    "POST /groups/{slug}/join-requests/{request_id}/decline": "coordinator",
-    "POST /invitations/{code}/accept": "own_write",
-    "GET /groups/{slug}/suppliers": "member",
-    "POST /groups/{slug}/suppliers": "coordinator",
-    "GET /groups/{slug}/suppliers/{supplier_id}": "member",
-    "PATCH /groups/{slug}/suppliers/{supplier_id}": "coordinator",
-    "GET /groups/{slug}/suppliers/{supplier_id}/products": "member",
-    "POST /groups/{slug}/suppliers/{supplier_id}/products": "coordinator",
-    "GET /groups/{slug}/suppliers/{supplier_id}/products/{product_id}": "member",
-    "GET /groups/{slug}/rounds": "member",
-    "GET /groups/{slug}/rounds/{round_id}": "member",
-    "GET /groups/{slug}/rounds/{round_id}/products": "member",
-    "GET /groups/{slug}/rounds/{round_id}/basket": "member",
-    "GET /groups/{slug}/rounds/{round_id}/allocations": "member",
-    "GET /groups/{slug}/rounds/{round_id}/pick-list": "coordinator",
-    "PUT /groups/{slug}/rounds/{round_id}/basket/{product_id}": "member",
-    "POST /groups/{slug}/rounds/{round_id}/close": "coordinator",
-    "GET /groups/{slug}/account": "member",
-    "GET /groups/{slug}/account/transactions": "member",
-    "POST /groups/{slug}/top-ups": "money",
-}
-BODIES: dict[str, dict[str, Any]] = {
-    "POST /groups": {"name": "A new group"},
-    "PATCH /groups/{slug}": {"name": "Renamed", "join_policy": "open"},
-    "PATCH /groups/{slug}/members/{membership_id}": {"role": "coordinator"},
-    "POST /groups/{slug}/invitations": {"role": "coordinator"},
-    "POST /groups/{slug}/join-requests": {"message": "Let me in"},
-    "POST /groups/{slug}/suppliers": {"name": "Mill B", "delivery_fee": "4.50"},
-    "PATCH /groups/{slug}/suppliers/{supplier_id}": {"name": "Renamed", "notes": "x"},
-    "POST /groups/{slug}/suppliers/{supplier_id}/products": {
-        "sku": "OATS",
-        "name": "Oats, rolled",
-        "case_size": 12,
-        "unit_price": "1.50",
-        "tiers": [{"min_cases": 5, "unit_price": "1.20"}],
-    },
-    "PUT /groups/{slug}/rounds/{round_id}/basket/{product_id}": {"quantity": 2, "tolerance": 1},
-    "POST /groups/{slug}/top-ups": {"membership_id": 0, "amount": "20.00", "method": "bank"},
+# Each area lists its operations in coopbuy/api/tests/access/<area>.py.
+ACCESS: dict[str, str] = {k: v for area in areas() for k, v in area.ACCESS.items()}
+BODIES: dict[str, dict[str, Any] | Upload] = {
+    k: v for area in areas() for k, v in area.BODIES.items()
 }
 ROLES = [
     "anonymous",
@@ -148,48 +96,12 @@ def allowed(role: str, level: str, method: str) -> bool:
 
 
 def snapshot(group: BuyingGroup) -> tuple[object, ...]:
-    return (
-        list(Membership.objects.filter(group=group).order_by("pk").values_list("user", "role")),
-        list(
-            Invitation.objects.filter(group=group)
-            .order_by("pk")
-            .values_list("pk", "revoked_at", "use_count")
-        ),
-        list(JoinRequest.objects.filter(group=group).order_by("pk").values_list("pk", "status")),
-        BuyingGroup.objects.filter(pk=group.pk)
-        .values_list("name", "visibility", "join_policy", "description")
-        .get(),
-        AuditEvent.objects.filter(group=group).count(),
-        list(Supplier.objects.filter(group=group).order_by("pk").values_list()),
-        list(Product.objects.filter(supplier__group=group).order_by("pk").values_list()),
-        list(
-            PriceTier.objects.filter(product__supplier__group=group)
-            .order_by("pk")
-            .values_list("product", "min_cases", "unit_price")
-        ),
-        list(Round.objects.filter(group=group).order_by("pk").values_list("pk", "status")),
-        list(
-            DemandLine.objects.filter(round__group=group)
-            .order_by("pk")
-            .values_list("membership", "product", "quantity", "tolerance")
-        ),
-        Allocation.objects.filter(round__group=group).count(),
-        list(Transaction.objects.filter(group=group).order_by("pk").values_list("pk", "kind")),
-        list(Account.objects.filter(group=group).order_by("pk").values_list("pk", "balance")),
-        BuyingGroup.objects.count(),
-    )
+    return tuple(area.snapshot(group) for area in areas())
 
 
 def url_for(template: str, world: World, role: str) -> str:
     slug = world.b.slug if role == "coordinator_b_own_slug" else world.a.slug
-    values = {
-        "slug": slug,
-        "membership_id": world.member_a.pk,
-        "invitation_id": world.invitation_a.pk,
-        "request_id": world.request_a.pk,
-        "code": world.invitation_a.code,
-        **world.ids,
-    }
+    values: dict[str, object] = {"slug": slug, "code": world.invitation_a.code, **world.ids}
     if "/rounds/" in template:  # a round's products are the round's copies
         values["product_id"] = world.ids["round_product_id"]
     return "/api/v1" + template.format(**values)
@@ -205,6 +117,25 @@ def cases() -> list[tuple[str, str, str]]:
     ]
 
 
+def send(
+    client: Client, method: str, url: str, body: dict[str, Any] | Upload | None, world: World
+) -> Response:
+    """The request, as JSON or as multipart form data; a body's membership_id is A's member."""
+    if isinstance(body, Upload):
+        files = {name: SimpleUploadedFile(n, content) for name, (n, content) in body.files.items()}
+        return client.generic(
+            method,
+            url,
+            encode_multipart(BOUNDARY, {**body.data, **files}),
+            content_type=MULTIPART_CONTENT,
+        )
+    if body is not None and "membership_id" in body:
+        body = {**body, "membership_id": world.member_a.pk}
+    return client.generic(
+        method, url, json.dumps(body) if body is not None else "", content_type="application/json"
+    )
+
+
 @pytest.mark.parametrize(("method", "template", "role"), cases())
 def test_denied_where_the_web_denies_and_nothing_changes(
     world: World, method: str, template: str, role: str
@@ -212,15 +143,7 @@ def test_denied_where_the_web_denies_and_nothing_changes(
     key = f"{method} {template}"
     client = world.client("coordinator_b" if role == "coordinator_b_own_slug" else role)
     before = snapshot(world.a)
-    body = BODIES.get(key)
-    if body is not None and "membership_id" in body:
-        body = {**body, "membership_id": world.member_a.pk}
-    response = client.generic(
-        method,
-        url_for(template, world, role),
-        json.dumps(body) if body is not None else "",
-        content_type="application/json",
-    )
+    response = send(client, method, url_for(template, world, role), BODIES.get(key), world)
     assert response["Content-Type"].startswith(("application/json", "application/problem+json"))
     if allowed(role, ACCESS[key], method):
         assert response.status_code not in {401, 403}, (key, role, response.content)

@@ -1,0 +1,30 @@
+"""Who may call each API operation, area by area, for `test_authorization`.
+
+Each area's module defines:
+  ACCESS    - "METHOD /path/template" -> level (see test_authorization for the levels)
+  BODIES    - a valid request for operations that take one: a dict (sent as JSON) or an
+              `Upload` (sent as multipart form data)
+  seed(world)     - make the group A objects the area's paths name, adding their ids to world.ids
+                    (the keys are the path parameters' names, unique across areas)
+  snapshot(group) - the area's rows of a group that no denied request may change
+A new area adds a module here and one line to AREAS.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import ModuleType
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A multipart request: form fields and files (field name -> (file name, content))."""
+
+    data: dict[str, str] = field(default_factory=dict)
+    files: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+
+
+def areas() -> list[ModuleType]:
+    from coopbuy.api.tests.access import catalog, groups, ledger, rounds
+
+    return [groups, catalog, rounds, ledger]

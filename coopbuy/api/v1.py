@@ -19,6 +19,7 @@ from coopbuy.catalog.api import router as catalog_router
 from coopbuy.groups.api import invitations_router
 from coopbuy.groups.api import router as groups_router
 from coopbuy.ledger.api import router as ledger_router
+from coopbuy.ledger.statement_api import router as statement_router
 from coopbuy.rounds.api import router as rounds_router
 
 DESCRIPTION = """coopbuy's API for buying groups. Authenticate with a personal access token
@@ -97,3 +98,4 @@ api.add_router("/invitations", invitations_router)
 api.add_router("/groups", catalog_router)
 api.add_router("/groups", rounds_router)
 api.add_router("/groups", ledger_router)
+api.add_router("/groups", statement_router)

@@ -8,18 +8,20 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
-from django.test.client import _MonkeyPatchedWSGIResponse as Response
 
 from coopbuy.api.tests.access import Upload, areas
 from coopbuy.api.tests.conftest import World
 from coopbuy.api.v1 import api
 from coopbuy.groups.models import BuyingGroup
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response
 
 # Who may call each operation on group A (private, join by approval):
 #   anyone      - also without credentials

@@ -410,6 +410,13 @@ def ledger_reverse(
         enforce_credit=True,
     )
     if created:
+        from coopbuy.ledger.models import StatementLine
+
+        # A top-up booked from a bank line: the line waits for review again, no member chosen
+        # (the booking was a mistake), so it can be booked anew.
+        StatementLine.objects.filter(transaction=original).update(
+            status=StatementLine.Status.UNMATCHED, account=None, transaction=None
+        )
         audit_record(
             action="ledger.reversal",
             summary=_("%(actor)s reversed transaction #%(pk)s")

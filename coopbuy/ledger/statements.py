@@ -5,7 +5,8 @@ Nothing is booked on import: matched lines wait for the treasurer to confirm the
 Each line is fingerprinted by the bank's transaction id when the file has one, else by a hash of
 (date, amount, reference, counterparty, line number); a line seen before is skipped, so importing
 the same statement twice doubles nothing. Booking a line uses the key "statement-line-<id>", so a
-line becomes at most one top-up.
+line becomes at most one top-up; reversing that top-up puts the line back for review
+(`services.ledger_reverse`), and booking it again uses the next key ("statement-line-<id>-2").
 """
 
 from __future__ import annotations
@@ -195,6 +196,21 @@ def statement_import(
     return record
 
 
+def _booking_key(line: StatementLine) -> str:
+    """The line's booking key: "statement-line-<id>", then "…-2", "…-3" after each reversal."""
+    base = f"statement-line-{line.pk}"
+    reversed_keys = set(
+        Transaction.objects.filter(
+            group_id=line.group_id, idempotency_key__startswith=base, reversed_by__isnull=False
+        ).values_list("idempotency_key", flat=True)
+    )
+    key, booking = base, 1
+    while key in reversed_keys:
+        booking += 1
+        key = f"{base}-{booking}"
+    return key
+
+
 @transaction.atomic
 def statement_line_book(
     *, line: StatementLine, actor: User, membership: Membership | None = None
@@ -225,7 +241,7 @@ def statement_line_book(
         amount=line.amount,
         method="bank",
         actor=actor,
-        idempotency_key=f"statement-line-{line.pk}",
+        idempotency_key=_booking_key(line),
         reference=line.reference,
         booked_on=line.date,
     )

@@ -8,14 +8,14 @@ from django.db import transaction
 
 from coopbuy import places
 from coopbuy.accounts.models import User
+from coopbuy.errors import UserFacingError
 
 
-class ProfileError(ValueError):
+class ProfileError(UserFacingError):
     """A profile change that cannot be saved; the message says why and names the field."""
 
     def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
+        super().__init__(message, field=field)
 
 
 @transaction.atomic

@@ -38,8 +38,10 @@ def _money_string(value: Decimal) -> str:
 
 
 def _money_input(value: object) -> object:
-    if isinstance(value, float):
-        raise ValueError('send amounts as strings such as "12.50", never as floats')
+    """Amounts travel as strings, exactly as the schema says: a number (even 12) is refused, so a
+    client that sends floats learns it at once rather than the day one arrives as 0.30000000004."""
+    if not isinstance(value, str | Decimal):
+        raise ValueError('send amounts as strings such as "12.50", never as numbers')
     return value
 
 
@@ -51,6 +53,31 @@ Money = Annotated[
 ]
 """An amount of money: a Decimal in Python, a string with two decimals in JSON ("12.50"), never a
 float. Areas that handle money (rounds, ledger) use it for every amount, in and out."""
+
+
+LATITUDE = r"^-?(90(\.0{1,6})?|[1-8]?\d(\.\d{1,6})?)$"
+LONGITUDE = r"^-?(180(\.0{1,6})?|(1[0-7]\d|[1-9]?\d)(\.\d{1,6})?)$"
+
+
+def _decimal_string(value: object) -> object:
+    if not isinstance(value, str | Decimal):
+        raise ValueError('send coordinates as decimal strings such as "51.5074"')
+    return value
+
+
+# Coordinates travel as decimal strings ("51.507400"), as money does: exact, never floats.
+Latitude = Annotated[
+    Decimal,
+    BeforeValidator(_decimal_string),
+    Field(ge=-90, le=90, max_digits=9, decimal_places=6),
+    WithJsonSchema({"type": "string", "pattern": LATITUDE, "examples": ["51.507400"]}),
+]
+Longitude = Annotated[
+    Decimal,
+    BeforeValidator(_decimal_string),
+    Field(ge=-180, le=180, max_digits=9, decimal_places=6),
+    WithJsonSchema({"type": "string", "pattern": LONGITUDE, "examples": ["-0.127800"]}),
+]
 
 
 class Input(Schema):

@@ -4,15 +4,14 @@ A new area plugs in with one line below (`api.add_router("/rounds", rounds_route
 get authentication, rate limits, problem+json errors and the OpenAPI schema from here.
 """
 
-from datetime import datetime
 from typing import Any
 
-from django.http import HttpRequest
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI
 
-from coopbuy.api.auth import AUTHENTICATED, caller, principal
+from coopbuy.accounts.api import router as accounts_router
+from coopbuy.api.auth import AUTHENTICATED
 from coopbuy.api.docs import LocalSwagger
-from coopbuy.api.problems import install_problem_handlers, problem_responses
+from coopbuy.api.problems import install_problem_handlers
 from coopbuy.api.ratelimit import DatabaseRateThrottle
 from coopbuy.api.schemas import PROBLEM_MEDIA_TYPE
 from coopbuy.catalog.api import router as catalog_router
@@ -63,36 +62,7 @@ api = CoopbuyAPI(
 install_problem_handlers(api)
 
 
-class TokenInfo(Schema):
-    name: str
-    scope: str
-    group: str | None
-    expires_at: datetime
-
-
-class MeOut(Schema):
-    id: int
-    email: str
-    name: str
-    language: str
-    token: TokenInfo | None = None
-
-
-@api.get("/me", response={200: MeOut, **problem_responses()}, tags=["people"])
-def me(request: HttpRequest) -> MeOut:
-    """Who I am, and the token I am using if any."""
-    user, token = caller(request), principal(request).token
-    info = None
-    if token is not None:
-        info = TokenInfo(
-            name=token.name,
-            scope=token.scope,
-            group=token.group.slug if token.group else None,
-            expires_at=token.expires_at,
-        )
-    return MeOut(id=user.pk, email=user.email, name=user.name, language=user.language, token=info)
-
-
+api.add_router("", accounts_router)
 api.add_router("/groups", groups_router)
 api.add_router("/invitations", invitations_router)
 api.add_router("/groups", catalog_router)

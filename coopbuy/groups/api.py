@@ -5,30 +5,38 @@ the web pages use), calls one service, and returns an output Schema. Every POST 
 `Idempotency-Key` (`@idempotent`). Other areas copy this file's shape.
 """
 
+from decimal import Decimal
 from typing import Annotated, cast
 
+from django.contrib.auth.models import AnonymousUser
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router
 from ninja.responses import Status
 
+from coopbuy.accounts.models import User
 from coopbuy.api.auth import caller, principal, public, within_token_group
 from coopbuy.api.idempotency import idempotent
 from coopbuy.api.pagination import paginate
 from coopbuy.api.problems import problem_responses
-from coopbuy.api.schemas import Ok, Page, Paging
+from coopbuy.api.schemas import Ok, Page, Paging, PersonOut
+from coopbuy.audit.selectors import audit_events_for_group
+from coopbuy.errors import UserFacingError
 from coopbuy.groups import selectors, services
 from coopbuy.groups.api_schemas import (
     INVITATION_CODE,
+    ActivityOut,
     GroupCreateIn,
     GroupDetailOut,
+    GroupListingOut,
     GroupOut,
     GroupSearch,
     GroupUpdateIn,
     Id,
     InvitationIn,
     InvitationOut,
+    InvitationPreviewOut,
     JoinRequestIn,
     JoinRequestOut,
     MemberOut,
@@ -62,13 +70,39 @@ def my_groups(request: HttpRequest, paging: Query[Paging]) -> Page[MyGroupOut]:
     )
 
 
-@router.get("", response={200: Page[GroupOut], **problem_responses()}, **public())
+@router.get("", response={200: Page[GroupListingOut], **problem_responses()}, **public())
 def public_groups(
     request: HttpRequest, search: Query[GroupSearch], paging: Query[Paging]
-) -> Page[GroupOut]:
-    """Public groups anyone may find, by name; `q` searches name, place and description."""
-    rows = within_token_group(request, selectors.public_groups(query=search.q.strip()), "pk")
-    return paginate(request, rows, paging, GroupOut.of)
+) -> Page[GroupListingOut]:
+    """Public groups anyone may find: `q` searches name, place and description; `near=true`
+    sorts them by distance from my home place."""
+    near = _home_of(principal(request).user) if search.near else None
+    rows = within_token_group(
+        request, selectors.public_groups(query=search.q.strip(), near=near), "pk"
+    )
+    return paginate(
+        request,
+        rows,
+        paging,
+        lambda g: GroupListingOut(
+            **GroupOut.of(g).model_dump(), distance_km=_km(selectors.distance_km(g, near))
+        ),
+    )
+
+
+def _home_of(user: User | AnonymousUser) -> tuple[Decimal, Decimal]:
+    if not isinstance(user, User):
+        raise UserFacingError(_("Sign in to search near your home place."), field="near")
+    if user.home_latitude is None or user.home_longitude is None:
+        raise UserFacingError(
+            _("Set your home place (PATCH /me with home_latitude and home_longitude) first."),
+            field="near",
+        )
+    return user.home_latitude, user.home_longitude
+
+
+def _km(distance: float | None) -> float | None:
+    return None if distance is None else round(distance, 1)
 
 
 @router.post("", response={201: GroupDetailOut, **problem_responses()})
@@ -116,6 +150,24 @@ def leave_group(request: HttpRequest, slug: str) -> Ok:
     _group, membership = group_for_member(slug=slug, user=caller(request))
     services.membership_leave(membership=membership, user=caller(request))
     return Ok()
+
+
+@router.get("/{slug:slug}/activity", response={200: Page[ActivityOut], **problem_responses()})
+def group_activity(request: HttpRequest, slug: str, paging: Query[Paging]) -> Page[ActivityOut]:
+    """Every change to membership, roles and invitations, newest first (coordinators)."""
+    group, _mine = group_for_coordinator(slug=slug, user=caller(request))
+    return paginate(
+        request,
+        audit_events_for_group(group=group).order_by("-created_at", "-pk"),
+        paging,
+        lambda e: ActivityOut(
+            id=e.pk,
+            at=e.created_at,
+            actor=PersonOut.of(e.actor) if e.actor else None,
+            action=e.action,
+            summary=e.summary,
+        ),
+    )
 
 
 # Members -----------------------------------------------------------------------------------------
@@ -196,6 +248,33 @@ def revoke_invitation(request: HttpRequest, slug: str, invitation_id: Id) -> "In
     invitation = get_object_or_404(Invitation, pk=invitation_id, group=group)
     return InvitationOut.of(
         request, services.invitation_revoke(invitation=invitation, actor=caller(request))
+    )
+
+
+@invitations_router.get(
+    "/{code}", response={200: InvitationPreviewOut, **problem_responses()}, **public()
+)
+def preview_invitation(
+    request: HttpRequest, code: Annotated[str, Path(pattern=INVITATION_CODE)]
+) -> InvitationPreviewOut:
+    """Where an invitation's code leads, before accepting it: the group and the role it gives.
+
+    Anyone holding the code may look (as with the link on the web); a revoked, expired or used-up
+    invitation is a 409 that says why, an unknown code a 404.
+    """
+    found = Invitation.objects.select_related("group").filter(code=code).first()
+    problem = services.invitation_problem(found)
+    if found is None:
+        raise Http404(problem)
+    if problem:
+        raise UserFacingError(problem)
+    user = principal(request).user
+    return InvitationPreviewOut(
+        group=GroupOut.of(found.group),
+        role=cast(Role, found.role),
+        expires_at=found.expires_at,
+        already_member=user.is_authenticated
+        and Membership.objects.filter(group=found.group, user_id=user.pk).exists(),
     )
 
 

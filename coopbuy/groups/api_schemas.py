@@ -9,38 +9,15 @@ from django.core.validators import validate_email
 from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Field, Path, Schema
-from pydantic import AfterValidator, BeforeValidator, WithJsonSchema
+from pydantic import AfterValidator, WithJsonSchema
 
-from coopbuy.api.schemas import Input, PersonOut, Text
+from coopbuy.api.schemas import Input, Latitude, Longitude, PersonOut, Text
 from coopbuy.groups.models import BuyingGroup, Invitation, JoinRequest, Membership
 
 Role = Literal["coordinator", "treasurer", "member"]
 Visibility = Literal["public", "private"]
 JoinPolicy = Literal["open", "approval", "invitation"]
 Currency = Literal["GBP", "EUR", "USD"]
-LATITUDE = r"^-?(90(\.0{1,6})?|[1-8]?\d(\.\d{1,6})?)$"
-LONGITUDE = r"^-?(180(\.0{1,6})?|(1[0-7]\d|[1-9]?\d)(\.\d{1,6})?)$"
-
-
-def _decimal_string(value: object) -> object:
-    if not isinstance(value, str | Decimal):
-        raise ValueError('send coordinates as decimal strings such as "51.5074"')
-    return value
-
-
-# Coordinates travel as decimal strings ("51.507400"), as money does: exact, never floats.
-Latitude = Annotated[
-    Decimal,
-    BeforeValidator(_decimal_string),
-    Field(ge=-90, le=90, max_digits=9, decimal_places=6),
-    WithJsonSchema({"type": "string", "pattern": LATITUDE, "examples": ["51.507400"]}),
-]
-Longitude = Annotated[
-    Decimal,
-    BeforeValidator(_decimal_string),
-    Field(ge=-180, le=180, max_digits=9, decimal_places=6),
-    WithJsonSchema({"type": "string", "pattern": LONGITUDE, "examples": ["-0.127800"]}),
-]
 EMAIL_OR_EMPTY = {
     "anyOf": [{"type": "string", "maxLength": 0}, {"type": "string", "format": "email"}],
     "description": "Invite one person (single use); leave empty for a shareable link.",
@@ -229,3 +206,31 @@ class JoinRequestIn(Input):
 
 class GroupSearch(Schema):
     q: Text = Field("", max_length=100, description="Words in the name, place or description.")
+    near: bool = Field(
+        False,
+        description="Nearest first, from my home place (signed in, with a home place: "
+        "PATCH /me sets it); each group then says how far it is.",
+    )
+
+
+class GroupListingOut(GroupOut):
+    distance_km: float | None = Field(
+        None, description="How far from my home place, when searching `near`; null otherwise."
+    )
+
+
+class InvitationPreviewOut(Schema):
+    """What an invitation link leads to: the group, the role it gives, and whether I am in."""
+
+    group: GroupOut
+    role: Role
+    expires_at: datetime
+    already_member: bool
+
+
+class ActivityOut(Schema):
+    id: int
+    at: datetime
+    actor: PersonOut | None = Field(description="Who did it; null for the system or a person gone.")
+    action: str = Field(description="A stable name, e.g. membership.role_changed.")
+    summary: str

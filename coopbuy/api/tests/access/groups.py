@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from coopbuy.accounts.models import User
 from coopbuy.audit.models import AuditEvent
 from coopbuy.groups.models import BuyingGroup, Invitation, JoinRequest, Membership
 
@@ -13,6 +14,7 @@ if TYPE_CHECKING:
 
 ACCESS = {
     "GET /me": "signed_in",
+    "PATCH /me": "own_write",
     "GET /groups/mine": "signed_in",
     "GET /groups": "anyone",
     "POST /groups": "own_write",
@@ -20,6 +22,7 @@ ACCESS = {
     "PATCH /groups/{slug}": "coordinator",
     "POST /groups/{slug}/join": "viewer",
     "POST /groups/{slug}/leave": "member",
+    "GET /groups/{slug}/activity": "coordinator",
     "GET /groups/{slug}/members": "member",
     "PATCH /groups/{slug}/members/{membership_id}": "coordinator",
     "DELETE /groups/{slug}/members/{membership_id}": "coordinator",
@@ -31,9 +34,11 @@ ACCESS = {
     "POST /groups/{slug}/join-requests/mine/withdraw": "viewer",
     "POST /groups/{slug}/join-requests/{request_id}/approve": "coordinator",
     "POST /groups/{slug}/join-requests/{request_id}/decline": "coordinator",
+    "GET /invitations/{code}": "code_holder",
     "POST /invitations/{code}/accept": "own_write",
 }
 BODIES: dict[str, dict[str, Any] | Upload] = {
+    "PATCH /me": {"display_name": "Renamed", "home_place": "Leeds"},
     "POST /groups": {"name": "A new group"},
     "PATCH /groups/{slug}": {"name": "Renamed", "join_policy": "open"},
     "PATCH /groups/{slug}/members/{membership_id}": {"role": "coordinator"},
@@ -64,4 +69,5 @@ def snapshot(group: BuyingGroup) -> tuple[object, ...]:
         .get(),
         AuditEvent.objects.filter(group=group).count(),
         BuyingGroup.objects.count(),
+        list(User.objects.order_by("pk").values_list("display_name", "home_place", "language")),
     )

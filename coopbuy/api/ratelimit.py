@@ -8,15 +8,51 @@ the last allowed request.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja.throttling import BaseThrottle
 
 from coopbuy.api.auth import Principal, client_address, rate_limit_settings
 from coopbuy.api.models import RateCounter
+
+QUOTA_ATTRIBUTE = "coopbuy_rate_quota"
+
+
+@dataclass(frozen=True)
+class Quota:
+    """What a caller may still send in the current window, as the RateLimit-* headers tell it."""
+
+    limit: int
+    remaining: int
+    reset: int  # seconds until the window ends
+
+    def headers(self) -> dict[str, str]:
+        return {
+            "RateLimit-Limit": str(self.limit),
+            "RateLimit-Remaining": str(self.remaining),
+            "RateLimit-Reset": str(self.reset),
+        }
+
+
+def rate_limit_headers(
+    get_response: Callable[[HttpRequest], HttpResponse],
+) -> Callable[[HttpRequest], HttpResponse]:
+    """Middleware: every API reply says the caller's limit, what is left and when it resets."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        response = get_response(request)
+        quota = getattr(request, QUOTA_ATTRIBUTE, None)
+        if isinstance(quota, Quota):
+            for name, value in quota.headers().items():
+                response[name] = value
+        return response
+
+    return middleware
 
 
 def _window() -> tuple[datetime, float]:
@@ -61,9 +97,24 @@ def take(bucket: str, limit: int) -> bool:
     return bool(counters.filter(count__lt=limit).update(count=F("count") + 1))
 
 
+def take_counted(request: HttpRequest, bucket: str, limit: int) -> bool:
+    """`take`, remembering on the request what is left, for the RateLimit-* response headers."""
+    allowed = take(bucket, limit)
+    start, _left = _window()
+    used = (
+        RateCounter.objects.filter(bucket=bucket, window_start=start)
+        .values_list("count", flat=True)
+        .first()
+    )
+    remaining = max(0, limit - (used or 0))
+    setattr(request, QUOTA_ATTRIBUTE, Quota(limit, remaining, seconds_to_next_window()))
+    return allowed
+
+
 def take_for_address(request: HttpRequest) -> bool:
     """Requests without valid credentials count against their IP address's anonymous limit."""
-    return take(f"ip:{client_address(request)}", int(rate_limit_settings()["anonymous"]))
+    limit = int(rate_limit_settings()["anonymous"])
+    return take_counted(request, f"ip:{client_address(request)}", limit)
 
 
 class DatabaseRateThrottle(BaseThrottle):
@@ -73,7 +124,7 @@ class DatabaseRateThrottle(BaseThrottle):
         auth = getattr(request, "auth", None)
         if not isinstance(auth, Principal):
             return take_for_address(request)
-        return take(auth.key, limit_for(auth))
+        return take_counted(request, auth.key, limit_for(auth))
 
     def wait(self) -> float:
         return float(seconds_to_next_window())

@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "coopbuy.accounts.middleware.UserLanguageMiddleware",
+    "coopbuy.api.ratelimit.rate_limit_headers",
 ]
 
 ROOT_URLCONF = "coopbuy.config.urls"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
+from typing import get_args
 
 from django.conf import settings
 from django.test import Client
@@ -52,7 +54,7 @@ def test_an_unknown_language_is_refused(world: World) -> None:
 
 
 def test_the_api_offers_the_languages_the_site_has() -> None:
-    assert set(Language.__args__) == {code for code, _name in settings.LANGUAGES}
+    assert set(get_args(Language)) == {code for code, _name in settings.LANGUAGES}
 
 
 def test_groups_near_me_come_nearest_first_with_their_distance(world: World) -> None:
@@ -117,7 +119,7 @@ def test_a_revoked_or_unknown_invitation_says_why(world: World) -> None:
 def test_an_expired_invitation_is_refused_too(world: World) -> None:
     invitation = services.invitation_create(group=world.a, actor=world.people["coordinator"])
     type(invitation).objects.filter(pk=invitation.pk).update(
-        expires_at=timezone.now() - timezone.timedelta(days=1)
+        expires_at=timezone.now() - timedelta(days=1)
     )
     response = Client().get(f"/api/v1/invitations/{invitation.code}")
     assert response.status_code == 409 and "expired" in response.json()["detail"]

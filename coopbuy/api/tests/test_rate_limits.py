@@ -28,6 +28,21 @@ def test_a_token_over_its_limit_gets_429_with_retry_after(world: World, settings
     assert world.client("treasurer").get("/api/v1/me").status_code == 200
 
 
+def test_every_reply_says_the_limit_what_is_left_and_when_it_resets(
+    world: World, settings: Any
+) -> None:
+    settings.COOPBUY_API_RATE_LIMITS = {"token": 3}
+    client = world.client("member")
+    replies = [client.get("/api/v1/me") for _ in range(4)]
+    assert [r["RateLimit-Remaining"] for r in replies] == ["2", "1", "0", "0"]
+    assert {r["RateLimit-Limit"] for r in replies} == {"3"}
+    assert all(1 <= int(r["RateLimit-Reset"]) <= 60 for r in replies)
+    assert replies[-1].status_code == 429
+    anonymous = Client(REMOTE_ADDR="10.0.0.9").get("/api/v1/groups")
+    assert anonymous["RateLimit-Limit"] == "120"
+    assert "RateLimit-Limit" not in Client().get("/health/")  # only the API is counted
+
+
 def test_anonymous_callers_are_limited_per_ip_address(world: World, settings: Any) -> None:
     settings.COOPBUY_API_RATE_LIMITS = {"anonymous": 2}
     here, there = Client(REMOTE_ADDR="10.0.0.1"), Client(REMOTE_ADDR="10.0.0.2")

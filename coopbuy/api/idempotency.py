@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import re
 from collections.abc import Callable
 from datetime import timedelta
@@ -50,8 +51,25 @@ def _fingerprint(request: HttpRequest) -> str:
     digest = hashlib.sha256()
     for part in (request.method or "", request.get_full_path(), ""):
         digest.update(part.encode() + b"\n")
-    digest.update(request.body)
+    if request.content_type == "multipart/form-data":
+        _digest_form(digest, request)
+    else:
+        digest.update(request.body)
     return digest.hexdigest()
+
+
+def _digest_form(digest: Any, request: HttpRequest) -> None:
+    """A multipart form by its fields and files: its body is parsed already (and unreadable), and
+    its boundary changes from one try to the next.
+    """
+    for name, values in sorted(request.POST.lists()):
+        digest.update(json.dumps(["field", name, values]).encode() + b"\n")
+    for name, uploads in sorted(request.FILES.lists()):
+        for upload in uploads:
+            digest.update(json.dumps(["file", name, upload.name, upload.size]).encode() + b"\n")
+            for chunk in upload.chunks():
+                digest.update(chunk)
+            upload.seek(0)  # the handler reads it next
 
 
 def _as_reply(result: Any) -> tuple[int | None, Any]:

@@ -71,7 +71,7 @@ def _field_of(location: tuple[Any, ...] | list[Any]) -> str:
     parts = [str(p) for p in location]
     if parts and parts[0] == "body":
         parts = parts[2:] if len(parts) > 2 else parts[1:]
-    elif parts and parts[0] in {"query", "path", "header", "cookie", "form"}:
+    elif parts and parts[0] in {"query", "path", "header", "cookie", "form", "file"}:
         parts = parts[1:]
     return ".".join(parts) or "body"
 

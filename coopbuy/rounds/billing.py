@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from coopbuy.accounts.models import User
 from coopbuy.audit.services import audit_record
 from coopbuy.core.charges import ChargeLine, line_taxes
+from coopbuy.core.charges import MemberCharge as CoreCharge
 from coopbuy.core.money import from_minor, to_minor
 from coopbuy.groups.models import Membership
 from coopbuy.ledger.charges import (
@@ -54,9 +55,14 @@ def _ledger_charges(bill: RoundCharges) -> list[MemberCharge]:
     ]
 
 
-def round_post_charges(*, round: Round, actor: User | None) -> Transaction | None:
-    """Charge every member what the close allocated them (None: nobody received anything)."""
-    bill = round_charges(round=round)
+def round_post_charges(
+    *, round: Round, actor: User | None, computed: dict[int, CoreCharge] | None = None
+) -> Transaction | None:
+    """Charge every member what the close allocated them (None: nobody received anything).
+
+    `computed`: the charges the close has just frozen (see `selectors.round_charges`).
+    """
+    bill = round_charges(round=round, computed=computed)
     return ledger_post_round_charges(
         group=round.group,
         round_reference=round_reference(round),

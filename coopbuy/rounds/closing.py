@@ -57,7 +57,7 @@ def round_close(
     if actor is not None and now < round.closes_at:
         round.closes_at = now  # closed early: the deadline members are told is the real one
     round.save(update_fields=["status", "closed_at", "closes_at"])
-    billing.round_post_charges(round=round, actor=actor)
+    billing.round_post_charges(round=round, actor=actor, computed=charges)
     emails = dict(Membership.objects.filter(pk__in=lines_of).values_list("pk", "user__email"))
     mail = documents.AllocationMail(round)
     outbox_enqueue_many(

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.db.models import QuerySet, Sum
 
+from coopbuy.core.charges import MemberCharge
 from coopbuy.core.ledger import delivery_alone as core_delivery_alone
 from coopbuy.core.money import from_minor
 from coopbuy.groups.models import BuyingGroup
@@ -116,8 +117,12 @@ class RoundCharges:
     delivery_fees: dict[int, Decimal]
 
 
-def round_charges(*, round: Round) -> RoundCharges:
-    """Every member's charge as the round's allocations stand now (after close or receiving)."""
+def round_charges(*, round: Round, computed: dict[int, MemberCharge] | None = None) -> RoundCharges:
+    """Every member's charge as the round's allocations stand now (after close or receiving).
+
+    `computed`: the charges the close has just worked out from the same allocations (by
+    membership pk), so that closing does not read every allocation back to work them out again.
+    """
     catalog_supplier = {
         adapters.supplier_id(pk): supplier
         for pk, supplier in RoundSupplier.objects.filter(round=round).values_list(
@@ -133,7 +138,8 @@ def round_charges(*, round: Round) -> RoundCharges:
     }
     charges = []
     gross: dict[int, int] = {}
-    for membership_id, c in sorted(adapters.charges_for_round(round).items()):
+    source = adapters.charges_for_round(round) if computed is None else computed
+    for membership_id, c in sorted(source.items()):
         charges.append(
             MemberChargeBreakdown(
                 membership_id,

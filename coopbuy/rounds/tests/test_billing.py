@@ -19,6 +19,7 @@ from coopbuy.rounds.billing import round_reference, round_settle
 from coopbuy.rounds.closing import round_close
 from coopbuy.rounds.models import DemandLine, MemberRoundCharge, RoundProduct
 from coopbuy.rounds.receiving import round_receive_product
+from coopbuy.rounds.selectors import round_charges
 from coopbuy.rounds.services import RoundError, basket_set
 from coopbuy.rounds.tests.factories import make_product, make_supplier, open_round
 from coopbuy.testing.factories import add_member, make_group, make_user
@@ -152,3 +153,37 @@ def test_a_member_sees_their_delivery_share_beside_the_cost_alone() -> None:
     page = client.get(reverse("rounds:detail", args=[s["group"].slug, s["round"].pk]))
     # Ben's share of the 3.00 delivery is 1.00; alone he would pay all of it.
     assert "(on your own: 3.00)" in page.content.decode()
+
+
+def test_the_close_posts_the_same_charges_as_the_stored_allocations_give() -> None:
+    """The close posts the charges it has just frozen; reading them back must give the same."""
+    cora = make_user("Cora")
+    group = make_group(cora)
+    mill = make_supplier(group, delivery_fee=Decimal("4.99"))
+    farm = make_supplier(group, delivery_fee=Decimal("7.31"))
+    products = [
+        make_product(mill, case_size=6, unit_price=Decimal("1.37"), vat_rate=Decimal("0.2"),
+                     deposit=Decimal("0.15"), tiers=[(2, "1.21")]),
+        make_product(mill, case_size=4, unit_price=Decimal("3.33")),
+        make_product(farm, case_size=3, unit_price=Decimal("2.09"), vat_rate=Decimal("0.05")),
+    ]  # fmt: skip
+    round = open_round(group, cora, [mill, farm], policy="proportional", markup_percent=Decimal("7"))
+    copies = {rp.product_id: rp.pk for rp in RoundProduct.objects.filter(round=round)}
+    now = timezone.now()
+    for i in range(7):
+        person = make_user(f"M{i}")
+        add_member(group, person)
+        for j, product in enumerate(products):
+            basket_set(round=round, user=person, product_id=copies[product.pk],
+                       quantity=(i + j) % 5 + 1, tolerance=(i * j) % 3,
+                       now=now + timedelta(minutes=i))  # fmt: skip
+    round_close(round=round, actor=cora)
+    recomputed = round_charges(round=round)
+    assert recomputed.charges
+    for charge in recomputed.charges:
+        membership = Membership.objects.get(pk=charge.membership_id)
+        assert balance_of(membership=membership) == -charge.total
+        stored = MemberRoundCharge.objects.get(round=round, membership=membership)
+        assert (stored.goods, stored.vat, stored.markup, stored.delivery, stored.total) == (
+            charge.goods, charge.vat, charge.markup, charge.delivery, charge.total
+        )  # fmt: skip

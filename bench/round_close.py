@@ -68,10 +68,10 @@ def run(members: int, products: int) -> None:
     from django.utils import timezone
 
     from coopbuy.accounts.models import User
+    from coopbuy.bulk import bulk_insert
     from coopbuy.catalog.models import Supplier
     from coopbuy.groups.models import BuyingGroup, Membership
     from coopbuy.outbox.models import OutboxMessage
-    from coopbuy.rounds.bulk import bulk_insert
     from coopbuy.rounds.closing import round_close
     from coopbuy.rounds.models import DemandLine, Round, RoundProduct, RoundSupplier
 

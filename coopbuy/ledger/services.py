@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from coopbuy.accounts.models import User
 from coopbuy.audit.services import audit_record
+from coopbuy.bulk import bulk_add, bulk_insert
 from coopbuy.catalog.models import Supplier
 from coopbuy.core import ledger as core
 from coopbuy.core.money import from_minor, quantize, to_minor
@@ -209,18 +210,14 @@ def post(
             if found is None:  # the reversal's one-to-one: already reversed
                 raise LedgerError(_("This transaction has already been reversed.")) from None
             return found, False
-        Entry.objects.bulk_create(
-            Entry(transaction=posted, account_id=pk, amount=from_minor(amount))
-            for pk, amount in merged
+        bulk_insert(
+            Entry,
+            ["transaction_id", "account_id", "amount"],
+            ((posted.pk, pk, from_minor(amount)) for pk, amount in merged),
         )
-        # The rows are locked FOR UPDATE above, so their balances cannot change under us: one
-        # bulk update writes them all (a round charges thousands of accounts in one posting).
-        changed = []
-        for pk, amount in merged:
-            account = locked[pk]
-            account.balance += from_minor(amount)
-            changed.append(account)
-        Account.objects.bulk_update(changed, ["balance"], batch_size=1000)
+        # The rows are locked FOR UPDATE above, so their balances cannot change under us: bulk
+        # additions write them all (a round charges thousands of accounts in one posting).
+        bulk_add(Account, "balance", [(pk, from_minor(amount)) for pk, amount in merged], locked)
     return posted, True
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import cast
 
+from coopbuy.bulk import bulk_insert
 from coopbuy.core.charges import ChargeLine, MemberCharge, member_charges
 from coopbuy.core.money import from_minor, to_minor
 from coopbuy.core.pricing import PriceTier
@@ -26,7 +27,6 @@ from coopbuy.core.problem import (
     Product,
     Supplier,
 )
-from coopbuy.rounds.bulk import bulk_insert
 from coopbuy.rounds.models import (
     Allocation,
     DemandLine,
@@ -256,6 +256,7 @@ def freeze_result(
         )
     }
     names = rp.names
+    named: dict[str, str] = {}
     lines_of: dict[int, list[MemberLine]] = {}
     charge_lines: list[ChargeLine] = []
     rows: list[tuple[object, ...]] = []
@@ -264,7 +265,9 @@ def freeze_result(
         q, t = got.get((e.member, e.product), (0, 0))
         units = q + t
         amount_minor = units * price_minor[e.product]
-        text = names_in(e.text, names)[:300]
+        text = named.get(e.text)
+        if text is None:  # the same sentence recurs for many members: name its ids once
+            text = named[e.text] = names_in(e.text, names)[:300]
         membership = pk_of(e.member)
         product = pk_of(e.product)
         members.add(e.member)

@@ -22,7 +22,7 @@ from coopbuy.core.charges import MemberCharge
 from coopbuy.core.money import from_minor
 from coopbuy.outbox.services import Email
 from coopbuy.rounds.adapters import MemberLine
-from coopbuy.rounds.models import Round, RoundProduct, RoundSupplier
+from coopbuy.rounds.models import Allocation, Round, RoundProduct, RoundSupplier
 
 
 class AllocationMail:
@@ -67,6 +67,62 @@ class AllocationMail:
                 out.append(f"{label}: {from_minor(amount)}")
         out.append(f"{self.total}: {from_minor(charge.total)} {self.round.currency}")
         out += ["", self.foot, ""]
+        return Email(to=[to], subject=self.subject, body="\n".join(out))
+
+
+class BillChangeMail:
+    """After a delivery changed a member's bill: what they get now of the product, the new total.
+
+    Sent from inside the receiving's transaction through the outbox, to every member whose total
+    moved (a shortage of one product can move others' delivery shares too).
+    """
+
+    def __init__(self, round: Round, product: RoundProduct) -> None:
+        self.round, self.product = round, product
+        self.subject = _("%(round)s: the delivery changed your bill") % {"round": round.name}
+        url = settings.SITE_URL + reverse("rounds:detail", args=[round.group.slug, round.pk])
+        self.foot = _("See your order: %(url)s") % {"url": url}
+
+    def email(
+        self,
+        *,
+        to: str,
+        line: Allocation | None,
+        units_before: int | None,
+        total_before: Decimal,
+        total_now: Decimal,
+    ) -> Email:
+        name = self.product.substitute_name or self.product.name
+        out = [
+            _("What arrived for the round %(round)s changed what you pay.")
+            % {"round": self.round.name},
+            "",
+        ]
+        if line is not None and units_before is not None and line.units != units_before:
+            out.append(
+                _("%(product)s: you get %(now)d (before: %(before)d).")
+                % {"product": name, "now": line.units, "before": units_before}
+            )
+            out.append(f"  {line.explanation}")
+        elif line is not None and line.units:
+            out.append(
+                _("%(product)s: the price is now %(price)s a unit.")
+                % {"product": name, "price": self.product.applied_unit_price}
+            )
+        else:
+            out.append(
+                _("The delivery cost is shared anew now that %(product)s has arrived.")
+                % {"product": name}
+            )
+        out += [
+            "",
+            _("Your bill for the round is now %(now)s %(currency)s (it was %(before)s); your "
+              "account shows the difference.")
+            % {"now": total_now, "before": total_before, "currency": self.round.currency},
+            "",
+            self.foot,
+            "",
+        ]  # fmt: skip
         return Email(to=[to], subject=self.subject, body="\n".join(out))
 
 

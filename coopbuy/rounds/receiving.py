@@ -18,7 +18,9 @@ from django.utils.translation import gettext as _
 from coopbuy.accounts.models import User
 from coopbuy.audit.services import audit_record
 from coopbuy.core.receiving import Held, reallocate
-from coopbuy.rounds import adapters, billing
+from coopbuy.groups.models import Membership
+from coopbuy.outbox.services import outbox_enqueue_many
+from coopbuy.rounds import adapters, billing, documents
 from coopbuy.rounds.models import (
     Allocation,
     MemberRoundCharge,
@@ -88,6 +90,7 @@ def round_receive_product(
         units=units_received,
     )
     changed = []
+    units_before = {row.membership_id: row.units for row in current.values()}
     for member, held in outcome.held.items():
         row = current.get(member)
         if row is None:  # a member with demand but no line (cannot happen after a close)
@@ -124,7 +127,7 @@ def round_receive_product(
         note=note.strip()[:300],
         recorded_by=actor,
     )
-    _recompute_charges(round)
+    bills = _recompute_charges(round)
     billing.round_post_bill_update(
         round=round,
         actor=actor,
@@ -132,6 +135,7 @@ def round_receive_product(
         reason=_("%(product)s: %(got)d of %(ordered)d units arrived")
         % {"product": product.name, "got": units_received, "ordered": ordered},
     )
+    _tell_members(round, product, bills, units_before, {r.membership_id: r for r in changed})
     if round.status != Round.Status.RECEIVED:
         round.status = Round.Status.RECEIVED
         round.received_at = timezone.now()
@@ -147,21 +151,54 @@ def round_receive_product(
     return record
 
 
-def _recompute_charges(round: Round) -> None:
+def _recompute_charges(round: Round) -> dict[int, tuple[Decimal, Decimal]]:
+    """Store every member's charge anew; returns (total before, total now) where it changed."""
     charges = adapters.charges_for_round(round)
     existing = {c.membership_id: c for c in MemberRoundCharge.objects.filter(round=round)}
     fields = ("goods", "deposit", "vat", "markup", "delivery", "total")
     updated = []
+    moved: dict[int, tuple[Decimal, Decimal]] = {}
     for pk, charge in charges.items():
         fresh = adapters.charge_row(round, pk, charge)
         row = existing.get(pk)
         if row is None:
             fresh.save()
+            moved[pk] = (Decimal("0.00"), fresh.total)
             continue
+        if row.total != fresh.total:
+            moved[pk] = (row.total, fresh.total)
         for name in fields:
             setattr(row, name, getattr(fresh, name))
         updated.append(row)
     MemberRoundCharge.objects.bulk_update(updated, list(fields))
+    return moved
+
+
+def _tell_members(
+    round: Round,
+    product: RoundProduct,
+    bills: dict[int, tuple[Decimal, Decimal]],
+    units_before: dict[int, int],
+    lines: dict[int, Allocation],
+) -> None:
+    """Email each member whose bill the delivery changed: what they get now, and the new total."""
+    if not bills:
+        return
+    emails = dict(Membership.objects.filter(pk__in=bills).values_list("pk", "user__email"))
+    mail = documents.BillChangeMail(round, product)
+    outbox_enqueue_many(
+        [
+            mail.email(
+                to=emails[pk],
+                line=lines.get(pk),
+                units_before=units_before.get(pk),
+                total_before=before,
+                total_now=now,
+            )
+            for pk, (before, now) in sorted(bills.items())
+            if emails.get(pk)
+        ]
+    )
 
 
 @transaction.atomic

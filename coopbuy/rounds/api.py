@@ -3,25 +3,30 @@
 Rounds are reached through `coopbuy.rounds.permissions` (inside the group of the address, so
 another group's round is not found); a draft round is not found for members, as it is hidden from
 them on the web. Baskets change only through `services.basket_set`, closing through
-`closing.round_close`.
+`closing.round_close`. Running a round (open, cancel, order, settle, repeat) is in `api_manage`,
+its delivery (receiving, pick lists, collection, purchase orders) in `api_delivery`.
 """
 
-from typing import Annotated
 from urllib.parse import urlencode
 
 from django.db.models import Sum
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Path, Query, Router
+from django.utils.translation import gettext as _
+from ninja import Query
+from ninja.responses import Status
 
 from coopbuy.api.auth import caller
 from coopbuy.api.idempotency import idempotent
 from coopbuy.api.pagination import paginate
 from coopbuy.api.problems import problem_responses
 from coopbuy.api.schemas import Page, Paging
+from coopbuy.catalog.models import Supplier
 from coopbuy.groups.models import Membership
-from coopbuy.groups.permissions import MANAGING_ROLES, group_for_member
-from coopbuy.rounds import closing, ordering, selectors, services
+from coopbuy.groups.permissions import MANAGING_ROLES, group_for_coordinator, group_for_member
+from coopbuy.ledger.selectors import spending_explanation
+from coopbuy.rounds import billing, closing, ordering, selectors, services
+from coopbuy.rounds.api_router import ROUND, Id, router
 from coopbuy.rounds.api_schemas import (
     AllocationOut,
     BagOut,
@@ -29,21 +34,28 @@ from coopbuy.rounds.api_schemas import (
     BasketLineOut,
     BasketOut,
     BasketSetOut,
+    BudgetIn,
+    BudgetOut,
     ChargeOut,
     CloseOut,
     MyAllocationsOut,
     ProductsQuery,
+    RoundChangeIn,
+    RoundIn,
     RoundOut,
     RoundProductOut,
     RoundProductsOut,
     SummaryOut,
 )
-from coopbuy.rounds.models import Allocation, DemandLine, MemberRoundCharge, Round, RoundProduct
+from coopbuy.rounds.models import (
+    Allocation,
+    DemandLine,
+    MemberBudget,
+    MemberRoundCharge,
+    Round,
+    RoundProduct,
+)
 from coopbuy.rounds.permissions import RoundNotFound, round_for_coordinator, round_for_member
-
-router = Router(tags=["rounds"])
-Id = Annotated[int, Path(ge=1, le=2**62)]
-ROUND = "/{slug:slug}/rounds/{int:round_id}"
 
 
 def _visible_round(request: HttpRequest, slug: str, round_id: int) -> tuple[Membership, Round]:
@@ -57,16 +69,64 @@ def _visible_round(request: HttpRequest, slug: str, round_id: int) -> tuple[Memb
 def list_rounds(request: HttpRequest, slug: str, paging: Query[Paging]) -> Page[RoundOut]:
     """The group's rounds, latest deadline first; drafts only for coordinators (members)."""
     group, membership = group_for_member(slug=slug, user=caller(request))
-    rows = selectors.rounds_of_group(group=group).prefetch_related("suppliers")
+    rows = (
+        selectors.rounds_of_group(group=group)
+        .select_related("schedule")
+        .prefetch_related("suppliers")
+    )
     if membership.role not in MANAGING_ROLES:
         rows = rows.exclude(status=Round.Status.DRAFT)
     return paginate(request, rows, paging, RoundOut.of)
+
+
+@router.post("/{slug:slug}/rounds", response={201: RoundOut, **problem_responses()})
+@idempotent
+def create_round(request: HttpRequest, slug: str, payload: RoundIn) -> Status[RoundOut]:
+    """Draft a round for some of the group's active suppliers; open it when ready (coordinators).
+
+    A supplier id that is not one of the group's active suppliers is a 422 naming `suppliers`;
+    a deadline not after the opening a 422 naming `closes_at`.
+    """
+    group, _membership = group_for_coordinator(slug=slug, user=caller(request))
+    wanted = set(payload.suppliers)
+    suppliers = list(
+        Supplier.objects.filter(group=group, is_active=True, pk__in=wanted).order_by("pk")
+    )
+    if len(suppliers) != len(wanted):
+        raise services.RoundError(_("Choose the group's own active suppliers."), field="suppliers")
+    round = services.round_create(
+        group=group,
+        actor=caller(request),
+        name=payload.name,
+        suppliers=suppliers,
+        opens_at=payload.opens_at,
+        closes_at=payload.closes_at,
+        policy=payload.policy,
+        markup_percent=payload.markup_percent,
+        delivery_share=payload.delivery_share,
+    )
+    return Status(201, RoundOut.of(round))
 
 
 @router.get(ROUND, response={200: RoundOut, **problem_responses()})
 def get_round(request: HttpRequest, slug: str, round_id: Id) -> RoundOut:
     """One round (members; drafts only for coordinators)."""
     return RoundOut.of(_visible_round(request, slug, round_id)[1])
+
+
+@router.patch(ROUND, response={200: RoundOut, **problem_responses()})
+def change_round(request: HttpRequest, slug: str, round_id: Id, payload: RoundChangeIn) -> RoundOut:
+    """Move the deadline of a draft or open round (coordinators).
+
+    A deadline not after the opening, or of a round already closed, is a 422 naming `closes_at`.
+    """
+    _group, _membership, round = round_for_coordinator(
+        slug=slug, round_id=round_id, user=caller(request)
+    )
+    round = services.round_set_closing_time(
+        round=round, actor=caller(request), closes_at=payload.closes_at
+    )
+    return RoundOut.of(round)
 
 
 @router.get(f"{ROUND}/products", response={200: RoundProductsOut, **problem_responses()})
@@ -142,6 +202,37 @@ def set_basket(
     return BasketSetOut(product=RoundProductOut.of(rows[0]), summary=_summary(round, membership))
 
 
+def _budget(round: Round, membership: Membership) -> BudgetOut:
+    summary = ordering.basket_summary(round=round, membership=membership)
+    budget = MemberBudget.objects.filter(round=round, membership=membership).first()
+    return BudgetOut(
+        amount=budget.amount if budget else None,
+        applies=round.policy == Round.Policy.OPTIMAL,
+        available_to_spend=billing.spending_left(membership=membership, basket_total=summary.total),
+        explanation=spending_explanation(membership=membership, committed=summary.total),
+        summary=SummaryOut.of(summary),
+    )
+
+
+@router.get(f"{ROUND}/budget", response={200: BudgetOut, **problem_responses()})
+def my_budget(request: HttpRequest, slug: str, round_id: Id) -> BudgetOut:
+    """My budget for the round (null if none) and what I may still spend (members)."""
+    membership, round = _visible_round(request, slug, round_id)
+    return _budget(round, membership)
+
+
+@router.put(f"{ROUND}/budget", response={200: BudgetOut, **problem_responses()})
+def set_budget(request: HttpRequest, slug: str, round_id: Id, payload: BudgetIn) -> BudgetOut:
+    """Set the most I will spend on the round's goods; `null` removes it (members).
+
+    Only rounds shared optimally take budgets (otherwise a 422 naming `amount`); a closed round is
+    a 409.
+    """
+    membership, round = _visible_round(request, slug, round_id)
+    services.budget_set(round=round, user=caller(request), amount=payload.amount)
+    return _budget(round, membership)
+
+
 @router.get(f"{ROUND}/allocations", response={200: MyAllocationsOut, **problem_responses()})
 def my_allocations(request: HttpRequest, slug: str, round_id: Id) -> MyAllocationsOut:
     """What I get and what I am charged, once the round has closed (empty before)."""
@@ -178,3 +269,7 @@ def close_round(request: HttpRequest, slug: str, round_id: Id) -> CloseOut:
         slug=slug, round_id=round_id, user=caller(request)
     )
     return CloseOut.of(closing.round_close(round=round, actor=caller(request)))
+
+
+# Running a round and its delivery add their operations to the same router.
+from coopbuy.rounds import api_delivery, api_manage  # noqa: E402, F401

@@ -4,34 +4,67 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Field, Schema
+from pydantic import AfterValidator, AwareDatetime, BeforeValidator, WithJsonSchema
 
 from coopbuy.api.schemas import Input, Money, Text
-from coopbuy.catalog.api_schemas import Whole
+from coopbuy.catalog.api_schemas import Price, Whole
 from coopbuy.rounds.closing import CloseResult
-from coopbuy.rounds.models import Allocation, MemberRoundCharge, Round
+from coopbuy.rounds.models import Allocation, MemberRoundCharge, Round, RoundSupplier
 from coopbuy.rounds.ordering import BasketSummary, ProductRow
 from coopbuy.rounds.selectors import Bag
 
 Status = Literal["draft", "open", "closed", "ordered", "received", "settled", "cancelled"]
+Policy = Literal["fcfs", "proportional", "optimal"]
+DeliveryShare = Literal["value", "weight", "household"]
+
+
+class RoundSupplierOut(Schema):
+    supplier_id: int | None = Field(
+        description="The group's supplier (as in /suppliers/{supplier_id}); null if it is gone."
+    )
+    name: str
+    ordered: bool = Field(description="Whether the close ordered anything from it.")
+    goods: Money = Field(description="What was ordered from it (after the close).")
+    delivery_fee: Money = Field(description="The delivery fee it charges this round.")
+
+    @classmethod
+    def of(cls, supplier: RoundSupplier) -> RoundSupplierOut:
+        return cls(
+            supplier_id=supplier.supplier_id,
+            name=supplier.name,
+            ordered=supplier.ordered,
+            goods=supplier.goods,
+            delivery_fee=supplier.applied_delivery_fee,
+        )
 
 
 class RoundOut(Schema):
     id: int
     name: str
     status: Status
-    policy: Literal["fcfs", "proportional", "optimal"]
+    policy: Policy
     opens_at: datetime
     closes_at: datetime
     closed_at: datetime | None
     currency: str
     markup_rate: str = Field(description="A fraction added to every price: 0.0500 is 5 %.")
+    delivery_share: DeliveryShare = Field(description="How delivery costs are shared.")
+    repeats_every_weeks: int | None = Field(
+        description="The next round opens when this one closes, this many weeks on; or null."
+    )
     suppliers: list[str]
+    supplier_orders: list[RoundSupplierOut] = Field(
+        description="Each supplier of the round: its id for the purchase order files, and what "
+        "was ordered from it."
+    )
 
     @classmethod
     def of(cls, round: Round) -> RoundOut:
+        suppliers = list(round.suppliers.all())
+        schedule = round.schedule if round.schedule_id is not None else None
         return cls(
             id=round.pk,
             name=round.name,
@@ -42,8 +75,79 @@ class RoundOut(Schema):
             closed_at=round.closed_at,
             currency=round.currency,
             markup_rate=f"{Decimal(round.markup_rate).quantize(Decimal('0.0001'))}",
-            suppliers=[s.name for s in round.suppliers.all()],
+            delivery_share=round.delivery_share,  # type: ignore[arg-type]
+            repeats_every_weeks=schedule.interval_weeks
+            if schedule is not None and schedule.is_active
+            else None,
+            suppliers=[s.name for s in suppliers],
+            supplier_orders=[RoundSupplierOut.of(s) for s in suppliers],
         )
+
+
+def _a_time_string(value: object) -> object:
+    if not isinstance(value, str):
+        raise ValueError("send a date and time such as 2026-11-27T18:00:00+00:00")
+    return value
+
+
+def _this_millennium(value: datetime) -> datetime:
+    if not 2000 <= value.year <= 2999:
+        raise ValueError("give a year from 2000 to 2999")
+    return value
+
+
+Moment = Annotated[
+    AwareDatetime,
+    BeforeValidator(_a_time_string),
+    AfterValidator(_this_millennium),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "format": "date-time",
+            "pattern": r"^2\d{3}-",
+            "examples": ["2026-11-27T18:00:00+00:00"],
+        }
+    ),
+]
+"""A point in time with its UTC offset (RFC 3339), in the years 2000 to 2999."""
+
+
+def _decimal_string(value: object) -> object:
+    if not isinstance(value, str | Decimal):
+        raise ValueError('send it as a decimal string such as "5.00"')
+    return value
+
+
+Percent = Annotated[
+    Decimal,
+    BeforeValidator(_decimal_string),
+    Field(ge=0, lt=100, max_digits=4, decimal_places=2),
+    WithJsonSchema({"type": "string", "pattern": r"^\d{1,2}(\.\d{1,2})?$", "examples": ["5.00"]}),
+]
+
+SupplierId = Annotated[Whole, Field(ge=1, le=2**62)]
+
+
+class RoundIn(Input):
+    """A new round, as the web's form takes it; times carry their UTC offset."""
+
+    name: Text = Field(min_length=1, max_length=120)
+    suppliers: list[SupplierId] = Field(
+        min_length=1, max_length=100, description="Ids of the group's active suppliers."
+    )
+    opens_at: Moment
+    closes_at: Moment = Field(description="Orders are refused from this time on.")
+    policy: Policy = Field("fcfs", description="How a case that cannot be filled is shared.")
+    markup_percent: Percent = Field(Decimal(0), description="Added to every price: 5.00 is 5 %.")
+    delivery_share: DeliveryShare = Field("value", description="How delivery costs are shared.")
+
+
+class RoundChangeIn(Input):
+    closes_at: Moment = Field(description="The new deadline of a draft or open round.")
+
+
+class RepeatIn(Input):
+    interval_weeks: Whole = Field(ge=1, le=12, description="Repeat every this many weeks.")
 
 
 class ProgressOut(Schema):
@@ -220,3 +324,24 @@ class CloseOut(Schema):
             members=result.members,
             lines=result.lines,
         )
+
+
+class SettleOut(Schema):
+    round: RoundOut
+    invoices: int = Field(description="How many members were sent an invoice.")
+
+
+class BudgetIn(Input):
+    amount: Price | None = Field(
+        description="The most I will spend on the round's goods; null removes my budget."
+    )
+
+
+class BudgetOut(Schema):
+    amount: Money | None = Field(description="My budget for the round, or null.")
+    applies: bool = Field(description="Budgets apply only to rounds shared optimally.")
+    available_to_spend: Money | None = Field(
+        description="What I may still add to my basket; null when the group sets no limit."
+    )
+    explanation: str
+    summary: SummaryOut

@@ -40,8 +40,8 @@ def _file(media_type: str, what: str) -> dict[str, Any]:
                 "content": {media_type: {"schema": {"type": "string", "format": "binary"}}},
                 "headers": {
                     "Content-Disposition": {
-                        "description": "The file's name, e.g. "
-                        'attachment; filename="order-elm-12-farm.pdf".',
+                        "description": "How to show the file and its name, e.g. "
+                        'attachment; filename="order-elm-12-farm-a.csv".',
                         "schema": {"type": "string"},
                     }
                 },

@@ -125,7 +125,15 @@ Percent = Annotated[
     WithJsonSchema({"type": "string", "pattern": r"^\d{1,2}(\.\d{1,2})?$", "examples": ["5.00"]}),
 ]
 
-SupplierId = Annotated[Whole, Field(ge=1, le=2**62)]
+
+def _a_json_number(value: object) -> object:
+    if isinstance(value, bool | str):
+        raise ValueError("send a whole number")
+    return value
+
+
+# The bounds before the validator, so that the schema says them (as minimum and maximum).
+SupplierId = Annotated[int, Field(ge=1, le=2**62), BeforeValidator(_a_json_number)]
 
 
 class RoundIn(Input):

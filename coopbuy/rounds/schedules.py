@@ -21,6 +21,8 @@ from coopbuy.groups.permissions import require_coordinator
 from coopbuy.rounds.models import Round, RoundSchedule, RoundSupplier
 from coopbuy.rounds.services import RoundError, round_open
 
+MAX_OPEN_DAYS = 32767  # what `RoundSchedule.open_days` (a small integer) can hold
+
 
 def next_closing(closes_at: datetime, weeks: int) -> datetime:
     """The same local weekday and time `weeks` weeks later (DST-safe)."""
@@ -82,7 +84,7 @@ def round_repeat(*, round: Round, actor: User, interval_weeks: int) -> RoundSche
     suppliers = [
         rs.supplier for rs in round.suppliers.select_related("supplier") if rs.supplier is not None
     ]
-    open_days = max(1, (round.closes_at - round.opens_at).days)
+    open_days = min(max(1, (round.closes_at - round.opens_at).days), MAX_OPEN_DAYS)
     schedule = schedule_create(
         group=round.group,
         actor=actor,

@@ -274,6 +274,15 @@ def test_repeating_a_round_makes_a_schedule_once(world: World) -> None:
     assert got["repeats_every_weeks"] == 2
 
 
+def test_repeating_a_round_open_for_centuries_keeps_what_a_schedule_can_hold(world: World) -> None:
+    body = _new_round(world, opens_at="2000-01-01T00:00:00Z", closes_at="2999-01-01T00:00:00Z")
+    client = world.client("coordinator")
+    draft = _post(client, _rounds(world), body).json()
+    response = _post(client, f"{_round(world, draft['id'])}/repeat", {"interval_weeks": 1})
+    assert response.status_code == 200, response.content
+    assert RoundSchedule.objects.get(group=world.a).open_days == 32767
+
+
 def test_repeating_every_13_weeks_is_refused_naming_interval_weeks(world: World) -> None:
     response = _post(world.client("coordinator"), f"{_round(world)}/repeat", {"interval_weeks": 13})
     assert response.status_code == 422

@@ -46,6 +46,7 @@ DATE_FORMATS = {
 }
 FIELDS = ("date", "amount", "reference", "counterparty", "bank_id")
 MAX_BYTES = 2_000_000
+MAX_AMOUNT = Decimal("99999999.99")  # as a top-up may be
 
 
 class StatementError(LedgerError):
@@ -66,29 +67,41 @@ def statement_read(content: bytes) -> StatementFile:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = content.decode("latin-1")
+    not_csv = StatementError(_("This is not a bank statement as a CSV file."), field="file")
+    if "\x00" in text:  # a binary file (and PostgreSQL could not store it)
+        raise not_csv
     try:
         dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text[:4096], ",;\t")
     except csv.Error:
         dialect = csv.excel
-    rows = [row for row in csv.reader(io.StringIO(text), dialect) if any(c.strip() for c in row)]
+    try:
+        rows = [r for r in csv.reader(io.StringIO(text), dialect) if any(c.strip() for c in r)]
+    except csv.Error:  # a lone carriage return, a cell of more than 128 KB
+        raise not_csv from None
     if len(rows) < 2:
         raise StatementError(_("The file needs a header row and at least one line."), field="file")
+    if len(rows[0]) < 2:
+        raise StatementError(
+            _("The file needs at least two columns: the date and the amount."), field="file"
+        )
     return StatementFile(headers=[h.strip() for h in rows[0]], rows=rows[1:])
 
 
 def _amount(text: str, line: int) -> Decimal:
+    """The cell's amount; a bad one names the mapping's `amount` column (or the file) at fault."""
     cleaned = re.sub(r"[£€$\s]", "", text).replace(",", "")
     if cleaned.endswith("-"):  # some banks print 12.00-
         cleaned = "-" + cleaned[:-1]
     try:
         amount = Decimal(cleaned)
-    except InvalidOperation:
+        exact = amount.is_finite() and amount == amount.quantize(Decimal("0.01"))
+    except InvalidOperation:  # not a number, or too many digits to round
+        exact = False
+    if not exact or abs(amount) > MAX_AMOUNT:
         raise StatementError(
-            _("Line %(line)s: “%(text)s” is not an amount.") % {"line": line, "text": text}
-        ) from None
-    if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
-        raise StatementError(
-            _("Line %(line)s: “%(text)s” is not an amount.") % {"line": line, "text": text}
+            _("Line %(line)s: “%(text)s” is not an amount (at most %(max)s).")
+            % {"line": line, "text": text[:40], "max": MAX_AMOUNT},
+            field="amount",
         )
     return amount.quantize(Decimal("0.01"))
 
@@ -97,9 +110,11 @@ def _date(text: str, date_format: str, line: int) -> date:
     try:
         return datetime.strptime(text.strip(), date_format).date()
     except ValueError:
+        example = DATE_FORMATS.get(date_format, date_format)
         raise StatementError(
             _("Line %(line)s: “%(text)s” is not a date like %(example)s.")
-            % {"line": line, "text": text, "example": DATE_FORMATS.get(date_format, date_format)}
+            % {"line": line, "text": text[:40], "example": example},
+            field="date",
         ) from None
 
 
@@ -145,6 +160,13 @@ def statement_import(
         if mapping.get(needed) is None:
             raise StatementError(_("Choose the column for each required field."), field=needed)
     parsed = statement_read(content)
+    for name, index in mapping.items():
+        if index is not None and not 0 <= index < len(parsed.headers):
+            raise StatementError(
+                _("The file has no column %(index)s; its columns are 0 to %(last)s.")
+                % {"index": index, "last": len(parsed.headers) - 1},
+                field=name,
+            )
 
     def cell(row: list[str], name: str) -> str:
         index = mapping.get(name)

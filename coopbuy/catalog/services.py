@@ -25,7 +25,8 @@ from coopbuy.catalog.import_services import (
     catalog_import_preview,
     catalog_import_refresh,
 )
-from coopbuy.catalog.models import PriceTier, Product, Supplier
+from coopbuy.catalog.imports import changes as diff
+from coopbuy.catalog.models import CatalogImport, PriceTier, Product, Supplier
 from coopbuy.catalog.permissions import require_catalog_manager
 from coopbuy.groups.models import BuyingGroup
 
@@ -34,11 +35,13 @@ __all__ = [
     "ImportOutdated",
     "ImportSummary",
     "catalog_import_apply",
+    "catalog_import_current",
     "catalog_import_discard",
     "catalog_import_preview",
     "catalog_import_refresh",
     "product_save",
     "product_set_available",
+    "product_update",
     "supplier_archive",
     "supplier_create",
     "supplier_restore",
@@ -317,3 +320,57 @@ def product_set_available(*, product: Product, actor: User, available: bool) -> 
             data={"product": product.pk, "available": available},
         )
     return product
+
+
+@transaction.atomic
+def product_update(
+    *,
+    product: Product,
+    actor: User,
+    tiers: Sequence[tuple[int, Decimal]] | None = None,
+    **fields: Any,
+) -> Product:
+    """Change only the given fields of a product (its volume prices too when `tiers` is given).
+
+    The product is locked, merged with the changes and saved by `product_save`, as the edit page
+    does; a change of availability alone goes through `product_set_available`, as its toggle does.
+    """
+    require_catalog_manager(group=product.supplier.group, user=actor)
+    editable = PRODUCT_FIELDS | {"name", "case_size", "unit_price"}
+    _check_fields(fields, editable)
+    locked = Product.objects.select_for_update().select_related("supplier").get(pk=product.pk)
+    if tiers is None and set(fields) == {"is_available"}:
+        return product_set_available(
+            product=locked, actor=actor, available=bool(fields["is_available"])
+        )
+    if tiers is None and not fields:
+        return locked
+    current_tiers = list(locked.price_tiers.values_list("min_cases", "unit_price"))
+    values = {name: getattr(locked, name) for name in editable} | fields
+    return product_save(
+        supplier=locked.supplier,
+        actor=actor,
+        sku=locked.sku,
+        tiers=current_tiers if tiers is None else tiers,
+        **values,
+    )
+
+
+# Imports -----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def catalog_import_current(*, catalog_import: CatalogImport, actor: User) -> CatalogImport:
+    """The import as applying it would see it now.
+
+    A pending preview made against a catalogue that has changed since is made again
+    (`catalog_import_refresh`, as the web does when such a preview is confirmed); any other
+    import is returned as it is.
+    """
+    require_catalog_manager(group=catalog_import.supplier.group, user=actor)
+    locked = CatalogImport.objects.select_for_update().get(pk=catalog_import.pk)
+    if locked.status != CatalogImport.Status.PENDING:
+        return locked
+    if diff.fingerprint(diff.catalog_state(locked.supplier)) == locked.fingerprint:
+        return locked
+    return catalog_import_refresh(catalog_import=locked, actor=actor)

@@ -2,14 +2,13 @@
 
 Members read; coordinators write. Suppliers and products are found through
 `coopbuy.catalog.permissions` (inside the group of the address), writes go through
-`coopbuy.catalog.services`, as the web pages do.
+`coopbuy.catalog.services`, as the web pages do. Imports and the CSV export are in
+`coopbuy.catalog.import_api`, on the same router.
 """
-
-from typing import Annotated
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Path, Query, Router
+from ninja import Query, Router
 from ninja.responses import Status
 
 from coopbuy.api.auth import caller
@@ -19,21 +18,26 @@ from coopbuy.api.problems import problem_responses
 from coopbuy.api.schemas import Page, Paging
 from coopbuy.catalog import selectors, services
 from coopbuy.catalog.api_schemas import (
+    SUPPLIER,
+    Id,
     ProductIn,
     ProductOut,
     ProductSearch,
+    ProductUpdateIn,
     SupplierCreateIn,
     SupplierOut,
     SupplierSearch,
     SupplierUpdateIn,
 )
 from coopbuy.catalog.models import Product
-from coopbuy.catalog.permissions import supplier_for_coordinator, supplier_for_member
+from coopbuy.catalog.permissions import (
+    product_for_coordinator,
+    supplier_for_coordinator,
+    supplier_for_member,
+)
 from coopbuy.groups.permissions import MANAGING_ROLES, group_for_coordinator, group_for_member
 
 router = Router(tags=["catalogue"])
-Id = Annotated[int, Path(ge=1, le=2**62)]
-SUPPLIER = "/{slug:slug}/suppliers/{int:supplier_id}"
 
 
 @router.get("/{slug:slug}/suppliers", response={200: Page[SupplierOut], **problem_responses()})
@@ -81,6 +85,29 @@ def update_supplier(
         if value is not None or name == "free_delivery_over"  # null removes free delivery
     }
     supplier = services.supplier_update(supplier=supplier, actor=caller(request), **fields)
+    return SupplierOut.of(supplier, manager=True)
+
+
+@router.post(f"{SUPPLIER}/archive", response={200: SupplierOut, **problem_responses()})
+@idempotent
+def archive_supplier(request: HttpRequest, slug: str, supplier_id: Id) -> SupplierOut:
+    """Archive a supplier: kept with its catalogue and history, not offered in new rounds; an
+    archived supplier stays archived (coordinators)."""
+    _group, _membership, supplier = supplier_for_coordinator(
+        slug=slug, user=caller(request), supplier_id=supplier_id
+    )
+    supplier = services.supplier_archive(supplier=supplier, actor=caller(request))
+    return SupplierOut.of(supplier, manager=True)
+
+
+@router.post(f"{SUPPLIER}/unarchive", response={200: SupplierOut, **problem_responses()})
+@idempotent
+def unarchive_supplier(request: HttpRequest, slug: str, supplier_id: Id) -> SupplierOut:
+    """Make an archived supplier active again; an active one stays active (coordinators)."""
+    _group, _membership, supplier = supplier_for_coordinator(
+        slug=slug, user=caller(request), supplier_id=supplier_id
+    )
+    supplier = services.supplier_restore(supplier=supplier, actor=caller(request))
     return SupplierOut.of(supplier, manager=True)
 
 
@@ -139,3 +166,27 @@ def get_product(request: HttpRequest, slug: str, supplier_id: Id, product_id: Id
         Product.objects.prefetch_related("price_tiers"), pk=product_id, supplier=supplier
     )
     return ProductOut.of(product)
+
+
+@router.patch(
+    f"{SUPPLIER}/products/{{int:product_id}}", response={200: ProductOut, **problem_responses()}
+)
+def update_product(
+    request: HttpRequest, slug: str, supplier_id: Id, product_id: Id, payload: ProductUpdateIn
+) -> ProductOut:
+    """Change a product's details, prices, availability or volume prices; only the fields sent
+    change, and `tiers`, when sent, replaces all volume prices (coordinators)."""
+    _group, _membership, _supplier, product = product_for_coordinator(
+        slug=slug, user=caller(request), supplier_id=supplier_id, product_id=product_id
+    )
+    tiers = None
+    if payload.tiers is not None:
+        tiers = [(tier.min_cases, tier.unit_price) for tier in payload.tiers]
+    product = services.product_update(
+        product=product, actor=caller(request), tiers=tiers, **payload.changes()
+    )
+    return ProductOut.of(Product.objects.prefetch_related("price_tiers").get(pk=product.pk))
+
+
+# The price-list operations (imports, export) are in their own module, on this same router.
+from coopbuy.catalog import import_api  # noqa: E402, F401

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any, ClassVar
 
-from ninja import Field, Schema
+from ninja import Field, Path, Schema
 from pydantic import BeforeValidator, StrictBool, WithJsonSchema
 
 from coopbuy.api.schemas import Input, Money, Text
 from coopbuy.catalog.models import PriceTier, Product, Supplier
 
 INT32 = 2**31 - 1
+Id = Annotated[int, Path(ge=1, le=2**62)]
+SUPPLIER = "/{slug:slug}/suppliers/{int:supplier_id}"
+"""The address of one supplier of a group, under which its products, imports and export live."""
 
 
 def _decimal_string(value: object) -> object:
@@ -221,6 +224,44 @@ class ProductIn(Input):
     manufacturer: Text = Field("", max_length=120)
     note: Text = Field("", max_length=300)
     is_available: StrictBool = True
+
+
+Count = Annotated[int, Field(ge=0, le=INT32), BeforeValidator(_a_json_number)]
+
+
+class ProductUpdateIn(Input):
+    """Only the fields sent change; null removes the retail price, weight or maximum cases."""
+
+    name: Text | None = Field(None, min_length=1, max_length=200)
+    case_size: Annotated[int, Field(ge=1, le=INT32), BeforeValidator(_a_json_number)] | None = None
+    unit_price: Price | None = None
+    tiers: list[TierIn] | None = Field(
+        None, max_length=50, description="All volume prices: [] removes them."
+    )
+    category: Text | None = Field(None, max_length=80)
+    unit_description: Text | None = Field(None, max_length=80)
+    vat_rate: Rate | None = None
+    deposit: Price | None = None
+    retail_unit_price: Price | None = Field(None, description="null: no retail price.")
+    weight_grams: Count | None = Field(None, description="null: no weight.")
+    min_cases: Count | None = None
+    max_cases: Count | None = Field(None, description="null: no maximum.")
+    origin: Text | None = Field(None, max_length=80)
+    manufacturer: Text | None = Field(None, max_length=120)
+    note: Text | None = Field(None, max_length=300)
+    is_available: StrictBool | None = None
+
+    NULLABLE: ClassVar[frozenset[str]] = frozenset(
+        {"retail_unit_price", "weight_grams", "max_cases"}
+    )
+
+    def changes(self) -> dict[str, Any]:
+        """The fields sent, without `tiers`; null is kept only where it means "none"."""
+        return {
+            name: value
+            for name, value in self.model_dump(exclude_unset=True, exclude={"tiers"}).items()
+            if value is not None or name in self.NULLABLE
+        }
 
 
 class ProductSearch(Schema):

@@ -1,0 +1,524 @@
+"""Managing catalogues through the API as on the web: archiving suppliers, changing products,
+importing price lists (upload, preview, apply, refresh, discard) and the CSV export."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from coopbuy.api.tests.conftest import World
+from coopbuy.audit.models import AuditEvent
+from coopbuy.catalog import services
+from coopbuy.catalog.models import CatalogImport, PriceTier, Product, Supplier
+from coopbuy.catalog.tests.sheets import csv_bytes, xlsx_bytes
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response
+
+FOODSOFT = Path(__file__).parents[2] / "catalog" / "tests" / "data" / "foodsoft_articles.csv"
+HEADER = ["sku", "name", "case_size", "unit_price", "vat_rate", "tiers"]
+PRODUCT_COLUMNS = (
+    "sku",
+    "name",
+    "category",
+    "unit_description",
+    "case_size",
+    "unit_price",
+    "vat_rate",
+    "deposit",
+    "retail_unit_price",
+    "min_cases",
+    "max_cases",
+    "is_available",
+)
+
+
+def supplier_url(world: World, supplier_id: int | None = None) -> str:
+    return f"/api/v1/groups/{world.a.slug}/suppliers/{supplier_id or world.ids['supplier_id']}"
+
+
+def product_url(world: World) -> str:
+    return f"{supplier_url(world)}/products/{world.ids['product_id']}"
+
+
+def patch(client: Client, url: str, body: dict[str, Any]) -> Response:
+    return client.patch(url, body, content_type="application/json")
+
+
+def upload(
+    client: Client, url: str, content: bytes, name: str = "prices.csv", **headers: Any
+) -> Response:
+    return client.post(f"{url}/imports", {"file": SimpleUploadedFile(name, content)}, **headers)
+
+
+def catalogue(supplier: Supplier) -> list[tuple[Any, ...]]:
+    """A supplier's products and volume prices, without ids, to compare two catalogues."""
+    products = Product.objects.filter(supplier=supplier).order_by("sku")
+    return [
+        (
+            *product,
+            list(
+                PriceTier.objects.filter(product__supplier=supplier, product__sku=product[0])
+                .order_by("min_cases")
+                .values_list("min_cases", "unit_price")
+            ),
+        )
+        for product in products.values_list(*PRODUCT_COLUMNS)
+    ]
+
+
+# Suppliers ---------------------------------------------------------------------------------------
+
+
+def test_a_coordinator_archives_and_unarchives_a_supplier_as_the_web_does(world: World) -> None:
+    client = world.client("coordinator")
+    archived = client.post(f"{supplier_url(world)}/archive")
+    assert archived.status_code == 200, archived.content
+    assert archived.json()["is_active"] is False
+    supplier = Supplier.objects.get(pk=world.ids["supplier_id"])
+    assert supplier.is_active is False
+    listed = client.get(f"/api/v1/groups/{world.a.slug}/suppliers").json()
+    assert listed["count"] == 0
+    listed = client.get(f"/api/v1/groups/{world.a.slug}/suppliers?archived=true").json()
+    assert [s["id"] for s in listed["items"]] == [supplier.pk]
+    assert client.post(f"{supplier_url(world)}/archive").status_code == 200  # stays archived
+    assert AuditEvent.objects.filter(action="supplier.archived").count() == 1
+
+    restored = client.post(f"{supplier_url(world)}/unarchive")
+    assert restored.status_code == 200 and restored.json()["is_active"] is True
+    supplier.refresh_from_db()
+    assert supplier.is_active is True
+    assert AuditEvent.objects.filter(action="supplier.restored").count() == 1
+
+
+def test_a_member_may_not_archive_a_supplier(world: World) -> None:
+    response = world.client("member").post(f"{supplier_url(world)}/archive")
+    assert response.status_code == 403
+    assert Supplier.objects.get(pk=world.ids["supplier_id"]).is_active is True
+
+
+# Products ----------------------------------------------------------------------------------------
+
+
+def test_patching_a_product_changes_only_the_fields_sent(world: World) -> None:
+    before = Product.objects.get(pk=world.ids["product_id"])
+    response = patch(
+        world.client("coordinator"),
+        product_url(world),
+        {
+            "unit_price": "2.10",
+            "vat_rate": "0.2000",
+            "category": "Grains",
+            "retail_unit_price": "3.00",
+        },
+    )
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert (body["unit_price"], body["vat_rate"], body["category"]) == ("2.10", "0.2000", "Grains")
+    assert body["tiers"] == [{"min_cases": 3, "unit_price": "1.80"}]  # not sent: kept
+    product = Product.objects.get(pk=before.pk)
+    assert (product.unit_price, product.vat_rate, product.retail_unit_price) == (
+        Decimal("2.10"),
+        Decimal("0.2000"),
+        Decimal("3.00"),
+    )
+    assert (product.name, product.case_size, product.sku) == (
+        before.name,
+        before.case_size,
+        before.sku,
+    )
+    assert AuditEvent.objects.filter(action="product.updated").exists()
+
+    response = patch(
+        world.client("coordinator"),
+        product_url(world),
+        {
+            "retail_unit_price": None,
+            "name": None,
+            "tiers": [{"min_cases": 4, "unit_price": "1.90"}],
+        },
+    )
+    assert response.status_code == 200
+    product.refresh_from_db()
+    assert product.retail_unit_price is None  # null removes it
+    assert product.name == before.name  # null leaves a field that cannot be empty as it is
+    assert list(product.price_tiers.values_list("min_cases", "unit_price")) == [
+        (4, Decimal("1.90"))
+    ]
+    assert patch(world.client("coordinator"), product_url(world), {"tiers": []}).status_code == 200
+    assert not product.price_tiers.exists()
+
+
+def test_availability_alone_goes_through_the_toggles_service(world: World) -> None:
+    response = patch(world.client("coordinator"), product_url(world), {"is_available": False})
+    assert response.status_code == 200 and response.json()["is_available"] is False
+    assert Product.objects.get(pk=world.ids["product_id"]).is_available is False
+    event = AuditEvent.objects.get(action="product.availability")
+    assert event.data == {"product": world.ids["product_id"], "available": False}
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"vat_rate": "1.5"}, "vat_rate"),
+        ({"unit_price": "-1.00"}, "unit_price"),
+        ({"unit_price": 2.1}, "unit_price"),
+        ({"case_size": 0}, "case_size"),
+        ({"name": ""}, "name"),
+        ({"is_available": "no"}, "is_available"),
+        ({"tiers": [{"min_cases": 1, "unit_price": "1.00"}]}, "tiers.0.min_cases"),
+        (
+            {"tiers": [{"min_cases": 2, "unit_price": "1"}, {"min_cases": 2, "unit_price": "1"}]},
+            "tiers",
+        ),
+        ({"min_cases": 5, "max_cases": 2}, "max_cases"),
+    ],
+)
+def test_an_invalid_product_change_is_422_naming_the_field_and_changes_nothing(
+    world: World, body: dict[str, Any], field: str
+) -> None:
+    before = catalogue(Supplier.objects.get(pk=world.ids["supplier_id"]))
+    response = patch(world.client("coordinator"), product_url(world), body)
+    assert response.status_code == 422, response.content
+    assert response.json()["errors"][0]["field"] == field
+    assert catalogue(Supplier.objects.get(pk=world.ids["supplier_id"])) == before
+
+
+def test_a_product_of_another_groups_supplier_is_not_found(world: World) -> None:
+    b_coordinator = world.people["coordinator_b"]
+    b_supplier = services.supplier_create(group=world.b, actor=b_coordinator, name="Farm B")
+    b_product = services.product_save(
+        supplier=b_supplier, actor=b_coordinator, sku="B1", name="B", case_size=1,
+        unit_price=Decimal("1.00"),
+    )  # fmt: skip
+    client = world.client("coordinator")  # coordinates A, and is a plain member of B
+    for url in (
+        f"{supplier_url(world)}/products/{b_product.pk}",
+        f"{supplier_url(world, b_supplier.pk)}/products/{b_product.pk}",
+    ):
+        assert patch(client, url, {"unit_price": "9.00"}).status_code == 404
+    url = f"/api/v1/groups/{world.b.slug}/suppliers/{b_supplier.pk}/products/{b_product.pk}"
+    assert patch(client, url, {"unit_price": "9.00"}).status_code == 403  # a member of B
+    assert Product.objects.get(pk=b_product.pk).unit_price == Decimal("1.00")
+
+
+def test_product_update_merges_with_the_product_as_it_is_now(world: World) -> None:
+    coordinator = world.people["coordinator"]
+    product = Product.objects.get(pk=world.ids["product_id"])
+    stale = Product.objects.get(pk=product.pk)
+    services.product_update(product=product, actor=coordinator, name="Oats, jumbo")
+    services.product_update(product=stale, actor=coordinator, unit_price=Decimal("2.30"))
+    product.refresh_from_db()
+    assert (product.name, product.unit_price) == ("Oats, jumbo", Decimal("2.30"))
+    with pytest.raises(services.CatalogError) as caught:
+        services.product_update(product=product, actor=coordinator, sku="OTHER")
+    assert caught.value.field == "sku"
+
+
+# Imports -----------------------------------------------------------------------------------------
+
+PRICES = csv_bytes(
+    [
+        HEADER,
+        ["OATS", "Oats", 6, "2.20", 0, "3:1.90;6:1.80"],  # price and tiers change
+        ["RICE", "Rice", 10, "1.40", 20, ""],  # new
+    ]
+)
+
+
+def test_an_import_previews_then_applies_exactly_what_the_service_applies(world: World) -> None:
+    coordinator = world.people["coordinator"]
+    twin = services.supplier_create(group=world.a, actor=coordinator, name="Twin farm")
+    for supplier in (Supplier.objects.get(pk=world.ids["supplier_id"]), twin):
+        services.product_save(
+            supplier=supplier, actor=coordinator, sku="BEANS", name="Beans", case_size=12,
+            unit_price=Decimal("0.90"),
+        )  # fmt: skip
+    services.product_save(
+        supplier=twin, actor=coordinator, sku="OATS", name="Oats", case_size=6,
+        unit_price=Decimal("2.00"), tiers=[(3, Decimal("1.80"))],
+    )  # fmt: skip
+    client = world.client("coordinator")
+    before = catalogue(Supplier.objects.get(pk=world.ids["supplier_id"]))
+
+    response = upload(client, supplier_url(world), PRICES)
+    assert response.status_code == 201, response.content
+    preview = response.json()
+    assert preview["status"] == "pending" and preview["file_format"] == "coopbuy"
+    assert preview["filename"] == "prices.csv"
+    assert preview["counts"] == {"errors": 0, "new": 1, "changed": 1, "vanished": 1}
+    assert preview["new"] == [
+        {"row": 3, "sku": "RICE", "name": "Rice", "case_size": 10, "unit_price": "1.40"}
+    ]
+    assert preview["changed"] == [
+        {
+            "row": 2,
+            "sku": "OATS",
+            "name": "Oats",
+            "fields": [
+                {"field": "unit_price", "old": "2.00", "new": "2.20"},
+                {
+                    "field": "tiers",
+                    "old": [{"min_cases": 3, "unit_price": "1.80"}],
+                    "new": [
+                        {"min_cases": 3, "unit_price": "1.90"},
+                        {"min_cases": 6, "unit_price": "1.80"},
+                    ],
+                },
+            ],
+        }
+    ]
+    assert preview["vanished"] == [{"sku": "BEANS", "name": "Beans"}]
+    assert preview["uploaded_by"]["name"] == coordinator.name
+    assert catalogue(Supplier.objects.get(pk=world.ids["supplier_id"])) == before  # not yet
+    again = client.get(f"{supplier_url(world)}/imports/{preview['id']}")
+    assert again.status_code == 200 and again.json() == preview
+
+    applied = client.post(f"{supplier_url(world)}/imports/{preview['id']}/apply")
+    assert applied.status_code == 200, applied.content
+    assert applied.json() == {
+        "id": preview["id"],
+        "status": "applied",
+        "created": 1,
+        "updated": 1,
+        "made_unavailable": 1,
+    }
+    direct = services.catalog_import_preview(
+        supplier=twin, actor=coordinator, filename="prices.csv", content=PRICES
+    )
+    services.catalog_import_apply(catalog_import=direct, actor=coordinator)
+    assert catalogue(Supplier.objects.get(pk=world.ids["supplier_id"])) == catalogue(twin)
+    assert Product.objects.get(supplier_id=world.ids["supplier_id"], sku="OATS").unit_price == (
+        Decimal("2.20")
+    )
+    shown = client.get(f"{supplier_url(world)}/imports/{preview['id']}").json()
+    assert shown["status"] == "applied" and shown["applied_at"] is not None
+
+
+def test_applying_twice_is_a_conflict_and_changes_nothing_more(world: World) -> None:
+    client = world.client("coordinator")
+    url = f"{supplier_url(world)}/imports/{world.ids['import_id']}/apply"
+    assert client.post(url).status_code == 200
+    after_first = catalogue(Supplier.objects.get(pk=world.ids["supplier_id"]))
+    second = client.post(url)
+    assert second.status_code == 409
+    assert second["Content-Type"] == "application/problem+json"
+    assert "already applied" in second.json()["detail"]
+    assert catalogue(Supplier.objects.get(pk=world.ids["supplier_id"])) == after_first
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"",
+        b"sku,name\x00,case_size",
+        b"PK\x03\x04 not really a workbook",
+        b"\x01\x02\x03 binary",
+    ],
+    ids=["empty", "nul-bytes", "broken-xlsx", "binary"],
+)
+def test_an_unreadable_file_is_422_naming_file_and_stores_nothing(
+    world: World, content: bytes
+) -> None:
+    before = CatalogImport.objects.count()
+    response = upload(world.client("coordinator"), supplier_url(world), content)
+    assert response.status_code == 422, response.content
+    assert response.json()["errors"][0]["field"] == "file"
+    assert CatalogImport.objects.count() == before
+
+
+def test_a_file_too_large_is_422_naming_file(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    from coopbuy.catalog import import_api
+    from coopbuy.catalog.imports import reading
+
+    monkeypatch.setattr(reading, "MAX_BYTES", 100)
+    monkeypatch.setattr(import_api, "MAX_BYTES", 100)
+    before = CatalogImport.objects.count()
+    response = upload(world.client("coordinator"), supplier_url(world), PRICES * 10)
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "file"
+    assert "larger than" in response.json()["detail"]
+    assert CatalogImport.objects.count() == before
+
+
+def test_a_request_without_a_file_is_422_naming_file(world: World) -> None:
+    client = world.client("coordinator")
+    response = client.post(f"{supplier_url(world)}/imports", {"other": "x"})
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "file"
+
+
+def test_a_file_with_bad_rows_is_stored_invalid_with_every_error_and_cannot_be_applied(
+    world: World,
+) -> None:
+    client = world.client("coordinator")
+    content = csv_bytes([HEADER[:4], ["A", "Apples", "x", "1.00"], ["B", "Beans", "2", "-2"]])
+    response = upload(client, supplier_url(world), content)
+    assert response.status_code == 201
+    preview = response.json()
+    assert preview["status"] == "invalid"
+    assert preview["counts"] == {"errors": 2, "new": 0, "changed": 0, "vanished": 0}
+    assert [(e["row"], e["column"]) for e in preview["errors"]] == [
+        (2, "case_size"),
+        (3, "unit_price"),
+    ]
+    applied = client.post(f"{supplier_url(world)}/imports/{preview['id']}/apply")
+    assert applied.status_code == 409
+    assert not Product.objects.filter(sku__in=["A", "B"]).exists()
+
+
+def test_xlsx_and_foodsoft_files_are_read_as_on_the_web(world: World) -> None:
+    client = world.client("coordinator")
+    rows: list[Sequence[object]] = [HEADER[:4], ["OATS", "Oats", 6, 2.2], ["RICE", "Rice", 10, 1.4]]
+    response = upload(client, supplier_url(world), xlsx_bytes(rows), name="prices.xlsx")
+    assert response.status_code == 201, response.content
+    assert response.json()["counts"] == {"errors": 0, "new": 1, "changed": 1, "vanished": 0}
+    response = upload(client, supplier_url(world), FOODSOFT.read_bytes(), name="articles.csv")
+    assert response.status_code == 201
+    assert response.json()["file_format"] == "foodsoft"
+    assert response.json()["counts"]["new"] > 0
+
+
+def test_the_same_idempotency_key_stores_one_import_and_replays_the_reply(world: World) -> None:
+    client = world.client("coordinator")
+    before = CatalogImport.objects.count()
+    replies = [
+        upload(client, supplier_url(world), PRICES, HTTP_IDEMPOTENCY_KEY="import-1")
+        for _ in range(2)
+    ]
+    assert [r.status_code for r in replies] == [201, 201]
+    assert replies[0].json() == replies[1].json()
+    assert CatalogImport.objects.count() == before + 1
+    other = upload(
+        client, supplier_url(world), PRICES + b"X,Y,1,1.00\r\n", HTTP_IDEMPOTENCY_KEY="import-1"
+    )
+    assert other.status_code == 422  # the same key for another file
+    assert CatalogImport.objects.count() == before + 1
+
+
+def test_a_stale_preview_is_not_applied_and_is_made_again_when_read(world: World) -> None:
+    client = world.client("coordinator")
+    imports = f"{supplier_url(world)}/imports/{world.ids['import_id']}"
+    assert patch(client, product_url(world), {"unit_price": "2.75"}).status_code == 200
+
+    response = client.post(f"{imports}/apply")
+    assert response.status_code == 409
+    assert "changed since this preview" in response.json()["detail"]
+    oats = Product.objects.get(pk=world.ids["product_id"])
+    assert oats.unit_price == Decimal("2.75")
+    assert not Product.objects.filter(sku="RICE").exists()
+
+    preview = client.get(imports).json()  # made again, against the catalogue as it is now
+    assert preview["changed"][0]["fields"] == [
+        {"field": "unit_price", "old": "2.75", "new": "2.20"}
+    ]
+    assert client.post(f"{imports}/apply").status_code == 200
+    oats.refresh_from_db()
+    assert oats.unit_price == Decimal("2.20")
+
+
+def test_refresh_compares_again_and_discard_leaves_the_catalogue(world: World) -> None:
+    client = world.client("coordinator")
+    imports = f"{supplier_url(world)}/imports/{world.ids['import_id']}"
+    services.product_save(
+        supplier=Supplier.objects.get(pk=world.ids["supplier_id"]),
+        actor=world.people["coordinator"], sku="RICE", name="Rice", case_size=10,
+        unit_price=Decimal("1.40"),
+    )  # fmt: skip
+    refreshed = client.post(f"{imports}/refresh")
+    assert refreshed.status_code == 200
+    assert refreshed.json()["counts"] == {"errors": 0, "new": 0, "changed": 1, "vanished": 0}
+    before = catalogue(Supplier.objects.get(pk=world.ids["supplier_id"]))
+
+    discarded = client.post(f"{imports}/discard")
+    assert discarded.status_code == 200 and discarded.json()["status"] == "discarded"
+    assert CatalogImport.objects.get(pk=world.ids["import_id"]).status == "discarded"
+    assert client.post(f"{imports}/apply").status_code == 409
+    assert client.post(f"{imports}/refresh").status_code == 409
+    assert catalogue(Supplier.objects.get(pk=world.ids["supplier_id"])) == before
+
+
+def test_a_long_preview_comes_in_pages(world: World) -> None:
+    client = world.client("coordinator")
+    rows = [[f"P{n:04d}", f"Product {n}", 1, "1.00", 0, ""] for n in range(5000)]
+    response = upload(client, supplier_url(world), csv_bytes([HEADER, *rows]))
+    assert response.status_code == 201
+    preview = response.json()
+    assert preview["counts"]["new"] == 5000 and len(preview["new"]) == 25
+    assert len(response.content) < 20_000
+    assert preview["previous"] is None and "offset=25" in preview["next"]
+    url = f"{supplier_url(world)}/imports/{preview['id']}"
+    last = client.get(url, {"limit": 100, "offset": 4950}).json()
+    assert [p["sku"] for p in last["new"]] == [f"P{n:04d}" for n in range(4950, 5000)]
+    assert last["vanished"] == [] and last["next"] is None
+    assert "offset=4850" in last["previous"]
+    assert client.get(url, {"limit": 101}).status_code == 422
+
+
+def test_a_coordinator_lists_the_suppliers_imports_newest_first(world: World) -> None:
+    client = world.client("coordinator")
+    newer = upload(client, supplier_url(world), PRICES, name="newer.csv").json()
+    page = client.get(f"{supplier_url(world)}/imports").json()
+    assert page["count"] == 2
+    assert [(i["id"], i["filename"], i["status"]) for i in page["items"]] == [
+        (newer["id"], "newer.csv", "pending"),
+        (world.ids["import_id"], "prices.csv", "pending"),
+    ]
+    assert world.client("member").get(f"{supplier_url(world)}/imports").status_code == 403
+
+
+def test_imports_of_another_groups_supplier_are_not_found(world: World) -> None:
+    b_supplier = services.supplier_create(
+        group=world.b, actor=world.people["coordinator_b"], name="Farm B"
+    )
+    client = world.client("coordinator")
+    assert upload(client, supplier_url(world, b_supplier.pk), PRICES).status_code == 404
+    url = f"/api/v1/groups/{world.b.slug}/suppliers/{b_supplier.pk}"
+    assert (
+        world.client("coordinator_b").get(f"{url}/imports/{world.ids['import_id']}").status_code
+        == 404
+    )  # A's import under B's supplier
+    assert CatalogImport.objects.filter(supplier=b_supplier).count() == 0
+
+
+def test_catalog_import_current_makes_a_stale_preview_again_only(world: World) -> None:
+    coordinator = world.people["coordinator"]
+    catalog_import = CatalogImport.objects.get(pk=world.ids["import_id"])
+    same = services.catalog_import_current(catalog_import=catalog_import, actor=coordinator)
+    assert same.fingerprint == catalog_import.fingerprint
+    services.product_update(
+        product=Product.objects.get(pk=world.ids["product_id"]), actor=coordinator, case_size=4
+    )
+    fresh = services.catalog_import_current(catalog_import=catalog_import, actor=coordinator)
+    assert fresh.fingerprint != catalog_import.fingerprint
+    assert fresh.changes["changed"][0]["fields"][0] == ["case_size", 4, 6]
+    services.catalog_import_apply(catalog_import=fresh, actor=coordinator)  # now current
+
+
+# Export ------------------------------------------------------------------------------------------
+
+
+def test_a_member_exports_the_catalogue_as_csv_that_imports_again_unchanged(world: World) -> None:
+    response = world.client("member").get(f"{supplier_url(world)}/export.csv")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="farm-a-catalogue.csv"'
+    assert response.content.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][:4] == ["sku", "name", "category", "unit"]
+    assert [row[0] for row in rows[1:]] == ["OATS"]
+    preview = upload(world.client("coordinator"), supplier_url(world), response.content).json()
+    assert preview["counts"] == {"errors": 0, "new": 0, "changed": 0, "vanished": 0}
+
+
+def test_an_outsider_cannot_export(world: World) -> None:
+    response = world.client("outsider").get(f"{supplier_url(world)}/export.csv")
+    assert response.status_code == 404

@@ -19,7 +19,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest
+from django.http import HttpRequest, RawPostDataException
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Schema
@@ -51,17 +51,15 @@ def _fingerprint(request: HttpRequest) -> str:
     digest = hashlib.sha256()
     for part in (request.method or "", request.get_full_path(), ""):
         digest.update(part.encode() + b"\n")
-    if request.content_type == "multipart/form-data":
-        _digest_form(digest, request)
-    else:
+    try:
         digest.update(request.body)
+    except RawPostDataException:  # a multipart form, parsed into fields and files already
+        _digest_form(digest, request)
     return digest.hexdigest()
 
 
 def _digest_form(digest: Any, request: HttpRequest) -> None:
-    """A multipart form by its fields and files: its body is parsed already (and unreadable), and
-    its boundary changes from one try to the next.
-    """
+    """A multipart form by its fields and files (its boundary changes from one try to the next)."""
     for name, values in sorted(request.POST.lists()):
         digest.update(json.dumps(["field", name, values]).encode() + b"\n")
     for name, uploads in sorted(request.FILES.lists()):

@@ -39,20 +39,20 @@ from coopbuy.catalog.permissions import (
 )
 
 
-class ImportCounts(Schema):
+class CatalogImportCounts(Schema):
     errors: int = Field(description="Rows (or columns) at fault; an import with any is invalid.")
     new: int
     changed: int
     vanished: int = Field(description="Available products not in the file: made unavailable.")
 
 
-class ImportRowError(Schema):
+class CatalogImportRowError(Schema):
     row: int | None = Field(description="The row of the file (its first line is 1), or null.")
     column: str
     message: str
 
 
-class ImportNew(Schema):
+class CatalogImportNew(Schema):
     row: int
     sku: str
     name: str
@@ -63,13 +63,13 @@ class ImportNew(Schema):
 ChangeValue = str | int | bool | list[TierOut] | None
 
 
-class FieldChange(Schema):
+class CatalogFieldChange(Schema):
     field: str = Field(description="A product field, as in ProductOut (tiers: volume prices).")
     old: ChangeValue
     new: ChangeValue
 
     @classmethod
-    def of(cls, field: str, old: Any, new: Any) -> "FieldChange":
+    def of(cls, field: str, old: Any, new: Any) -> "CatalogFieldChange":
         def value(raw: Any) -> Any:
             if field == "tiers":
                 return [TierOut(min_cases=int(c), unit_price=Decimal(p)) for c, p in raw or []]
@@ -78,14 +78,16 @@ class FieldChange(Schema):
         return cls(field=field, old=value(old), new=value(new))
 
 
-class ImportChanged(Schema):
+class CatalogImportChanged(Schema):
     row: int
     sku: str
     name: str
-    fields: list[FieldChange] = Field(description="Only the fields that change, old and new.")
+    fields: list[CatalogFieldChange] = Field(
+        description="Only the fields that change, old and new."
+    )
 
 
-class ImportVanished(Schema):
+class CatalogImportVanished(Schema):
     sku: str
     name: str
 
@@ -94,7 +96,7 @@ CHANGE_LISTS = ("new", "changed", "vanished")
 ImportStatus = Literal["pending", "invalid", "applied", "discarded"]
 
 
-class ImportItemOut(Schema):
+class CatalogImportItemOut(Schema):
     """An uploaded price list: who sent it, when, and what became of it."""
 
     id: int
@@ -109,7 +111,7 @@ class ImportItemOut(Schema):
     applied_at: datetime | None
 
     @classmethod
-    def of(cls, imp: CatalogImport) -> "ImportItemOut":
+    def of(cls, imp: CatalogImport) -> "CatalogImportItemOut":
         return cls.model_validate(_import_item(imp))
 
 
@@ -126,24 +128,24 @@ def _import_item(imp: CatalogImport) -> dict[str, Any]:
     }
 
 
-class ImportOut(ImportItemOut):
+class CatalogImportOut(CatalogImportItemOut):
     """A stored preview: counts, then at most `limit` entries of each list from `offset` on."""
 
     warnings: list[str]
-    counts: ImportCounts
+    counts: CatalogImportCounts
     limit: int
     offset: int
     next: str | None = Field(description="The next entries of the lists, or null after the last.")
     previous: str | None
-    errors: list[ImportRowError]
-    new: list[ImportNew]
-    changed: list[ImportChanged]
-    vanished: list[ImportVanished]
+    errors: list[CatalogImportRowError]
+    new: list[CatalogImportNew]
+    changed: list[CatalogImportChanged]
+    vanished: list[CatalogImportVanished]
 
     @classmethod
     def preview(
         cls, imp: CatalogImport, *, limit: int, offset: int, link: Callable[[int, int], str]
-    ) -> "ImportOut":
+    ) -> "CatalogImportOut":
         changes = imp.changes or {}
         sections = {"errors": imp.errors, **{k: changes.get(k, []) for k in CHANGE_LISTS}}
         longest = max(len(entries) for entries in sections.values())
@@ -160,7 +162,7 @@ class ImportOut(ImportItemOut):
                 "errors": window["errors"],
                 "new": window["new"],
                 "changed": [
-                    {**e, "fields": [FieldChange.of(*change) for change in e["fields"]]}
+                    {**e, "fields": [CatalogFieldChange.of(*change) for change in e["fields"]]}
                     for e in window["changed"]
                 ],
                 "vanished": window["vanished"],
@@ -168,7 +170,7 @@ class ImportOut(ImportItemOut):
         )
 
 
-class ImportAppliedOut(Schema):
+class CatalogImportAppliedOut(Schema):
     """What applying an import did to the catalogue."""
 
     id: int = Field(description="The import.")
@@ -189,8 +191,8 @@ CSV_RESPONSE = {
 
 def _preview(
     request: HttpRequest, slug: str, catalog_import: CatalogImport, paging: Paging | None = None
-) -> ImportOut:
-    """The import as an ImportOut whose `next`/`previous` links page through its GET address."""
+) -> CatalogImportOut:
+    """The import as a preview whose `next` and `previous` links page through its GET address."""
     paging = paging or Paging(limit=25, offset=0)
     match = request.resolver_match
     namespace = match.namespace if match is not None else "api:api-v1"
@@ -207,13 +209,17 @@ def _preview(
         query = urlencode({"limit": limit, "offset": offset})
         return request.build_absolute_uri(f"{address}?{query}")
 
-    return ImportOut.preview(catalog_import, limit=paging.limit, offset=paging.offset, link=link)
+    return CatalogImportOut.preview(
+        catalog_import, limit=paging.limit, offset=paging.offset, link=link
+    )
 
 
-@router.get(f"{SUPPLIER}/imports", response={200: Page[ImportItemOut], **problem_responses()})
+@router.get(
+    f"{SUPPLIER}/imports", response={200: Page[CatalogImportItemOut], **problem_responses()}
+)
 def list_imports(
     request: HttpRequest, slug: str, supplier_id: Id, paging: Query[Paging]
-) -> Page[ImportItemOut]:
+) -> Page[CatalogImportItemOut]:
     """The supplier's uploaded price lists, newest first, each with its status (coordinators)."""
     _group, _membership, supplier = supplier_for_coordinator(
         slug=slug, user=caller(request), supplier_id=supplier_id
@@ -224,14 +230,14 @@ def list_imports(
         .defer("rows", "changes", "errors", "warnings")
         .order_by("-created_at", "-pk")
     )
-    return paginate(request, rows, paging, ImportItemOut.of)
+    return paginate(request, rows, paging, CatalogImportItemOut.of)
 
 
-@router.post(f"{SUPPLIER}/imports", response={201: ImportOut, **problem_responses()})
+@router.post(f"{SUPPLIER}/imports", response={201: CatalogImportOut, **problem_responses()})
 @idempotent
 def upload_import(
     request: HttpRequest, slug: str, supplier_id: Id, file: File[UploadedFile]
-) -> Status[ImportOut]:
+) -> Status[CatalogImportOut]:
     """Read a price list (`file`: CSV, XLSX or ODS, in coopbuy's columns or a Foodsoft article
     file, at most 10 MB) and store what it would change; the catalogue is not touched. A file that
     cannot be read is `422` naming `file` and nothing is stored; a file with bad rows is stored
@@ -248,10 +254,12 @@ def upload_import(
     return Status(201, _preview(request, slug, catalog_import))
 
 
-@router.get(IMPORT, response={200: ImportOut, **problem_responses()}, url_name="catalog_import")
+@router.get(
+    IMPORT, response={200: CatalogImportOut, **problem_responses()}, url_name="catalog_import"
+)
 def get_import(
     request: HttpRequest, slug: str, supplier_id: Id, import_id: Id, paging: Query[Paging]
-) -> ImportOut:
+) -> CatalogImportOut:
     """An import's preview: counts, then `limit` entries of each list (errors, new, changed
     field by field, vanished) from `offset` on. A pending preview made before the catalogue
     changed is made again first, as applying would see it (coordinators)."""
@@ -264,11 +272,11 @@ def get_import(
     return _preview(request, slug, catalog_import, paging)
 
 
-@router.post(f"{IMPORT}/apply", response={200: ImportAppliedOut, **problem_responses()})
+@router.post(f"{IMPORT}/apply", response={200: CatalogImportAppliedOut, **problem_responses()})
 @idempotent
 def apply_import(
     request: HttpRequest, slug: str, supplier_id: Id, import_id: Id
-) -> ImportAppliedOut:
+) -> CatalogImportAppliedOut:
     """Apply a pending import, all or nothing: products updated by SKU, new ones added, those no
     longer listed made unavailable. `409` if it was applied or discarded already, has errors, or
     the catalogue changed since its preview (get the import again to see the new preview)
@@ -287,12 +295,14 @@ def apply_import(
                 "the new preview, then apply it."
             )
         ) from error
-    return ImportAppliedOut(id=catalog_import.pk, status="applied", **summary.as_dict())
+    return CatalogImportAppliedOut(id=catalog_import.pk, status="applied", **summary.as_dict())
 
 
-@router.post(f"{IMPORT}/refresh", response={200: ImportOut, **problem_responses()})
+@router.post(f"{IMPORT}/refresh", response={200: CatalogImportOut, **problem_responses()})
 @idempotent
-def refresh_import(request: HttpRequest, slug: str, supplier_id: Id, import_id: Id) -> ImportOut:
+def refresh_import(
+    request: HttpRequest, slug: str, supplier_id: Id, import_id: Id
+) -> CatalogImportOut:
     """Compare a pending import with the catalogue as it is now; `409` unless it is pending
     (coordinators)."""
     _group, _membership, _supplier, catalog_import = import_for_coordinator(
@@ -304,9 +314,11 @@ def refresh_import(request: HttpRequest, slug: str, supplier_id: Id, import_id: 
     return _preview(request, slug, catalog_import)
 
 
-@router.post(f"{IMPORT}/discard", response={200: ImportOut, **problem_responses()})
+@router.post(f"{IMPORT}/discard", response={200: CatalogImportOut, **problem_responses()})
 @idempotent
-def discard_import(request: HttpRequest, slug: str, supplier_id: Id, import_id: Id) -> ImportOut:
+def discard_import(
+    request: HttpRequest, slug: str, supplier_id: Id, import_id: Id
+) -> CatalogImportOut:
     """Discard a pending or invalid import; the catalogue is unchanged. An import already applied
     stays applied (see its `status`) (coordinators)."""
     _group, _membership, _supplier, catalog_import = import_for_coordinator(

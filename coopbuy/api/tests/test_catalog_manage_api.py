@@ -503,6 +503,15 @@ def test_catalog_import_current_makes_a_stale_preview_again_only(world: World) -
     services.catalog_import_apply(catalog_import=fresh, actor=coordinator)  # now current
 
 
+def test_the_import_schemas_keep_their_own_names_in_the_openapi_document(world: World) -> None:
+    """Two schemas with one name share one entry, and one area's replies would be checked
+    against the other's: the catalogue's are prefixed."""
+    schemas = world.client("member").get("/api/v1/openapi.json").json()["components"]["schemas"]
+    assert {"counts", "changed", "vanished"} <= set(schemas["CatalogImportOut"]["properties"])
+    assert "made_unavailable" in schemas["CatalogImportAppliedOut"]["properties"]
+    assert set(schemas["CatalogFieldChange"]["properties"]) == {"field", "old", "new"}
+
+
 # Export ------------------------------------------------------------------------------------------
 
 

@@ -14,6 +14,7 @@ from coopbuy.api.docs import LocalSwagger
 from coopbuy.api.problems import install_problem_handlers
 from coopbuy.api.ratelimit import DatabaseRateThrottle
 from coopbuy.api.schemas import PROBLEM_MEDIA_TYPE
+from coopbuy.api.token_api import router as token_router
 from coopbuy.catalog.api import router as catalog_router
 from coopbuy.groups.api import invitations_router
 from coopbuy.groups.api import router as groups_router
@@ -63,6 +64,7 @@ install_problem_handlers(api)
 
 
 api.add_router("", accounts_router)
+api.add_router("", token_router)
 api.add_router("/groups", groups_router)
 api.add_router("/invitations", invitations_router)
 api.add_router("/groups", catalog_router)

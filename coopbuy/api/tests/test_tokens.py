@@ -181,3 +181,33 @@ def test_answers_are_in_the_token_owners_language(world: World) -> None:
     response = Client(**bearer(secret)).get("/api/v1/groups/no-such-group")
     assert response.status_code == 404
     assert response["Content-Language"] == "de"
+
+
+def test_i_list_my_tokens_through_the_api_never_their_secrets(world: World) -> None:
+    client = world.client("member")
+    page = client.get("/api/v1/me/tokens").json()
+    assert [row["name"] for row in page["items"]] == ["member"]
+    assert page["items"][0]["current"] is True and page["items"][0]["state"] == "active"
+    assert world.tokens["member"] not in json.dumps(page)
+    assert len(world.client("coordinator").get("/api/v1/me/tokens").json()["items"]) == 4
+
+
+def test_i_revoke_a_token_through_the_api_and_it_stops_at_once(world: World) -> None:
+    spare, secret = token_create(user=world.people["member"], name="spare", scope="read-write")
+    client = world.client("member")
+    response = client.post(f"/api/v1/me/tokens/{spare.pk}/revoke")
+    assert response.status_code == 200 and response.json()["state"] == "revoked"
+    assert Client(**bearer(secret)).get("/api/v1/me").status_code == 401
+    again = client.post(f"/api/v1/me/tokens/{spare.pk}/revoke")
+    assert again.json()["revoked_at"] == response.json()["revoked_at"]  # revoking twice: no change
+    assert client.get("/api/v1/me").status_code == 200  # the token in use still works
+
+
+def test_a_token_may_revoke_itself_but_not_someone_elses(world: World) -> None:
+    mine = ApiToken.objects.get(user=world.people["member"])
+    theirs = ApiToken.objects.filter(user=world.people["treasurer"]).get()
+    client = world.client("member")
+    assert client.post(f"/api/v1/me/tokens/{theirs.pk}/revoke").status_code == 404
+    assert ApiToken.objects.get(pk=theirs.pk).revoked_at is None
+    assert client.post(f"/api/v1/me/tokens/{mine.pk}/revoke").status_code == 200
+    assert client.get("/api/v1/me").status_code == 401

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from coopbuy.accounts.models import User
+from coopbuy.api.models import ApiToken
+from coopbuy.api.services import token_create
 from coopbuy.audit.models import AuditEvent
 from coopbuy.groups.models import BuyingGroup, Invitation, JoinRequest, Membership
 
@@ -15,6 +17,8 @@ if TYPE_CHECKING:
 ACCESS = {
     "GET /me": "signed_in",
     "PATCH /me": "own_write",
+    "GET /me/tokens": "signed_in",
+    "POST /me/tokens/{token_id}/revoke": "own_write",
     "GET /groups/mine": "signed_in",
     "GET /groups": "anyone",
     "POST /groups": "own_write",
@@ -48,7 +52,9 @@ BODIES: dict[str, dict[str, Any] | Upload] = {
 
 
 def seed(world: World) -> None:
+    spare, _secret = token_create(user=world.people["coordinator"], name="spare")
     world.ids.update(
+        token_id=spare.pk,
         membership_id=world.member_a.pk,
         invitation_id=world.invitation_a.pk,
         request_id=world.request_a.pk,
@@ -70,4 +76,5 @@ def snapshot(group: BuyingGroup) -> tuple[object, ...]:
         AuditEvent.objects.filter(group=group).count(),
         BuyingGroup.objects.count(),
         list(User.objects.order_by("pk").values_list("display_name", "home_place", "language")),
+        list(ApiToken.objects.order_by("pk").values_list("pk", "revoked_at")),
     )

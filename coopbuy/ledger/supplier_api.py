@@ -7,7 +7,6 @@ round charged is booked and shown), a payment with `suppliers.supplier_payment_r
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext as _
 from ninja import Query
 from ninja.responses import Status
 
@@ -17,7 +16,6 @@ from coopbuy.api.pagination import paginate
 from coopbuy.api.problems import problem_responses
 from coopbuy.api.schemas import Page, Paging
 from coopbuy.catalog.models import Supplier
-from coopbuy.errors import UserFacingError
 from coopbuy.groups.models import BuyingGroup
 from coopbuy.ledger import selectors
 from coopbuy.ledger import suppliers as supplier_money
@@ -29,7 +27,7 @@ from coopbuy.ledger.api_document_schemas import (
 )
 from coopbuy.ledger.api_router import ledger_key, router
 from coopbuy.ledger.api_schemas import TransactionDetailOut
-from coopbuy.ledger.models import Account, Transaction
+from coopbuy.ledger.models import Account
 from coopbuy.ledger.permissions import group_for_treasurer
 
 
@@ -81,14 +79,6 @@ def record_supplier_invoice(
     """
     group, _membership = group_for_treasurer(slug=slug, user=caller(request))
     supplier = _supplier(group, payload.supplier_id)
-    round_reference = payload.round_reference.strip()
-    known = Transaction.objects.filter(group=group, round_reference=round_reference)
-    if round_reference and not known.exists():  # the web offers only the group's rounds
-        raise UserFacingError(
-            _("No transaction of this group names the round “%(round)s”.")
-            % {"round": round_reference},
-            field="round_reference",
-        )
     invoice = supplier_money.supplier_invoice_record(
         group=group,
         supplier=supplier,
@@ -96,7 +86,7 @@ def record_supplier_invoice(
         amount=payload.amount,
         actor=caller(request),
         idempotency_key=ledger_key(request),
-        round_reference=round_reference,
+        round_reference=payload.round_reference,
     )
     return Status(201, SupplierInvoiceOut.of(invoice))
 

@@ -68,6 +68,14 @@ def supplier_invoice_record(
         raise LedgerError(_("Give the supplier's invoice number."), field="number")
     if amount <= 0:
         raise LedgerError(_("The invoice total must be more than zero."), field="amount")
+    round_reference = round_reference.strip()
+    named = Transaction.objects.filter(group=group, round_reference=round_reference)
+    if round_reference and not named.exists():  # the web offers only the group's rounds
+        raise LedgerError(
+            _("No transaction of this group names the round “%(round)s”.")
+            % {"round": round_reference},
+            field="round_reference",
+        )
     payable = supplier_account(group, supplier)
     known = SupplierInvoice.objects.filter(account=payable, number=number).first()
     if known is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -59,22 +60,38 @@ LATITUDE = r"^-?(90(\.0{1,6})?|[1-8]?\d(\.\d{1,6})?)$"
 LONGITUDE = r"^-?(180(\.0{1,6})?|(1[0-7]\d|[1-9]?\d)(\.\d{1,6})?)$"
 
 
-def _decimal_string(value: object) -> object:
+def decimal_string(value: object) -> object:
+    """A BeforeValidator: decimals (rates, percents, coordinates) travel as strings, exactly."""
     if not isinstance(value, str | Decimal):
-        raise ValueError('send coordinates as decimal strings such as "51.5074"')
+        raise ValueError('send it as a decimal string such as "2.40", never as a number')
+    return value
+
+
+def whole_number(value: object) -> object:
+    """A BeforeValidator: an integer in JSON, 3 or 3.0 (both integers to JSON Schema), never true
+    or "3"."""
+    if isinstance(value, bool | str):
+        raise ValueError("send a whole number")
+    return value
+
+
+def date_string(value: object) -> object:
+    """A BeforeValidator: a date as the string 2026-11-27, never a number of seconds."""
+    if not isinstance(value, str | date):
+        raise ValueError("send a date such as 2026-11-27")
     return value
 
 
 # Coordinates travel as decimal strings ("51.507400"), as money does: exact, never floats.
 Latitude = Annotated[
     Decimal,
-    BeforeValidator(_decimal_string),
+    BeforeValidator(decimal_string),
     Field(ge=-90, le=90, max_digits=9, decimal_places=6),
     WithJsonSchema({"type": "string", "pattern": LATITUDE, "examples": ["51.507400"]}),
 ]
 Longitude = Annotated[
     Decimal,
-    BeforeValidator(_decimal_string),
+    BeforeValidator(decimal_string),
     Field(ge=-180, le=180, max_digits=9, decimal_places=6),
     WithJsonSchema({"type": "string", "pattern": LONGITUDE, "examples": ["-0.127800"]}),
 ]

@@ -8,7 +8,7 @@ from typing import Annotated, Any, ClassVar
 from ninja import Field, Path, Schema
 from pydantic import BeforeValidator, StrictBool, WithJsonSchema
 
-from coopbuy.api.schemas import Input, Money, Text
+from coopbuy.api.schemas import Input, Money, Text, decimal_string, whole_number
 from coopbuy.catalog.models import PriceTier, Product, Supplier
 
 INT32 = 2**31 - 1
@@ -17,39 +17,25 @@ SUPPLIER = "/{slug:slug}/suppliers/{int:supplier_id}"
 """The address of one supplier of a group, under which its products, imports and export live."""
 
 
-def _decimal_string(value: object) -> object:
-    if not isinstance(value, str | Decimal):
-        raise ValueError('send it as a decimal string such as "12.50"')
-    return value
-
-
-def _a_json_number(value: object) -> object:
-    if isinstance(value, bool | str):
-        raise ValueError("send a whole number")
-    return value
-
-
-Whole = Annotated[int, BeforeValidator(_a_json_number)]
+Whole = Annotated[int, BeforeValidator(whole_number)]
 """An integer in JSON: 3 or 3.0 (both integers to JSON Schema), never true or "3"."""
 
 
 # What the database can store (12 digits, 2 places, not negative), said in the schema too.
 Price = Annotated[
     Money,
-    BeforeValidator(_decimal_string),
     Field(ge=0, max_digits=12, decimal_places=2),
     WithJsonSchema({"type": "string", "pattern": r"^\d{1,10}\.\d{2}$", "examples": ["12.50"]}),
 ]
 Amount = Annotated[
     Money,
-    BeforeValidator(_decimal_string),
     Field(ge=0, max_digits=10, decimal_places=2),
     WithJsonSchema({"type": "string", "pattern": r"^\d{1,8}\.\d{2}$", "examples": ["20.00"]}),
 ]
 """A payment (the ledger refuses zero), at most 99,999,999.99 (as the treasurer's form allows)."""
 Rate = Annotated[
     Decimal,
-    BeforeValidator(_decimal_string),
+    BeforeValidator(decimal_string),
     Field(ge=0, lt=1, max_digits=5, decimal_places=4),
     WithJsonSchema(
         {
@@ -177,9 +163,9 @@ class SupplierUpdateIn(Input):
     min_order_value: Price | None = None
     delivery_fee: Price | None = None
     free_delivery_over: Price | None = Field(None, description="null: no free delivery.")
-    lead_time_days: (
-        Annotated[int, Field(ge=0, le=32767), BeforeValidator(_a_json_number)] | None
-    ) = None
+    lead_time_days: Annotated[int, Field(ge=0, le=32767), BeforeValidator(whole_number)] | None = (
+        None
+    )
     notes: Text | None = Field(None, max_length=5000)
 
 
@@ -215,25 +201,23 @@ class ProductIn(Input):
     vat_rate: Rate = Decimal(0)
     deposit: Price = Decimal(0)
     retail_unit_price: Price | None = None
-    weight_grams: Annotated[int, Field(ge=0, le=INT32), BeforeValidator(_a_json_number)] | None = (
-        None
-    )
+    weight_grams: Annotated[int, Field(ge=0, le=INT32), BeforeValidator(whole_number)] | None = None
     min_cases: Whole = Field(0, ge=0, le=INT32)
-    max_cases: Annotated[int, Field(ge=0, le=INT32), BeforeValidator(_a_json_number)] | None = None
+    max_cases: Annotated[int, Field(ge=0, le=INT32), BeforeValidator(whole_number)] | None = None
     origin: Text = Field("", max_length=80)
     manufacturer: Text = Field("", max_length=120)
     note: Text = Field("", max_length=300)
     is_available: StrictBool = True
 
 
-Count = Annotated[int, Field(ge=0, le=INT32), BeforeValidator(_a_json_number)]
+Count = Annotated[int, Field(ge=0, le=INT32), BeforeValidator(whole_number)]
 
 
 class ProductUpdateIn(Input):
     """Only the fields sent change; null removes the retail price, weight or maximum cases."""
 
     name: Text | None = Field(None, min_length=1, max_length=200)
-    case_size: Annotated[int, Field(ge=1, le=INT32), BeforeValidator(_a_json_number)] | None = None
+    case_size: Annotated[int, Field(ge=1, le=INT32), BeforeValidator(whole_number)] | None = None
     unit_price: Price | None = None
     tiers: list[TierIn] | None = Field(
         None, max_length=50, description="All volume prices: [] removes them."

@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 from ninja import Field, Path, Schema
 from pydantic import BeforeValidator, StrictBool, WithJsonSchema
 
-from coopbuy.api.schemas import Input, Money, Text
+from coopbuy.api.schemas import Input, Money, Text, date_string
 from coopbuy.catalog.api_schemas import Amount
 from coopbuy.core.ledger import DEBIT_NORMAL_KINDS
 from coopbuy.groups.models import Membership
@@ -37,21 +37,8 @@ TransactionKind = Literal[
 Method = Literal["bank", "cash"]
 
 
-def _a_decimal_string(value: object) -> object:
-    if not isinstance(value, str | Decimal):
-        raise ValueError('send it as a decimal string such as "-2.50"')
-    return value
-
-
-def _a_date_string(value: object) -> object:
-    if not isinstance(value, str | date):
-        raise ValueError("send a date such as 2026-11-27")
-    return value
-
-
 SignedAmount = Annotated[
     Money,
-    BeforeValidator(_a_decimal_string),
     Field(max_digits=10, decimal_places=2),
     WithJsonSchema({"type": "string", "pattern": r"^-?\d{1,8}\.\d{2}$", "examples": ["-2.50"]}),
 ]
@@ -157,7 +144,7 @@ class TopUpIn(Input):
     amount: Amount
     method: Method
     reference: Text = Field("", max_length=120)
-    booked_on: Annotated[date, BeforeValidator(_a_date_string)] | None = Field(
+    booked_on: Annotated[date, BeforeValidator(date_string)] | None = Field(
         None, description="When the money came in (YYYY-MM-DD); today if empty."
     )
 

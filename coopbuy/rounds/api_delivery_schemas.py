@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 from typing import Annotated, Literal
 
 from ninja import Field, Schema
-from pydantic import BeforeValidator, StrictBool, WithJsonSchema
+from pydantic import StrictBool, WithJsonSchema
 
 from coopbuy.api.schemas import Input, Money, Text
 from coopbuy.catalog.api_schemas import INT32, Whole
@@ -17,15 +16,8 @@ from coopbuy.rounds.selectors import ProductPick
 Kind = Literal["as_ordered", "short", "extra", "substituted", "price_changed"]
 
 
-def _decimal_string(value: object) -> object:
-    if not isinstance(value, str | Decimal):
-        raise ValueError('send it as a decimal string such as "2.40"')
-    return value
-
-
 InvoicePrice = Annotated[
     Money,
-    BeforeValidator(_decimal_string),
     Field(ge=0, max_digits=7, decimal_places=2),
     WithJsonSchema({"type": "string", "pattern": r"^\d{1,5}\.\d{2}$", "examples": ["2.40"]}),
 ]

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from ninja import Field, Schema
 from pydantic import AfterValidator, AwareDatetime, BeforeValidator, WithJsonSchema
 
-from coopbuy.api.schemas import Input, Money, Text
+from coopbuy.api.schemas import Input, Money, Text, decimal_string, whole_number
 from coopbuy.catalog.api_schemas import Price, Whole
 from coopbuy.rounds.closing import CloseResult
 from coopbuy.rounds.models import Allocation, MemberRoundCharge, Round, RoundSupplier
@@ -112,28 +112,16 @@ Moment = Annotated[
 """A point in time with its UTC offset (RFC 3339), in the years 2000 to 2999."""
 
 
-def _decimal_string(value: object) -> object:
-    if not isinstance(value, str | Decimal):
-        raise ValueError('send it as a decimal string such as "5.00"')
-    return value
-
-
 Percent = Annotated[
     Decimal,
-    BeforeValidator(_decimal_string),
+    BeforeValidator(decimal_string),
     Field(ge=0, lt=100, max_digits=4, decimal_places=2),
     WithJsonSchema({"type": "string", "pattern": r"^\d{1,2}(\.\d{1,2})?$", "examples": ["5.00"]}),
 ]
 
 
-def _a_json_number(value: object) -> object:
-    if isinstance(value, bool | str):
-        raise ValueError("send a whole number")
-    return value
-
-
 # The bounds before the validator, so that the schema says them (as minimum and maximum).
-SupplierId = Annotated[int, Field(ge=1, le=2**62), BeforeValidator(_a_json_number)]
+SupplierId = Annotated[int, Field(ge=1, le=2**62), BeforeValidator(whole_number)]
 
 
 class RoundIn(Input):

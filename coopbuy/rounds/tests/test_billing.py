@@ -167,7 +167,9 @@ def test_the_close_posts_the_same_charges_as_the_stored_allocations_give() -> No
         make_product(mill, case_size=4, unit_price=Decimal("3.33")),
         make_product(farm, case_size=3, unit_price=Decimal("2.09"), vat_rate=Decimal("0.05")),
     ]  # fmt: skip
-    round = open_round(group, cora, [mill, farm], policy="proportional", markup_percent=Decimal("7"))
+    round = open_round(
+        group, cora, [mill, farm], policy="proportional", markup_percent=Decimal("7")
+    )
     copies = {rp.product_id: rp.pk for rp in RoundProduct.objects.filter(round=round)}
     now = timezone.now()
     for i in range(7):

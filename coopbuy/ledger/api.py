@@ -29,7 +29,9 @@ from coopbuy.ledger.models import Entry, Invoice
 def my_account(request: HttpRequest, slug: str) -> AccountOut:
     """My balance in the group, my payment reference, and what I may still order (members)."""
     group, membership = group_for_member(slug=slug, user=caller(request))
+    account = selectors.account_of(membership=membership)
     return AccountOut(
+        account_id=account.pk if account else None,
         currency=group.currency,
         balance=selectors.balance_of(membership=membership),
         payment_reference=services.payment_reference_for(membership),

@@ -61,6 +61,10 @@ SHOWN = (
 
 
 class AccountOut(Schema):
+    account_id: int | None = Field(
+        description="My account's id, for /accounts/{account_id}/statements/…; null until money "
+        "first moves."
+    )
     currency: str
     balance: Money = Field(description="Positive: money of mine the group holds.")
     payment_reference: str = Field(description="Put it on bank transfers to the group.")

@@ -3,9 +3,10 @@
 DATABASE_URL=postgres://postgres@127.0.0.1:5432/coopbuy_bench python bench/round_close.py
 python bench/round_close.py --members 2000   # a smaller run
 
-The database named in DATABASE_URL is created if missing, migrated, and emptied of benchmark data
-at the start. Closing runs the real service (`round_close`, fcfs) with the outbox's sender switched
-off (the emails are written to the outbox, which is part of closing, but not sent).
+The database named in DATABASE_URL (its name must contain "bench") is dropped and made anew at the
+start, then migrated: the ledger is append-only, so a previous run's rows cannot be deleted.
+Closing runs the real service (`round_close`, fcfs) with the outbox's sender switched off (the
+emails are written to the outbox, which is part of closing, but not sent).
 """
 
 from __future__ import annotations
@@ -31,15 +32,17 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coopbuy.config.settings")
 LINES_PER_MEMBER = 20
 
 
-def ensure_database(url: str) -> None:
+def fresh_database(url: str) -> None:
     import psycopg
 
     parts = urlsplit(url)
     name = parts.path.lstrip("/")
+    if "bench" not in name:
+        sys.exit(f"refusing to drop the database {name!r}: a benchmark database's name says bench")
     admin = parts._replace(path="/postgres").geturl()
     with psycopg.connect(admin, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def rss_mb() -> float:
@@ -51,7 +54,7 @@ def main() -> None:
     parser.add_argument("--members", type=int, default=10_000)
     parser.add_argument("--products", type=int, default=1_000)
     args = parser.parse_args()
-    ensure_database(os.environ["DATABASE_URL"])
+    fresh_database(os.environ["DATABASE_URL"])
 
     import django
 
@@ -71,13 +74,9 @@ def run(members: int, products: int) -> None:
     from coopbuy.bulk import bulk_insert
     from coopbuy.catalog.models import Supplier
     from coopbuy.groups.models import BuyingGroup, Membership
-    from coopbuy.outbox.models import OutboxMessage
     from coopbuy.rounds.closing import round_close
     from coopbuy.rounds.models import DemandLine, Round, RoundProduct, RoundSupplier
 
-    BuyingGroup.objects.filter(slug="bench").delete()
-    User.objects.filter(email__endswith="@bench.invalid").delete()
-    OutboxMessage.objects.all().delete()
     group = BuyingGroup.objects.create(name="Bench", slug="bench")
     supplier = Supplier.objects.create(group=group, name="Wholesale", delivery_fee=Decimal("25"))
     password = make_password(None)

@@ -84,8 +84,12 @@ def test_an_entry_on_another_groups_account_fails_the_check_in_both_groups(
         idempotency_key="stray",
     )  # fmt: skip
     mine, theirs = member_account(world.alice), system_account(other.group, "bank")
-    Entry.objects.create(transaction=stray, account=mine, amount=D("1.00"))
-    Entry.objects.create(transaction=stray, account=theirs, amount=D("-1.00"))
+    Entry.objects.bulk_create(  # one statement: PostgreSQL checks each statement balances
+        [
+            Entry(transaction=stray, account=mine, amount=D("1.00")),
+            Entry(transaction=stray, account=theirs, amount=D("-1.00")),
+        ]
+    )
     Account.objects.filter(pk=mine.pk).update(balance=D("1.00"))
     Account.objects.filter(pk=theirs.pk).update(balance=D("-1.00"))
     out = StringIO()

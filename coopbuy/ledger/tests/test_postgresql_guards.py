@@ -1,4 +1,4 @@
-"""PostgreSQL's own guards: append-only tables, balanced transactions at commit, no lost updates."""
+"""PostgreSQL's own guards: append-only tables, balanced transactions, no lost updates."""
 
 from __future__ import annotations
 
@@ -48,6 +48,34 @@ def test_an_unbalanced_transaction_is_refused_at_commit(world: World) -> None:
         Entry.objects.create(transaction=bad, account=account, amount=D("1.00"))
         with connection.cursor() as cursor:  # what COMMIT would do
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
+@pytest.mark.django_db
+def test_entries_that_do_not_balance_are_refused_as_they_are_written(world: World) -> None:
+    posted = ledger_top_up(
+        membership=world.alice, amount=D("5.00"), method="bank", actor=world.treasurer,
+        idempotency_key=key(),
+    )  # fmt: skip
+    account = member_account(world.alice)
+    # An entry slipped into a transaction posted earlier unbalances it: refused at once.
+    with pytest.raises(DatabaseError, match="summing to"), transaction.atomic():
+        Entry.objects.create(transaction=posted, account=account, amount=D("1.00"))
+    # A transaction's entries go in together: written one by one, the first is refused.
+    with pytest.raises(DatabaseError, match="has 1 entries"), transaction.atomic():
+        fresh = Transaction.objects.create(
+            group=world.group, kind="adjustment", description="hand-made",
+            booked_on="2026-01-01", idempotency_key="one-by-one",
+        )  # fmt: skip
+        Entry.objects.create(transaction=fresh, account=account, amount=D("1.00"))
+    # A transaction left with no entries at all is refused at commit.
+    with pytest.raises(DatabaseError, match="has 0 entries"), transaction.atomic():
+        Transaction.objects.create(
+            group=world.group, kind="adjustment", description="empty",
+            booked_on="2026-01-01", idempotency_key="empty",
+        )  # fmt: skip
+        with connection.cursor() as cursor:  # what COMMIT would do
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    assert Entry.objects.filter(transaction=posted).count() == 2
 
 
 @pytest.mark.django_db(transaction=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
@@ -21,6 +22,7 @@ from coopbuy.accounts.models import User
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 MONEY_PATTERN = r"^-?\d+\.\d{2}$"
 NO_NUL_PATTERN = r"^[^\x00]*$"
+DATE_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _no_nul(value: str) -> str:
@@ -76,10 +78,11 @@ def whole_number(value: object) -> object:
 
 
 def date_string(value: object) -> object:
-    """A BeforeValidator: a date as the string 2026-11-27, never a number of seconds."""
-    if not isinstance(value, str | date):
-        raise ValueError("send a date such as 2026-11-27")
-    return value
+    """A BeforeValidator: a date as the string 2026-11-27, never a number of seconds (in a query
+    string "0" would otherwise be 1 January 1970)."""
+    if isinstance(value, date) or (isinstance(value, str) and DATE_PATTERN.fullmatch(value)):
+        return value
+    raise ValueError("send a date such as 2026-11-27")
 
 
 # Coordinates travel as decimal strings ("51.507400"), as money does: exact, never floats.

@@ -39,6 +39,7 @@ from coopbuy.groups.api_schemas import (
     InvitationPreviewOut,
     JoinRequestIn,
     JoinRequestOut,
+    MemberFilter,
     MemberOut,
     MembershipOut,
     MyGroupOut,
@@ -174,10 +175,15 @@ def group_activity(request: HttpRequest, slug: str, paging: Query[Paging]) -> Pa
 
 
 @router.get("/{slug:slug}/members", response={200: Page[MemberOut], **problem_responses()})
-def list_members(request: HttpRequest, slug: str, paging: Query[Paging]) -> Page[MemberOut]:
-    """The group's members, coordinators first (members only)."""
+def list_members(
+    request: HttpRequest, slug: str, filters: Query[MemberFilter], paging: Query[Paging]
+) -> Page[MemberOut]:
+    """The group's members, coordinators first, or only those with one `role` (members)."""
     group, _membership = group_for_member(slug=slug, user=caller(request))
-    return paginate(request, selectors.members_of_group(group=group), paging, MemberOut.of)
+    rows = selectors.members_of_group(group=group)
+    if filters.role is not None:
+        rows = rows.filter(role=filters.role)
+    return paginate(request, rows, paging, MemberOut.of)
 
 
 def _member(group: BuyingGroup, membership_id: int) -> Membership:

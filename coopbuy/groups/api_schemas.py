@@ -234,3 +234,7 @@ class ActivityOut(Schema):
     actor: PersonOut | None = Field(description="Who did it; null for the system or a person gone.")
     action: str = Field(description="A stable name, e.g. membership.role_changed.")
     summary: str
+
+
+class MemberFilter(Schema):
+    role: Role | None = Field(None, description="Only members with this role.")

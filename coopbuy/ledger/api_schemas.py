@@ -265,3 +265,16 @@ class LedgerSettingsIn(Input):
     invoice_prefix: Text | None = Field(
         None, min_length=1, max_length=12, description="1 to 12 letters or digits."
     )
+
+
+class TransactionFilter(Schema):
+    kind: TransactionKind | None = Field(None, description="Only transactions of this kind.")
+    account_id: int | None = Field(
+        None, ge=1, le=2**62, description="Only those with an entry on this account."
+    )
+    booked_from: Annotated[date, BeforeValidator(date_string)] | None = Field(
+        None, description="Booked on this day or later (YYYY-MM-DD)."
+    )
+    booked_to: Annotated[date, BeforeValidator(date_string)] | None = Field(
+        None, description="Booked on this day or earlier (YYYY-MM-DD)."
+    )

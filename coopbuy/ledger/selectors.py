@@ -125,10 +125,27 @@ def entries_of_account(*, account: Account) -> QuerySet[Entry]:
     )
 
 
-def transactions_of_group(*, group: BuyingGroup) -> QuerySet[Transaction]:
+def transactions_of_group(
+    *,
+    group: BuyingGroup,
+    kind: str | None = None,
+    account_id: int | None = None,
+    booked_from: date | None = None,
+    booked_to: date | None = None,
+) -> QuerySet[Transaction]:
+    """The group's transactions, newest first; optionally of one kind, touching one account, or
+    booked within the dates given (both included)."""
+    rows = Transaction.objects.filter(group=group)
+    if kind is not None:
+        rows = rows.filter(kind=kind)
+    if account_id is not None:
+        rows = rows.filter(pk__in=Entry.objects.filter(account_id=account_id).values("transaction"))
+    if booked_from is not None:
+        rows = rows.filter(booked_on__gte=booked_from)
+    if booked_to is not None:
+        rows = rows.filter(booked_on__lte=booked_to)
     return (
-        Transaction.objects.filter(group=group)
-        .select_related("created_by", "reversed_by")
+        rows.select_related("created_by", "reversed_by")
         .prefetch_related("entries__account")
         .order_by("-booked_on", "-pk")
     )

@@ -9,6 +9,7 @@ record has expired.
 
 from django.http import HttpRequest, StreamingHttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Query
 from ninja.responses import Status
 
@@ -31,6 +32,7 @@ from coopbuy.ledger.api_schemas import (
     ReverseIn,
     TopUpIn,
     TransactionDetailOut,
+    TransactionFilter,
     TransactionOut,
 )
 from coopbuy.ledger.documents import transactions_csv
@@ -113,11 +115,15 @@ def record_adjustment(
     "/{slug:slug}/transactions", response={200: Page[TransactionDetailOut], **problem_responses()}
 )
 def list_transactions(
-    request: HttpRequest, slug: str, paging: Query[Paging]
+    request: HttpRequest, slug: str, filters: Query[TransactionFilter], paging: Query[Paging]
 ) -> Page[TransactionDetailOut]:
-    """Every transaction of the group with its entries, newest first (treasurers, coordinators)."""
+    """The group's transactions with their entries, newest first; filtered by `kind`, by an
+    account they touch (`account_id`) or by the days they were booked (treasurers,
+    coordinators)."""
     group, _membership = group_for_treasurer(slug=slug, user=caller(request))
-    rows = selectors.transactions_of_group(group=group)
+    if filters.booked_from and filters.booked_to and filters.booked_to < filters.booked_from:
+        raise UserFacingError(_("The last day comes before the first."), field="booked_to")
+    rows = selectors.transactions_of_group(group=group, **filters.model_dump())
     return paginate(request, rows, paging, TransactionDetailOut.of)
 
 

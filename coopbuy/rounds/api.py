@@ -41,6 +41,7 @@ from coopbuy.rounds.api_schemas import (
     MyAllocationsOut,
     ProductsQuery,
     RoundChangeIn,
+    RoundFilter,
     RoundIn,
     RoundOut,
     RoundProductOut,
@@ -66,8 +67,11 @@ def _visible_round(request: HttpRequest, slug: str, round_id: int) -> tuple[Memb
 
 
 @router.get("/{slug:slug}/rounds", response={200: Page[RoundOut], **problem_responses()})
-def list_rounds(request: HttpRequest, slug: str, paging: Query[Paging]) -> Page[RoundOut]:
-    """The group's rounds, latest deadline first; drafts only for coordinators (members)."""
+def list_rounds(
+    request: HttpRequest, slug: str, filters: Query[RoundFilter], paging: Query[Paging]
+) -> Page[RoundOut]:
+    """The group's rounds, latest deadline first, or only those in one `status`; drafts only for
+    coordinators (members)."""
     group, membership = group_for_member(slug=slug, user=caller(request))
     rows = (
         selectors.rounds_of_group(group=group)
@@ -76,6 +80,8 @@ def list_rounds(request: HttpRequest, slug: str, paging: Query[Paging]) -> Page[
     )
     if membership.role not in MANAGING_ROLES:
         rows = rows.exclude(status=Round.Status.DRAFT)
+    if filters.status is not None:
+        rows = rows.filter(status=filters.status)
     return paginate(request, rows, paging, RoundOut.of)
 
 

@@ -341,3 +341,7 @@ class BudgetOut(Schema):
     )
     explanation: str
     summary: SummaryOut
+
+
+class RoundFilter(Schema):
+    status: Status | None = Field(None, description="Only rounds in this state, e.g. open.")

@@ -27,7 +27,7 @@ from coopbuy.core import ledger as core
 from coopbuy.core.money import from_minor, quantize, to_minor
 from coopbuy.errors import UserFacingError
 from coopbuy.groups.models import BuyingGroup, Membership
-from coopbuy.ledger.models import Account, Entry, LedgerSettings, Transaction
+from coopbuy.ledger.models import Account, Entry, LedgerSettings, StatementLine, Transaction
 from coopbuy.ledger.permissions import require_money_role, require_same_group
 
 Kind = Account.Kind
@@ -407,8 +407,6 @@ def ledger_reverse(
         enforce_credit=True,
     )
     if created:
-        from coopbuy.ledger.models import StatementLine
-
         # A top-up booked from a bank line: the line waits for review again, no member chosen
         # (the booking was a mistake), so it can be booked anew.
         StatementLine.objects.filter(transaction=original).update(

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import importlib
 from decimal import Decimal as D
 
 import pytest
+from django.apps import apps as django_apps
 from django.test import Client
 from django.urls import reverse
 
@@ -16,6 +18,7 @@ from coopbuy.ledger.services import (
     ledger_reverse,
     ledger_settings_update,
     ledger_top_up,
+    member_account,
     payment_reference_for,
 )
 from coopbuy.ledger.statements import (
@@ -132,3 +135,34 @@ def test_the_review_page_offers_the_member_choice_for_a_line_put_back(world: Wor
     assert selectors.balance_of(membership=world.bob) == D("20.00")
     page = client.get(reverse("ledger:statement_review", args=[world.group.slug]))
     assert "Nothing waits for review." in page.content.decode()
+
+
+def test_lines_reversed_before_the_fix_are_reopened_by_the_migration(world: World) -> None:
+    line = booked_line(world)
+    top_up = line.transaction
+    assert top_up is not None
+    ledger_reverse(original=top_up, actor=world.treasurer, idempotency_key=key())
+    # As the data stood before reversing reopened lines: still "booked" to the reversed top-up.
+    StatementLine.objects.filter(pk=line.pk).update(
+        status=StatementLine.Status.BOOKED, account=member_account(world.alice), transaction=top_up
+    )
+    kept = booked_line_for_bob(world)
+    reopen = importlib.import_module(
+        "coopbuy.ledger.migrations.0005_reopen_reversed_statement_lines"
+    ).reopen
+    reopen(django_apps, None)
+    line.refresh_from_db()
+    kept.refresh_from_db()
+    assert (line.status, line.account_id, line.transaction_id) == ("unmatched", None, None)
+    assert kept.status == StatementLine.Status.BOOKED  # a booking still standing is left alone
+
+
+def booked_line_for_bob(world: World) -> StatementLine:
+    bob = payment_reference_for(world.bob)
+    statement_import(
+        group=world.group, actor=world.treasurer, filename="april.csv",
+        content=f"Date;Payer;Amount;Reference\n01/04/2026;B. Jones;7.00;{bob}\n".encode(),
+        mapping=MAPPING, date_format="%d/%m/%Y",
+    )  # fmt: skip
+    assert statement_confirm_matched(group=world.group, actor=world.treasurer) == 1
+    return StatementLine.objects.get(reference=bob)

@@ -12,8 +12,12 @@ min_order_value` after the allocation (so a supplier that was dropped shows fals
 
 from __future__ import annotations
 
-from itertools import accumulate, compress
-from operator import add, mul, sub
+from itertools import accumulate, repeat
+from operator import add
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
 
 from coopbuy.core.costshare import share_minor
 from coopbuy.core.decision import Decision
@@ -69,19 +73,19 @@ def run_policy(prepared: Prepared, policy: Policy, time_limit: float) -> Decisio
 def finish(
     prepared: Prepared, decision: Decision, policy: Policy, explain_result: bool
 ) -> AllocationResult:
-    """Build the result from a policy's decision: the steps every policy shares, column-wise."""
+    """Build the result from a policy's decision: the steps every policy shares, column-wise.
+
+    The per-pair columns (a million on a big round) are summed with numpy (`_Columns`): every
+    Python-level loop left here runs per product, supplier or member.
+    """
     mu = prepared.minor_units
     products = prepared.products
     prices = [p.price_at(c) for p, c in zip(products, decision.cases, strict=True)]
-    gq, gt = decision.got_quantity, decision.got_tolerance
-    pair_product = prepared.pair_product
+    cols = _Columns(prepared, decision, prices)
 
     # Per product: the units handed out must be exactly the units ordered (rule 1).
-    given_q = [0] * len(products)
-    given_t = [0] * len(products)
-    for p, q, t in zip(pair_product, gq, gt, strict=True):
-        given_q[p] += q
-        given_t[p] += t
+    given_q = cols.per_product(cols.got_q)
+    given_t = cols.per_product(cols.got_t)
     product_results: list[ProductResult] = []
     for p in sorted(range(len(products)), key=lambda i: products[i].id):
         product = products[p]
@@ -103,13 +107,12 @@ def finish(
     delivered = sum(q * p.base_price for q, p in zip(given_q, products, strict=True))
     tolerance_units = sum(given_t)
 
-    # Per member: pairs are numbered member by member, so a member's sums are runs.
-    units = list(map(add, gq, gt))
-    amounts = list(map(mul, units, map(prices.__getitem__, pair_product)))
-    goods = _member_sums(prepared, amounts)
-    requested = _member_sums(prepared, prepared.want_quantity)
-    received_q = _member_sums(prepared, gq)
-    received_t = _member_sums(prepared, gt)
+    # Per member (in `members_with_pairs` order): pairs are numbered member by member.
+    goods_list = cols.per_member(cols.amounts)
+    goods = dict(zip(prepared.members_with_pairs, goods_list, strict=True))
+    requested = dict(zip(prepared.members_with_pairs, cols.per_member(cols.want_q), strict=True))
+    received_q = dict(zip(prepared.members_with_pairs, cols.per_member(cols.got_q), strict=True))
+    received_t = cols.per_member(cols.got_t)
 
     delivery: dict[str, int] = {}
     supplier_results: list[SupplierResult] = []
@@ -121,7 +124,7 @@ def finish(
         fee = s.delivery_fee if ordered and not free else 0
         fees += fee
         if fee:
-            for m, share in share_minor(fee, _supplier_goods(prepared, s, units, amounts)).items():
+            for m, share in share_minor(fee, cols.supplier_goods(s)).items():
                 delivery[m] = delivery.get(m, 0) + share
         supplier_results.append(
             SupplierResult(
@@ -133,19 +136,32 @@ def finish(
             )
         )
 
+    member_ids = prepared.member_ids
+    if member_ids == prepared.members_with_pairs:
+        goods_of = goods_list
+        requested_of, received_q_of = list(requested.values()), list(received_q.values())
+        received_t_of = received_t
+    else:  # members with a budget and no demand: zeros
+        goods_of = [goods.get(m, 0) for m in member_ids]
+        requested_of = [requested.get(m, 0) for m in member_ids]
+        received_q_of = [received_q.get(m, 0) for m in member_ids]
+        received_t_by = dict(zip(prepared.members_with_pairs, received_t, strict=True))
+        received_t_of = [received_t_by.get(m, 0) for m in member_ids]
+    delivery_of = [delivery.get(m, 0) for m in member_ids] if delivery else [0] * len(member_ids)
+    mus = repeat(mu)
     member_results = tuple(
-        MemberResult(
-            m,
-            from_minor(goods.get(m, 0), mu),
-            from_minor(delivery.get(m, 0), mu),
-            from_minor(goods.get(m, 0) + delivery.get(m, 0), mu),
-            requested.get(m, 0),
-            received_q.get(m, 0),
-            received_t.get(m, 0),
+        map(
+            MemberResult,
+            member_ids,
+            map(from_minor, goods_of, mus),
+            map(from_minor, delivery_of, mus),
+            map(from_minor, map(add, goods_of, delivery_of), mus),
+            requested_of,
+            received_q_of,
+            received_t_of,
         )
-        for m in prepared.member_ids
     )
-    table = _allocation_table(prepared, decision, units, amounts)
+    table = cols.allocation_table()
     if decision.status is not None:
         proven: bool | None = decision.status.proven_optimal
         gap: float | None = decision.status.gap
@@ -171,38 +187,79 @@ def finish(
     )
 
 
-def _member_sums(prepared: Prepared, column: list[int]) -> dict[str, int]:
-    """Per member, the sum of a column given in output order (each member's pairs are a run)."""
-    ends = list(accumulate(prepared.member_pair_counts))
-    totals = list(accumulate(column, initial=0))
-    sums = map(sub, map(totals.__getitem__, ends), map(totals.__getitem__, [0, *ends[:-1]]))
-    return dict(zip(prepared.members_with_pairs, sums, strict=True))
+#: int64 holds every sum when the largest possible one stays below this; else exact Python ints.
+_INT64_LIMIT = 2**62
 
 
-def _supplier_goods(
-    prepared: Prepared, supplier: PSupplier, units: list[int], amounts: list[int]
-) -> dict[str, int]:
-    """Each receiving member's goods value from one supplier (the weights of its delivery shares;
-    a member who received only free units is there with 0)."""
-    mine = set(supplier.products)
-    goods: dict[str, int] = {}
-    member, product = prepared.pair_member, prepared.pair_product
-    for m, p, got, amount in zip(member, product, units, amounts, strict=True):
-        if got and p in mine:
-            goods[m] = goods.get(m, 0) + amount
-    return goods
+class _Columns:
+    """The per-pair columns of a decision as numpy arrays, in output order (member, product).
 
+    The dtype is int64 when no sum can overflow it (the largest amount times the number of pairs
+    is below 2^62), else `object`: numpy then adds exact Python ints, slower but the same code.
+    """
 
-def _allocation_table(
-    prepared: Prepared, decision: Decision, units: list[int], amounts: list[int]
-) -> AllocationTable:
-    """The lines with units > 0, already in the contract's order (member, then product)."""
-    product_ids = [p.id for p in prepared.products]
-    return AllocationTable(
-        prepared.minor_units,
-        tuple(compress(prepared.pair_member, units)),
-        tuple(map(product_ids.__getitem__, compress(prepared.pair_product, units))),
-        tuple(compress(decision.got_quantity, units)),
-        tuple(compress(decision.got_tolerance, units)),
-        tuple(compress(amounts, units)),
-    )
+    def __init__(self, prepared: Prepared, decision: Decision, prices: list[int]) -> None:
+        self.prepared = prepared
+        self.decision = decision
+        n = len(prepared.pair_product)
+        gq, gt, want = decision.got_quantity, decision.got_tolerance, prepared.want_quantity
+        biggest = max(max(gq, default=0) + max(gt, default=0), max(want, default=0))
+        bound = max(1, n) * biggest * max(1, max(prices, default=0))
+        dtype: type = np.int64 if bound < _INT64_LIMIT else object
+        self.n_products = len(prepared.products)
+        self.pair_product = np.array(prepared.pair_product, np.intp)
+        self.got_q: NDArray[Any] = np.array(gq, dtype)
+        self.got_t: NDArray[Any] = np.array(gt, dtype)
+        self.want_q: NDArray[Any] = np.array(want, dtype)
+        self.units: NDArray[Any] = self.got_q + self.got_t
+        self.amounts: NDArray[Any] = self.units * np.array(prices, dtype)[self.pair_product]
+        counts = prepared.member_pair_counts
+        self.member_starts = np.array([0, *accumulate(counts)][:-1], np.intp)
+        self._pair_member_index: NDArray[np.intp] | None = None
+
+    def per_product(self, column: NDArray[Any]) -> list[int]:
+        """The column summed per product (aligned with `prepared.products`)."""
+        totals = np.zeros(self.n_products, column.dtype)
+        np.add.at(totals, self.pair_product, column)
+        sums: list[int] = totals.tolist()
+        return sums
+
+    def per_member(self, column: NDArray[Any]) -> list[int]:
+        """The column summed per member of `members_with_pairs` (each member's pairs are a run)."""
+        if not len(column):
+            return []
+        sums: list[int] = np.add.reduceat(column, self.member_starts).tolist()
+        return sums
+
+    def supplier_goods(self, supplier: PSupplier) -> dict[str, int]:
+        """Each receiving member's goods value from one supplier (the weights of its delivery
+        shares; a member who received only free units is there with 0)."""
+        mine = np.zeros(self.n_products, bool)
+        mine[supplier.products] = True
+        rows = np.flatnonzero(mine[self.pair_product] & (self.units > 0))
+        if self._pair_member_index is None:
+            counts = self.prepared.member_pair_counts
+            self._pair_member_index = np.repeat(np.arange(len(counts), dtype=np.intp), counts)
+        who = self._pair_member_index[rows]
+        totals = np.zeros(len(self.prepared.members_with_pairs), self.amounts.dtype)
+        np.add.at(totals, who, self.amounts[rows])
+        receivers = np.unique(who).tolist()
+        members = self.prepared.members_with_pairs
+        return {
+            members[i]: int(v) for i, v in zip(receivers, totals[receivers].tolist(), strict=True)
+        }
+
+    def allocation_table(self) -> AllocationTable:
+        """The lines with units > 0, already in the contract's order (member, then product)."""
+        prepared = self.prepared
+        keep = np.flatnonzero(self.units > 0)
+        kept = keep.tolist()
+        product_ids = [p.id for p in prepared.products]
+        return AllocationTable(
+            prepared.minor_units,
+            tuple(map(prepared.pair_member.__getitem__, kept)),
+            tuple(map(product_ids.__getitem__, self.pair_product[keep].tolist())),
+            tuple(self.got_q[keep].tolist()),
+            tuple(self.got_t[keep].tolist()),
+            tuple(self.amounts[keep].tolist()),
+        )

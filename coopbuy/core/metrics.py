@@ -43,8 +43,15 @@ def compute_metrics(
         total_requested = sum(requested[m] for m in askers)
         total_received = sum(received[m] for m in askers)
         fill = Fraction(total_received, total_requested)
-        lowest = min(Fraction(received[m], requested[m]) for m in askers)
         ratios = [received[m] / requested[m] for m in askers]
+        # Division is correctly rounded, hence monotone: the exact minimum is among the ratios
+        # whose float is the smallest, so only those become Fractions (not 50,000 of them).
+        low = min(ratios)
+        lowest = min(
+            Fraction(received[m], requested[m])
+            for m, ratio in zip(askers, ratios, strict=True)
+            if ratio == low
+        )
         squares = math.fsum(r * r for r in ratios)
         jain = math.fsum(ratios) ** 2 / (len(ratios) * squares) if squares else 1.0
     else:

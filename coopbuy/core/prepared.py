@@ -5,19 +5,24 @@ an integer count of minor units, so no `Decimal` arithmetic happens per row.
 
 A big round has a million demand rows. They are summed into *pairs* (one per member and product:
 what every policy allocates and every allocation line reports), numbered in the output's order
-(member id, then product id), and each product's rows are listed in file order. fcfs needs the
-time order only around the point where a product's cases run out, so rows are never sorted by
-time as a whole. The summing is column-wise with numpy (`_aggregate_columns`: integer codes, one
-stable sort, sums per run), measured 2.5x faster than the row-by-row loop (`_aggregate_rows`),
-which remains for amounts too large for int64 and as the reference the tests compare with. numpy
-is already installed as a dependency of highspy.
+(member id, then product id), and each product's rows are listed in file order. The summing is
+column-wise with numpy (`_aggregate_columns`: integer codes, stable sorts, sums per run), which also
+keeps the rows as arrays (`RowColumns`: times as integer microseconds, rows by product then time)
+for the policies' vectorised paths. The row-by-row loop (`_aggregate_rows`) remains for amounts too
+large for int64 (and times that cannot be compared) and as the reference the tests compare with.
+numpy is already installed as a dependency of highspy.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
+from itertools import repeat
+from operator import floordiv, sub
+
+import numpy as np
+from numpy.typing import NDArray
 
 from coopbuy.core.errors import ProblemError
 from coopbuy.core.money import minor_units_for, to_minor
@@ -66,6 +71,20 @@ class PProduct:
 
 
 @dataclass(slots=True)
+class RowColumns:
+    """The demand rows as numpy arrays, for the policies' vectorised paths (built only by
+    `_aggregate_columns`, i.e. when every amount fits int64 sums and the times compare)."""
+
+    product: NDArray[np.int64]  # product index per row
+    quantity: NDArray[np.int64]
+    tolerance: NDArray[np.int64]
+    pair: NDArray[np.int64]  # the pair of each row
+    time: NDArray[np.int64]  # placed_at in microseconds since 1970: ordered as the datetimes
+    by_product_time: NDArray[np.intp]  # rows by product, then placed_at, then file position
+    product_starts: NDArray[np.intp]  # product p's rows: by_product_time[starts[p]:starts[p + 1]]
+
+
+@dataclass(slots=True)
 class Prepared:
     """The working form. Pairs are numbered in the output's order: member id, then product id."""
 
@@ -87,6 +106,7 @@ class Prepared:
     row_quantity: Sequence[int] = ()
     row_tolerance: Sequence[int] = ()
     row_time: Sequence[datetime] = ()
+    columns: RowColumns | None = None  # the same rows column-wise, when they fit int64
     _product_pairs: list[list[int]] | None = None
 
     def product_pairs(self) -> list[list[int]]:
@@ -166,20 +186,50 @@ def _aggregate(problem: Problem, prepared: Prepared) -> None:
             f"demand[{row}].product", f'unknown product "{demand.product[row]}"'
         ) from None
     if len(demand) and max(max(demand.quantity), max(demand.tolerance)) < _COLUMN_LIMIT:
-        _aggregate_columns(problem, prepared, row_product)
-    else:
-        _aggregate_rows(problem, prepared, row_product)
+        time_keys = _time_keys(demand.placed_at)
+        if time_keys is not None:
+            _aggregate_columns(problem, prepared, row_product, time_keys)
+            return
+    _aggregate_rows(problem, prepared, row_product)
 
 
-def _aggregate_columns(problem: Problem, prepared: Prepared, row_product: list[int]) -> None:
+_ONE_MICROSECOND = timedelta(microseconds=1)
+
+
+def _time_keys(times: Sequence[datetime]) -> NDArray[np.int64] | None:
+    """Each time as integer microseconds since 1970 (exact, and ordered as the datetimes are);
+    None when aware and naive times are mixed (they cannot be compared at all)."""
+    epoch = datetime(1970, 1, 1, tzinfo=None if times[0].tzinfo is None else UTC)
+    try:
+        deltas = map(sub, times, repeat(epoch))
+        return np.fromiter(map(floordiv, deltas, repeat(_ONE_MICROSECOND)), np.int64, len(times))
+    except TypeError:
+        return None
+
+
+def stable_order(keys: NDArray[np.int64]) -> NDArray[np.intp]:
+    """`np.argsort(keys, kind="stable")` for non-negative keys, faster: small keys take numpy's
+    radix sort, others become unique (key x n + position) so the default sort, several times
+    faster than the stable one on int64, gives the same order; the stable sort is the fallback."""
+    n = len(keys)
+    top = int(keys.max()) if n else 0
+    if top < 2**16:
+        return np.argsort(keys.astype(np.uint16), kind="stable")
+    if (top + 1) * n < 2**63:
+        return np.argsort(keys * n + np.arange(n, dtype=np.int64))
+    return np.argsort(keys, kind="stable")
+
+
+def _aggregate_columns(
+    problem: Problem, prepared: Prepared, row_product: list[int], time_keys: NDArray[np.int64]
+) -> None:
     """Pairs, their wants and first rows, each product's rows and totals: column-wise, with numpy.
 
     Rows get integer codes (member rank, product rank) once; one stable sort by (member, product,
     file position) puts each pair's rows together in the output's order, and sums are taken per
-    run. Python looks at each row only inside C loops (`map`, numpy), never in a `for`.
+    run. One stable sort by time gives each pair's first row and, per product, the time order
+    that fcfs serves (`RowColumns`). Python looks at each row only inside C loops (`map`, numpy).
     """
-    import numpy as np  # a dependency of highspy, which the project requires
-
     demand = problem.demand
     products = prepared.products
     n = len(demand)
@@ -191,7 +241,7 @@ def _aggregate_columns(problem: Problem, prepared: Prepared, row_product: list[i
     rank = np.empty(len(products), np.int64)
     rank[by_id] = np.arange(len(products), dtype=np.int64)
     key = row_member * max(1, len(products)) + rank[product_of_row]
-    order = np.argsort(key, kind="stable")  # by member, product id, then file position
+    order = stable_order(key)  # by member, product id, then file position
     sorted_key = key[order]
     is_start = np.empty(n, bool)
     is_start[:1] = True
@@ -202,30 +252,28 @@ def _aggregate_columns(problem: Problem, prepared: Prepared, row_product: list[i
     row_pair[order] = pair_of_sorted
     quantity = np.fromiter(demand.quantity, np.int64, n)
     tolerance = np.fromiter(demand.tolerance, np.int64, n)
-    first_rows = order[starts]
-    if n:
-        want_q = np.add.reduceat(quantity[order], starts)
-        want_t = np.add.reduceat(tolerance[order], starts)
-    else:
-        want_q = want_t = np.zeros(0, np.int64)
-    prepared.pair_member = np.array(members, dtype=object)[row_member[first_rows]].tolist()
-    prepared.pair_product = product_of_row[first_rows].tolist()
+    want_q = np.add.reduceat(quantity[order], starts)
+    want_t = np.add.reduceat(tolerance[order], starts)
+    pair_members = row_member[order[starts]]
+    prepared.pair_member = np.array(members, dtype=object)[pair_members].tolist()
+    prepared.pair_product = product_of_row[order[starts]].tolist()
     prepared.want_quantity = want_q.tolist()
     prepared.want_tolerance = want_t.tolist()
-    first = first_rows.tolist()
-    times = demand.placed_at
-    ends = [*starts[1:].tolist(), n]
-    for j in np.flatnonzero(np.diff(np.append(starts, n)) > 1).tolist():
-        # several rows for one pair (a raise): the earliest by time, then file position
-        rows_of_pair = order[starts[j] : ends[j]].tolist()  # file order: min keeps the first
-        first[j] = min(rows_of_pair, key=times.__getitem__)
-    prepared.pair_first_row = first
+    # Each pair's first row by (time, file position): its least position in the time order.
+    by_time = stable_order(time_keys - time_keys.min())
+    position = np.empty(n, np.int64)
+    position[by_time] = np.arange(n, dtype=np.int64)
+    first_position = np.full(len(starts), n, np.int64)
+    np.minimum.at(first_position, row_pair, position)
+    prepared.pair_first_row = by_time[first_position].tolist()
     prepared.members_with_pairs = members
-    prepared.member_pair_counts = np.bincount(
-        row_member[first_rows], minlength=len(members)
-    ).tolist()
-    prepared.member_ids = sorted(set(members).union(m.id for m in problem.members))
-    by_product = np.argsort(product_of_row, kind="stable")  # each product's rows in file order
+    prepared.member_pair_counts = np.bincount(pair_members, minlength=len(members)).tolist()
+    listed = [m.id for m in problem.members]
+    if all(map(code.__contains__, listed)):
+        prepared.member_ids = members
+    else:
+        prepared.member_ids = sorted(set(members).union(listed))
+    by_product = stable_order(product_of_row)  # each product's rows in file order
     counts = np.bincount(product_of_row, minlength=len(products))
     bounds = np.cumsum(counts).tolist()
     flat = by_product.tolist()
@@ -239,7 +287,18 @@ def _aggregate_columns(problem: Problem, prepared: Prepared, row_product: list[i
     prepared.row_pair = row_pair.tolist()
     prepared.row_quantity = demand.quantity
     prepared.row_tolerance = demand.tolerance
-    prepared.row_time = times
+    prepared.row_time = demand.placed_at
+    product_starts = np.zeros(len(products) + 1, np.intp)
+    np.cumsum(counts, out=product_starts[1:])
+    prepared.columns = RowColumns(
+        product_of_row,
+        quantity,
+        tolerance,
+        row_pair,
+        time_keys,
+        by_time[stable_order(product_of_row[by_time])],
+        product_starts,
+    )
 
 
 def _aggregate_rows(problem: Problem, prepared: Prepared, row_product: list[int]) -> None:

@@ -9,6 +9,7 @@ from coopbuy.core.prepared import (
     Prepared,
     _aggregate_columns,
     _aggregate_rows,
+    _time_keys,
     prepare,
 )
 from coopbuy.core.tests.strategies import problems
@@ -25,7 +26,13 @@ def aggregated(data: dict[str, Any], how: Any) -> tuple[Prepared, list[tuple[int
     for name in FIELDS:
         setattr(prepared, name, [])
     index = {p.id: p.index for p in prepared.products}
-    how(problem, prepared, [index[p] for p in problem.demand.product])
+    row_product = [index[p] for p in problem.demand.product]
+    if how is _aggregate_columns:
+        keys = _time_keys(problem.demand.placed_at)
+        assert keys is not None
+        how(problem, prepared, row_product, keys)
+    else:
+        how(problem, prepared, row_product)
     totals = [(p.total_quantity, p.total_tolerance) for p in prepared.products]
     return prepared, totals
 

@@ -8,7 +8,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from coopbuy.core.jsonio import problem_from_json
-from coopbuy.core.policies.fcfs import allocate_fcfs
+from coopbuy.core.policies.fcfs import allocate_fcfs, decide_cases
+from coopbuy.core.policies.proportional import (
+    _allocate_proportional_columns,
+    allocate_proportional,
+)
 from coopbuy.core.prepared import _time_keys, prepare, stable_order
 from coopbuy.core.tests.strategies import problems
 
@@ -59,3 +63,32 @@ def test_time_keys_are_exact_microseconds_in_the_datetimes_order() -> None:
     naive_keys = _time_keys(naive)
     assert naive_keys is not None and naive_keys[1] < naive_keys[0]
     assert _time_keys([*naive, base]) is None  # naive and aware cannot be compared
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(problems(max_products=3, max_members=6), zoned()))
+def test_proportional_on_columns_equals_the_per_product_loop(data: dict[str, Any]) -> None:
+    prepared = prepare(problem_from_json(data))
+    by_columns = allocate_proportional(prepared)
+    prepared.columns = None  # the per-product loop (also taken when int64 could overflow)
+    by_loop = allocate_proportional(prepared)
+    assert by_columns == by_loop
+
+
+def test_proportional_falls_back_to_the_loop_when_int64_could_overflow() -> None:
+    m = 2**31 - 1  # the largest amount the columns take; units x want then passes 2^62
+    data = {
+        "currency": "GBP",
+        "suppliers": [{"id": "s"}],
+        "products": [{"id": "p", "supplier": "s", "case_size": 3, "unit_price": "0.00"}],
+        "demand": [
+            {"member": who, "product": "p", "quantity": m, "placed_at": "2026-11-20T10:00Z"}
+            for who in "aabc"
+        ],
+    }
+    prepared = prepare(problem_from_json(data))
+    assert prepared.columns is not None
+    assert not _allocate_proportional_columns(prepared, prepared.columns, decide_cases(prepared))
+    # 4m units wanted, 4m - 1 in whole cases: a's quota is 2m - 1/2, b's and c's m - 1/4 each,
+    # so b and c (remainder 3/4) get the two units left after the floors
+    assert allocate_proportional(prepared).got_quantity == [2 * m - 1, m, m]

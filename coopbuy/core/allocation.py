@@ -191,6 +191,14 @@ def finish(
 _INT64_LIMIT = 2**62
 
 
+def _int_array(values: list[int]) -> NDArray[Any]:
+    """int64 if every value fits, else an object array of the exact Python ints."""
+    try:
+        return np.array(values, np.int64)
+    except OverflowError:
+        return np.array(values, object)
+
+
 class _Columns:
     """The per-pair columns of a decision as numpy arrays, in output order (member, product).
 
@@ -201,18 +209,24 @@ class _Columns:
     def __init__(self, prepared: Prepared, decision: Decision, prices: list[int]) -> None:
         self.prepared = prepared
         self.decision = decision
-        n = len(prepared.pair_product)
-        gq, gt, want = decision.got_quantity, decision.got_tolerance, prepared.want_quantity
-        biggest = max(max(gq, default=0) + max(gt, default=0), max(want, default=0))
-        bound = max(1, n) * biggest * max(1, max(prices, default=0))
-        dtype: type = np.int64 if bound < _INT64_LIMIT else object
         self.n_products = len(prepared.products)
-        self.pair_product = np.array(prepared.pair_product, np.intp)
-        self.got_q: NDArray[Any] = np.array(gq, dtype)
-        self.got_t: NDArray[Any] = np.array(gt, dtype)
-        self.want_q: NDArray[Any] = np.array(want, dtype)
-        self.units: NDArray[Any] = self.got_q + self.got_t
-        self.amounts: NDArray[Any] = self.units * np.array(prices, dtype)[self.pair_product]
+        columns = prepared.columns
+        if columns is not None:
+            self.pair_product: NDArray[Any] = columns.pair_product
+            want = columns.want_quantity
+        else:
+            self.pair_product = np.array(prepared.pair_product, np.intp)
+            want = _int_array(prepared.want_quantity)
+        gq, gt = _int_array(decision.got_quantity), _int_array(decision.got_tolerance)
+        n = len(gq)
+        biggest = max(int(gq.max()) + int(gt.max()), int(want.max())) if n else 0
+        if max(1, n) * biggest * max(1, max(prices, default=0)) >= _INT64_LIMIT:
+            gq, gt, want = gq.astype(object), gt.astype(object), want.astype(object)
+        self.got_q: NDArray[Any] = gq
+        self.got_t: NDArray[Any] = gt
+        self.want_q: NDArray[Any] = want
+        self.units: NDArray[Any] = gq + gt
+        self.amounts: NDArray[Any] = self.units * np.array(prices, gq.dtype)[self.pair_product]
         counts = prepared.member_pair_counts
         self.member_starts = np.array([0, *accumulate(counts)][:-1], np.intp)
         self._pair_member_index: NDArray[np.intp] | None = None

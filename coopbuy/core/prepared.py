@@ -72,7 +72,7 @@ class PProduct:
 
 @dataclass(slots=True)
 class RowColumns:
-    """The demand rows as numpy arrays, for the policies' vectorised paths (built only by
+    """The demand rows and the pairs as numpy arrays, for the vectorised paths (built only by
     `_aggregate_columns`, i.e. when every amount fits int64 sums and the times compare)."""
 
     product: NDArray[np.int64]  # product index per row
@@ -82,6 +82,9 @@ class RowColumns:
     time: NDArray[np.int64]  # placed_at in microseconds since 1970: ordered as the datetimes
     by_product_time: NDArray[np.intp]  # rows by product, then placed_at, then file position
     product_starts: NDArray[np.intp]  # product p's rows: by_product_time[starts[p]:starts[p + 1]]
+    pair_product: NDArray[np.int64]  # the pairs' columns of `Prepared`, as arrays
+    want_quantity: NDArray[np.int64]
+    want_tolerance: NDArray[np.int64]
 
 
 @dataclass(slots=True)
@@ -101,13 +104,23 @@ class Prepared:
     pair_first_row: list[int] = field(default_factory=list)  # earliest row by (time, file)
     members_with_pairs: list[str] = field(default_factory=list)  # sorted
     member_pair_counts: list[int] = field(default_factory=list)  # their runs in `output_order`
-    product_rows: list[list[int]] = field(default_factory=list)  # rows per product, file order
     row_pair: list[int] = field(default_factory=list)
     row_quantity: Sequence[int] = ()
     row_tolerance: Sequence[int] = ()
     row_time: Sequence[datetime] = ()
     columns: RowColumns | None = None  # the same rows column-wise, when they fit int64
     _product_pairs: list[list[int]] | None = None
+    _product_rows: list[list[int]] | None = None  # built when first asked if `columns` is set
+
+    def product_rows(self) -> list[list[int]]:
+        """Each product's rows in file order (only the row paths and `optimal` need them)."""
+        if self._product_rows is None:
+            assert self.columns is not None  # `_aggregate_rows` fills them at once
+            product = self.columns.product
+            flat = stable_order(product).tolist()
+            bounds = np.cumsum(np.bincount(product, minlength=len(self.products))).tolist()
+            self._product_rows = [flat[a:b] for a, b in zip([0, *bounds[:-1]], bounds, strict=True)]
+        return self._product_rows
 
     def product_pairs(self) -> list[list[int]]:
         """Each product's pairs, by member id (built when first asked)."""
@@ -120,7 +133,11 @@ class Prepared:
 
     def rows_in_time_order(self, product: int) -> list[int]:
         """A product's rows by `placed_at`, ties by file position (the sort is stable)."""
-        return sorted(self.product_rows[product], key=self.row_time.__getitem__)
+        if self.columns is not None:  # sorted already, by (time, file position)
+            start, end = self.columns.product_starts[product : product + 2].tolist()
+            rows: list[int] = self.columns.by_product_time[start:end].tolist()
+            return rows
+        return sorted(self.product_rows()[product], key=self.row_time.__getitem__)
 
     def first_key(self, pair: int) -> tuple[datetime, int]:
         """When the pair's first row was placed, and where it stands in the file."""
@@ -256,7 +273,8 @@ def _aggregate_columns(
     want_t = np.add.reduceat(tolerance[order], starts)
     pair_members = row_member[order[starts]]
     prepared.pair_member = np.array(members, dtype=object)[pair_members].tolist()
-    prepared.pair_product = product_of_row[order[starts]].tolist()
+    pair_product = product_of_row[order[starts]]
+    prepared.pair_product = pair_product.tolist()
     prepared.want_quantity = want_q.tolist()
     prepared.want_tolerance = want_t.tolist()
     # Each pair's first row by (time, file position): its least position in the time order.
@@ -273,11 +291,7 @@ def _aggregate_columns(
         prepared.member_ids = members
     else:
         prepared.member_ids = sorted(set(members).union(listed))
-    by_product = stable_order(product_of_row)  # each product's rows in file order
     counts = np.bincount(product_of_row, minlength=len(products))
-    bounds = np.cumsum(counts).tolist()
-    flat = by_product.tolist()
-    prepared.product_rows = [flat[a:b] for a, b in zip([0, *bounds[:-1]], bounds, strict=True)]
     totals_q = np.zeros(len(products), np.int64)
     totals_t = np.zeros(len(products), np.int64)
     np.add.at(totals_q, product_of_row, quantity)
@@ -298,6 +312,9 @@ def _aggregate_columns(
         time_keys,
         by_time[stable_order(product_of_row[by_time])],
         product_starts,
+        pair_product,
+        want_q,
+        want_t,
     )
 
 
@@ -368,7 +385,7 @@ def _aggregate_rows(problem: Problem, prepared: Prepared, row_product: list[int]
     prepared.pair_first_row = list(map(first.__getitem__, order))
     row_pair = list(map(new_id.__getitem__, row_pair))
     prepared.member_ids = sorted(set(by_member).union(m.id for m in problem.members))
-    prepared.product_rows = rows
+    prepared._product_rows = rows
     prepared.row_pair = row_pair
     prepared.row_quantity = demand.quantity
     prepared.row_tolerance = demand.tolerance

@@ -95,7 +95,7 @@ def earliest_rows(
     rows) replaces a sort; every row that takes a unit takes at least one, so `units` rows with a
     non-zero amount suffice, and the selection doubles until it holds that many.
     """
-    rows = prepared.product_rows[product]
+    rows = prepared.product_rows()[product]
     time = prepared.row_time.__getitem__
     pool: Iterable[int] = reversed(rows) if latest else rows  # reversed: later file rows first
     want = units
@@ -176,7 +176,7 @@ def _allocate_fcfs_rows(prepared: Prepared) -> Decision:
         quantity, tolerance = product.total_quantity, product.total_tolerance
         if units < quantity:  # the last rows in time order lose `quantity - units` units
             if units == 0:
-                for j in map(row_pair.__getitem__, prepared.product_rows[p]):
+                for j in map(row_pair.__getitem__, prepared.product_rows()[p]):
                     got_q[j] = 0
             else:
                 cut = earliest_rows(
@@ -187,7 +187,7 @@ def _allocate_fcfs_rows(prepared: Prepared) -> Decision:
             continue
         left = units - quantity
         if left >= tolerance:
-            for j in map(row_pair.__getitem__, prepared.product_rows[p]):
+            for j in map(row_pair.__getitem__, prepared.product_rows()[p]):
                 got_t[j] = want_t[j]
         elif left:
             for row, take in earliest_rows(prepared, p, prepared.row_tolerance, left):

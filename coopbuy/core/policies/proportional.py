@@ -84,11 +84,10 @@ def _allocate_proportional_columns(
     units = np.array(
         [c * p.case_size for p, c in zip(products, decision.cases, strict=True)], np.int64
     )
-    want_q = np.array(prepared.want_quantity, np.int64)
-    want_t = np.array(prepared.want_tolerance, np.int64)
-    if not len(want_q) or int(units.max()) * int(max(want_q.max(), want_t.max())) >= _PRODUCT_LIMIT:
+    want_q, want_t = columns.want_quantity, columns.want_tolerance
+    if int(units.max()) * int(max(want_q.max(), want_t.max())) >= _PRODUCT_LIMIT:
         return False
-    pair_product = np.array(prepared.pair_product, np.int64)
+    pair_product = columns.pair_product
     first_time = columns.time[np.array(prepared.pair_first_row, np.int64)]
     total_q = np.array([p.total_quantity for p in products], np.int64)
     total_t = np.array([p.total_tolerance for p in products], np.int64)

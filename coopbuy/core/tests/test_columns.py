@@ -33,6 +33,7 @@ def zoned(draw: st.DrawFn) -> dict[str, Any]:
 def test_fcfs_on_columns_equals_fcfs_row_by_row(data: dict[str, Any]) -> None:
     prepared = prepare(problem_from_json(data))
     by_columns = allocate_fcfs(prepared)
+    prepared.product_rows()  # built from the columns, which then go:
     prepared.columns = None  # the row-by-row path (also taken for amounts beyond int64)
     by_rows = allocate_fcfs(prepared)
     assert by_columns == by_rows

@@ -12,7 +12,7 @@ min_order_value` after the allocation (so a supplier that was dropped shows fals
 
 from __future__ import annotations
 
-from itertools import accumulate, repeat
+from itertools import accumulate, compress, repeat
 from operator import add
 from typing import Any
 
@@ -266,13 +266,12 @@ class _Columns:
     def allocation_table(self) -> AllocationTable:
         """The lines with units > 0, already in the contract's order (member, then product)."""
         prepared = self.prepared
-        keep = np.flatnonzero(self.units > 0)
-        kept = keep.tolist()
-        product_ids = [p.id for p in prepared.products]
+        keep = self.units > 0
+        product_ids = np.array([p.id for p in prepared.products], object)
         return AllocationTable(
             prepared.minor_units,
-            tuple(map(prepared.pair_member.__getitem__, kept)),
-            tuple(map(product_ids.__getitem__, self.pair_product[keep].tolist())),
+            tuple(compress(prepared.pair_member, keep.tolist())),
+            tuple(product_ids[self.pair_product[keep]].tolist()),
             tuple(self.got_q[keep].tolist()),
             tuple(self.got_t[keep].tolist()),
             tuple(self.amounts[keep].tolist()),

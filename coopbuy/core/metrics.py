@@ -80,15 +80,20 @@ def feasible_counts(product: PProduct) -> list[int]:
     return [0, *range(low, product.case_limit() + 1)]
 
 
+def feasible_bounds(product: PProduct) -> tuple[int, int]:
+    """The least non-zero and the largest of `feasible_counts` (0, 0 when only 0 is feasible),
+    without building the list: a popular product can take thousands of cases."""
+    low, high = max(1, product.min_cases), product.case_limit()
+    return (low, high) if low <= high else (0, 0)
+
+
 def most_value(product: PProduct) -> int:
     """The most a product's order can be worth: c x size x price(c) over the feasible counts.
 
     Within a price band the value grows with c, so only each band's last count can be the best
     (a tier's start minus one, and the most cases the demand allows): no loop over every count.
     """
-    counts = feasible_counts(product)
-    high = counts[-1]
-    low = counts[1] if len(counts) > 1 else 0
+    low, high = feasible_bounds(product)
     ends = [high, *(m - 1 for m, _ in product.tiers if low < m <= high)]
     return max(c * product.case_size * product.price_at(c) for c in ends)
 
@@ -115,12 +120,12 @@ def certify(
     bound_tolerance = 0
     forced: set[int] = set()
     for product in prepared.products:
-        counts = feasible_counts(product)
+        low, high = feasible_bounds(product)
         size = product.case_size
-        units = min(product.total_quantity, counts[-1] * size)
+        units = min(product.total_quantity, high * size)
         bound_value += product.base_price * units
         if product.base_price > 0 and units > 0:
-            least = min(c for c in counts if c * size >= units)
+            least = max(low, -(-units // size))  # the fewest feasible cases holding the units
             bound_tolerance += least * size - units
             forced.add(product.supplier)
     if delivered < bound_value or tolerance_units > bound_tolerance:

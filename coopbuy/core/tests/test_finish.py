@@ -8,6 +8,8 @@ from hypothesis import strategies as st
 
 from coopbuy.core import allocation
 from coopbuy.core.jsonio import problem_from_json
+from coopbuy.core.metrics import feasible_bounds, feasible_counts
+from coopbuy.core.prepared import prepare
 from coopbuy.core.problem import Policy
 from coopbuy.core.tests.strategies import problems, run
 
@@ -44,3 +46,16 @@ def test_amounts_beyond_int64_are_exact() -> None:
     assert goods[2] == "0.00" and [m["id"] for m in out["members"]] == ["a", "b", "c"]
     assert [m["delivery"] for m in out["members"]] == ["0.67", "0.33", "0.00"]
     assert problem_from_json(data).demand.quantity == (2, 1)
+
+
+@settings(max_examples=200, deadline=None)
+@given(problems(max_products=4, max_members=5))
+def test_feasible_bounds_and_least_cases_match_the_list_of_counts(data: dict[str, Any]) -> None:
+    for product in prepare(problem_from_json(data)).products:
+        counts = feasible_counts(product)
+        low, high = feasible_bounds(product)
+        assert (low, high) == (counts[1] if len(counts) > 1 else 0, counts[-1])
+        units = min(product.total_quantity, high * product.case_size)
+        if units > 0:  # as `certify` computes the fewest cases holding them
+            least = min(c for c in counts if c * product.case_size >= units)
+            assert max(low, -(-units // product.case_size)) == least

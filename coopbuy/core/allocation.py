@@ -12,6 +12,8 @@ min_order_value` after the allocation (so a supplier that was dropped shows fals
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from decimal import Decimal
 from itertools import accumulate, compress, repeat
 from operator import add
 from typing import Any
@@ -147,15 +149,21 @@ def finish(
         received_q_of = [received_q.get(m, 0) for m in member_ids]
         received_t_by = dict(zip(prepared.members_with_pairs, received_t, strict=True))
         received_t_of = [received_t_by.get(m, 0) for m in member_ids]
-    delivery_of = [delivery.get(m, 0) for m in member_ids] if delivery else [0] * len(member_ids)
     mus = repeat(mu)
+    goods_decimal = list(map(from_minor, goods_of, mus))
+    if delivery:
+        delivery_of = [delivery.get(m, 0) for m in member_ids]
+        delivery_decimal: Iterable[Decimal] = map(from_minor, delivery_of, mus)
+        total_decimal: Iterable[Decimal] = map(from_minor, map(add, goods_of, delivery_of), mus)
+    else:  # every delivery free: the totals are the goods (Decimals are immutable)
+        delivery_decimal, total_decimal = repeat(from_minor(0, mu)), goods_decimal
     member_results = tuple(
         map(
             MemberResult,
             member_ids,
-            map(from_minor, goods_of, mus),
-            map(from_minor, delivery_of, mus),
-            map(from_minor, map(add, goods_of, delivery_of), mus),
+            goods_decimal,
+            delivery_decimal,
+            total_decimal,
             requested_of,
             received_q_of,
             received_t_of,

@@ -26,7 +26,7 @@ from numpy.typing import NDArray
 
 from coopbuy.core.errors import ProblemError
 from coopbuy.core.money import minor_units_for, to_minor
-from coopbuy.core.problem import Problem
+from coopbuy.core.problem import Demand, Problem
 
 
 @dataclass(slots=True)
@@ -196,18 +196,36 @@ def _aggregate(problem: Problem, prepared: Prepared) -> None:
     demand = problem.demand
     index = {p.id: p.index for p in prepared.products}
     try:
-        row_product = list(map(index.__getitem__, demand.product))
+        product_of_row = np.fromiter(map(index.__getitem__, demand.product), np.int64, len(demand))
     except KeyError:
         row = next(i for i, p in enumerate(demand.product) if p not in index)
         raise ProblemError(
             f"demand[{row}].product", f'unknown product "{demand.product[row]}"'
         ) from None
-    if len(demand) and max(max(demand.quantity), max(demand.tolerance)) < _COLUMN_LIMIT:
-        time_keys = _time_keys(demand.placed_at)
-        if time_keys is not None:
-            _aggregate_columns(problem, prepared, row_product, time_keys)
-            return
-    _aggregate_rows(problem, prepared, row_product)
+    columns = _numeric_columns(demand)
+    if columns is None:
+        _aggregate_rows(problem, prepared, product_of_row.tolist())
+    else:
+        _aggregate_columns(problem, prepared, product_of_row, *columns)
+
+
+def _numeric_columns(
+    demand: Demand,
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]] | None:
+    """Quantity, tolerance and time keys as int64 arrays; None (the row path) when there are no
+    rows, an amount reaches `_COLUMN_LIMIT` or aware and naive times are mixed."""
+    n = len(demand)
+    if not n:
+        return None
+    try:
+        quantity = np.fromiter(demand.quantity, np.int64, n)
+        tolerance = np.fromiter(demand.tolerance, np.int64, n)
+    except OverflowError:
+        return None
+    if max(int(quantity.max()), int(tolerance.max())) >= _COLUMN_LIMIT:
+        return None
+    time_keys = _time_keys(demand.placed_at)
+    return None if time_keys is None else (quantity, tolerance, time_keys)
 
 
 _ONE_MICROSECOND = timedelta(microseconds=1)
@@ -238,7 +256,12 @@ def stable_order(keys: NDArray[np.int64]) -> NDArray[np.intp]:
 
 
 def _aggregate_columns(
-    problem: Problem, prepared: Prepared, row_product: list[int], time_keys: NDArray[np.int64]
+    problem: Problem,
+    prepared: Prepared,
+    product_of_row: NDArray[np.int64],
+    quantity: NDArray[np.int64],
+    tolerance: NDArray[np.int64],
+    time_keys: NDArray[np.int64],
 ) -> None:
     """Pairs, their wants and first rows, each product's rows and totals: column-wise, with numpy.
 
@@ -250,7 +273,6 @@ def _aggregate_columns(
     demand = problem.demand
     products = prepared.products
     n = len(demand)
-    product_of_row = np.array(row_product, np.int64)
     members = sorted(set(demand.member))
     code = dict(zip(members, range(len(members)), strict=True))
     row_member = np.fromiter(map(code.__getitem__, demand.member), np.int64, n)
@@ -267,8 +289,6 @@ def _aggregate_columns(
     pair_of_sorted = np.cumsum(is_start) - 1
     row_pair = np.empty(n, np.int64)
     row_pair[order] = pair_of_sorted
-    quantity = np.fromiter(demand.quantity, np.int64, n)
-    tolerance = np.fromiter(demand.tolerance, np.int64, n)
     want_q = np.add.reduceat(quantity[order], starts)
     want_t = np.add.reduceat(tolerance[order], starts)
     pair_members = row_member[order[starts]]

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+import numpy as np
 from hypothesis import given, settings
 
 from coopbuy.core.jsonio import problem_from_json
@@ -9,7 +10,7 @@ from coopbuy.core.prepared import (
     Prepared,
     _aggregate_columns,
     _aggregate_rows,
-    _time_keys,
+    _numeric_columns,
     prepare,
 )
 from coopbuy.core.tests.strategies import problems
@@ -29,9 +30,9 @@ def aggregated(data: dict[str, Any], how: Any) -> tuple[Prepared, list[tuple[int
     index = {p.id: p.index for p in prepared.products}
     row_product = [index[p] for p in problem.demand.product]
     if how is _aggregate_columns:
-        keys = _time_keys(problem.demand.placed_at)
-        assert keys is not None
-        how(problem, prepared, row_product, keys)
+        columns = _numeric_columns(problem.demand)
+        assert columns is not None
+        how(problem, prepared, np.array(row_product, np.int64), *columns)
     else:
         how(problem, prepared, row_product)
     totals = [(p.total_quantity, p.total_tolerance) for p in prepared.products]

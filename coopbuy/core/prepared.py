@@ -85,6 +85,7 @@ class RowColumns:
     pair_product: NDArray[np.int64]  # the pairs' columns of `Prepared`, as arrays
     want_quantity: NDArray[np.int64]
     want_tolerance: NDArray[np.int64]
+    pair_first_row: NDArray[np.intp]
 
 
 @dataclass(slots=True)
@@ -101,16 +102,40 @@ class Prepared:
     pair_product: list[int] = field(default_factory=list)
     want_quantity: list[int] = field(default_factory=list)
     want_tolerance: list[int] = field(default_factory=list)
-    pair_first_row: list[int] = field(default_factory=list)  # earliest row by (time, file)
     members_with_pairs: list[str] = field(default_factory=list)  # sorted
     member_pair_counts: list[int] = field(default_factory=list)  # their runs in `output_order`
-    row_pair: list[int] = field(default_factory=list)
     row_quantity: Sequence[int] = ()
     row_tolerance: Sequence[int] = ()
     row_time: Sequence[datetime] = ()
     columns: RowColumns | None = None  # the same rows column-wise, when they fit int64
     _product_pairs: list[list[int]] | None = None
     _product_rows: list[list[int]] | None = None  # built when first asked if `columns` is set
+    _pair_first_row: list[int] | None = None  # likewise
+    _row_pair: list[int] | None = None  # likewise
+
+    @property
+    def pair_first_row(self) -> list[int]:
+        """Each pair's earliest row by (time, file position)."""
+        if self._pair_first_row is None:
+            assert self.columns is not None  # `_aggregate_rows` fills them at once
+            self._pair_first_row = self.columns.pair_first_row.tolist()
+        return self._pair_first_row
+
+    @pair_first_row.setter
+    def pair_first_row(self, value: list[int]) -> None:
+        self._pair_first_row = value
+
+    @property
+    def row_pair(self) -> list[int]:
+        """The pair of each row (the vectorised paths use `columns.pair` and never build it)."""
+        if self._row_pair is None:
+            assert self.columns is not None  # `_aggregate_rows` fills them at once
+            self._row_pair = self.columns.pair.tolist()
+        return self._row_pair
+
+    @row_pair.setter
+    def row_pair(self, value: list[int]) -> None:
+        self._row_pair = value
 
     def product_rows(self) -> list[list[int]]:
         """Each product's rows in file order (only the row paths and `optimal` need them)."""
@@ -303,7 +328,7 @@ def _aggregate_columns(
     position[by_time] = np.arange(n, dtype=np.int64)
     first_position = np.full(len(starts), n, np.int64)
     np.minimum.at(first_position, row_pair, position)
-    prepared.pair_first_row = by_time[first_position].tolist()
+    pair_first_row = by_time[first_position]
     prepared.members_with_pairs = members
     prepared.member_pair_counts = np.bincount(pair_members, minlength=len(members)).tolist()
     listed = [m.id for m in problem.members]
@@ -318,7 +343,6 @@ def _aggregate_columns(
     np.add.at(totals_t, product_of_row, tolerance)
     for product, q, t in zip(products, totals_q.tolist(), totals_t.tolist(), strict=True):
         product.total_quantity, product.total_tolerance = q, t
-    prepared.row_pair = row_pair.tolist()
     prepared.row_quantity = demand.quantity
     prepared.row_tolerance = demand.tolerance
     prepared.row_time = demand.placed_at
@@ -335,6 +359,7 @@ def _aggregate_columns(
         pair_product,
         want_q,
         want_t,
+        pair_first_row,
     )
 
 

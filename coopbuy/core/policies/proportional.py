@@ -88,7 +88,7 @@ def _allocate_proportional_columns(
     if int(units.max()) * int(max(want_q.max(), want_t.max())) >= _PRODUCT_LIMIT:
         return False
     pair_product = columns.pair_product
-    first_time = columns.time[np.array(prepared.pair_first_row, np.int64)]
+    first_time = columns.time[columns.pair_first_row]
     total_q = np.array([p.total_quantity for p in products], np.int64)
     total_t = np.array([p.total_tolerance for p in products], np.int64)
     spare = np.maximum(units - total_q, 0)

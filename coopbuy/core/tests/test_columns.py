@@ -13,8 +13,15 @@ from coopbuy.core.policies.proportional import (
     _allocate_proportional_columns,
     allocate_proportional,
 )
-from coopbuy.core.prepared import _time_keys, prepare, stable_order
+from coopbuy.core.prepared import Prepared, _time_keys, prepare, stable_order
 from coopbuy.core.tests.strategies import problems
+
+
+def drop_columns(prepared: Prepared) -> None:
+    """Build the lists the row paths read (lazily, from the columns), then drop the columns."""
+    prepared.product_rows()
+    _ = prepared.row_pair, prepared.pair_first_row
+    prepared.columns = None
 
 
 @st.composite
@@ -33,8 +40,7 @@ def zoned(draw: st.DrawFn) -> dict[str, Any]:
 def test_fcfs_on_columns_equals_fcfs_row_by_row(data: dict[str, Any]) -> None:
     prepared = prepare(problem_from_json(data))
     by_columns = allocate_fcfs(prepared)
-    prepared.product_rows()  # built from the columns, which then go:
-    prepared.columns = None  # the row-by-row path (also taken for amounts beyond int64)
+    drop_columns(prepared)  # the row-by-row path (also taken for amounts beyond int64)
     by_rows = allocate_fcfs(prepared)
     assert by_columns == by_rows
 
@@ -71,7 +77,7 @@ def test_time_keys_are_exact_microseconds_in_the_datetimes_order() -> None:
 def test_proportional_on_columns_equals_the_per_product_loop(data: dict[str, Any]) -> None:
     prepared = prepare(problem_from_json(data))
     by_columns = allocate_proportional(prepared)
-    prepared.columns = None  # the per-product loop (also taken when int64 could overflow)
+    drop_columns(prepared)  # the per-product loop (also taken when int64 could overflow)
     by_loop = allocate_proportional(prepared)
     assert by_columns == by_loop
 

@@ -27,6 +27,7 @@ def aggregated(data: dict[str, Any], how: Any) -> tuple[Prepared, list[tuple[int
     for name in FIELDS:
         setattr(prepared, name, [])
     prepared.columns = prepared._product_rows = None
+    prepared._pair_first_row = prepared._row_pair = None
     index = {p.id: p.index for p in prepared.products}
     row_product = [index[p] for p in problem.demand.product]
     if how is _aggregate_columns:

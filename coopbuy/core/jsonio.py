@@ -196,7 +196,7 @@ def _demand_fast(rows: list[Any], product_ids: set[str]) -> Demand | None:
         )
     except KeyError:
         return None
-    if set(map(type, members)) != {str} or min(map(len, members)) == 0:
+    if set(map(type, members)) != {str} or not all(members):  # all str: falsy means empty
         return None
     for column in (quantities, tolerances):
         if set(map(type, column)) != {int} or min(column) < 0:
@@ -209,7 +209,7 @@ def _demand_fast(rows: list[Any], product_ids: set[str]) -> Demand | None:
         parsed = tuple(map(datetime.fromisoformat, times))
     except (TypeError, ValueError):
         return None
-    if None in set(map(attrgetter("tzinfo"), parsed)):
+    if not all(map(attrgetter("tzinfo"), parsed)):  # fromisoformat's zones are `timezone`s
         return None
     return Demand(members, products, quantities, tolerances, parsed)
 

@@ -7,6 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from coopbuy.core import allocation
+from coopbuy.core.allocation import share_largest_first
+from coopbuy.core.costshare import share_minor
 from coopbuy.core.jsonio import problem_from_json
 from coopbuy.core.metrics import feasible_bounds, feasible_counts
 from coopbuy.core.prepared import prepare
@@ -59,3 +61,14 @@ def test_feasible_bounds_and_least_cases_match_the_list_of_counts(data: dict[str
         if units > 0:  # as `certify` computes the fewest cases holding them
             least = min(c for c in counts if c * product.case_size >= units)
             assert max(low, -(-units // product.case_size)) == least
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.integers(0, 5000),
+    st.lists(st.integers(0, 50) | st.integers(0, 2**64), min_size=1, max_size=8),
+)
+def test_share_largest_first_is_share_minor(total: int, weights: list[int]) -> None:
+    keys = [f"m{i}" for i in range(len(weights))]
+    expected = share_minor(total, dict(zip(keys, weights, strict=True)))
+    assert share_largest_first(total, weights, keys) == [expected[k] for k in keys]

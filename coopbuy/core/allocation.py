@@ -29,7 +29,7 @@ from coopbuy.core.metrics import certify, compute_metrics
 from coopbuy.core.money import from_minor, split_minor
 from coopbuy.core.policies.fcfs import allocate_fcfs
 from coopbuy.core.policies.proportional import allocate_proportional
-from coopbuy.core.prepared import Prepared, PSupplier, prepare
+from coopbuy.core.prepared import Prepared, PSupplier, prepare, stable_order
 from coopbuy.core.problem import (
     POLICIES,
     AllocationResult,
@@ -263,7 +263,8 @@ class _Columns:
         self.amounts: NDArray[Any] = self.units * np.array(prices, gq.dtype)[self.pair_product]
         counts = prepared.member_pair_counts
         self.member_starts = np.array([0, *accumulate(counts)][:-1], np.intp)
-        self._pair_member_index: NDArray[np.intp] | None = None
+        self._pair_member_index = np.repeat(np.arange(len(counts), dtype=np.intp), counts)
+        self._by_supplier: tuple[NDArray[np.intp], list[int]] | None = None
 
     def per_product(self, column: NDArray[Any]) -> list[int]:
         """The column summed per product (aligned with `prepared.products`)."""
@@ -283,19 +284,31 @@ class _Columns:
         """Rule 6 for one supplier: its receiving members (indices into `members_with_pairs`,
         ascending, i.e. by id) and their shares of `fee`, pro rata to their goods from it (a
         member who received only free units is there with weight 0)."""
-        mine = np.zeros(self.n_products, bool)
-        mine[supplier.products] = True
-        rows = np.flatnonzero(mine[self.pair_product] & (self.units > 0))
-        if self._pair_member_index is None:
-            counts = self.prepared.member_pair_counts
-            self._pair_member_index = np.repeat(np.arange(len(counts), dtype=np.intp), counts)
-        who = self._pair_member_index[rows]
-        totals = np.zeros(len(self.prepared.members_with_pairs), self.amounts.dtype)
-        np.add.at(totals, who, self.amounts[rows])
-        receivers = np.unique(who)
+        if self._by_supplier is None:
+            self._by_supplier = self._receiving_pairs_by_supplier()
+        pairs, bounds = self._by_supplier
+        rows = pairs[bounds[supplier.index] : bounds[supplier.index + 1]]  # ascending
+        who = self._pair_member_index[rows]  # members by id: each member's pairs are a run
+        if not len(who):  # nobody to share with: `split_minor` refuses, as it always did
+            return who, share_largest_first(fee, [], [])
+        starts = np.flatnonzero(np.concatenate(([True], who[1:] != who[:-1])))
+        receivers = who[starts]
+        totals = np.add.reduceat(self.amounts[rows], starts)
         members = self.prepared.members_with_pairs
         keys = [members[i] for i in receivers.tolist()]
-        return receivers, share_largest_first(fee, totals[receivers].tolist(), keys)
+        return receivers, share_largest_first(fee, totals.tolist(), keys)
+
+    def _receiving_pairs_by_supplier(self) -> tuple[NDArray[np.intp], list[int]]:
+        """The pairs with units, grouped by supplier (ascending within each), and the bounds of
+        each supplier's group: one sort for every supplier's delivery shares."""
+        suppliers = self.prepared.suppliers
+        supplier_of = np.zeros(self.n_products, np.int64)
+        for s in suppliers:
+            supplier_of[s.products] = s.index
+        pairs = np.flatnonzero(self.units > 0)
+        supplier = supplier_of[self.pair_product[pairs]]
+        counts = np.bincount(supplier, minlength=len(suppliers))
+        return pairs[stable_order(supplier)], [0, *np.cumsum(counts).tolist()]
 
     def allocation_table(self) -> AllocationTable:
         """The lines with units > 0, already in the contract's order (member, then product)."""

@@ -204,7 +204,7 @@ def share_largest_first(total: int, weights: list[int], keys: list[str]) -> list
     took 13 s for 40 suppliers' fees over 50,000 members. Floors of total x weight / sum, then
     the pennies left to the largest weights first, ties by key (position); all weights 0: equal.
     """
-    if not weights or max(weights) * max(total, 1) * len(weights) >= _INT64_LIMIT:
+    if not weights or total < 0 or max(weights) * max(total, 1) * len(weights) >= _INT64_LIMIT:
         return split_minor(total, weights, tiebreak_keys=keys, rule="largest_share")
     w = np.array(weights, np.int64)
     weight_sum = int(w.sum())

@@ -65,7 +65,7 @@ def test_feasible_bounds_and_least_cases_match_the_list_of_counts(data: dict[str
 
 @settings(max_examples=300, deadline=None)
 @given(
-    st.integers(0, 5000),
+    st.integers(-5000, 5000),
     st.lists(st.integers(0, 50) | st.integers(0, 2**64), min_size=1, max_size=8),
 )
 def test_share_largest_first_is_share_minor(total: int, weights: list[int]) -> None:

@@ -11,7 +11,7 @@ can be long (a wholesaler's list has thousands of rows): it comes with its count
 from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
@@ -20,6 +20,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from ninja import Field, File, Query, Schema, UploadedFile
 from ninja.responses import Status
+from pydantic import WithJsonSchema
 
 from coopbuy.api.auth import caller
 from coopbuy.api.idempotency import idempotent
@@ -233,10 +234,18 @@ def list_imports(
     return paginate(request, rows, paging, CatalogImportItemOut.of)
 
 
+PriceListFile = Annotated[
+    UploadedFile,
+    WithJsonSchema({"type": "string", "format": "binary", "minLength": 1}),
+    File(description="The price list: CSV, XLSX, ODS or a Foodsoft article file (at most 10 MB)."),
+]
+"""An upload that is not empty (the schema says so; an empty one is refused naming `file`)."""
+
+
 @router.post(f"{SUPPLIER}/imports", response={201: CatalogImportOut, **problem_responses()})
 @idempotent
 def upload_import(
-    request: HttpRequest, slug: str, supplier_id: Id, file: File[UploadedFile]
+    request: HttpRequest, slug: str, supplier_id: Id, file: PriceListFile
 ) -> Status[CatalogImportOut]:
     """Read a price list (`file`: CSV, XLSX or ODS, in coopbuy's columns or a Foodsoft article
     file, at most 10 MB) and store what it would change; the catalogue is not touched. A file that

@@ -395,17 +395,22 @@ def ledger_reverse(
     }
     if reason.strip():
         description += f" ({reason.strip()})"
-    posted, created = post(
-        group=group,
-        kind=TxKind.REVERSAL,
-        description=description,
-        legs=legs,
-        actor=actor,
-        idempotency_key=idempotency_key,
-        round_reference=original.round_reference,
-        reverses=original,
-        enforce_credit=True,
-    )
+    try:
+        posted, created = post(
+            group=group,
+            kind=TxKind.REVERSAL,
+            description=description,
+            legs=legs,
+            actor=actor,
+            idempotency_key=idempotency_key,
+            round_reference=original.round_reference,
+            reverses=original,
+            enforce_credit=True,
+        )
+    except InsufficientFunds as refused:  # a reversal names no amount: the ledger's state refuses
+        raise InsufficientFunds(
+            _("%(why)s Record an adjustment with a reason instead.") % {"why": refused.message}
+        ) from refused
     if created:
         # A top-up booked from a bank line: the line waits for review again, no member chosen
         # (the booking was a mistake), so it can be booked anew.

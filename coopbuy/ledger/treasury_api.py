@@ -147,18 +147,12 @@ def reverse_transaction(
     """
     group, _membership = group_for_treasurer(slug=slug, user=caller(request))
     original = transaction_in_group(group=group, transaction_id=transaction_id)
-    try:
-        reversal = services.ledger_reverse(
-            original=original,
-            actor=caller(request),
-            idempotency_key=ledger_key(request),
-            reason=payload.reason,
-        )
-    except UserFacingError as error:
-        if error.field is None:
-            raise
-        # The request names no amount: the ledger's current state refuses it (as the web says).
-        raise UserFacingError(error.message) from error
+    reversal = services.ledger_reverse(
+        original=original,
+        actor=caller(request),
+        idempotency_key=ledger_key(request),
+        reason=payload.reason,
+    )
     return Status(201, TransactionDetailOut.of(reversal))
 
 

@@ -91,8 +91,9 @@ def test_a_refused_reversal_leaves_the_line_booked(world: World) -> None:
         membership=world.alice, amount=D("-15.00"), reason="spent", actor=world.treasurer,
         idempotency_key=key(),
     )  # fmt: skip
-    with pytest.raises(InsufficientFunds):
+    with pytest.raises(InsufficientFunds, match="adjustment") as refused:
         ledger_reverse(original=line.transaction, actor=world.treasurer, idempotency_key=key())
+    assert refused.value.field is None  # a reversal has no amount of its own to blame
     booked = StatementLine.objects.get()
     assert (booked.status, booked.transaction_id) == ("booked", line.transaction.pk)
 

@@ -47,7 +47,12 @@ from coopbuy.groups.api_schemas import (
     RoleIn,
 )
 from coopbuy.groups.models import BuyingGroup, Invitation, JoinRequest, Membership
-from coopbuy.groups.permissions import group_for_coordinator, group_for_member, group_for_viewer
+from coopbuy.groups.permissions import (
+    group_for_coordinator,
+    group_for_member,
+    group_for_viewer,
+    member_in_group,
+)
 
 router = Router(tags=["groups"])
 invitations_router = Router(tags=["groups"])
@@ -187,9 +192,7 @@ def list_members(
 
 
 def _member(group: BuyingGroup, membership_id: int) -> Membership:
-    return get_object_or_404(
-        Membership.objects.select_related("user", "group"), pk=membership_id, group=group
-    )
+    return member_in_group(group=group, membership_id=membership_id)
 
 
 @router.patch(
@@ -280,7 +283,7 @@ def preview_invitation(
         role=cast(Role, found.role),
         expires_at=found.expires_at,
         already_member=user.is_authenticated
-        and Membership.objects.filter(group=found.group, user_id=user.pk).exists(),
+        and Membership.objects.active().filter(group=found.group, user_id=user.pk).exists(),
     )
 
 

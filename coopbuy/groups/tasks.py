@@ -37,9 +37,11 @@ def send_invitation(invitation_id: int) -> None:
 @task
 def notify_join_request(join_request_id: int) -> None:
     join_request = JoinRequest.objects.select_related("group", "user").get(pk=join_request_id)
-    coordinators = Membership.objects.filter(
-        group=join_request.group, role=Membership.Role.COORDINATOR
-    ).select_related("user")
+    coordinators = (
+        Membership.objects.active()
+        .filter(group=join_request.group, role=Membership.Role.COORDINATOR)
+        .select_related("user")
+    )
     context = {
         "join_request": join_request,
         "group": join_request.group,

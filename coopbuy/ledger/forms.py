@@ -28,8 +28,10 @@ class MemberChoiceField(forms.ModelChoiceField[Membership]):
 
 
 def members_of(group: BuyingGroup) -> QuerySet[Membership]:
+    """The group's members now: money forms offer no one who has left."""
     return (
-        Membership.objects.filter(group=group)
+        Membership.objects.active()
+        .filter(group=group)
         .select_related("user", "group")
         .order_by("user__display_name", "user__email")
     )

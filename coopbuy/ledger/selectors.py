@@ -159,7 +159,8 @@ def members_with_balances(*, group: BuyingGroup) -> QuerySet[Membership]:
     """Every member with `balance` and `account_id` (no account yet: 0.00 and None)."""
     accounts = Account.objects.filter(membership=OuterRef("pk"))
     return (
-        Membership.objects.filter(group=group)
+        Membership.objects.active()
+        .filter(group=group)
         .select_related("user")
         .annotate(
             balance=Coalesce(

@@ -21,7 +21,7 @@ from coopbuy.groups.models import Membership
 
 class MembershipEndStep(Protocol):
     def refusals(self, membership: Membership, *, leaving: bool) -> list[str]:
-        """Why this membership cannot end now; `leaving` says the member asked (not a coordinator)."""
+        """Why this membership cannot end now; `leaving`: the member asked, not a coordinator."""
         ...
 
     def before_end(self, membership: Membership, *, actor: User) -> None:

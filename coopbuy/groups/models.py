@@ -90,7 +90,7 @@ class Membership(models.Model):
 
     A membership ends (`ended_at`), it is never deleted: its orders, charges and ledger account are
     history that must stay. Rejoining the group reactivates the same row (and the same account).
-    Everything that asks "is this person a member" or lists members uses `Membership.objects.active()`.
+    Whatever asks "is this person a member" or lists members uses `Membership.objects.active()`.
     """
 
     class Role(models.TextChoices):

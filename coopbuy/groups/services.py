@@ -145,7 +145,7 @@ def group_update(
 
 
 def _lock_memberships(group: BuyingGroup) -> list[Membership]:
-    """Lock the group, then its active memberships by primary key (the fixed order of all writers)."""
+    """Lock the group, then its active memberships by pk (the fixed order of all writers)."""
     BuyingGroup.objects.select_for_update().filter(pk=group.pk).first()
     return list(Membership.objects.active().select_for_update().filter(group=group).order_by("pk"))
 

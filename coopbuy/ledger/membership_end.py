@@ -43,13 +43,13 @@ class LedgerOnMembershipEnd:
             return [text % {"amount": amount}]
         text = (
             _(
-                "%(user)s owes the group %(amount)s: settle it (a top-up), or write the balance off "
-                "with a named adjustment, before removing them."
+                "%(user)s owes the group %(amount)s: settle it (a top-up), or write the "
+                "balance off with a named adjustment, before removing them."
             )
             if balance < 0
             else _(
-                "%(user)s has %(amount)s in credit: refund it, or write the balance off with a named "
-                "adjustment, before removing them."
+                "%(user)s has %(amount)s in credit: refund it, or write the balance off with a "
+                "named adjustment, before removing them."
             )
         )
         return [text % {"user": membership.user.name, "amount": amount}]

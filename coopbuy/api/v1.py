@@ -16,11 +16,14 @@ from coopbuy.api.ratelimit import DatabaseRateThrottle
 from coopbuy.api.schemas import PROBLEM_MEDIA_TYPE
 from coopbuy.api.token_api import router as token_router
 from coopbuy.catalog.api import router as catalog_router
+from coopbuy.catalog.supplier_user_api import suppliers_router
 from coopbuy.groups.api import invitations_router
 from coopbuy.groups.api import router as groups_router
 from coopbuy.ledger.api import router as ledger_router
 from coopbuy.ledger.statement_api import router as statement_router
+from coopbuy.organisations.api import router as organisations_router
 from coopbuy.rounds.api import router as rounds_router
+from coopbuy.rounds.supplier_portal_api import supplier_orders_router
 
 DESCRIPTION = """coopbuy's API for buying groups. Authenticate with a personal access token
 (`Authorization: Bearer cb_…`, made at /api/tokens/) or, from the browser, the session (writes then
@@ -71,3 +74,6 @@ api.add_router("/groups", catalog_router)
 api.add_router("/groups", rounds_router)
 api.add_router("/groups", ledger_router)
 api.add_router("/groups", statement_router)
+api.add_router("/suppliers", suppliers_router)
+api.add_router("/suppliers", supplier_orders_router)
+api.add_router("/organisations", organisations_router)

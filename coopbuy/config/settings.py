@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "coopbuy.catalog",
     "coopbuy.rounds",
     "coopbuy.ledger",
+    "coopbuy.organisations",
     "coopbuy.outbox",
     "coopbuy.api",
     "coopbuy.web",

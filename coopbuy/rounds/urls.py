@@ -1,10 +1,15 @@
 from django.urls import path, re_path
 
-from coopbuy.rounds import views
+from coopbuy.rounds import supplier_portal, views
 
 app_name = "rounds"
 R = "g/<slug:slug>/rounds/<int:round_id>/"
 urlpatterns = [
+    path(
+        "suppliers/<int:supplier_id>/orders/",
+        supplier_portal.supplier_orders,
+        name="supplier_orders",
+    ),
     path("g/<slug:slug>/rounds/", views.round_list, name="list"),
     path("g/<slug:slug>/rounds/new/", views.round_create, name="create"),
     path(R, views.round_detail, name="detail"),

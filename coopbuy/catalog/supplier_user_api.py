@@ -28,15 +28,13 @@ suppliers_router = Router(tags=["supplier users"])
 class MySupplierOut(Schema):
     id: int
     name: str
-    group_slug: str = Field(description="The buying group that orders from this supplier.")
-    group_name: str
+    group_name: str = Field(description="The buying group that orders from this supplier.")
 
     @classmethod
     def of(cls, supplier: Supplier) -> "MySupplierOut":
         return cls(
             id=supplier.pk,
             name=supplier.name,
-            group_slug=supplier.group.slug,
             group_name=supplier.group.name,
         )
 

@@ -5,7 +5,8 @@ Each area's module defines:
   BODIES    - a valid request for operations that take one: a dict (sent as JSON) or an
               `Upload` (sent as multipart form data)
   seed(world)     - make the group A objects the area's paths name, adding their ids to world.ids
-                    (the keys are the path parameters' names, unique across areas)
+                    (the keys are the path parameters' names, unique across areas; addresses
+                    that are not ids, such as `org_slug`, go in world.scopes)
   snapshot(group) - the area's rows of a group that no denied request may change
 A new area adds a module here and one line to AREAS.
 """
@@ -25,6 +26,13 @@ class Upload:
 
 
 def areas() -> list[ModuleType]:
-    from coopbuy.api.tests.access import bank_statements, catalog, groups, ledger, rounds
+    from coopbuy.api.tests.access import (
+        bank_statements,
+        catalog,
+        groups,
+        identities,
+        ledger,
+        rounds,
+    )
 
-    return [groups, catalog, rounds, ledger, bank_statements]
+    return [groups, catalog, rounds, ledger, bank_statements, identities]

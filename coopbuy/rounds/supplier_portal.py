@@ -24,7 +24,7 @@ ORDERED = (Round.Status.ORDERED, Round.Status.RECEIVED, Round.Status.SETTLED)
 def purchase_orders_of_supplier(*, supplier: Supplier) -> QuerySet[RoundSupplier]:
     """The supplier's purchase orders, newest round first."""
     return (
-        RoundSupplier.objects.filter(supplier=supplier, round__status__in=ORDERED)
+        RoundSupplier.objects.filter(supplier=supplier, ordered=True, round__status__in=ORDERED)
         .select_related("round__group")
         .order_by("-round__closes_at", "-pk")
     )

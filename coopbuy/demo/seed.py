@@ -20,6 +20,7 @@ from coopbuy.groups import services
 from coopbuy.groups.models import BuyingGroup, Invitation, JoinRequest, Membership
 
 from .catalog_seed import seed_catalogs
+from .identities_seed import seed_identities
 from .ledger_seed import seed_ledger
 from .people import DEMO_PASSWORD, FIRST_NAMES, GROUPS, SURNAMES, email_for
 from .rounds_seed import seed_rounds
@@ -103,7 +104,7 @@ def seed_demo() -> DemoSummary:
             group=group, actor=coordinator, role=Role.MEMBER, days_valid=30
         )
         for offset, person in enumerate(members[1:], start=1):
-            if not Membership.objects.filter(group=group, user=person).exists():
+            if not Membership.objects.active().filter(group=group, user=person).exists():
                 membership = services.invitation_accept(code=link.code, user=person)
                 membership.joined_at = timezone.now() - timedelta(days=180 - offset * 9)
                 membership.save(update_fields=["joined_at"])
@@ -149,4 +150,7 @@ def seed_demo() -> DemoSummary:
     # Money first: members top up before they order, as a group that asks for prepayment expects.
     seed_ledger()
     seed_rounds(GROUPS[0].slug)
+    added, logins = seed_identities(group_slug=GROUPS[0].slug, password_hash=_demo_password_hash())
+    summary.created_users += added
+    summary.logins[-1:-1] = logins  # before the platform operator
     return summary

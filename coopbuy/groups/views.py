@@ -173,6 +173,7 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
         "can_manage": manage,
         "roles": Membership.Role.choices,
         "join_requests": selectors.pending_join_requests(group=group) if manage else [],
+        "former": selectors.former_members_of_group(group=group)[:50] if manage else [],
     }
     return render(request, "groups/members.html", context)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -12,6 +14,7 @@ from coopbuy.audit.models import AuditEvent
 from coopbuy.groups import selectors, services
 from coopbuy.groups.models import Membership
 from coopbuy.groups.permissions import membership_of
+from coopbuy.ledger.services import ledger_top_up
 from coopbuy.testing.factories import add_member, coordinator_of, make_group, make_user
 
 pytestmark = pytest.mark.django_db
@@ -55,7 +58,9 @@ def test_former_members_are_left_out_of_lists_and_counts_but_kept_as_history() -
     assert selectors.public_groups().get(pk=group.pk).member_count == 2  # type: ignore[attr-defined]
     assert list(selectors.former_members_of_group(group=group)) == [goes]
     page = _logged_in(coordinator_of(group)).get(reverse("groups:members", args=[group.slug]))
-    assert b"Stays" in page.content and b"Goes" not in page.content
+    current, former = page.content.decode().split("Former members")
+    assert "Stays" in current and "Goes" not in current
+    assert "Goes" in former and "Removed by a coordinator" in former
 
 
 @pytest.mark.parametrize("how", ["open group", "request approved"])
@@ -84,3 +89,26 @@ def test_rejoining_reactivates_the_same_membership(how: str) -> None:
         services.group_join(group=group, user=person) if policy == "open" else (
             services.join_request_create(group=group, user=person)
         )
+
+
+def test_the_remove_button_shows_the_refusal_and_the_write_off_page_clears_the_way() -> None:
+    group = make_group(name="Hebden")
+    coordinator = coordinator_of(group)
+    ben = add_member(group, make_user("Ben"))
+    ledger_top_up(membership=ben, amount=Decimal("3.00"), method="cash", actor=coordinator,
+                  idempotency_key="ben")  # fmt: skip
+    web = _logged_in(coordinator)
+    remove = reverse("groups:member_remove", args=[group.slug, ben.pk])
+
+    refused = web.post(remove, follow=True).content.decode()
+    assert "Ben has 3.00 GBP in credit: refund it, or write the balance off" in refused
+    assert reverse("ledger:write_off", args=[group.slug]) in refused
+    page = reverse("ledger:write_off", args=[group.slug])
+    assert _logged_in(ben.user).get(page).status_code == 403
+    assert "Ben" in web.get(page).content.decode()
+    assert web.post(page, {"membership": ben.pk, "reason": "gift"}).status_code == 302
+    assert web.post(remove).status_code == 302
+    ben.refresh_from_db()
+    assert ben.end_reason == "removed"
+    members = web.get(reverse("groups:members", args=[group.slug])).content.decode()
+    assert "Former members" in members and "Removed by a coordinator" in members

@@ -22,8 +22,7 @@ from coopbuy.accounts.models import User
 from coopbuy.errors import UserFacingError
 from coopbuy.groups.models import BuyingGroup, Membership
 from coopbuy.groups.permissions import group_for_coordinator
-from coopbuy.ledger import selectors
-from coopbuy.ledger.forms import MemberChoiceField
+from coopbuy.ledger.forms import MemberChoiceField, members_of
 from coopbuy.ledger.write_off import ledger_write_off
 
 
@@ -39,7 +38,11 @@ class WriteOffForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["membership"]
         assert isinstance(field, MemberChoiceField)
-        field.queryset = selectors.members_with_balances(group=group).exclude(balance=0)
+        field.queryset = (
+            members_of(group)
+            .filter(ledger_accounts__isnull=False)
+            .exclude(ledger_accounts__balance=0)
+        )
 
 
 @login_required

@@ -25,7 +25,7 @@ from coopbuy.catalog.models import Supplier
 from coopbuy.groups.models import Membership
 from coopbuy.groups.permissions import MANAGING_ROLES, group_for_coordinator, group_for_member
 from coopbuy.ledger.selectors import spending_explanation
-from coopbuy.rounds import billing, closing, ordering, selectors, services
+from coopbuy.rounds import closing, ordering, selectors, services, spending
 from coopbuy.rounds.api_router import ROUND, Id, router
 from coopbuy.rounds.api_schemas import (
     AllocationOut,
@@ -214,7 +214,9 @@ def _budget(round: Round, membership: Membership) -> BudgetOut:
     return BudgetOut(
         amount=budget.amount if budget else None,
         applies=round.policy == Round.Policy.OPTIMAL,
-        available_to_spend=billing.spending_left(membership=membership, basket_total=summary.total),
+        available_to_spend=spending.spending_left(
+            membership=membership, basket_total=summary.total
+        ),
         explanation=spending_explanation(membership=membership, committed=summary.total),
         summary=SummaryOut.of(summary),
     )

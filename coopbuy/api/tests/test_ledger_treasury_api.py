@@ -16,7 +16,6 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from coopbuy.api.services import token_create
 from coopbuy.api.tests.conftest import World
 from coopbuy.catalog.models import Supplier
 from coopbuy.ledger.documents import CSV_HEADER
@@ -24,6 +23,7 @@ from coopbuy.ledger.models import Account, Entry, LedgerSettings, SupplierInvoic
 from coopbuy.ledger.selectors import lines_to_review
 from coopbuy.ledger.services import ledger_top_up
 from coopbuy.testing.factories import add_member
+from coopbuy.tokens.services import token_create
 
 if TYPE_CHECKING:
     from django.test.client import _MonkeyPatchedWSGIResponse as Response

@@ -52,7 +52,7 @@ class Principal:
 def client_address(request: HttpRequest) -> str:
     """The caller's IP address; behind N trusted proxies, the Nth address from the right."""
     proxies = int(rate_limit_settings().get("trusted_proxies", 0))
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    forwarded = str(request.META.get("HTTP_X_FORWARDED_FOR", ""))
     if proxies and forwarded:
         addresses = [a.strip() for a in forwarded.split(",") if a.strip()]
         if addresses:

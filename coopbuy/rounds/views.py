@@ -23,6 +23,7 @@ from coopbuy.rounds import (
     billing,
     closing,
     documents,
+    errors,
     ordering,
     receiving,
     selectors,
@@ -256,7 +257,7 @@ def _order_context(
         "category": category,
         **_spending(round, membership),
         "accepting": round.is_open and timezone.now() < round.closes_at,
-        "closed_message": services.closed_message(round),
+        "closed_message": errors.closed_message(round),
     }
 
 

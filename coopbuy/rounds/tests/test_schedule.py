@@ -188,7 +188,7 @@ def test_a_failed_deadline_close_is_told_once_and_the_sweep_goes_on(
         for name in ("Broken", "Fine")
     )  # fmt: skip
     Round.objects.update(closes_at=now - timedelta(minutes=5))
-    real_close = tasks.round_close
+    real_close = round_close
 
     def close_or_fail(*, round: Round, actor: Any) -> Any:
         if round.pk == broken.pk:

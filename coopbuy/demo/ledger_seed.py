@@ -27,7 +27,8 @@ def seed_ledger() -> int:
         if group is None:
             continue
         treasurer = (
-            Membership.objects.filter(group=group, role=Membership.Role.TREASURER)
+            Membership.objects.active()
+            .filter(group=group, role=Membership.Role.TREASURER)
             .select_related("user")
             .order_by("pk")
             .first()

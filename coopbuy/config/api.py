@@ -14,7 +14,6 @@ from coopbuy.api.docs import LocalSwagger
 from coopbuy.api.problems import install_problem_handlers
 from coopbuy.api.ratelimit import DatabaseRateThrottle
 from coopbuy.api.schemas import PROBLEM_MEDIA_TYPE
-from coopbuy.api.token_api import router as token_router
 from coopbuy.catalog.api import router as catalog_router
 from coopbuy.catalog.supplier_user_api import suppliers_router
 from coopbuy.groups.api import invitations_router
@@ -24,6 +23,7 @@ from coopbuy.ledger.statement_api import router as statement_router
 from coopbuy.organisations.api import router as organisations_router
 from coopbuy.rounds.api import router as rounds_router
 from coopbuy.rounds.supplier_portal_api import supplier_orders_router
+from coopbuy.tokens.api import router as token_router
 
 DESCRIPTION = """coopbuy's API for buying groups. Authenticate with a personal access token
 (`Authorization: Bearer cb_…`, made at /api/tokens/) or, from the browser, the session (writes then

@@ -9,13 +9,13 @@ from django.test import Client
 from django.urls import reverse
 
 from coopbuy.accounts.models import User
-from coopbuy.api.services import token_create
 from coopbuy.audit.models import AuditEvent
 from coopbuy.groups import selectors, services
 from coopbuy.groups.models import Membership
 from coopbuy.groups.permissions import membership_of
 from coopbuy.ledger.services import ledger_top_up
 from coopbuy.testing.factories import add_member, coordinator_of, make_group, make_user
+from coopbuy.tokens.services import token_create
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,6 @@ from django.test import Client
 from django.urls import reverse
 
 from coopbuy.accounts.models import User
-from coopbuy.api.services import token_create
 from coopbuy.audit.models import AuditEvent
 from coopbuy.organisations.models import OrganisationAdmin
 from coopbuy.organisations.permissions import organisation_for_admin
@@ -21,6 +20,7 @@ from coopbuy.organisations.services import (
     organisation_create,
 )
 from coopbuy.testing.factories import make_user
+from coopbuy.tokens.services import token_create
 
 pytestmark = pytest.mark.django_db
 

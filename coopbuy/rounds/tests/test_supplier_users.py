@@ -12,7 +12,6 @@ from django.test import Client
 from django.urls import reverse
 
 from coopbuy.accounts.models import User
-from coopbuy.api.services import token_create
 from coopbuy.audit.models import AuditEvent
 from coopbuy.catalog.models import Supplier, SupplierInvitation, SupplierUser
 from coopbuy.catalog.supplier_users import (
@@ -28,6 +27,7 @@ from coopbuy.rounds.models import RoundProduct
 from coopbuy.rounds.services import basket_set
 from coopbuy.rounds.tests.factories import make_product, make_supplier, open_round
 from coopbuy.testing.factories import add_member, make_group, make_user
+from coopbuy.tokens.services import token_create
 
 pytestmark = pytest.mark.django_db
 

@@ -152,7 +152,9 @@ def join_group(request: HttpRequest, slug: str) -> Status[MembershipOut]:
 @router.post("/{slug:slug}/leave", response={200: Ok, **problem_responses()})
 @idempotent
 def leave_group(request: HttpRequest, slug: str) -> Ok:
-    """Leave a group (its only coordinator must hand over first)."""
+    """Leave a group: the membership ends, its history stays (its only coordinator must hand over
+    first). Refused (409) while a round you ordered in is unsettled or your balance is not zero;
+    an open round's basket is emptied."""
     _group, membership = group_for_member(slug=slug, user=caller(request))
     services.membership_leave(membership=membership, user=caller(request))
     return Ok()
@@ -211,7 +213,9 @@ def change_role(request: HttpRequest, slug: str, membership_id: Id, payload: Rol
     "/{slug:slug}/members/{int:membership_id}", response={200: Ok, **problem_responses()}
 )
 def remove_member(request: HttpRequest, slug: str, membership_id: Id) -> Ok:
-    """Remove someone from the group (coordinators)."""
+    """Remove someone from the group (coordinators): the membership ends, its history stays.
+    Refused (409) while a round they ordered in is unsettled or their balance is not zero (settle,
+    refund, or write it off: POST .../members/{membership_id}/write-off)."""
     group, _mine = group_for_coordinator(slug=slug, user=caller(request))
     services.membership_remove(membership=_member(group, membership_id), actor=caller(request))
     return Ok()

@@ -67,11 +67,14 @@ class RoundsOnMembershipEnd:
 
     def before_end(self, membership: Membership, *, actor: User) -> None:
         """Empty the person's basket in every open round (its deadline not passed)."""
-        open_rounds = list(
-            Round.objects.select_for_update(of=("self",))
-            .filter(group_id=membership.group_id, status=Round.Status.OPEN)
+        involved = (
+            Round.objects.filter(group_id=membership.group_id, status=Round.Status.OPEN)
             .filter(Q(demand__membership=membership) | Q(budgets__membership=membership))
-            .distinct()
+            .values("pk")
+        )
+        open_rounds = list(  # locked by primary key; a round closed meanwhile is left alone
+            Round.objects.select_for_update()
+            .filter(pk__in=involved, status=Round.Status.OPEN)
             .order_by("pk")
         )
         for round in open_rounds:

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "coopbuy.groups",
     "coopbuy.catalog",
     "coopbuy.rounds",
+    "coopbuy.campaigns",
     "coopbuy.ledger",
     "coopbuy.outbox",
     "coopbuy.api",

@@ -19,14 +19,14 @@ from coopbuy.api.problems import problem_responses
 from coopbuy.api.schemas import Page, Paging
 from coopbuy.campaigns import selectors, services
 from coopbuy.campaigns.api_schemas import (
+    CampaignCancelIn,
     CampaignDetailOut,
     CampaignIn,
     CampaignOut,
-    CancelIn,
+    CampaignPledgeIn,
+    CampaignPledgeOut,
+    CampaignProgressOut,
     Code,
-    PledgeIn,
-    PledgeOut,
-    ProgressOut,
 )
 from coopbuy.campaigns.errors import CampaignError
 from coopbuy.campaigns.models import Campaign
@@ -45,7 +45,7 @@ def _detail(campaign: Campaign) -> CampaignDetailOut:
     progress = selectors.progress_of(campaign)
     sentence = selectors.progress_sentence(campaign, progress)
     return CampaignDetailOut(
-        **CampaignOut.of(campaign).model_dump(), progress=ProgressOut.of(progress, sentence)
+        **CampaignOut.of(campaign).model_dump(), progress=CampaignProgressOut.of(progress, sentence)
     )
 
 
@@ -63,17 +63,19 @@ def get_campaign(request: HttpRequest, campaign_code: Code) -> CampaignDetailOut
     return _detail(campaign_for_viewer(code=campaign_code))
 
 
-@router.get("/{campaign_code}/pledge", response={200: PledgeOut, **problem_responses()})
-def my_pledge(request: HttpRequest, campaign_code: Code) -> PledgeOut:
+@router.get("/{campaign_code}/pledge", response={200: CampaignPledgeOut, **problem_responses()})
+def my_pledge(request: HttpRequest, campaign_code: Code) -> CampaignPledgeOut:
     campaign = campaign_for_viewer(code=campaign_code)
     pledge = selectors.pledge_of(campaign, caller(request))
     if pledge is None:
         raise Http404(_("You have no pledge in this campaign."))
-    return PledgeOut.of(pledge, selectors.referrals_of(pledge))
+    return CampaignPledgeOut.of(pledge, selectors.referrals_of(pledge))
 
 
-@router.put("/{campaign_code}/pledge", response={200: PledgeOut, **problem_responses()})
-def set_pledge(request: HttpRequest, campaign_code: Code, payload: PledgeIn) -> PledgeOut:
+@router.put("/{campaign_code}/pledge", response={200: CampaignPledgeOut, **problem_responses()})
+def set_pledge(
+    request: HttpRequest, campaign_code: Code, payload: CampaignPledgeIn
+) -> CampaignPledgeOut:
     """Pledge, or change my pledge (one per person); a member's pledge is held on their balance."""
     campaign = campaign_for_viewer(code=campaign_code)
     pledge = services.pledge_set(
@@ -83,18 +85,18 @@ def set_pledge(request: HttpRequest, campaign_code: Code, payload: PledgeIn) -> 
         max_price=payload.max_price,
         referral_code=payload.ref or "",
     )
-    return PledgeOut.of(pledge, selectors.referrals_of(pledge))
+    return CampaignPledgeOut.of(pledge, selectors.referrals_of(pledge))
 
 
-@router.delete("/{campaign_code}/pledge", response={200: PledgeOut, **problem_responses()})
-def withdraw_pledge(request: HttpRequest, campaign_code: Code) -> PledgeOut:
+@router.delete("/{campaign_code}/pledge", response={200: CampaignPledgeOut, **problem_responses()})
+def withdraw_pledge(request: HttpRequest, campaign_code: Code) -> CampaignPledgeOut:
     """Withdraw my pledge before the deadline; what it held is free again."""
     campaign = campaign_for_viewer(code=campaign_code)
     pledge = selectors.pledge_of(campaign, caller(request))
     if pledge is None:
         raise Http404(_("You have no pledge in this campaign."))
     pledge = services.pledge_withdraw(pledge=pledge, user=caller(request))
-    return PledgeOut.of(pledge, selectors.referrals_of(pledge))
+    return CampaignPledgeOut.of(pledge, selectors.referrals_of(pledge))
 
 
 @group_router.get(
@@ -141,7 +143,7 @@ def create_campaign(
 )
 @idempotent
 def cancel_campaign(
-    request: HttpRequest, slug: str, campaign_id: Id, payload: CancelIn
+    request: HttpRequest, slug: str, campaign_id: Id, payload: CampaignCancelIn
 ) -> CampaignDetailOut:
     """Cancel an open campaign (coordinators): every hold is released and nobody pays."""
     group, _membership = group_for_coordinator(slug=slug, user=caller(request))

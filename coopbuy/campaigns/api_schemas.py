@@ -16,12 +16,12 @@ Whole = Annotated[int, BeforeValidator(whole_number)]
 Code = Annotated[str, Field(min_length=1, max_length=20, pattern=r"^[A-Za-z0-9_-]+$")]
 
 
-class TierIO(Schema):
+class CampaignTierIO(Schema):
     threshold: Whole = Field(ge=1, le=1_000_000, description="Households or units from which…")
     unit_price: Money = Field(description="…this price per unit applies, for everyone.")
 
 
-class ProgressOut(Schema):
+class CampaignProgressOut(Schema):
     reached: int = Field(description="Households or units that count now.")
     minimum: int
     tipped: bool = Field(description="The minimum is reached: it would go ahead if it ended now.")
@@ -36,7 +36,7 @@ class ProgressOut(Schema):
     sentence: str = Field(description="The same sentence the campaign's page shows.")
 
     @classmethod
-    def of(cls, progress: CampaignProgress, sentence: str) -> ProgressOut:
+    def of(cls, progress: CampaignProgress, sentence: str) -> CampaignProgressOut:
         f = progress.figures
         return cls(
             reached=f.reached, minimum=f.minimum, tipped=f.tipped, unit_price=f.unit_price,
@@ -59,7 +59,7 @@ class CampaignOut(Schema):
     cap: int | None
     max_per_person: int
     unit_price: Money | None = Field(description="The final price, once it went ahead.")
-    tiers: list[TierIO]
+    tiers: list[CampaignTierIO]
 
     @classmethod
     def of(cls, c: Campaign) -> CampaignOut:
@@ -70,12 +70,13 @@ class CampaignOut(Schema):
             status=c.status,  # type: ignore[arg-type]
             deadline=c.deadline, cap=c.cap, max_per_person=c.max_per_person,
             unit_price=c.unit_price,
-            tiers=[TierIO(threshold=t.threshold, unit_price=t.unit_price) for t in c.tiers.all()],
+            tiers=[CampaignTierIO(threshold=t.threshold, unit_price=t.unit_price)
+                   for t in c.tiers.all()],
         )  # fmt: skip
 
 
 class CampaignDetailOut(CampaignOut):
-    progress: ProgressOut
+    progress: CampaignProgressOut
 
 
 class CampaignIn(Input):
@@ -84,17 +85,17 @@ class CampaignIn(Input):
     supplier_id: Whole = Field(ge=1, le=2**62, description="One of the group's active suppliers.")
     unit: Text = Field("unit", min_length=1, max_length=40)
     measure: Literal["participants", "units"] = "participants"
-    tiers: list[TierIO] = Field(min_length=1, max_length=10)
+    tiers: list[CampaignTierIO] = Field(min_length=1, max_length=10)
     deadline: AwareDatetime
     cap: Whole | None = Field(None, ge=1, le=1_000_000)
     max_per_person: Whole = Field(20, ge=1, le=10_000)
 
 
-class CancelIn(Input):
+class CampaignCancelIn(Input):
     reason: Text = Field(min_length=1, max_length=300, description="Every pledger is told.")
 
 
-class PledgeIn(Input):
+class CampaignPledgeIn(Input):
     quantity: Whole = Field(ge=1, le=10_000)
     max_price: Money | None = Field(
         None, description="Count my pledge only if the price reaches this (null: any price)."
@@ -102,7 +103,7 @@ class PledgeIn(Input):
     ref: Code | None = Field(None, description="The share code of the link that brought me.")
 
 
-class PledgeOut(Schema):
+class CampaignPledgeOut(Schema):
     quantity: int
     max_price: Money | None
     status: Literal["active", "withdrawn", "filled", "left_out", "released"]
@@ -112,7 +113,7 @@ class PledgeOut(Schema):
     brought: int = Field(description="People who pledged through my share link.")
 
     @classmethod
-    def of(cls, p: Pledge, brought: int) -> PledgeOut:
+    def of(cls, p: Pledge, brought: int) -> CampaignPledgeOut:
         return cls(
             quantity=p.quantity, max_price=p.max_price,
             status=p.status,  # type: ignore[arg-type]

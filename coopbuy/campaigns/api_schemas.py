@@ -7,13 +7,15 @@ from typing import Annotated, Literal
 
 from ninja import Field, Schema
 from pydantic import AwareDatetime, BeforeValidator
+from pydantic import Field as PydanticField
 
 from coopbuy.api.schemas import Input, Money, Text, whole_number
 from coopbuy.campaigns.models import Campaign, Pledge
 from coopbuy.campaigns.selectors import CampaignProgress
 
 Whole = Annotated[int, BeforeValidator(whole_number)]
-Code = Annotated[str, Field(min_length=1, max_length=20, pattern=r"^[A-Za-z0-9_-]+$")]
+Cap = Annotated[int, PydanticField(ge=1, le=1_000_000), BeforeValidator(whole_number)]
+Code = Annotated[str, PydanticField(min_length=1, max_length=20, pattern=r"^[A-Za-z0-9_-]+$")]
 
 
 class CampaignTierIO(Schema):
@@ -87,7 +89,7 @@ class CampaignIn(Input):
     measure: Literal["participants", "units"] = "participants"
     tiers: list[CampaignTierIO] = Field(min_length=1, max_length=10)
     deadline: AwareDatetime
-    cap: Whole | None = Field(None, ge=1, le=1_000_000)
+    cap: Cap | None = Field(None, description="The most units in all (null: no cap).")
     max_per_person: Whole = Field(20, ge=1, le=10_000)
 
 

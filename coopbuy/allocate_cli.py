@@ -1,6 +1,8 @@
 """`coopbuy allocate PROBLEM.json|- [--policy P] [--explain] [--time-limit S]` (the contract).
 
-Prints the result JSON on stdout and exits 0. Any bad input (unreadable file, invalid JSON, a field
+Prints the result JSON on stdout and exits 0 (parsed and printed by `coopbuy.core.jsontext`: msgspec
+for the parse, the output written column by column, byte for byte what `json.dumps(indent=2)` of
+`jsonio.result_to_json` gives). Any bad input (unreadable file, invalid JSON, a field
 that breaks the contract) prints one line `coopbuy allocate: <path>: <message>` on stderr and exits
 2; never a traceback. Imports only the standard library and `coopbuy.core`, never Django, so it
 starts fast. `main` takes the arguments after the word `allocate`.
@@ -23,7 +25,7 @@ from typing import NoReturn
 
 from coopbuy.core.allocation import allocate
 from coopbuy.core.errors import ProblemError
-from coopbuy.core.jsonio import problem_from_json, result_to_json
+from coopbuy.core.jsontext import problem_from_text, result_to_text
 from coopbuy.core.problem import POLICIES
 
 PROG = "coopbuy allocate"
@@ -104,11 +106,12 @@ def main(argv: list[str] | None = None) -> int:
     except (OSError, UnicodeDecodeError) as err:
         return _fail(f"{args.problem}: cannot read: {getattr(err, 'strerror', None) or err}")
     try:
-        data = json.loads(text)
+        problem = problem_from_text(text)
     except json.JSONDecodeError as err:
         return _fail(f"{source}: invalid JSON at line {err.lineno}, column {err.colno}: {err.msg}")
+    except ProblemError as err:
+        return _fail(str(err))
     try:
-        problem = problem_from_json(data)
         with _native_stdout_silenced():
             result = allocate(
                 problem, policy=args.policy, time_limit=args.time_limit, explain_result=args.explain
@@ -124,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
             f" (gap {status.gap or 0.0:.2%})",
             file=sys.stderr,
         )
-    sys.stdout.write(json.dumps(result_to_json(result, explain=args.explain), indent=2) + "\n")
+    sys.stdout.write(result_to_text(result, explain=args.explain) + "\n")
     return 0
 
 

@@ -126,7 +126,7 @@ def _memo[K: Hashable](column: Sequence[K], encode: Callable[[K], str]) -> list[
 def _ints(column: Iterable[int]) -> list[str]:
     """Each int as JSON text; small counts (the usual case) by looking up their text."""
     values = column if isinstance(column, (list, tuple)) else list(column)
-    if values and 0 <= min(values) and max(values) < 4096:
+    if values and min(values) >= 0 and max(values) < 4096:
         texts = list(map(str, range(max(values) + 1)))
         return list(map(texts.__getitem__, values))
     return list(map(str, values))

@@ -49,7 +49,7 @@ def mangled(draw: st.DrawFn) -> dict[str, Any]:
         while isinstance(target, (dict, list)) and target and draw(st.booleans()):
             key = draw(
                 st.sampled_from(sorted(target) if isinstance(target, dict) else range(len(target)))
-            )  # noqa: E501
+            )
             if not isinstance(target[key], (dict, list)):
                 break
             path.append(key)
@@ -60,7 +60,7 @@ def mangled(draw: st.DrawFn) -> dict[str, Any]:
             if action == "add" or not keys:
                 target[draw(st.sampled_from(["tolerence", "groups", "tolerance", "budget"]))] = (
                     draw(ODD)
-                )  # noqa: E501
+                )
             elif action == "delete":
                 del target[draw(st.sampled_from(keys))]
             else:

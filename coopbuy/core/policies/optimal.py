@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from coopbuy.core.decision import Decision, SolveStatus
+from coopbuy.core.policies.budget_start import allocate_within_budgets
 from coopbuy.core.policies.fcfs import allocate_fcfs
 from coopbuy.core.prepared import PProduct, Prepared
 
@@ -139,7 +140,14 @@ def allocate_optimal(prepared: Prepared, *, time_limit: float) -> Decision:
             ):
                 values = list(h.getSolution().col_value)
             if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-                status = SolveStatus(False, float(info.mip_gap), number)
+                gap = float(info.mip_gap)
+                kept = _value(cost, values)
+                if number == 1 and (info.primal_solution_status != 2 or kept > _value(cost, h)):
+                    # the fallback is what is given, not HiGHS's incumbent: the gap is to it
+                    bound = float(info.mip_dual_bound)
+                    gap = (bound - kept) / kept if kept > 0 else INF
+                # nothing found at all: HiGHS says inf, which JSON cannot carry; 100 % says it
+                status = SolveStatus(False, gap if gap < INF else 1.0, number)
                 break
         if number == len(stages):
             break
@@ -310,7 +318,8 @@ def _start_solution(
     free: list[int | None],
     n: int,
 ) -> list[float]:
-    """The fcfs result as a fallback when it keeps every budget, else ordering nothing."""
+    """The fcfs result as a fallback when it keeps every budget, else fcfs within the budgets
+    (`budget_start`): never better than what HiGHS proves, but what a time limit leaves."""
     values = [0.0] * n
     fcfs = allocate_fcfs(prepared)
     spent: dict[str, int] = {}
@@ -320,7 +329,7 @@ def _start_solution(
             m = prepared.pair_member[j]
             spent[m] = spent.get(m, 0) + (fcfs.got_quantity[j] + fcfs.got_tolerance[j]) * price
     if any(spent.get(m, 0) > b for m, b in prepared.budgets.items()):
-        return values
+        fcfs = allocate_within_budgets(prepared)
     for mp, count in zip(products, fcfs.cases, strict=True):
         if not count:
             continue

@@ -25,7 +25,8 @@ from typing import NoReturn
 
 from coopbuy.core.allocation import allocate
 from coopbuy.core.errors import ProblemError
-from coopbuy.core.jsontext import problem_from_text, result_to_text
+from coopbuy.core.jsonio import problem_from_json
+from coopbuy.core.jsontext import fast_problem_from_text, result_to_text
 from coopbuy.core.problem import POLICIES
 
 PROG = "coopbuy allocate"
@@ -105,12 +106,18 @@ def main(argv: list[str] | None = None) -> int:
                 text = handle.read()
     except (OSError, UnicodeDecodeError) as err:
         return _fail(f"{args.problem}: cannot read: {getattr(err, 'strerror', None) or err}")
-    try:
-        problem = problem_from_text(text)
-    except json.JSONDecodeError as err:
-        return _fail(f"{source}: invalid JSON at line {err.lineno}, column {err.colno}: {err.msg}")
-    except ProblemError as err:
-        return _fail(str(err))
+    problem = fast_problem_from_text(text)
+    if problem is None:  # an error somewhere, or a section only the exact path knows
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as err:
+            return _fail(
+                f"{source}: invalid JSON at line {err.lineno}, column {err.colno}: {err.msg}"
+            )
+        try:
+            problem = problem_from_json(data)
+        except ProblemError as err:
+            return _fail(str(err))
     try:
         with _native_stdout_silenced():
             result = allocate(

@@ -67,14 +67,16 @@ def problem_from_text(text: str | bytes) -> Problem:
     Raises `ProblemError` for a contract violation and `json.JSONDecodeError` for text that is not
     JSON, exactly as `problem_from_json(json.loads(text))` does.
     """
-    problem = _fast(text)
+    problem = fast_problem_from_text(text)
     if problem is not None:
         return problem
     return problem_from_json(json.loads(text))
 
 
-def _fast(text: str | bytes) -> Problem | None:
-    """The problem, or None when anything is off (the exact path then names it)."""
+def fast_problem_from_text(text: str | bytes) -> Problem | None:
+    """The problem by the fast path, or None when anything is off or unknown to it (an error, or
+    a section it does not handle, such as `groups`): the caller then parses with `json.loads`
+    and takes the exact path, which names the error or handles the section."""
     try:
         sections = _TOP.decode(text)
         if not _KNOWN.issuperset(sections) or "demand" not in sections:
@@ -244,4 +246,4 @@ def result_to_text(result: AllocationResult, *, explain: bool = False) -> str:
     return "".join(pieces)
 
 
-__all__ = ["problem_from_text", "result_to_text"]
+__all__ = ["fast_problem_from_text", "problem_from_text", "result_to_text"]

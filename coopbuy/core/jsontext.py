@@ -29,7 +29,9 @@ from operator import add, attrgetter
 from typing import Annotated, Any
 
 import msgspec
+import numpy as np
 from msgspec import Meta, Struct
+from numpy.typing import NDArray
 
 from coopbuy.core.errors import ProblemError
 from coopbuy.core.jsonio import (
@@ -113,7 +115,52 @@ def _demand(rows: list[_Row]) -> Demand | None:
         tuple(map(attrgetter("quantity"), rows)),
         tuple(map(attrgetter("tolerance"), rows)),
         placed_at,
+        utc_time_keys(list(map(attrgetter("placed_at"), rows))),
     )
+
+
+#: "YYYY-MM-DDTHH:MM:SSZ": separators at these positions, digits elsewhere.
+_SEPARATORS = {4: ord("-"), 7: ord("-"), 10: ord("T"), 13: ord(":"), 16: ord(":"), 19: ord("Z")}
+_DIGITS = [i for i in range(20) if i not in _SEPARATORS]
+
+
+def utc_time_keys(times: list[str]) -> NDArray[np.int64] | None:
+    """Microseconds since 1970 of times all written "2026-11-20T10:00:00Z" (what exports write),
+    computed on a byte matrix with numpy; None when any time is written otherwise (`prepare`
+    then computes the keys from the datetimes). The times must already have parsed as valid
+    datetimes (so a month or day out of range cannot occur here)."""
+    n = len(times)
+    if not n:
+        return None
+    try:
+        text = "".join(times).encode("ascii")
+    except UnicodeEncodeError:
+        return None
+    if len(text) != 20 * n:
+        return None
+    b = np.frombuffer(text, np.uint8).reshape(n, 20)
+    for i, sep in _SEPARATORS.items():
+        if not (b[:, i] == sep).all():  # lengths add up, so each time is 20 characters
+            return None
+    d = b[:, _DIGITS].astype(np.int64) - ord("0")
+    if ((d < 0) | (d > 9)).any():
+        return None
+    year = d[:, 0] * 1000 + d[:, 1] * 100 + d[:, 2] * 10 + d[:, 3]
+    month, day = d[:, 4] * 10 + d[:, 5], d[:, 6] * 10 + d[:, 7]
+    hour, minute, second = (
+        d[:, 8] * 10 + d[:, 9],
+        d[:, 10] * 10 + d[:, 11],
+        d[:, 12] * 10 + d[:, 13],
+    )
+    # days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil)
+    y = year - (month <= 2)
+    era = y // 400
+    yoe = y - era * 400
+    doy = (153 * (month + np.where(month > 2, -3, 9)) + 2) // 5 + day - 1
+    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
+    days = era * 146097 + doe - 719468
+    keys: NDArray[np.int64] = (((days * 24 + hour) * 60 + minute) * 60 + second) * 1_000_000
+    return keys
 
 
 # --- writing -------------------------------------------------------------------------------------

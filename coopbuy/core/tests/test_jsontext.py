@@ -2,6 +2,7 @@
 
 import copy
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -11,7 +12,8 @@ from hypothesis import strategies as st
 from coopbuy.core.allocation import allocate
 from coopbuy.core.errors import ProblemError
 from coopbuy.core.jsonio import problem_from_json, result_to_json
-from coopbuy.core.jsontext import problem_from_text, result_to_text
+from coopbuy.core.jsontext import problem_from_text, result_to_text, utc_time_keys
+from coopbuy.core.prepared import _time_keys
 from coopbuy.core.problem import Problem
 from coopbuy.core.tests.strategies import POLICIES, problems
 from coopbuy.core.tests.test_jsonio import BAD, SPEC, broken
@@ -123,3 +125,40 @@ def test_the_written_text_is_json_dumps_byte_for_byte(
     result = allocate(problem_from_json(data), policy=policy, explain_result=explain)
     expected = json.dumps(result_to_json(result, explain=explain), indent=2)
     assert result_to_text(result, explain=explain) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.datetimes(min_value=datetime(1, 1, 1), max_value=datetime(9999, 12, 31)),
+        min_size=1,
+        max_size=20,
+    )
+)
+def test_utc_time_keys_are_the_microseconds_prepare_computes(times: list[datetime]) -> None:
+    aware = [t.replace(microsecond=0, tzinfo=UTC) for t in times]
+    texts = [t.strftime("%Y-%m-%dT%H:%M:%SZ") if t.year >= 1000 else t.isoformat() for t in aware]
+    keys = utc_time_keys(texts)
+    if all(t.year >= 1000 for t in aware):
+        assert keys is not None
+        assert keys.tolist() == _time_keys(aware).tolist()  # type: ignore[union-attr]
+    else:  # written another way: left to prepare
+        assert keys is None
+
+
+def test_utc_time_keys_decline_other_spellings() -> None:
+    assert utc_time_keys(["2026-11-20T10:00:00+00:00"]) is None
+    assert utc_time_keys(["2026-11-20T10:00:00Z", "2026-11-20 10:00:00Z"]) is None
+    assert utc_time_keys(["2026-11-20T10:00:0\u00e9Z"]) is None
+    assert utc_time_keys([]) is None
+
+
+@settings(max_examples=100, deadline=None)
+@given(problems(), st.sampled_from(POLICIES))
+def test_a_problem_read_by_the_fast_path_allocates_exactly_as_the_exact_one(
+    data: dict[str, Any], policy: Any
+) -> None:
+    text = json.dumps(data)
+    fast_result = allocate(problem_from_text(text), policy=policy, explain_result=True)
+    exact_result = allocate(problem_from_json(data), policy=policy, explain_result=True)
+    assert result_to_json(fast_result, explain=True) == result_to_json(exact_result, explain=True)

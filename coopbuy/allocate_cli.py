@@ -131,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
     if status.proven_optimal is False:
         print(
             f"{PROG}: time limit reached: the best allocation found is not proven optimal"
-            f" (gap {status.gap or 0.0:.2%})",
+            + (" (no bound yet)" if status.gap is None else f" (gap {status.gap:.2%})"),
             file=sys.stderr,
         )
     sys.stdout.write(result_to_text(result, explain=args.explain) + "\n")

@@ -178,7 +178,8 @@ class Objective:
 
     `proven_optimal` is None when nobody proved anything (fcfs/proportional, unless a cheap bound
     shows the result is optimal anyway: then True and `gap` 0.0); False when the solver's time limit
-    stopped it, with the relative `gap` of the stage it was in.
+    stopped it, with the relative `gap` of the stage it was in (None when the limit struck before
+    the solver had any bound, so the gap is unknown).
     """
 
     delivered_value: Decimal

@@ -146,8 +146,9 @@ def allocate_optimal(prepared: Prepared, *, time_limit: float) -> Decision:
                     # the fallback is what is given, not HiGHS's incumbent: the gap is to it
                     bound = float(info.mip_dual_bound)
                     gap = (bound - kept) / kept if kept > 0 else INF
-                # nothing found at all: HiGHS says inf, which JSON cannot carry; 100 % says it
-                status = SolveStatus(False, gap if gap < INF else 1.0, number)
+                # No finite gap (no bound yet: the limit struck during presolve or the root LP,
+                # or nothing found): unknown, reported as null, never as a number it is not.
+                status = SolveStatus(False, gap if gap < INF else None, number)
                 break
         if number == len(stages):
             break

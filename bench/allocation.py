@@ -108,13 +108,14 @@ def bench_large(rows: int) -> None:
     print(
         f"json.loads (median of {len(loads)}, interleaved): {t_loads:.2f} s (CPU {c_loads:.2f} s)"
     )
-    print("policy        parse+validate+allocate  /loads  (CPU)   allocate() alone  /loads"
-          "   write the result  /loads")  # fmt: skip
-    for policy, t_alloc, c_alloc, t_write, _ in runs:
+    print("policy        parse+validate+allocate  /loads  (CPU)   allocate() alone  /loads  (CPU)"
+          "  write the result  /loads  (CPU)")  # fmt: skip
+    for policy, t_alloc, c_alloc, t_write, c_write in runs:
         total, cpu = t_fast + t_alloc, c_fast + c_alloc
         print(f"{policy:<13} {total:>18.2f} s {total / t_loads:>8.2f} ({cpu / c_loads:.2f})"
-              f" {t_alloc:>13.2f} s {t_alloc / t_loads:>7.2f} {t_write:>14.2f} s"
-              f" {t_write / t_loads:>7.2f}")  # fmt: skip
+              f" {t_alloc:>13.2f} s {t_alloc / t_loads:>7.2f} ({c_alloc / c_loads:.2f})"
+              f" {t_write:>10.2f} s {t_write / t_loads:>7.2f}"
+              f" ({c_write / c_loads:.2f})")  # fmt: skip
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory (ru_maxrss, whole process incl. the JSON text): {peak:,.0f} MiB")
 

@@ -130,7 +130,7 @@ def test_the_written_text_is_json_dumps_byte_for_byte(
 @settings(max_examples=200, deadline=None)
 @given(
     st.lists(
-        st.datetimes(min_value=datetime(1, 1, 1), max_value=datetime(9999, 12, 31)),
+        st.datetimes()  # naive, years 1 to 9999,
         min_size=1,
         max_size=20,
     )

@@ -130,7 +130,7 @@ def test_the_written_text_is_json_dumps_byte_for_byte(
 @settings(max_examples=200, deadline=None)
 @given(
     st.lists(
-        st.datetimes()  # naive, years 1 to 9999,
+        st.datetimes(),  # naive, years 1 to 9999
         min_size=1,
         max_size=20,
     )

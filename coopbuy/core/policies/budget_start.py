@@ -7,9 +7,11 @@ which then had nothing better to fall back on than ordering nothing (measured: 3
 budgets: rows in time order (ties: file order) take their quantity while the member's budget,
 charged at the product's base price (no tier is ever dearer), allows; per product, the units left
 in a started case are filled from the product's tolerance rows in time order where budgets allow,
-else given back by the latest rows; `min_cases`/`max_cases` and rule 5 then hold as under fcfs
-(a product or supplier that misses its minimum orders nothing). Every rule 1-6 holds, and every
-budget: the applied price is at most the base price the budget was charged.
+else given back by the latest rows; `min_cases`/`max_cases` then hold as under fcfs. A supplier
+short of its minimum gets more cases (its dearest cases first) from the units still wanted,
+quantity then tolerance, as budgets allow, as optimal may do; one that still misses it orders
+nothing (rule 5). Every rule 1-6 holds, and every budget: the applied price is at most the base
+price the budget was charged.
 """
 
 from __future__ import annotations
@@ -81,11 +83,54 @@ def allocate_within_budgets(prepared: Prepared) -> Decision:
             count = 0
         cases[product.index] = count
         _trim(rows, take_q, take_t, units + sum(take_t[r] for r in rows) - count * size, give_back)
-    for supplier in prepared.suppliers:
-        value = sum(
+
+    def value_of(supplier_products: list[int]) -> int:
+        return sum(
             cases[p] * products[p].case_size * products[p].price_at(cases[p])
-            for p in supplier.products
+            for p in supplier_products
         )
+
+    def one_more_step(p: int) -> bool:
+        """Give product p its next feasible case count (one more case, or its minimum from
+        none) from the units still wanted, quantity first, then tolerance, rows in time order,
+        as budgets allow; False (and nothing changed) if they do not reach it."""
+        product = products[p]
+        low = max(1, product.min_cases)
+        target = cases[p] + 1 if cases[p] else low
+        if target > product.case_limit():
+            return False
+        need = (target - cases[p]) * product.case_size
+        taken: list[tuple[list[int], int, int]] = []
+        for takes, amounts in ((take_q, row_q), (take_t, row_t)):
+            for row in times[p]:
+                if need == 0:
+                    break
+                room = amounts[row] - takes[row]
+                got = afford(row, min(room, need)) if room > 0 else 0
+                if got:
+                    takes[row] += got
+                    taken.append((takes, row, got))
+                    need -= got
+        if need:
+            for takes, row, got in taken:
+                takes[row] -= got
+                give_back(row, got)
+            return False
+        cases[p] = target
+        return True
+
+    for supplier in prepared.suppliers:
+        value = value_of(supplier.products)
+        if value < supplier.min_order_value:
+            # Short of the minimum: add cases (dearest cases first) from the units still wanted
+            # while budgets allow, as optimal may; if the minimum stays out of reach, drop below.
+            by_value = sorted(
+                supplier.products,
+                key=lambda p: (-products[p].case_size * products[p].base_price, p),
+            )
+            for p in by_value:
+                while value < supplier.min_order_value and one_more_step(p):
+                    value = value_of(supplier.products)
         if value < supplier.min_order_value:
             for p in supplier.products:
                 if cases[p]:

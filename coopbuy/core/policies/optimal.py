@@ -319,8 +319,9 @@ def _start_solution(
     free: list[int | None],
     n: int,
 ) -> list[float]:
-    """The fcfs result as a fallback when it keeps every budget, else fcfs within the budgets
-    (`budget_start`): never better than what HiGHS proves, but what a time limit leaves."""
+    """The fallback a time limit leaves: the fcfs result when it keeps every budget, or fcfs
+    within the budgets (`budget_start`, which also adds cases to reach a supplier's minimum)
+    when fcfs breaks a budget or delivers less. Never better than what HiGHS proves."""
     values = [0.0] * n
     fcfs = allocate_fcfs(prepared)
     spent: dict[str, int] = {}
@@ -329,8 +330,11 @@ def _start_solution(
         for j in mp.pairs:
             m = prepared.pair_member[j]
             spent[m] = spent.get(m, 0) + (fcfs.got_quantity[j] + fcfs.got_tolerance[j]) * price
-    if any(spent.get(m, 0) > b for m, b in prepared.budgets.items()):
-        fcfs = allocate_within_budgets(prepared)
+    within = allocate_within_budgets(prepared)
+    if any(spent.get(m, 0) > b for m, b in prepared.budgets.items()) or _delivered(
+        prepared, within
+    ) > _delivered(prepared, fcfs):
+        fcfs = within
     for mp, count in zip(products, fcfs.cases, strict=True):
         if not count:
             continue
@@ -356,6 +360,13 @@ def _start_solution(
             if free_col is not None and over is not None and value >= over:
                 values[free_col] = 1.0
     return values
+
+
+def _delivered(prepared: Prepared, decision: Decision) -> int:
+    """Delivered value (stage 1's objective) of a decision."""
+    products, pair_product = prepared.products, prepared.pair_product
+    got = decision.got_quantity
+    return sum(q * products[p].base_price for q, p in zip(got, pair_product, strict=True))
 
 
 def _in_time_order(

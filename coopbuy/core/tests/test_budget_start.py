@@ -40,3 +40,16 @@ def test_the_fallback_gives_back_a_case_it_cannot_fill() -> None:
     data["members"] = [{"id": "b", "budget": "1.00"}]  # a 4 + b 1 = 5 < 6: nothing
     out = fallback(data)
     assert out["products"][0]["cases"] == 0 and units(out) == {}
+
+
+def test_the_fallback_adds_a_case_from_tolerance_to_reach_the_supplier_minimum() -> None:
+    supplier = {"id": "s", "min_order_value": "6.00"}
+    rows = [("a", 3, 0, "10:00"), ("b", 0, 3, "11:00")]
+    data = one_product(rows, case_size=3, supplier=supplier)
+    data["members"] = [{"id": "a", "budget": "10.00"}]
+    out = fallback(data)
+    assert out["products"][0]["cases"] == 2
+    assert units(out) == {"a": (3, 0), "b": (0, 3)}
+    data["members"] = [{"id": "a", "budget": "10.00"}, {"id": "b", "budget": "2.00"}]
+    out = fallback(data)  # b can pay for 2 of the 3 units: the minimum is out of reach
+    assert out["products"][0]["cases"] == 0 and units(out) == {}

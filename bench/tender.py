@@ -67,7 +67,10 @@ def main() -> None:
     parser.add_argument("--split", default="units", choices=["units", "item", "lot"])
     parser.add_argument("--time-limit", type=float, default=60.0)
     args = parser.parse_args()
-    print(f"tender: {args.items} items x {args.bids} bids, split={args.split} (goal: proven in < 10 s)")
+    print(
+        f"tender: {args.items} items x {args.bids} bids, split={args.split}"
+        " (goal: proven in < 10 s)"
+    )
     for seed in range(args.seeds):
         problem = tender_from_json(
             generate(seed, items=args.items, bids=args.bids, split=args.split)

@@ -1,4 +1,4 @@
-"""The `coopbuy` command: demo, serve, worker, allocate, tender, and every Django management command.
+"""The `coopbuy` command: demo, serve, worker, allocate, tender, and Django's management commands.
 
 `coopbuy allocate` and `coopbuy tender` are dispatched before anything imports Django, so that they
 start fast.
@@ -41,8 +41,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _django(["db_worker", *args[1:]])
     if command in {"help", "-h", "--help"}:
         print(__doc__.strip() if __doc__ else "")
-        print("\nOwn commands: demo [--host H] [--port P], serve, worker, allocate PROBLEM.json,"
-              " tender award PROBLEM.json")
+        print(
+            "\nOwn commands: demo [--host H] [--port P], serve, worker, allocate PROBLEM.json,"
+            " tender award PROBLEM.json"
+        )
         print("Django's commands: coopbuy help --commands (or any command name)")
         if command == "help" and len(args) > 1:
             return _django(args)

@@ -148,9 +148,12 @@ def _check(
     if problem.split == "lot":
         for a in awards:
             for p in by_id[a.bid].prices:
-                if lots[p.item] == lots[a.item] and p.most_units(quantity[p.item]) > 0:
-                    if not any(o.bid == a.bid and o.item == p.item for o in awards):
-                        raise AssertionError(f"{a.bid} won {lots[a.item]} without {p.item}")
+                if (
+                    lots[p.item] == lots[a.item]
+                    and p.most_units(quantity[p.item]) > 0
+                    and not any(o.bid == a.bid and o.item == p.item for o in awards)
+                ):
+                    raise AssertionError(f"{a.bid} won {lots[a.item]} without {p.item}")
     for it, c in zip(problem.items, covered, strict=True):
         if c > it.quantity:
             raise AssertionError(f"{it.id}: {c} units awarded of {it.quantity}")

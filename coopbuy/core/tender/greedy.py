@@ -34,7 +34,9 @@ def coverage_bound(problem: TenderProblem, bids: list[Bid], lots: list[object]) 
         total = [0] * len(problem.items)
         for (_, i), m in most.items():
             total[i] += m
-        return sum(min(q, t) for q, t in zip((it.quantity for it in problem.items), total))
+        return sum(
+            min(q, t) for q, t in zip((it.quantity for it in problem.items), total, strict=True)
+        )
     if problem.split == "item":
         best = [0] * len(problem.items)
         for (_, i), m in most.items():
@@ -49,7 +51,9 @@ def coverage_bound(problem: TenderProblem, bids: list[Bid], lots: list[object]) 
     return sum(best_lot.values())
 
 
-def greedy(problem: TenderProblem, bids: list[Bid], factors: list[int], lots: list[object]) -> Units:
+def greedy(
+    problem: TenderProblem, bids: list[Bid], factors: list[int], lots: list[object]
+) -> Units:
     mu = minor_units_for(problem.currency)
     most = _most(problem, bids)
     items = problem.items
@@ -92,9 +96,7 @@ def greedy(problem: TenderProblem, bids: list[Bid], factors: list[int], lots: li
         for (b, i), u in units.items():
             goods[b] += u * to_minor(prices[b][items[i].id].price_at(u), mu)
         short = [
-            (goods[b], b)
-            for b in active
-            if 0 < goods[b] < to_minor(bids[b].min_order_value, mu)
+            (goods[b], b) for b in active if 0 < goods[b] < to_minor(bids[b].min_order_value, mu)
         ]
         if not short:
             return units

@@ -150,9 +150,7 @@ def tender_from_json(data: object) -> TenderProblem:
     return TenderProblem(currency, split, tuple(items), tuple(bids), weights)
 
 
-def _bid(
-    raw: object, path: str, item_ids: set[str], weights: dict[str, Decimal], mu: int
-) -> Bid:
+def _bid(raw: object, path: str, item_ids: set[str], weights: dict[str, Decimal], mu: int) -> Bid:
     b = _object(
         raw,
         path,
@@ -195,9 +193,7 @@ def _bid(
                 money(t["unit_price"], f"{tpath}.unit_price"),
             )
             if any(other.min_quantity == tier.min_quantity for other in tiers):
-                raise ProblemError(
-                    f"{tpath}.min_quantity", "two tiers start at the same quantity"
-                )
+                raise ProblemError(f"{tpath}.min_quantity", "two tiers start at the same quantity")
             tiers.append(tier)
         prices.append(
             Price(
@@ -220,7 +216,8 @@ def _bid(
 def display_minor(amount: Fraction, minor_units: int) -> int:
     """An exact non-negative amount in minor units, rounded half up (for display only)."""
     scaled = amount * 10**minor_units
-    return (2 * scaled.numerator + scaled.denominator) // (2 * scaled.denominator)
+    rounded: int = (2 * scaled.numerator + scaled.denominator) // (2 * scaled.denominator)
+    return rounded
 
 
 def _factor(factor: Decimal) -> str:

@@ -198,8 +198,10 @@ def solve(problem: TenderProblem, bids: list[Bid], *, time_limit: float) -> Solu
     fees = [to_minor(b.delivery_fee, mu) for b in bids]
     covered = [sum(u for _, u in units) for units in model.units]
     money = list(model.goods)
-    evaluated = [factors[b] * g if b >= 0 else 0 for b, g in zip(model.bid, model.goods)]
-    rank = [(b + 1) * c if b >= 0 else 0 for b, c in zip(model.bid, covered)]
+    evaluated = [
+        factors[b] * g if b >= 0 else 0 for b, g in zip(model.bid, model.goods, strict=True)
+    ]
+    rank = [(b + 1) * c if b >= 0 else 0 for b, c in zip(model.bid, covered, strict=True)]
     for b, col in enumerate(y):
         money[col] = fees[b]
         evaluated[col] = factors[b] * fees[b]

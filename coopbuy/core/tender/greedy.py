@@ -95,9 +95,8 @@ def greedy(
         goods = [0] * len(bids)
         for (b, i), u in units.items():
             goods[b] += u * to_minor(prices[b][items[i].id].price_at(u), mu)
-        short = [
-            (goods[b], b) for b in active if 0 < goods[b] < to_minor(bids[b].min_order_value, mu)
-        ]
+        awarded = {b for b, _ in units}
+        short = [(goods[b], b) for b in awarded if goods[b] < to_minor(bids[b].min_order_value, mu)]
         if not short:
             return units
         active.discard(min(short)[1])

@@ -22,9 +22,10 @@ def generate(seed: int, *, items: int, bids: int, split: str) -> dict[str, Any]:
     """A federation's basket and realistic bids: each bidder prices most items around a market
     price, some with volume tiers and capacity caps, with a delivery fee and a minimum order."""
     rnd = random.Random(seed)
+    quantities = [rnd.randrange(10, 400) for _ in range(items)]
     basket = [
-        {"id": f"item{i:03d}", "quantity": rnd.randrange(10, 400), "lot": f"lot{i % 10}"}
-        for i in range(items)
+        {"id": f"item{i:03d}", "quantity": q, "lot": f"lot{i % 10}"}
+        for i, q in enumerate(quantities)
     ]
     market = [rnd.randrange(80, 4000) for _ in range(items)]
     weights = {"organic": "0.15", "local": "0.10", "packaging": "0.05"}
@@ -36,13 +37,13 @@ def generate(seed: int, *, items: int, bids: int, split: str) -> dict[str, Any]:
             if rnd.random() > 0.8:
                 continue  # not every bidder stocks everything
             base = max(1, round(market[i] * level * rnd.uniform(0.9, 1.1)))
-            tiers = []
+            tiers: list[dict[str, Any]] = []
             threshold = 0
             for _ in range(rnd.choice([0, 0, 1, 1, 2, 3])):
                 threshold += rnd.randrange(20, 150)
                 base_cut = round(base * (1 - 0.03 * (len(tiers) + 1)))
                 tiers.append({"min_quantity": threshold, "unit_price": money(base_cut)})
-            capacity = rnd.choice([None, None, None, rnd.randrange(5, int(item["quantity"]) + 1)])
+            capacity = rnd.choice([None, None, None, rnd.randrange(5, quantities[i] + 1)])
             prices.append({"item": item["id"], "unit_price": money(base), "capacity": capacity,
                            "tiers": tiers})  # fmt: skip
         offers.append(

@@ -54,11 +54,15 @@ def _fail(message: str) -> int:
 def _read(handle: BinaryIO, name: str) -> str:
     data = handle.read(MAX_INPUT_BYTES + 1)
     if len(data) > MAX_INPUT_BYTES:
-        raise ValueError(f"{name}: larger than {MAX_INPUT_BYTES // (1024 * 1024)} MiB")
+        raise ValueError(f"{name}: larger than the limit of {_size(MAX_INPUT_BYTES)}")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         raise ValueError(f"{name}: not UTF-8 text") from None
+
+
+def _size(n: int) -> str:
+    return f"{n // (1024 * 1024)} MiB" if n % (1024 * 1024) == 0 else f"{n} bytes"
 
 
 def main(argv: list[str] | None = None) -> int:

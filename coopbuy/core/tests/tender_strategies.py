@@ -26,7 +26,10 @@ def tenders(draw: st.DrawFn, *, split: str | None = None, max_quantity: int = 3)
          "lot": draw(st.sampled_from([None, "a", "b"]))}
         for i in range(n_items)
     ]  # fmt: skip
-    weights = {"organic": pounds(draw(st.integers(0, 30))), "local": pounds(draw(st.integers(0, 20)))}
+    weights = {
+        "organic": pounds(draw(st.integers(0, 30))),
+        "local": pounds(draw(st.integers(0, 20))),
+    }
     bids = []
     for b in range(draw(st.integers(1, 3))):
         prices = []
@@ -119,14 +122,14 @@ def brute_force(problem: TenderProblem) -> list[tuple[Key, dict[tuple[str, str],
                 if got:
                     choices.append(got)
             options.append(choices)
-    found = []
+    found: list[tuple[Key, dict[tuple[str, str], int]]] = []
     for combo in itertools.product(*options):
         units: dict[tuple[str, str], int] = {}
         for part in combo:
             units.update(part)
-        key = key_of(problem, units)
-        if key is not None:
-            found.append((key, units))
+        score = key_of(problem, units)
+        if score is not None:
+            found.append((score, units))
     found.sort(key=lambda kv: kv[0])
     return found
 

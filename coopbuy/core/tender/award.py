@@ -146,14 +146,15 @@ def _check(
     if any(len(w) > 1 for w in winners.values()):
         raise AssertionError(f"an item or lot split between bids under split={problem.split}")
     if problem.split == "lot":
-        for a in awards:
-            for p in by_id[a.bid].prices:
+        given = {(a.bid, a.item) for a in awards}
+        for bid_id, lot in {(a.bid, lots[a.item]) for a in awards}:
+            for p in by_id[bid_id].prices:
                 if (
-                    lots[p.item] == lots[a.item]
+                    lots[p.item] == lot
                     and p.most_units(quantity[p.item]) > 0
-                    and not any(o.bid == a.bid and o.item == p.item for o in awards)
+                    and (bid_id, p.item) not in given
                 ):
-                    raise AssertionError(f"{a.bid} won {lots[a.item]} without {p.item}")
+                    raise AssertionError(f"{bid_id} won {lot} without {p.item}")
     for it, c in zip(problem.items, covered, strict=True):
         if c > it.quantity:
             raise AssertionError(f"{it.id}: {c} units awarded of {it.quantity}")

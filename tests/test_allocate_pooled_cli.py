@@ -64,3 +64,16 @@ def test_a_real_subprocess_never_imports_django() -> None:
     )  # fmt: skip
     assert done.returncode == 0 and json.loads(done.stdout)["groups"][0]["drop_fee"] == "6.00"
     assert "django" not in done.stderr
+
+
+def test_a_problem_without_groups_never_reaches_the_pooled_code(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the pooled path ran for a plain problem")
+
+    monkeypatch.setattr("coopbuy.allocate_cli.allocate_pooled", refuse)
+    monkeypatch.setattr("coopbuy.allocate_cli.pooled_problem_from_json", refuse)
+    code, out, err = call([str(DATA / "spec_example.json")], capsys)
+    assert (code, err) == (0, "")
+    assert json.loads(out) == json.loads((DATA / "spec_example_output.json").read_text())

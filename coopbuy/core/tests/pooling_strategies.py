@@ -11,7 +11,7 @@ from coopbuy.core.tests.strategies import pounds, problems
 
 
 @st.composite
-def pooled_problems(draw: st.DrawFn, **kwargs: Any) -> dict[str, Any]:
+def pooled_problems(draw: st.DrawFn, /, **kwargs: Any) -> dict[str, Any]:
     data = draw(problems(**kwargs))
     n_groups = draw(st.integers(1, 3))
     groups = [

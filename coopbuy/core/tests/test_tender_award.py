@@ -26,7 +26,9 @@ def bid(ident: str, prices: list[dict[str, Any]], **extra: Any) -> dict[str, Any
     return {"id": ident, "supplier": ident, "prices": prices, **extra}
 
 
-def tender(split: str, items: list[tuple[str, int]], bids: list[dict[str, Any]], **extra: Any):  # type: ignore[no-untyped-def]
+def tender(
+    split: str, items: list[tuple[str, int]], bids: list[dict[str, Any]], **extra: Any
+) -> dict[str, Any]:
     return {"currency": "GBP", "split": split, **extra,
             "items": [{"id": i, "quantity": q} for i, q in items], "bids": bids}  # fmt: skip
 

@@ -14,17 +14,15 @@ guard for the day a library update prints something new.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
-import os
 import sys
-from collections.abc import Iterator
 from typing import NoReturn
 
 from coopbuy.core.allocation import allocate
 from coopbuy.core.errors import ProblemError
 from coopbuy.core.jsonio import problem_from_json, result_to_json
 from coopbuy.core.problem import POLICIES
+from coopbuy.native_stdout import native_stdout_silenced
 
 PROG = "coopbuy allocate"
 
@@ -54,35 +52,6 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-@contextlib.contextmanager
-def _native_stdout_silenced() -> Iterator[None]:
-    """Point file descriptor 1 at the null device for the duration (see the module docstring)."""
-    sys.stdout.flush()
-    try:
-        saved = os.dup(1)
-    except OSError:  # no stdout at all: nothing to protect
-        yield
-        return
-    try:
-        with open(os.devnull, "wb") as null:
-            os.dup2(null.fileno(), 1)
-        yield
-    finally:
-        _flush_c_stdio()
-        os.dup2(saved, 1)
-        os.close(saved)
-
-
-def _flush_c_stdio() -> None:
-    """Flush C's stdio buffers, so text a library buffered goes to the null device, not the JSON."""
-    try:
-        import ctypes
-
-        ctypes.CDLL(None).fflush(None)
-    except (OSError, AttributeError, TypeError):  # no C library to ask (e.g. Windows): skip
-        pass
-
-
 def _fail(message: str) -> int:
     print(f"{PROG}: {message}", file=sys.stderr)
     return 2
@@ -109,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(f"{source}: invalid JSON at line {err.lineno}, column {err.colno}: {err.msg}")
     try:
         problem = problem_from_json(data)
-        with _native_stdout_silenced():
+        with native_stdout_silenced():
             result = allocate(
                 problem, policy=args.policy, time_limit=args.time_limit, explain_result=args.explain
             )

@@ -193,8 +193,8 @@ def usable_arcs(pts: Points, pairs: tuple[IntArray, IntArray, IntArray], min_siz
             if len(others) > max_size - 1:
                 in_top = np.zeros(len(others), dtype=np.bool_)
                 in_top[rank[: max_size - 1]] = True
-                base = w_h + int(sorted_w[: max_size - 2].sum()) if max_size >= 2 else w_h
-                ok = in_top | (base + w >= minimum)
+                base = w_h + int(sorted_w[: max(0, max_size - 2)].sum())
+                ok = in_top | (base + w >= minimum) if max_size >= 2 else in_top
             chosen = others[ok]
             out.append((np.concatenate(([h], chosen)), s, h,
                         np.concatenate(([0], others_m[ok]))))  # fmt: skip

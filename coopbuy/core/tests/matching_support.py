@@ -39,9 +39,10 @@ def solve(data: dict[str, Any], time_limit: float = 20.0) -> tuple[MatchResult, 
 def metres(a: dict[str, Any], b: dict[str, Any]) -> int:
     """Haversine metres between two people, in plain Python floats."""
     la1, lo1, la2, lo2 = (math.radians(float(v)) for v in (a["lat"], a["lon"], b["lat"], b["lon"]))
-    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin(
-        (lo2 - lo1) / 2
-    ) ** 2
+    h = (
+        math.sin((la2 - la1) / 2) ** 2
+        + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    )
     return round(2 * 6_371_008.8 * math.asin(math.sqrt(min(1.0, h))))
 
 

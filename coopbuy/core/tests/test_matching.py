@@ -38,7 +38,9 @@ def test_the_spec_example_shape_money_and_distances_as_strings() -> None:
 
 
 def test_a_person_out_of_reach_of_every_host_is_no_one_near() -> None:
-    data = problem([person("a", 0, suma="5"), person("b", 1, suma="5"), person("far", 50, suma="5")])
+    data = problem(
+        [person("a", 0, suma="5"), person("b", 1, suma="5"), person("far", 50, suma="5")]
+    )
     _, out = solve(data)
     check_rules(data, out)
     assert out["unmatched"] == [{"id": "far", "reason": "no_one_near"}]
@@ -98,9 +100,7 @@ def test_a_group_buys_from_one_supplier_everyone_wants_and_reaches_its_minimum()
     _, out = solve(data)
     check_rules(data, out)
     # all three together only for infinity (a+b+c = 320 >= 100); suma would leave c out
-    assert [(g["supplier"], g["members"]) for g in out["groups"]] == [
-        ("infinity", ["a", "b", "c"])
-    ]
+    assert [(g["supplier"], g["members"]) for g in out["groups"]] == [("infinity", ["a", "b", "c"])]
 
 
 def test_most_people_placed_comes_before_less_travel() -> None:
@@ -124,7 +124,8 @@ def test_least_travel_splits_into_groups_at_their_own_hosts() -> None:
     _, out = solve(data)
     check_rules(data, out)
     assert [(g["pickup"], g["members"]) for g in out["groups"]] == [
-        ("a1", ["a1", "a2"]), ("b1", ["b1", "b2"])
+        ("a1", ["a1", "a2"]),
+        ("b1", ["b1", "b2"]),
     ]
     assert out["objective"]["travel_km"] == "1.00"
 
@@ -148,7 +149,7 @@ def test_a_want_of_zero_is_not_wanting() -> None:
 def test_the_same_people_in_any_order_give_the_same_answer() -> None:
     rnd = random.Random(7)
     people = [
-        person(f"p{i:02d}", rnd.uniform(-3, 3), rnd.uniform(-3, 3), max_km=str(rnd.choice([2, 3, 4])),
+        person(f"p{i:02d}", rnd.uniform(-3, 3), rnd.uniform(-3, 3), max_km=str(rnd.choice([2, 3, 4])),  # noqa: E501
                host=rnd.random() < 0.5, suma=f"{rnd.randrange(10, 90)}.00")
         for i in range(30)
     ]  # fmt: skip

@@ -1,4 +1,4 @@
-"""The matching contract's input checks: every bad input names its field (shared/specs/matching.md)."""
+"""The matching contract's input checks: every bad input names its field (specs/matching.md)."""
 
 from __future__ import annotations
 
@@ -37,21 +37,21 @@ def setter(path: tuple[Any, ...], value: Any) -> Any:
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (setter(("people", 4, "max_km"), 5.0), "people[4].max_km: must be a positive decimal string"),
-        (setter(("people", 4, "max_km"), "0"), "people[4].max_km: must be a positive decimal string"),
-        (setter(("people", 4, "max_km"), "-1"), "people[4].max_km: must be a positive decimal string"),
-        (setter(("people", 4, "max_km"), "1e3"), "people[4].max_km: must be a positive decimal string"),
-        (setter(("people", 4, "max_km"), "NaN"), "people[4].max_km: must be a positive decimal string"),
-        (setter(("people", 4, "max_km"), "30000"), "people[4].max_km: must be at most 20016 (half way round the Earth)"),
-        (setter(("people", 1, "lat"), "90.1"), 'people[1].lat: must be a decimal string from -90 to 90, such as "53.7424"'),
-        (setter(("people", 1, "lat"), 53.7), 'people[1].lat: must be a decimal string from -90 to 90, such as "53.7424"'),
-        (setter(("people", 1, "lon"), "-180.5"), 'people[1].lon: must be a decimal string from -180 to 180, such as "53.7424"'),
+        (setter(("people", 4, "max_km"), 5.0), "people[4].max_km: must be a positive decimal string"),  # noqa: E501
+        (setter(("people", 4, "max_km"), "0"), "people[4].max_km: must be a positive decimal string"),  # noqa: E501
+        (setter(("people", 4, "max_km"), "-1"), "people[4].max_km: must be a positive decimal string"),  # noqa: E501
+        (setter(("people", 4, "max_km"), "1e3"), "people[4].max_km: must be a positive decimal string"),  # noqa: E501
+        (setter(("people", 4, "max_km"), "NaN"), "people[4].max_km: must be a positive decimal string"),  # noqa: E501
+        (setter(("people", 4, "max_km"), "30000"), "people[4].max_km: must be at most 20016 (half way round the Earth)"),  # noqa: E501
+        (setter(("people", 1, "lat"), "90.1"), 'people[1].lat: must be a decimal string from -90 to 90, such as "53.7424"'),  # noqa: E501
+        (setter(("people", 1, "lat"), 53.7), 'people[1].lat: must be a decimal string from -90 to 90, such as "53.7424"'),  # noqa: E501
+        (setter(("people", 1, "lon"), "-180.5"), 'people[1].lon: must be a decimal string from -180 to 180, such as "53.7424"'),  # noqa: E501
         (setter(("people", 2, "host"), "yes"), "people[2].host: must be true or false"),
-        (setter(("people", 2, "wants"), ["suma"]), 'people[2].wants: must be an object such as {"suma": "60.00"}'),
-        (setter(("people", 2, "wants", "abel"), "5.00"), 'people[2].wants.abel: unknown supplier "abel"'),
-        (setter(("people", 2, "wants", "suma"), 5.5), 'people[2].wants.suma: must be a decimal string such as "3.10", not a number'),
-        (setter(("people", 2, "wants", "suma"), "-5"), "people[2].wants.suma: must not be negative"),
-        (setter(("people", 2, "wants", "suma"), "5.001"), "people[2].wants.suma: must have at most 2 decimal places"),
+        (setter(("people", 2, "wants"), ["suma"]), 'people[2].wants: must be an object such as {"suma": "60.00"}'),  # noqa: E501
+        (setter(("people", 2, "wants", "abel"), "5.00"), 'people[2].wants.abel: unknown supplier "abel"'),  # noqa: E501
+        (setter(("people", 2, "wants", "suma"), 5.5), 'people[2].wants.suma: must be a decimal string such as "3.10", not a number'),  # noqa: E501
+        (setter(("people", 2, "wants", "suma"), "-5"), "people[2].wants.suma: must not be negative"),  # noqa: E501
+        (setter(("people", 2, "wants", "suma"), "5.001"), "people[2].wants.suma: must have at most 2 decimal places"),  # noqa: E501
         (setter(("people", 3, "id"), "p1"), 'people[3].id: duplicate id "p1"'),
         (setter(("people", 3, "id"), ""), "people[3].id: must be a non-empty string"),
         (setter(("people", 3, "id"), 3), "people[3].id: must be a non-empty string"),
@@ -59,7 +59,7 @@ def setter(path: tuple[Any, ...], value: Any) -> Any:
         (lambda d: d["people"][0].pop("lat"), "people[0].lat: required"),
         (setter(("people", 0), "p0"), "people[0]: must be an object"),
         (setter(("people",), {}), "people: must be a list"),
-        (setter(("suppliers", 0, "min_order_value"), 250), 'suppliers[0].min_order_value: must be a decimal string such as "3.10", not a number'),
+        (setter(("suppliers", 0, "min_order_value"), 250), 'suppliers[0].min_order_value: must be a decimal string such as "3.10", not a number'),  # noqa: E501
         (setter(("suppliers", 0, "name"), "Suma"), "suppliers[0].name: unknown field"),
         (lambda d: d["suppliers"].append({"id": "suma"}), 'suppliers[1].id: duplicate id "suma"'),
         (setter(("min_size",), 5), "min_size: must not be greater than max_size (4)"),
@@ -77,7 +77,7 @@ def test_bad_input_names_the_field(change: Any, message: str) -> None:
 
 
 def test_the_problem_must_be_an_object() -> None:
-    with pytest.raises(ProblemError, match="^problem: must be an object$"):
+    with pytest.raises(ProblemError, match=r"^problem: must be an object$"):
         problem_from_json([])
 
 

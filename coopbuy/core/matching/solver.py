@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from coopbuy.core.matching.heuristic import heuristic
 from coopbuy.core.matching.reach import Arcs, IntArray, Points
 
 INF = float("inf")
@@ -163,7 +164,9 @@ class RegionSolver:
         self.min_size, self.max_size, self.exact = min_size, max_size, exact
         self.n = len(region.arcs)
         self.best = np.zeros(self.n)
-        self.best[greedy(region, arcs, pts, min_size, max_size)] = 1.0
+        start = heuristic(region.people, region.arcs, region.candidate, region.own_arc, arcs, pts,
+                          min_size, max_size)  # fmt: skip
+        self.best[start] = 1.0
         self.bound = len(region.people)
         self.placed_done = int(self.best.sum()) >= self.bound  # no better count exists
         self.travel_proven = False
@@ -207,7 +210,7 @@ class RegionSolver:
 
     def most_placed(self, time_limit: float) -> None:
         """Step 1: the most people placed (rule 4 (1)), and the bound on it."""
-        if self.placed_done:
+        if self.placed_done or time_limit <= 0.01:
             return
         optimal, found = self._run(np.ones(self.n), True, time_limit)
         if found is not None and found.sum() > self.best.sum():

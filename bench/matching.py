@@ -13,6 +13,7 @@ import math
 import random
 import resource
 import time
+from collections import Counter
 from typing import Any
 
 from coopbuy.core.matching import match, problem_from_json
@@ -117,18 +118,25 @@ def main() -> None:
         arcs = usable_arcs(pts, near_pairs(pts), problem.min_size, problem.max_size)
         found = regions(len(pts.ids), arcs)
         t_reach = time.perf_counter() - t0
-        sizes = sorted(((len(r), 0) for r in found), reverse=True)
+        label = {p: i for i, r in enumerate(found) for p in r}
+        arc_count = [0] * len(found)
+        for p in arcs.person.tolist():
+            arc_count[label[p]] += 1
+        largest = max(range(len(found)), key=lambda i: len(found[i]), default=None)
         t0 = time.perf_counter()
         result = match(problem, time_limit=args.time_limit)
         t_match = time.perf_counter() - t0
         o = result.objective
         share = o.placed / args.people
         print(f"{seed:>4} {t_parse:>8.2f} {t_reach:>8.2f} {len(found):>8}"
-              f" {sizes[0][0] if sizes else 0:>10} {len(arcs.person):>10}"
+              f" {len(found[largest]) if largest is not None else 0:>10}"
+              f"/{arc_count[largest] if largest is not None else 0:<9}"
               f" {t_match:>8.2f} {o.placed:>8} {o.bound:>6} {share:>8.1%} {o.gap:>8.4%}"
               f" {o.proven_optimal!s:>6}  {o.travel_km}")  # fmt: skip
-        print(f"      placed/bound {o.placed / max(1, o.bound):.4f}; groups {len(result.groups)};"
-              f" least travel proven: {o.travel_proven}")  # fmt: skip
+        reasons = Counter(u.reason for u in result.unmatched)
+        print(f"      placed/bound {o.placed / max(1, o.bound):.4f}; {len(result.groups)} groups;"
+              f" {len(arcs.person):,} usable arcs; least travel proven: {o.travel_proven};"
+              f" unmatched: {dict(sorted(reasons.items()))}")  # fmt: skip
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory (ru_maxrss): {peak:,.0f} MiB")
 

@@ -18,7 +18,6 @@ from coopbuy.core.matching.problem import (
 )
 from coopbuy.core.matching.reach import (
     Arcs,
-    IntArray,
     near_pairs,
     points_of,
     reasons_unplaceable,
@@ -28,10 +27,9 @@ from coopbuy.core.matching.reach import (
 from coopbuy.core.matching.solver import RegionAnswer, RegionSolver, region_of
 from coopbuy.core.money import from_minor
 
-#: A region with more usable arcs than this is solved on each person's nearest pickups only.
-EXACT_ARCS = 60_000
-#: How many of a person's nearest candidate groups a cut-down region keeps.
-NEAREST = 12
+#: A region with more usable arcs than this is left to the heuristic: HiGHS needs minutes for
+#: the LP alone of a 30,000-arc region (measured: 35-40 s for its LP relaxation).
+EXACT_ARCS = 12_000
 
 
 def match(problem: MatchProblem, *, time_limit: float = 30.0) -> MatchResult:
@@ -53,8 +51,6 @@ def match(problem: MatchProblem, *, time_limit: float = 30.0) -> MatchResult:
     for i in sorted(range(len(found)), key=lambda i: (len(splits[i]), i)):
         arc_ix = np.sort(splits[i])
         exact = len(arc_ix) <= EXACT_ARCS
-        if not exact:
-            arc_ix = _nearest(arc_ix, arcs)
         region = region_of(found[i], arc_ix, arcs)
         solvers.append(
             RegionSolver(region, arcs, pts, problem.min_size, problem.max_size, exact=exact)
@@ -62,7 +58,7 @@ def match(problem: MatchProblem, *, time_limit: float = 30.0) -> MatchResult:
     # Rule 4 (1) everywhere first, then (2) with the time left; each region gets a share of the
     # time left in proportion to its arcs among the regions still to do.
     for step in (RegionSolver.most_placed, RegionSolver.least_travel):
-        weights = [solver.n for solver in solvers]
+        weights = [solver.n if solver.exact else 0 for solver in solvers]
         left = sum(weights)
         for solver, weight in zip(solvers, weights, strict=True):
             share = max(0.0, deadline - time.monotonic()) * weight / max(1, left)
@@ -70,20 +66,6 @@ def match(problem: MatchProblem, *, time_limit: float = 30.0) -> MatchResult:
             step(solver, share)
     answers = [solver.answer() for solver in solvers]
     return _result(problem, pts.ids, arcs, answers, reasons)
-
-
-def _nearest(arc_ix: IntArray, arcs: Arcs) -> IntArray:
-    """Each person's `NEAREST` nearest arcs, plus the host's own arc of every group kept."""
-    order = arc_ix[np.lexsort((arc_ix, arcs.metres[arc_ix], arcs.person[arc_ix]))]
-    person = arcs.person[order]
-    first = np.searchsorted(person, person)  # first position of each person's run
-    rank = np.arange(len(order)) - first
-    keep = order[rank < NEAREST]
-    n_sup = int(arcs.supplier.max()) + 1
-    wanted = set((arcs.host[keep] * n_sup + arcs.supplier[keep]).tolist())
-    own = arc_ix[arcs.person[arc_ix] == arcs.host[arc_ix]]
-    own = own[np.isin(arcs.host[own] * n_sup + arcs.supplier[own], list(wanted))]
-    return np.union1d(keep, own)
 
 
 def _result(problem: MatchProblem, ids: list[str], arcs: Arcs, answers: list[RegionAnswer],

@@ -10,6 +10,9 @@ better in time (a big region may never reach HiGHS's proof).
    with room (one step of an ejection chain), if both groups stay valid.
 3. Less travel: a member moves to a nearer open group with room when both stay valid, until no
    move helps.
+4. The squeaky wheel: the pass runs again with the people it left out first, up to `ROUNDS`
+   times while it leaves out someone new; the answer placing most is kept (a fixed number of
+   rounds, not a clock, so the same input gives the same answer).
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ from coopbuy.core.matching.reach import Arcs, Points
 
 #: How many of a person's nearest candidate groups with a free host they try to open.
 OPEN_TRIES = 8
+#: How many times the whole pass runs, the people left out moved to the front each time.
+ROUNDS = 4
 
 
 @dataclass(slots=True)
@@ -81,16 +86,33 @@ def heuristic(people: list[int], arc_ix: np.ndarray, candidate: np.ndarray, own_
     for lst in person_arcs:
         lst.sort()
     degree = [len(lst) for lst in person_arcs]
-    st = _State(min_size, max_size, host, minimum, own, cand_arcs, person_arcs, want, metres,
-                degree, where=[-1] * n_people)  # fmt: skip
-    for p in sorted(range(n_people), key=lambda p: (degree[p], p)):
+    best: list[int] = []
+    first: set[int] = set()
+    for _ in range(ROUNDS):
+        # The people left out last time go first (and are preferred as others) next time.
+        rank = [d - (1 << 30 if p in first else 0) for p, d in enumerate(degree)]
+        st = _State(min_size, max_size, host, minimum, own, cand_arcs, person_arcs, want,
+                    metres, rank, where=[-1] * n_people)  # fmt: skip
+        _place(st)
+        chosen = sorted(pos for pos in st.where if pos >= 0)
+        if len(chosen) > len(best):
+            best = chosen
+        left = {p for p in range(n_people) if st.where[p] < 0}
+        if not left or left <= first:
+            break
+        first |= left
+    return best
+
+
+def _place(st: _State) -> None:
+    order = sorted(range(len(st.where)), key=lambda p: (st.degree[p], p))
+    for p in order:
         if st.where[p] < 0 and not _join_open(st, p):
             _open_for(st, p)
-    for p in sorted(range(n_people), key=lambda p: (degree[p], p)):
+    for p in order:
         if st.where[p] < 0 and not _join_open(st, p) and not _open_for(st, p):
-            _eject_for(st, p)
+            _eject_for(st, p) or _open_with_donors(st, p)
     _less_travel(st)
-    return sorted(pos for pos in st.where if pos >= 0)
 
 
 def _join_open(st: _State, p: int) -> bool:
@@ -159,6 +181,59 @@ def _eject_for(st: _State, p: int) -> bool:
                     st.join(c2, q, qpos2)
                     return True
     return False
+
+
+def _open_with_donors(st: _State, p: int) -> bool:
+    """Open one of p's candidate groups with free people and members other groups can spare
+    (each donor group keeps at least min_size members and its minimum); the host too may come
+    from another group if that group can spare them."""
+    for _, c, pos in st.person_arcs[p][:OPEN_TRIES]:
+        h = st.host[c]
+        if st.members.get(c):
+            continue
+        taken: dict[int, list[int]] = {}  # donor group -> members it gives up (arc positions)
+        if not _spare(st, h, taken):
+            continue
+        chosen = {h: st.own[c]}
+        if p != h:
+            chosen[p] = pos
+        for _, q, qpos in st.cand_arcs[c]:
+            if len(chosen) >= st.min_size:
+                break
+            if q not in chosen and _spare(st, q, taken):
+                chosen[q] = qpos
+        spend = sum(st.want[x] for x in chosen.values())
+        if len(chosen) < st.min_size or spend < st.minimum[c]:
+            continue
+        for q in chosen:
+            if st.where[q] >= 0:
+                st.leave(_group_of(st, q), q)
+        for q, qpos in chosen.items():
+            st.join(c, q, qpos)
+        return True
+    return False
+
+
+def _spare(st: _State, q: int, taken: dict[int, list[int]]) -> bool:
+    """Can q come (free, or a non-host member their group can spare)? Records what is taken."""
+    pos = st.where[q]
+    if pos < 0:
+        return True
+    g = _group_of(st, q)
+    if q == st.host[g]:
+        return False
+    gone = taken.get(g, [])
+    left = len(st.members[g]) - len(gone) - 1
+    spend = st.spend[g] - sum(st.want[x] for x in gone) - st.want[pos]
+    if left < st.min_size or spend < st.minimum[g]:
+        return False
+    taken.setdefault(g, []).append(pos)
+    return True
+
+
+def _group_of(st: _State, q: int) -> int:
+    pos = st.where[q]
+    return next(c for _, c, x in st.person_arcs[q] if x == pos)
 
 
 def _less_travel(st: _State) -> None:

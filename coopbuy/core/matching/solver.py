@@ -55,51 +55,6 @@ def region_of(people: list[int], arc_ix: IntArray, arcs: Arcs) -> Region:
     return Region(people, arc_ix, candidate.astype(np.int64), own_arc)
 
 
-def greedy(region: Region, arcs: Arcs, pts: Points, min_size: int, max_size: int) -> list[int]:
-    """A quick valid answer: open groups host by host, each with its nearest free people (the
-    biggest spenders when the nearest do not reach the minimum), then let the people left join
-    the nearest open group with room. Returns positions in `region.arcs`."""
-    n_cand = len(region.own_arc)
-    members_of: list[list[int]] = [[] for _ in range(n_cand)]
-    for pos in np.lexsort((arcs.person[region.arcs], arcs.metres[region.arcs])).tolist():
-        c = int(region.candidate[pos])
-        if pos != region.own_arc[c]:
-            members_of[c].append(pos)
-    taken: set[int] = set()
-    chosen: dict[int, list[int]] = {}
-    # Candidates with the fewest people first: they have the fewest other chances.
-    for c in sorted(range(n_cand), key=lambda c: (len(members_of[c]), c)):
-        own = int(region.own_arc[c])
-        host = int(arcs.person[region.arcs[own]])
-        if host in taken:
-            continue
-        s = int(arcs.supplier[region.arcs[own]])
-        free = [pos for pos in members_of[c] if int(arcs.person[region.arcs[pos]]) not in taken]
-        free = [pos for pos in free if int(arcs.person[region.arcs[pos]]) != host]
-        if 1 + len(free) < min_size:
-            continue
-        pick = free[: max_size - 1]
-        minimum = pts.minimum[s] - int(pts.wants[host, s])
-        if _spend(pick, s, region, arcs, pts) < minimum:
-            by_spend = sorted(
-                free, key=lambda pos: (-int(pts.wants[arcs.person[region.arcs[pos]], s]), pos)
-            )
-            pick = by_spend[: max_size - 1]
-            if _spend(pick, s, region, arcs, pts) < minimum:
-                continue
-        chosen[c] = [own, *pick]
-        taken.add(host)
-        taken.update(int(arcs.person[region.arcs[pos]]) for pos in pick)
-    # The people left join the nearest open group with room (its minimum only grows).
-    for pos in np.argsort(arcs.metres[region.arcs], kind="stable").tolist():
-        p = int(arcs.person[region.arcs[pos]])
-        c = int(region.candidate[pos])
-        if p not in taken and c in chosen and len(chosen[c]) < max_size:
-            chosen[c].append(pos)
-            taken.add(p)
-    return sorted(pos for group in chosen.values() for pos in group)
-
-
 def _travel_floor(
     region: Region, arcs: Arcs, pts: Points, other: IntArray, min_size: int
 ) -> np.ndarray[Any, np.dtype[np.float64]]:
@@ -135,12 +90,6 @@ def _travel_floor(
     return floor
 
 
-def _spend(positions: list[int], s: int, region: Region, arcs: Arcs, pts: Points) -> int:
-    if not positions:
-        return 0
-    return int(pts.wants[arcs.person[region.arcs[positions]], s].sum())
-
-
 def _quiet_highs(highspy: Any) -> Any:
     """A HiGHS instance that prints nothing (see `coopbuy.core.policies.optimal._quiet_highs`)."""
     core = getattr(getattr(highspy, "_core", None), "_Highs", None)
@@ -153,9 +102,8 @@ class RegionSolver:
     """One region's model in HiGHS, solved in two steps the engine calls in turn for every region
     (first the most people everywhere, then the least travel with the time left).
 
-    `exact` says the region's arcs are all its usable arcs, so HiGHS's bound is a bound on the
-    region; otherwise (a big region cut down to each person's nearest pickups) only its head
-    count is, and its travel is never called proven.
+    `exact` false leaves a big region to the heuristic: its bound is its head count, and its
+    travel is never called proven.
     """
 
     def __init__(self, region: Region, arcs: Arcs, pts: Points, min_size: int, max_size: int, *,
@@ -210,7 +158,7 @@ class RegionSolver:
 
     def most_placed(self, time_limit: float) -> None:
         """Step 1: the most people placed (rule 4 (1)), and the bound on it."""
-        if self.placed_done or time_limit <= 0.01:
+        if self.placed_done or time_limit <= 0.01 or not self.exact:
             return
         optimal, found = self._run(np.ones(self.n), True, time_limit)
         if found is not None and found.sum() > self.best.sum():
@@ -221,7 +169,7 @@ class RegionSolver:
 
     def least_travel(self, time_limit: float) -> None:
         """Step 2: the least travel keeping the people placed (rule 4 (2)); needs step 1 done."""
-        if not self.placed_done or time_limit <= 0.01:
+        if not self.placed_done or time_limit <= 0.01 or not self.exact:
             return
         h = self._highs()
         cols = np.arange(self.n, dtype=np.int32)

@@ -67,3 +67,34 @@ def test_every_answer_keeps_the_rules_and_gives_every_unmatched_person_a_reason(
         assert result.objective.bound == len(placed)
     again = solve(data)[1]
     assert again == out  # the same input gives the same output
+
+
+@st.composite
+def town_problems(draw: st.DrawFn) -> dict[str, Any]:
+    """Up to 60 people around two towns a few km apart: crowded enough for the repairs."""
+    people = []
+    for i in range(draw(st.integers(5, 60))):
+        centre = draw(st.sampled_from([0.0, 6.0]))
+        wants = {s: f"{draw(st.integers(5, 90))}.00"
+                 for s in draw(st.sets(st.sampled_from(["suma", "infinity"]), min_size=1))}  # fmt: skip
+        people.append(person(
+            f"p{i:02d}", centre + draw(st.floats(-3, 3)), draw(st.floats(-3, 3)),
+            max_km=draw(st.sampled_from(["1", "2", "3", "5"])), host=draw(st.booleans()),
+            **wants,
+        ))  # fmt: skip
+    min_size = draw(st.integers(2, 5))
+    return problem(people, min_size=min_size, max_size=draw(st.integers(min_size, 8)),
+                   suppliers={"suma": "120.00", "infinity": "60.00"})  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(town_problems())
+def test_the_heuristic_alone_keeps_every_rule(data: dict[str, Any]) -> None:
+    # No time for HiGHS: the answer is the heuristic's (what a big region gets).
+    result, out = solve(data, time_limit=0.0)
+    check_rules(data, out)
+    assert result.objective.placed <= result.objective.bound
+    could = placeable(data) if len(data["people"]) <= 9 else None
+    for u in out["unmatched"]:
+        if could is not None:
+            assert (u["reason"] == "not_placed") == (u["id"] in could)

@@ -44,8 +44,8 @@ def match(problem: MatchProblem, *, time_limit: float = 30.0) -> MatchResult:
     for i, people in enumerate(found):
         label[people] = i
     by_region = np.argsort(label[arcs.person], kind="stable")
-    counts = np.bincount(label[arcs.person], minlength=len(found)) if len(found) else []
-    splits = np.split(by_region, np.cumsum(counts)[:-1]) if len(found) else []
+    counts = np.bincount(label[arcs.person], minlength=len(found))
+    splits = np.split(by_region, np.cumsum(counts)[:-1]) if found else []
     solvers: list[RegionSolver] = []
     # Small regions first: they finish early and leave their share of the time to the big ones.
     for i in sorted(range(len(found)), key=lambda i: (len(splits[i]), i)):

@@ -1,4 +1,4 @@
-"""One region's groups: a greedy start, then a facility-location MILP solved with HiGHS.
+"""One region's groups: a heuristic start, then a facility-location MILP solved with HiGHS.
 
 Columns: one binary per usable arc x[p, h, s] (person p in the group for supplier s at host h's
 address); the host's own arc x[h, h, s] doubles as "the group (h, s) is open". Rows: each person
@@ -8,8 +8,12 @@ x[p, h, s] <= x[h, h, s] (the strong link, which keeps the LP bound close).
 
 Two stages, as rule 4 orders them, rather than one weighted sum: (1) maximise the people placed;
 (2) with placed >= the best of (1), minimise the metres travelled. Both objectives are integers,
-so `mip_abs_gap` 0.99 and `mip_rel_gap` 0 prove each exactly. The greedy answer is handed to
-HiGHS as a start, and kept if HiGHS finds nothing better in time.
+so `mip_abs_gap` 0.99 and `mip_rel_gap` 0 prove each exactly. The heuristic's answer
+(`heuristic.py`) is handed to HiGHS as a start, and kept if HiGHS finds nothing better in time.
+Each group also gets a travel cut (`_travel_floor`): valid, though it did not move the LP bound
+of the regions measured. Starting HiGHS from a solution is checked against a brute force on
+tiny problems (tests/test_matching_optimum.py), since `policies/optimal.py` once saw HiGHS
+report a worse start as optimal.
 """
 
 from __future__ import annotations

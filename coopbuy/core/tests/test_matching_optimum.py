@@ -75,8 +75,8 @@ def town_problems(draw: st.DrawFn) -> dict[str, Any]:
     people = []
     for i in range(draw(st.integers(5, 60))):
         centre = draw(st.sampled_from([0.0, 6.0]))
-        wants = {s: f"{draw(st.integers(5, 90))}.00"
-                 for s in draw(st.sets(st.sampled_from(["suma", "infinity"]), min_size=1))}  # fmt: skip
+        chosen = draw(st.sets(st.sampled_from(["suma", "infinity"]), min_size=1))
+        wants = {s: f"{draw(st.integers(5, 90))}.00" for s in sorted(chosen)}
         people.append(person(
             f"p{i:02d}", centre + draw(st.floats(-3, 3)), draw(st.floats(-3, 3)),
             max_km=draw(st.sampled_from(["1", "2", "3", "5"])), host=draw(st.booleans()),

@@ -27,8 +27,8 @@ from coopbuy.core.matching.reach import (
 from coopbuy.core.matching.solver import RegionAnswer, RegionSolver, region_of
 from coopbuy.core.money import from_minor
 
-#: A region with more usable arcs than this is left to the heuristic: HiGHS needs minutes for
-#: the LP alone of a 30,000-arc region (measured: 35-40 s for its LP relaxation).
+#: A region with more usable arcs than this is left to the heuristic: the LP relaxation alone of
+#: a 33,000-arc region took HiGHS 35-40 s on the 2-core machine (bench/README.md).
 EXACT_ARCS = 12_000
 
 

@@ -126,8 +126,8 @@ def main(argv: list[str] | None = None) -> int:
             else f"gap {objective.gap:.2%} on the people placed"
             f" ({objective.placed} placed, at most {objective.bound} possible)"
         )
-        print(f"{PROG}: time limit reached: the answer is not proven optimal ({what})",
-              file=sys.stderr)  # fmt: skip
+        print(f"{PROG}: the answer is not proven optimal ({what}); a longer --time-limit may"
+              " help", file=sys.stderr)  # fmt: skip
     sys.stdout.write(json.dumps(result_to_json(result), indent=2) + "\n")
     return 0
 

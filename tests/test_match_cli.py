@@ -112,5 +112,6 @@ def test_an_answer_not_proven_says_so_on_stderr(
     out, err = capsys.readouterr()
     assert json.loads(out)["objective"]["proven_optimal"] is False
     assert (
-        err == f"coopbuy match: time limit reached: the answer is not proven optimal ({message})\n"
+        err == f"coopbuy match: the answer is not proven optimal ({message});"
+        " a longer --time-limit may help\n"
     )

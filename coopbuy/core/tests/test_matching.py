@@ -189,3 +189,16 @@ def test_a_time_limit_that_stops_the_search_reports_a_gap_against_a_bound() -> N
 
 def test_km_rounds_half_up_to_two_places() -> None:
     assert (km(1005), km(1004), km(0)) == (Decimal("1.01"), Decimal("1.00"), Decimal("0.00"))
+
+
+def test_reach_crosses_the_antimeridian_and_the_poles() -> None:
+    def at(ident: str, lat: str, lon: str, host: bool = True) -> dict[str, object]:
+        return {"id": ident, "lat": lat, "lon": lon, "max_km": "5", "host": host,
+                "wants": {"suma": "5"}}  # fmt: skip
+
+    data = problem([at("fiji", "-16.5", "179.99"), at("fiji2", "-16.5", "-179.99", host=False),
+                    at("pole", "90", "0"), at("pole2", "89.99", "135", host=False)])  # fmt: skip
+    _, out = solve(data)
+    check_rules(data, out)
+    assert [g["members"] for g in out["groups"]] == [["fiji", "fiji2"], ["pole", "pole2"]]
+    assert [g["farthest_km"] for g in out["groups"]] == ["2.13", "1.11"]

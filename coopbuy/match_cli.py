@@ -1,8 +1,8 @@
 """`coopbuy match PROBLEM.json|- [--time-limit S]`: propose new groups (shared/specs/matching.md).
 
-Prints the result JSON on stdout and exits 0. Any bad input (unreadable file, invalid JSON, input
-too big or nested too deeply, a field that breaks the contract) prints one line `coopbuy match:
-<message>` on stderr and exits 2; never a traceback. When the answer is not proven optimal it
+Prints the result JSON on stdout and exits 0. Any bad input (unreadable file, invalid JSON,
+input past `MAX_BYTES` or nested too deeply for the parser, a field that breaks the contract)
+prints one line `coopbuy match: <message>` on stderr and exits 2; never a traceback. When the answer is not proven optimal it
 says so on stderr (the JSON still goes to stdout, exit 0). Imports only the standard library and
 `coopbuy.core`, never Django, so it starts fast; HiGHS is loaded only when a region needs it.
 `main` takes the arguments after the word `match`. As in `coopbuy allocate`, stdout points at the
@@ -23,8 +23,6 @@ from coopbuy.native_stdout import native_stdout_silenced
 PROG = "coopbuy match"
 #: The most input read: 200 MB is about a million people, far past any real interest list.
 MAX_BYTES = 200_000_000
-#: The contract nests three levels deep (problem, people, wants); anything past this is refused.
-MAX_DEPTH = 8
 
 
 class _Parser(argparse.ArgumentParser):
@@ -61,29 +59,6 @@ def _fail(message: str) -> int:
     return 2
 
 
-def _too_deep(text: str) -> bool:
-    """True when brackets nest past MAX_DEPTH (strings skipped), checked before parsing."""
-    depth = 0
-    in_string = escaped = False
-    for char in text:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                in_string = False
-        elif char == '"':
-            in_string = True
-        elif char in "[{":
-            depth += 1
-            if depth > MAX_DEPTH:
-                return True
-        elif char in "]}":
-            depth -= 1
-    return False
-
-
 def _read(path: str) -> tuple[str, str]:
     if path == "-":
         return sys.stdin.read(MAX_BYTES + 1), "<stdin>"
@@ -102,14 +77,12 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(f"{args.problem}: cannot read: {getattr(err, 'strerror', None) or err}")
     if len(text) > MAX_BYTES:
         return _fail(f"{source}: too big: at most {MAX_BYTES:,} characters")
-    if ("[[" in text or "{{" in text or text.count("[") + text.count("{") > MAX_DEPTH) and (
-        _too_deep(text)
-    ):
-        return _fail(f"{source}: nested deeper than {MAX_DEPTH} levels")
     try:
         data = json.loads(text)
     except json.JSONDecodeError as err:
         return _fail(f"{source}: invalid JSON at line {err.lineno}, column {err.colno}: {err.msg}")
+    except RecursionError:  # the C parser refuses nesting past Python's recursion limit
+        return _fail(f"{source}: nested too deeply (the contract nests 4 levels)")
     try:
         problem = problem_from_json(data)
         with native_stdout_silenced():

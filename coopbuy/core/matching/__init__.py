@@ -14,8 +14,9 @@ solved exactly by `solver` (HiGHS on a facility-location MILP: first the most pe
 for every region, smallest first, each with a share of the time left in proportion to its
 arcs; then, with the time still left, the least travel). The time limit counts from the call:
 finding the arcs and the heuristics run first and are never cut short (about 17 s for 20,000
-people on a loaded 2-core machine), and HiGHS gets what is left; HiGHS itself may overrun its
-limit by a second or two in a large presolve.
+people on a loaded 2-core machine), and HiGHS gets what is left. HiGHS does not interrupt its
+presolve and first LP, so a region is given to it only with at least a second per 5,000 arcs
+(`solver.ARCS_PER_SECOND`), and regions past `engine.EXACT_ARCS` (8,000) never.
 
 Decisions where the spec is silent:
 

@@ -29,7 +29,7 @@ from coopbuy.core.money import from_minor
 
 #: A region with more usable arcs than this is left to the heuristic: the LP relaxation alone of
 #: a 33,000-arc region took HiGHS 35-40 s on the 2-core machine (bench/README.md).
-EXACT_ARCS = 12_000
+EXACT_ARCS = 8_000
 
 
 def match(problem: MatchProblem, *, time_limit: float = 30.0) -> MatchResult:

@@ -41,6 +41,7 @@ class _State:
     want: list[int]  # per arc position: the person's want from the candidate's supplier
     metres: list[int]  # per arc position
     degree: list[int]
+    cand: list[int]  # per arc position: its candidate group
     where: list[int] = field(default_factory=list)  # per person: their arc position, or -1
     members: dict[int, dict[int, int]] = field(default_factory=dict)  # open c -> person -> pos
     spend: dict[int, int] = field(default_factory=dict)
@@ -86,22 +87,24 @@ def heuristic(people: list[int], arc_ix: np.ndarray, candidate: np.ndarray, own_
     for lst in person_arcs:
         lst.sort()
     degree = [len(lst) for lst in person_arcs]
-    best: list[int] = []
+    best: _State | None = None
     first: set[int] = set()
     for _ in range(ROUNDS):
         # The people left out last time go first (and are preferred as others) next time.
         rank = [d - (1 << 30 if p in first else 0) for p, d in enumerate(degree)]
         st = _State(min_size, max_size, host, minimum, own, cand_arcs, person_arcs, want,
-                    metres, rank, where=[-1] * n_people)  # fmt: skip
+                    metres, rank, cand, where=[-1] * n_people)  # fmt: skip
         _place(st)
-        chosen = sorted(pos for pos in st.where if pos >= 0)
-        if len(chosen) > len(best):
-            best = chosen
         left = {p for p in range(n_people) if st.where[p] < 0}
+        if best is None or len(left) < sum(pos < 0 for pos in best.where):
+            best = st
         if not left or left <= first:
             break
         first |= left
-    return best
+    if best is None:
+        return []
+    _less_travel(best)  # moves nobody in or out, so only the answer kept needs it
+    return sorted(pos for pos in best.where if pos >= 0)
 
 
 def _place(st: _State) -> None:
@@ -112,7 +115,6 @@ def _place(st: _State) -> None:
     for p in order:
         if st.where[p] < 0 and not _join_open(st, p) and not _open_for(st, p):
             _eject_for(st, p) or _open_with_donors(st, p)
-    _less_travel(st)
 
 
 def _join_open(st: _State, p: int) -> bool:
@@ -232,8 +234,7 @@ def _spare(st: _State, q: int, taken: dict[int, list[int]]) -> bool:
 
 
 def _group_of(st: _State, q: int) -> int:
-    pos = st.where[q]
-    return next(c for _, c, x in st.person_arcs[q] if x == pos)
+    return st.cand[st.where[q]]
 
 
 def _less_travel(st: _State) -> None:
@@ -243,7 +244,7 @@ def _less_travel(st: _State) -> None:
         for p, pos in enumerate(st.where):
             if pos < 0:
                 continue
-            c = next(c for _, c, x in st.person_arcs[p] if x == pos)
+            c = st.cand[pos]
             if p == st.host[c]:
                 continue
             for m, c2, pos2 in st.person_arcs[p]:

@@ -220,7 +220,10 @@ def regions(n: int, arcs: Arcs) -> list[list[int]]:
             x = parent[x]
         return x
 
-    for p, h in zip(arcs.person.tolist(), arcs.host.tolist(), strict=True):
+    links = np.unique(arcs.person * n + arcs.host)  # one per (person, host), not per supplier
+    for p, h in zip((links // n).tolist(), (links % n).tolist(), strict=True):
+        if p == h:
+            continue
         a, b = find(p), find(h)
         if a != b:
             parent[max(a, b)] = min(a, b)

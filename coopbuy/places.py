@@ -130,3 +130,8 @@ def coordinates(location: Location) -> tuple[Decimal, Decimal]:
 
 
 ATTRIBUTION = gazetteer.ATTRIBUTION
+
+
+def decimal(value: float) -> Decimal:
+    """A coordinate as a Decimal with the 6 places the models store (for range filters)."""
+    return Decimal(f"{value:.6f}")

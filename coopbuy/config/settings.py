@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "coopbuy.accounts",
     "coopbuy.audit",
     "coopbuy.groups",
+    "coopbuy.interest",
     "coopbuy.catalog",
     "coopbuy.rounds",
     "coopbuy.ledger",

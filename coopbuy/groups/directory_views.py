@@ -10,6 +10,7 @@ from django.shortcuts import render
 from coopbuy import places
 from coopbuy.groups.directory import DirectorySearch, Listings, directory, nearest_beyond
 from coopbuy.groups.directory_forms import DirectoryForm
+from coopbuy.interest.selectors import waiting_near
 
 PAGE_SIZE = 25
 
@@ -22,7 +23,17 @@ def find(request: HttpRequest) -> HttpResponse:
     failed = form.is_bound and not searched
     listings = Listings([], {}) if failed else directory(search)
     page = Paginator(listings, PAGE_SIZE).get_page(request.GET.get("page"))
-    nearest = nearest_beyond(search) if search.origin and not len(listings) else None
+    empty_near = search.origin is not None and not len(listings)
+    nearest = nearest_beyond(search) if empty_near else None
+    waiting = (
+        waiting_near(
+            latitude=search.origin.latitude,
+            longitude=search.origin.longitude,
+            km=search.within_km,
+        )
+        if empty_near and search.origin is not None
+        else 0
+    )
     filtered = bool(
         search.q or search.category or search.supplier or search.every or search.taking_members
     )
@@ -35,6 +46,7 @@ def find(request: HttpRequest) -> HttpResponse:
         "failed": failed,
         "filtered": filtered,
         "nearest": nearest,
+        "waiting": waiting,
         "query_string": _without_page(request),
         "tiles_url": settings.MAP_TILES_URL,
         "tiles_attribution": settings.MAP_TILES_ATTRIBUTION,

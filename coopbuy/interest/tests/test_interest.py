@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -19,7 +20,7 @@ from coopbuy.testing.factories import coordinator_of, make_group, make_user
 pytestmark = pytest.mark.django_db
 
 
-def register(postcode: str = "HX7 8AD", travel_km: int = 10, **extra: object) -> Interest:
+def register(postcode: str = "HX7 8AD", travel_km: int = 10, **extra: Any) -> Interest:
     person = make_user()
     return interest_save(
         user=person, postcode=postcode, categories=["Dry goods"], travel_km=travel_km, **extra

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal, overload
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 
 from coopbuy.core.geo.distance import bounding_box, distance_km
 from coopbuy.core.geo.gazetteer import Location
@@ -166,32 +166,30 @@ class Listings(Sequence[Listing]):
         return iter(self._load(self.ids))
 
     def _load(self, ids: list[int]) -> list[Listing]:
+        """The page's groups with their member count and schedule, then what they buy from whom:
+        two queries whatever the page's size."""
         if not ids:
             return []
-        groups = BuyingGroup.objects.filter(pk__in=ids).annotate(member_count=Count("memberships"))
+        groups = BuyingGroup.objects.filter(pk__in=ids).annotate(
+            member_count=Count("memberships", distinct=True),
+            every_weeks=Min(
+                "round_schedules__interval_weeks", filter=Q(round_schedules__is_active=True)
+            ),
+        )
         by_pk = {g.pk: g for g in groups}
         categories: dict[int, set[str]] = defaultdict(set)
-        for pk, category in (
-            BuyingGroup.objects.filter(
-                pk__in=ids,
-                suppliers__is_active=True,
-                suppliers__products__is_available=True,
-            )
-            .values_list("pk", "suppliers__products__category")
-            .distinct()
-        ):
-            if category:
-                categories[pk].add(category)
         suppliers: dict[int, set[str]] = defaultdict(set)
-        for pk, name in BuyingGroup.objects.filter(
+        for pk, supplier, category, available in BuyingGroup.objects.filter(
             pk__in=ids, suppliers__is_active=True
-        ).values_list("pk", "suppliers__name"):
-            suppliers[pk].add(name)
-        every: dict[int, int] = {}
-        for pk, weeks in BuyingGroup.objects.filter(
-            pk__in=ids, round_schedules__is_active=True
-        ).values_list("pk", "round_schedules__interval_weeks"):
-            every[pk] = min(weeks, every.get(pk, weeks))
+        ).values_list(
+            "pk",
+            "suppliers__name",
+            "suppliers__products__category",
+            "suppliers__products__is_available",
+        ):
+            suppliers[pk].add(supplier)
+            if category and available:
+                categories[pk].add(category)
         return [
             Listing(
                 group=by_pk[pk],
@@ -199,7 +197,7 @@ class Listings(Sequence[Listing]):
                 distance_km=self.distances.get(pk),
                 categories=sorted(categories[pk], key=str.casefold),
                 suppliers=sorted(suppliers[pk], key=str.casefold),
-                every_weeks=every.get(pk),
+                every_weeks=by_pk[pk].every_weeks,
             )
             for pk in ids
             if pk in by_pk

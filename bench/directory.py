@@ -123,6 +123,11 @@ def main() -> None:
     import django
 
     django.setup()
+    from django.conf import settings
+
+    # The page without collectstatic's manifest: plain static URLs.
+    storage = "django.contrib.staticfiles.storage.StaticFilesStorage"
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": storage}}
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client

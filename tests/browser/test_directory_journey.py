@@ -87,9 +87,10 @@ def test_use_my_location_asks_only_on_a_click(live_server: object, browser: Brow
     seed()
     base = str(live_server.url)  # type: ignore[attr-defined]
     context = browser.new_context(
-        viewport=PHONE, geolocation={"latitude": 53.7137, "longitude": -2.0970},
+        viewport={"width": 375, "height": 812},
+        geolocation={"latitude": 53.7137, "longitude": -2.0970},
         permissions=["geolocation"],
-    )  # fmt: skip
+    )
     try:
         page = context.new_page()
         page.goto(f"{base}/groups/")

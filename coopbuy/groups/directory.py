@@ -1,28 +1,33 @@
 """The directory of public groups: nearest first from a point, within a radius, with filters.
 
 Reads only. The point comes from `coopbuy.places` (a postcode, a town, the browser's location);
-distances are great-circle kilometres. A bounding box on the indexed latitude and longitude
-narrows the candidates in the database; the exact distance, the radius and the order are worked
-out in Python on that short list, and only the page shown is loaded whole.
+distances are great-circle kilometres. A bounding box on latitude and longitude narrows the
+candidates (an index on the pair makes it cheap); the database works out the exact distance, keeps
+those within the radius and orders them, and only the page shown is loaded whole.
 """
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Literal, overload
+from typing import Any, Literal, overload
 
-from django.db.models import Count, Min, Q, QuerySet
+from django.core.cache import cache
+from django.db.models import Count, FloatField, Min, Q, QuerySet, Value
+from django.db.models.expressions import CombinedExpression
+from django.db.models.functions import ASin, Cast, Cos, Power, Radians, Sin, Sqrt
 
-from coopbuy.core.geo.distance import bounding_box, distance_km
+from coopbuy.core.geo.distance import EARTH_RADIUS_KM, bounding_box
 from coopbuy.core.geo.gazetteer import Location
 from coopbuy.groups.models import BuyingGroup
 
 DEFAULT_WITHIN_KM = 50
 MAX_WITHIN_KM = 500
 RADII = (5, 10, 25, 50, 100, 250, 500)
+CATEGORIES_CACHE_KEY = "directory:categories"
 Every = Literal["weekly", "fortnightly", "monthly"]
 # How often a group orders, from its active round schedules' interval in weeks.
 EVERY_WEEKS: dict[str, tuple[int, int]] = {
@@ -100,43 +105,48 @@ def directory(search: DirectorySearch) -> Listings:
     """The groups found, nearest first within the radius (or by name without a point)."""
     groups = filtered_groups(search)
     if search.origin is None:
-        return Listings(list(groups.order_by("name", "pk").values_list("pk", flat=True)), {})
+        return Listings(groups.order_by("name", "pk").values_list("pk", Value(None)))
     lat, lon = search.origin.latitude, search.origin.longitude
     box = bounding_box(lat, lon, search.within_km)
-    candidates = groups.filter(
-        latitude__gte=_dec(box.min_lat),
-        latitude__lte=_dec(box.max_lat),
-        longitude__gte=_dec(box.min_lon),
-        longitude__lte=_dec(box.max_lon),
-    ).values_list("pk", "latitude", "longitude")
-    distances: dict[int, float] = {}
-    for pk, glat, glon in candidates:
-        if glat is None or glon is None:
-            continue
-        km = distance_km(lat, lon, float(glat), float(glon))
-        if km <= search.within_km:
-            distances[pk] = km
-    order = sorted(distances, key=lambda pk: (distances[pk], pk))
-    return Listings(order, distances)
+    near = (
+        groups.filter(
+            latitude__gte=_dec(box.min_lat),
+            latitude__lte=_dec(box.max_lat),
+            longitude__gte=_dec(box.min_lon),
+            longitude__lte=_dec(box.max_lon),
+        )
+        .annotate(distance=_distance_from(lat, lon))
+        .filter(distance__lte=search.within_km)
+    )
+    return Listings(near.order_by("distance", "pk").values_list("pk", "distance"))
 
 
 def nearest_beyond(search: DirectorySearch) -> Listing | None:
     """The nearest group passing the filters at any distance (for an empty result's message)."""
     if search.origin is None:
         return None
-    lat, lon = search.origin.latitude, search.origin.longitude
-    rows = filtered_groups(search).values_list("pk", "latitude", "longitude")
-    best = min(
-        (
-            (distance_km(lat, lon, float(a), float(b)), pk)
-            for pk, a, b in rows
-            if a is not None and b is not None
-        ),
-        default=None,
+    rows = (
+        filtered_groups(search)
+        .exclude(latitude=None)
+        .annotate(distance=_distance_from(search.origin.latitude, search.origin.longitude))
+        .order_by("distance", "pk")
+        .values_list("pk", "distance")
     )
-    if best is None:
-        return None
-    return Listings([best[1]], {best[1]: best[0]})[0]
+    found = Listings(rows[:1])[:1]
+    return found[0] if found else None
+
+
+def _distance_from(lat: float, lon: float) -> CombinedExpression:
+    """Great-circle km from (lat, lon) to a group, in SQL (haversine, as core.geo.distance)."""
+    as_float = FloatField()
+    phi = Radians(Cast("latitude", as_float))
+    lam = Radians(Cast("longitude", as_float))
+    phi0, lam0 = Value(math.radians(lat), as_float), Value(math.radians(lon), as_float)
+    half = Value(2.0, as_float)
+    a = Power(Sin((phi - phi0) / half), 2) + Value(math.cos(math.radians(lat)), as_float) * Cos(
+        phi
+    ) * Power(Sin((lam - lam0) / half), 2)
+    return ASin(Sqrt(a), output_field=as_float) * Value(2 * EARTH_RADIUS_KM, as_float)
 
 
 def _dec(value: float) -> Decimal:
@@ -144,32 +154,41 @@ def _dec(value: float) -> Decimal:
 
 
 class Listings(Sequence[Listing]):
-    """Group ids in order, loaded a page at a time (so a Paginator or the API can slice it)."""
+    """(group id, distance) rows in order, loaded whole a page at a time (a Paginator or the
+    API slices it: one COUNT, then one LIMIT query for the page's ids)."""
 
-    def __init__(self, ids: list[int], distances: dict[int, float]) -> None:
-        self.ids = ids
-        self.distances = distances
+    def __init__(self, rows: QuerySet[Any, tuple[int, float | None]] | None) -> None:
+        self.rows = rows
+        self._count: int | None = None
 
     def __len__(self) -> int:
-        return len(self.ids)
+        if self._count is None:
+            self._count = 0 if self.rows is None else self.rows.count()
+        return self._count
 
     @overload
     def __getitem__(self, index: int) -> Listing: ...
     @overload
     def __getitem__(self, index: slice) -> list[Listing]: ...
     def __getitem__(self, index: int | slice) -> Listing | list[Listing]:
+        if self.rows is None:
+            if isinstance(index, slice):
+                return []
+            raise IndexError(index)
         if isinstance(index, slice):
-            return self._load(self.ids[index])
-        return self._load([self.ids[index]])[0]
+            return self._load(list(self.rows[index]))
+        return self._load(list(self.rows[index : index + 1]))[0]
 
     def __iter__(self) -> Iterator[Listing]:
-        return iter(self._load(self.ids))
+        return iter(self._load(list(self.rows or [])))
 
-    def _load(self, ids: list[int]) -> list[Listing]:
+    def _load(self, rows: list[tuple[int, float | None]]) -> list[Listing]:
         """The page's groups with their member count and schedule, then what they buy from whom:
         two queries whatever the page's size."""
-        if not ids:
+        if not rows:
             return []
+        ids = [pk for pk, _distance in rows]
+        distances = dict(rows)
         groups = BuyingGroup.objects.filter(pk__in=ids).annotate(
             member_count=Count("memberships", distinct=True),
             every_weeks=Min(
@@ -194,7 +213,7 @@ class Listings(Sequence[Listing]):
             Listing(
                 group=by_pk[pk],
                 member_count=by_pk[pk].member_count,
-                distance_km=self.distances.get(pk),
+                distance_km=distances[pk],
                 categories=sorted(categories[pk], key=str.casefold),
                 suppliers=sorted(suppliers[pk], key=str.casefold),
                 every_weeks=by_pk[pk].every_weeks,
@@ -205,7 +224,11 @@ class Listings(Sequence[Listing]):
 
 
 def category_choices(limit: int = 60) -> list[str]:
-    """The product categories public groups buy, most common first (for the filter)."""
+    """The product categories public groups buy, the most common `limit` (for the filter), by
+    name; kept for five minutes (a join over every public group's products)."""
+    cached: list[str] | None = cache.get(CATEGORIES_CACHE_KEY)
+    if cached is not None:
+        return list(cached)
     rows = (
         BuyingGroup.objects.filter(
             visibility=BuyingGroup.Visibility.PUBLIC,
@@ -217,4 +240,6 @@ def category_choices(limit: int = 60) -> list[str]:
         .annotate(groups=Count("pk", distinct=True))
         .order_by("-groups", "suppliers__products__category")[:limit]
     )
-    return sorted((r["suppliers__products__category"] for r in rows), key=str.casefold)
+    found = sorted((r["suppliers__products__category"] for r in rows), key=str.casefold)
+    cache.set(CATEGORIES_CACHE_KEY, found, 300)
+    return list(found)

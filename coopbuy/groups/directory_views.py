@@ -21,7 +21,7 @@ def find(request: HttpRequest) -> HttpResponse:
     searched = form.is_bound and form.is_valid()
     search = form.search() if searched else DirectorySearch()
     failed = form.is_bound and not searched
-    listings = Listings([], {}) if failed else directory(search)
+    listings = Listings(None) if failed else directory(search)
     page = Paginator(listings, PAGE_SIZE).get_page(request.GET.get("page"))
     empty_near = search.origin is not None and not len(listings)
     nearest = nearest_beyond(search) if empty_near else None

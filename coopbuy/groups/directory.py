@@ -105,7 +105,7 @@ def directory(search: DirectorySearch) -> Listings:
     """The groups found, nearest first within the radius (or by name without a point)."""
     groups = filtered_groups(search)
     if search.origin is None:
-        return Listings(groups.order_by("name", "pk").values_list("pk", Value(None)))
+        return Listings(groups.order_by("name", "pk").values_list("pk", Value(None, FloatField())))
     lat, lon = search.origin.latitude, search.origin.longitude
     box = bounding_box(lat, lon, search.within_km)
     near = (

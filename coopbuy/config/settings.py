@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "coopbuy.accounts",
     "coopbuy.audit",
     "coopbuy.groups",
+    "coopbuy.interest",
     "coopbuy.catalog",
     "coopbuy.rounds",
     "coopbuy.ledger",
@@ -200,3 +201,11 @@ COOPBUY_API_RATE_LIMITS = {
 
 # How long an invitation link stays valid unless its creator says otherwise.
 COOPBUY_INVITATION_DAYS = int(os.environ.get("COOPBUY_INVITATION_DAYS", "14"))
+
+# The group directory's map: a tile URL template ({z}/{x}/{y}, optionally {s}) and the credit the
+# tile provider asks for. An empty MAP_TILES_URL shows the markers on a plain background.
+MAP_TILES_URL = os.environ.get("MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILES_ATTRIBUTION = os.environ.get(
+    "MAP_TILES_ATTRIBUTION",
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+)

@@ -13,5 +13,6 @@ urlpatterns = [
     path("", include("coopbuy.rounds.urls")),
     path("", include("coopbuy.ledger.urls")),
     path("", include("coopbuy.groups.urls")),
+    path("", include("coopbuy.interest.urls")),
     path("", include("coopbuy.web.urls")),
 ]

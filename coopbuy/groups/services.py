@@ -9,6 +9,7 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 from decimal import Decimal
+from typing import Literal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -24,6 +25,7 @@ from coopbuy.errors import UserFacingError
 from coopbuy.groups import emails
 from coopbuy.groups.models import BuyingGroup, Invitation, JoinRequest, Membership
 from coopbuy.groups.permissions import require_coordinator
+from coopbuy.interest.services import GroupNearby, interest_notify_group_nearby
 from coopbuy.outbox.services import outbox_enqueue_many
 
 Role = Membership.Role
@@ -69,6 +71,7 @@ def group_create(
             _("“%(slug)s” is reserved; choose another.") % {"slug": slug}, field="slug"
         )
     _check_coordinates(latitude, longitude)
+    latitude, longitude = _located(place, latitude, longitude)
     if BuyingGroup.objects.filter(slug=slug).exists():
         raise GroupError(
             _("The address “%(slug)s” is taken; choose another.") % {"slug": slug}, field="slug"
@@ -101,6 +104,8 @@ def group_create(
         group=group,
         subject=creator,
     )
+    if _findable(group):
+        _tell_waiting_list(group, "formed", exclude_user_ids=[creator.pk])
     return group
 
 
@@ -124,6 +129,12 @@ def group_update(
         raise GroupError(_("Give the group a name."), field="name")
     group = BuyingGroup.objects.select_for_update().get(pk=group.pk)
     before = {f: getattr(group, f) for f in ("name", "visibility", "join_policy")}
+    was_findable = _findable(group)
+    moved = place.strip() != group.place and (latitude, longitude) == (
+        group.latitude,
+        group.longitude,
+    )  # a new place with the old point: the place wins where we know it
+    latitude, longitude = _located(place, latitude, longitude, prefer_place=moved)
     group.name, group.description, group.place = name.strip(), description.strip(), place.strip()
     group.latitude, group.longitude = latitude, longitude
     group.visibility, group.join_policy = visibility, join_policy
@@ -139,7 +150,52 @@ def group_update(
         group=group,
         data={"changed": changed},
     )
+    if _findable(group) and not was_findable:
+        members = Membership.objects.filter(group=group).values_list("user_id", flat=True)
+        _tell_waiting_list(group, "opened", exclude_user_ids=list(members))
     return group
+
+
+def _located(
+    place: str, latitude: Decimal | None, longitude: Decimal | None, *, prefer_place: bool = False
+) -> tuple[Decimal | None, Decimal | None]:
+    """The coordinates given, else (or, with `prefer_place`, rather) those of the place when it
+    is a postcode or a town we know, so that the directory finds the group. A place we do not
+    know ("the Calder valley") keeps the coordinates given, or none."""
+    if (latitude is not None and not prefer_place) or not place.strip():
+        return latitude, longitude
+    try:
+        return places.coordinates(places.geocode(place, field="place"))
+    except UserFacingError:
+        return latitude, longitude
+
+
+def _findable(group: BuyingGroup) -> bool:
+    """Listed in the directory with a place on the map, and taking new members."""
+    return (
+        group.visibility == BuyingGroup.Visibility.PUBLIC
+        and group.join_policy != BuyingGroup.JoinPolicy.INVITATION
+        and group.latitude is not None
+        and group.longitude is not None
+    )
+
+
+def _tell_waiting_list(
+    group: BuyingGroup, reason: Literal["formed", "opened"], *, exclude_user_ids: list[int]
+) -> None:
+    assert group.latitude is not None and group.longitude is not None
+    interest_notify_group_nearby(
+        group=GroupNearby(
+            id=group.pk,
+            name=group.name,
+            slug=group.slug,
+            place=group.place,
+            latitude=Decimal(group.latitude),
+            longitude=Decimal(group.longitude),
+        ),
+        reason=reason,
+        exclude_user_ids=exclude_user_ids,
+    )
 
 
 # Memberships -------------------------------------------------------------------------------------

@@ -43,6 +43,7 @@ from coopbuy.ledger.services import (
     supplier_account,
     system_account,
 )
+from coopbuy.ledger.sources import Source, SourceKind
 
 Kind = Account.Kind
 TxKind = Transaction.Kind
@@ -118,6 +119,7 @@ def _post_round(
     group: BuyingGroup,
     kind: str,
     description: str,
+    round_id: int,
     round_reference: str,
     charges: Sequence[MemberCharge],
     supplier_goods: Mapping[int, Decimal],
@@ -142,6 +144,7 @@ def _post_round(
         legs=legs,
         actor=actor,
         idempotency_key=idempotency_key,
+        source=Source.round(round_id),
         round_reference=round_reference,
         enforce_credit=enforce_credit,
     )
@@ -151,7 +154,7 @@ def _post_round(
             summary=description,
             actor=actor,
             group=group,
-            data={"transaction": posted.pk, "round": round_reference, "members": len(charges)},
+            data={"transaction": posted.pk, "round": round_id, "members": len(charges)},
         )
     return posted
 
@@ -160,6 +163,7 @@ def _post_round(
 def ledger_post_round_charges(
     *,
     group: BuyingGroup,
+    round_id: int,
     round_reference: str,
     charges: Sequence[MemberCharge],
     supplier_goods: Mapping[int, Decimal],
@@ -179,6 +183,7 @@ def ledger_post_round_charges(
         group=group,
         kind=TxKind.ROUND_CHARGE,
         description=_("Charges for %(round)s") % {"round": round_reference},
+        round_id=round_id,
         round_reference=round_reference,
         charges=charges,
         supplier_goods=supplier_goods,
@@ -193,6 +198,7 @@ def ledger_post_round_charges(
 def ledger_post_round_adjustment(
     *,
     group: BuyingGroup,
+    round_id: int,
     round_reference: str,
     charges: Sequence[MemberCharge],
     supplier_goods: Mapping[int, Decimal],
@@ -212,6 +218,7 @@ def ledger_post_round_adjustment(
         group=group,
         kind=TxKind.ROUND_ADJUSTMENT,
         description=description,
+        round_id=round_id,
         round_reference=round_reference,
         charges=charges,
         supplier_goods=supplier_goods,
@@ -225,10 +232,16 @@ def ledger_post_round_adjustment(
 ROUND_KINDS = (TxKind.ROUND_CHARGE, TxKind.ROUND_ADJUSTMENT)
 
 
-def round_entries(group: BuyingGroup, round_reference: str) -> QuerySet[Entry]:
-    """Entries of a round's charges and adjustments, and of their reversals (nothing else)."""
+def round_entries(group: BuyingGroup, round_id: int) -> QuerySet[Entry]:
+    """Entries of a round's charges and adjustments, and of their reversals (nothing else).
+
+    Found by the round's id (the postings' source), never by its name: renaming a round moves
+    no money.
+    """
     return Entry.objects.filter(
-        transaction__group=group, transaction__round_reference=round_reference
+        transaction__group=group,
+        transaction__source_kind=SourceKind.ROUND,
+        transaction__source_id=round_id,
     ).filter(
         Q(transaction__kind__in=ROUND_KINDS)
         | Q(transaction__kind=TxKind.REVERSAL, transaction__reverses__kind__in=ROUND_KINDS)
@@ -239,6 +252,7 @@ def round_entries(group: BuyingGroup, round_reference: str) -> QuerySet[Entry]:
 def ledger_post_round_update(
     *,
     group: BuyingGroup,
+    round_id: int,
     round_reference: str,
     charges: Sequence[MemberCharge],
     supplier_goods: Mapping[int, Decimal],
@@ -267,7 +281,7 @@ def ledger_post_round_update(
         wanted[account.pk] = wanted.get(account.pk, ZERO) + amount
         accounts[account.pk] = account
     posted = dict(
-        round_entries(group, round_reference)
+        round_entries(group, round_id)
         .values("account")
         .annotate(total=Sum("amount"))
         .values_list("account", "total")
@@ -291,6 +305,7 @@ def ledger_post_round_update(
         legs=legs,
         actor=actor,
         idempotency_key=idempotency_key,
+        source=Source.round(round_id),
         round_reference=round_reference,
     )
     audit_record(
@@ -298,6 +313,6 @@ def ledger_post_round_update(
         summary=description,
         actor=actor,
         group=group,
-        data={"transaction": adjustment.pk, "round": round_reference},
+        data={"transaction": adjustment.pk, "round": round_id},
     )
     return adjustment

@@ -9,10 +9,20 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.apps import apps
+
 from coopbuy.core import ledger as core
 from coopbuy.core.money import to_minor
 from coopbuy.groups.models import BuyingGroup
-from coopbuy.ledger.models import Account, Entry, LedgerSettings, Transaction
+from coopbuy.ledger.models import (
+    Account,
+    Entry,
+    Invoice,
+    LedgerSettings,
+    SupplierInvoice,
+    Transaction,
+)
+from coopbuy.ledger.sources import SOURCE_MODELS, SourceKind
 
 
 @dataclass
@@ -79,6 +89,7 @@ def check_group(group: BuyingGroup) -> GroupReport:
         {named[pk]: v for pk, v in cached.items()},
         {named.get(pk, str(pk)): v for pk, v in replayed.items()},
     )
+    report.problems += _source_problems(group)
     reverses = {tx: original for tx, original in transactions.items() if original is not None}
     report.problems += core.reversal_problems(reverses, by_transaction)
     settings = LedgerSettings.objects.filter(group=group).first()
@@ -91,6 +102,30 @@ def check_group(group: BuyingGroup) -> GroupReport:
         }
         report.warnings += core.over_credit_problems(members, rule)
     return report
+
+
+def _source_problems(group: BuyingGroup) -> list[core.Problem]:
+    """Every transaction and invoice of the group names a source that exists in the group."""
+    named: list[tuple[str, str, int]] = []
+    for label, model in (
+        ("transaction", Transaction),
+        ("invoice", Invoice),
+        ("supplier invoice", SupplierInvoice),
+    ):
+        named += [
+            (f"{label} {pk}", kind, source_id)
+            for pk, kind, source_id in model.objects.filter(group=group)  # type: ignore[attr-defined]
+            .exclude(source_kind=SourceKind.MANUAL)
+            .values_list("pk", "source_kind", "source_id")
+        ]
+    existing: dict[str, set[int]] = {}
+    for kind in {kind for _subject, kind, _id in named}:
+        model = apps.get_model(SOURCE_MODELS[SourceKind(kind)])
+        ids = {source_id for _subject, k, source_id in named if k == kind}
+        existing[kind] = set(
+            model.objects.filter(pk__in=ids, group=group).values_list("pk", flat=True)
+        )
+    return core.missing_source_problems(named, existing)
 
 
 def check_groups(slug: str | None = None) -> list[GroupReport]:

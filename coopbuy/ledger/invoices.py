@@ -29,6 +29,7 @@ from coopbuy.ledger.models import Invoice, InvoiceItem, InvoiceSequence
 from coopbuy.ledger.permissions import require_money_role
 from coopbuy.ledger.selectors import format_money
 from coopbuy.ledger.services import LedgerError, member_account, settings_for
+from coopbuy.ledger.sources import Source, SourceKind
 from coopbuy.outbox.services import outbox_enqueue
 
 
@@ -78,11 +79,17 @@ def _next_number(membership: Membership, year: int) -> str:
 def invoice_issue(
     *,
     membership: Membership,
+    source: Source,
     round_reference: str,
     lines: Sequence[InvoiceLine],
     actor: User | None,
 ) -> Invoice:
-    """Issue the member's invoice for a round (again: the same invoice) and email them a link."""
+    """Issue the member's invoice for a round (again: the same invoice) and email them a link.
+
+    `source` is what the invoice is for (the round, by id); `round_reference` is its label.
+    """
+    if source.kind == SourceKind.MANUAL or source.id is None:
+        raise LedgerError(_("An invoice is issued for a round."))
     require_money_role(group=membership.group, user=actor)
     if not lines:
         raise LedgerError(_("An invoice needs at least one line."))
@@ -90,7 +97,9 @@ def invoice_issue(
         if quantize(line.amount) != line.amount:
             raise LedgerError(_("Invoice amounts must be in pounds and pence."))
     account = member_account(membership)
-    existing = Invoice.objects.filter(account=account, round_reference=round_reference).first()
+    existing = Invoice.objects.filter(
+        account=account, source_kind=source.kind, source_id=source.id
+    ).first()
     if existing is not None:
         return existing
     now = timezone.now()
@@ -99,6 +108,8 @@ def invoice_issue(
         account=account,
         number=_next_number(membership, timezone.localdate(now).year),
         round_reference=round_reference,
+        source_kind=source.kind,
+        source_id=source.id,
         member_name=membership.user.name,
         total=sum((line.amount for line in lines), Decimal("0.00")),
         issued_at=now,

@@ -19,6 +19,18 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from coopbuy.ledger.sources import SourceKind, source_constraint
+
+
+def _source_kind() -> models.CharField[str, str]:
+    return models.CharField(
+        _("source"), max_length=20, choices=SourceKind.choices, default=SourceKind.MANUAL
+    )
+
+
+def _source_id() -> models.PositiveBigIntegerField[int | None, int | None]:
+    return models.PositiveBigIntegerField(_("source id"), null=True, blank=True)
+
 
 class Account(models.Model):
     """One account of one group: a member's, the bank, cash, a supplier's payable, costs, income."""
@@ -44,7 +56,7 @@ class Account(models.Model):
         "groups.Membership",
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="ledger_accounts",
     )
     supplier = models.ForeignKey(
@@ -156,7 +168,10 @@ class Transaction(models.Model):
     reverses = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by"
     )
+    source_kind = _source_kind()
+    source_id = _source_id()
     idempotency_key = models.CharField(max_length=80)
+    fingerprint = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
@@ -164,10 +179,14 @@ class Transaction(models.Model):
 
     class Meta:
         ordering = ("-booked_on", "-pk")
+        indexes = [
+            models.Index(fields=["source_kind", "source_id"], name="ledger_transaction_source"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["group", "idempotency_key"], name="ledger_transaction_idempotent"
             ),
+            source_constraint("ledger_transaction"),
         ]
 
     def __str__(self) -> str:
@@ -200,6 +219,8 @@ class SupplierInvoice(models.Model):
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="invoices_in")
     number = models.CharField(_("invoice number"), max_length=80)
     round_reference = models.CharField(_("round"), max_length=80, blank=True)
+    source_kind = _source_kind()
+    source_id = _source_id()
     amount = models.DecimalField(_("invoice total"), max_digits=12, decimal_places=2)
     posted_goods = models.DecimalField(max_digits=12, decimal_places=2)
     transaction = models.OneToOneField(
@@ -217,6 +238,7 @@ class SupplierInvoice(models.Model):
             models.UniqueConstraint(
                 fields=["account", "number"], name="supplier_invoice_number_once"
             ),
+            source_constraint("supplier_invoice"),
         ]
 
     def __str__(self) -> str:
@@ -250,6 +272,8 @@ class Invoice(models.Model):
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="invoices")
     number = models.CharField(max_length=40, unique=True)
     round_reference = models.CharField(max_length=80)
+    source_kind = _source_kind()
+    source_id = _source_id()
     member_name = models.CharField(max_length=160)
     total = models.DecimalField(max_digits=12, decimal_places=2)
     issued_at = models.DateTimeField()
@@ -261,8 +285,11 @@ class Invoice(models.Model):
         ordering = ("-issued_at", "-pk")
         constraints = [
             models.UniqueConstraint(
-                fields=["account", "round_reference"], name="invoice_once_per_round"
+                fields=["account", "source_kind", "source_id"],
+                condition=~Q(source_kind=SourceKind.MANUAL),
+                name="invoice_once_per_source",
             ),
+            source_constraint("invoice"),
         ]
 
     def __str__(self) -> str:

@@ -27,8 +27,10 @@ from coopbuy.core import ledger as core
 from coopbuy.core.money import from_minor, quantize, to_minor
 from coopbuy.errors import UserFacingError
 from coopbuy.groups.models import BuyingGroup, Membership
+from coopbuy.ledger.keys import posting_fingerprint
 from coopbuy.ledger.models import Account, Entry, LedgerSettings, StatementLine, Transaction
 from coopbuy.ledger.permissions import require_money_role, require_same_group
+from coopbuy.ledger.sources import MANUAL, Source
 
 Kind = Account.Kind
 TxKind = Transaction.Kind
@@ -41,6 +43,10 @@ class LedgerError(UserFacingError):
 
 class InsufficientFunds(LedgerError):
     pass
+
+
+class KeyReused(LedgerError):
+    """The same idempotency key came with different data: refused, nothing recorded."""
 
 
 # Accounts ----------------------------------------------------------------------------------------
@@ -159,6 +165,7 @@ def post(
     legs: Legs,
     actor: User | None,
     idempotency_key: str,
+    source: Source = MANUAL,
     booked_on: date | None = None,
     round_reference: str = "",
     external_reference: str = "",
@@ -167,6 +174,10 @@ def post(
     enforce_credit: bool = False,
 ) -> tuple[Transaction, bool]:
     """Post one balanced transaction; `(transaction, created)`. A known key returns the first one.
+
+    `source` names what the posting comes from (see `coopbuy.ledger.sources`; by default it was
+    entered by hand). A known key with
+    different data (other legs, source, description, references) is refused with `KeyReused`.
 
     `check` runs with the locked accounts before anything is written (e.g. "a refund may not exceed
     the balance"): it sees balances no one else can change until this transaction ends.
@@ -182,9 +193,18 @@ def post(
         locked = {
             a.pk: a for a in Account.objects.select_for_update().filter(pk__in=ids).order_by("pk")
         }
+        fingerprint = posting_fingerprint(
+            kind=kind,
+            source=(source.kind, source.id),
+            legs=merged,
+            description=description[:300],
+            external_reference=external_reference[:120],
+            booked_on=booked_on,
+            reverses=reverses.pk if reverses is not None else None,
+        )
         existing = Transaction.objects.filter(group=group, idempotency_key=idempotency_key).first()
         if existing is not None:
-            return existing, False
+            return _same_posting(existing, fingerprint), False
         problems = core.posting_problems([amount for _pk, amount in merged])
         if problems:
             raise LedgerError(_("This posting does not balance: %(why)s") % {"why": problems[0]})
@@ -202,14 +222,17 @@ def post(
                     external_reference=external_reference[:120],
                     booked_on=booked_on or timezone.localdate(),
                     reverses=reverses,
+                    source_kind=source.kind,
+                    source_id=source.id,
                     idempotency_key=idempotency_key,
+                    fingerprint=fingerprint,
                     created_by=actor,
                 )
         except IntegrityError:
             found = Transaction.objects.filter(group=group, idempotency_key=idempotency_key).first()
             if found is None:  # the reversal's one-to-one: already reversed
                 raise LedgerError(_("This transaction has already been reversed.")) from None
-            return found, False
+            return _same_posting(found, fingerprint), False
         bulk_insert(
             Entry,
             ["transaction_id", "account_id", "amount"],
@@ -219,6 +242,19 @@ def post(
         # additions write them all (a round charges thousands of accounts in one posting).
         bulk_add(Account, "balance", [(pk, from_minor(amount)) for pk, amount in merged], locked)
     return posted, True
+
+
+def _same_posting(existing: Transaction, fingerprint: str) -> Transaction:
+    """The posting a known key made, if this request says the same; refused if it does not."""
+    if existing.fingerprint and existing.fingerprint != fingerprint:
+        raise KeyReused(
+            _(
+                "This form (or request key) was already used for transaction #%(pk)s with "
+                "different details. Nothing was recorded: start again from a fresh form."
+            )
+            % {"pk": existing.pk}
+        )
+    return existing
 
 
 def _check_credit(
@@ -265,8 +301,12 @@ def ledger_top_up(
     idempotency_key: str,
     reference: str = "",
     booked_on: date | None = None,
+    source: Source = MANUAL,
 ) -> Transaction:
-    """Money in from a member, by bank transfer or cash: the member's balance goes up."""
+    """Money in from a member, by bank transfer or cash: the member's balance goes up.
+
+    `source`: a bank statement line when the top-up is booked from one; by hand otherwise.
+    """
     amount = _positive(amount)
     account, money = _member_and_money(membership, method, actor)
     posted, created = post(
@@ -276,6 +316,7 @@ def ledger_top_up(
         legs=[(account, amount), (money, -amount)],
         actor=actor,
         idempotency_key=idempotency_key,
+        source=source,
         booked_on=booked_on,
         external_reference=reference,
     )
@@ -321,6 +362,7 @@ def ledger_refund(
         legs=[(account, -amount), (money, amount)],
         actor=actor,
         idempotency_key=idempotency_key,
+        source=MANUAL,
         check=enough,
     )
     if created:
@@ -355,6 +397,7 @@ def ledger_adjust(
         legs=[(account, amount), (system_account(membership.group, Kind.ADJUSTMENTS), -amount)],
         actor=actor,
         idempotency_key=idempotency_key,
+        source=MANUAL,
     )
     if created:
         audit_record(
@@ -384,6 +427,14 @@ def ledger_reverse(
         raise LedgerError(_("A reversal cannot itself be reversed: record a new transaction."))
     existing = Transaction.objects.filter(group=group, idempotency_key=idempotency_key).first()
     if existing is not None:
+        if existing.reverses_id != original.pk:
+            raise KeyReused(
+                _(
+                    "This form (or request key) was already used for transaction #%(pk)s. "
+                    "Nothing was recorded: start again from a fresh form."
+                )
+                % {"pk": existing.pk}
+            )
         return existing
     if Transaction.objects.filter(reverses=original).exists():
         raise LedgerError(_("This transaction has already been reversed."))
@@ -404,6 +455,7 @@ def ledger_reverse(
             actor=actor,
             idempotency_key=idempotency_key,
             round_reference=original.round_reference,
+            source=Source(original.source_kind, original.source_id),
             reverses=original,
             enforce_credit=True,
         )

@@ -17,7 +17,7 @@ from coopbuy.ledger import selectors
 from coopbuy.ledger.models import Account, Transaction
 from coopbuy.ledger.services import ledger_top_up, member_account, payment_reference_for
 
-from .conftest import World, key
+from .conftest import World, a_round, key
 
 pytestmark = pytest.mark.django_db
 
@@ -190,7 +190,7 @@ def test_a_treasurer_records_a_supplier_invoice_and_pays_it_through_the_web(
     from coopbuy.ledger.charges import MemberCharge, ledger_post_round_charges
 
     ledger_post_round_charges(
-        group=world.group, round_reference="Round 3",
+        group=world.group, round_id=a_round(world.group, "Round 3"), round_reference="Round 3",
         charges=[MemberCharge(world.alice.pk, D("9.00"), D("0"), D("0"), D("0"), D("9.00"))],
         supplier_goods={world.supplier.pk: D("9.00")}, delivery_fees={}, actor=None,
         idempotency_key=key(),

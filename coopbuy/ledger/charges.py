@@ -265,11 +265,12 @@ def ledger_post_round_update(
 
     The round closer hands over the whole bill again, as `ledger_post_round_charges` takes it; the
     ledger compares it with what this round has posted so far, account by account, and posts one
-    adjustment for the difference (None when nothing changed). Updates of one group are serialised
-    on the group row, so two at once cannot both post the same difference.
+    adjustment for the difference (None when nothing changed). The accounts the round touches
+    are locked (pk order) before what it posted is summed, so two updates at once cannot both
+    post the same difference; the rounds area calls this under the round's lock, which
+    serialises the updates of one round (docs/adr/0005-lock-order.md).
     """
     require_money_role(group=group, user=actor)
-    BuyingGroup.objects.select_for_update().filter(pk=group.pk).first()
     existing = Transaction.objects.filter(group=group, idempotency_key=idempotency_key).first()
     if existing is not None:
         return existing
@@ -280,14 +281,22 @@ def ledger_post_round_update(
     ):
         wanted[account.pk] = wanted.get(account.pk, ZERO) + amount
         accounts[account.pk] = account
+    touched = set(wanted) | set(round_entries(group, round_id).values_list("account", flat=True))
+    for account in (
+        Account.objects.select_for_update(no_key=True)
+        .filter(group=group, pk__in=touched)
+        .order_by("pk")
+    ):
+        accounts.setdefault(account.pk, account)
+    existing = Transaction.objects.filter(group=group, idempotency_key=idempotency_key).first()
+    if existing is not None:
+        return existing
     posted = dict(
         round_entries(group, round_id)
         .values("account")
         .annotate(total=Sum("amount"))
         .values_list("account", "total")
     )
-    for account in Account.objects.filter(group=group, pk__in=set(posted) - set(accounts)):
-        accounts[account.pk] = account
     legs = [
         (accounts[pk], wanted.get(pk, ZERO) - posted.get(pk, ZERO))
         for pk in sorted(accounts)

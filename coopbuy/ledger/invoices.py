@@ -1,8 +1,8 @@
 """Member invoices: one per member and round, numbered without gaps per group and year.
 
 Numbers look like "HEB-2026-0001". The next number comes from the group's `InvoiceSequence` row for
-the year, locked with `select_for_update()`, so two invoices issued at once get consecutive
-numbers and a rolled-back issue leaves no gap (the counter rolls back with it).
+the year, locked with `select_for_update(no_key=True)`, so two invoices issued at once get
+consecutive numbers and a rolled-back issue leaves no gap (the counter rolls back with it).
 
 An invoice line's `amount` is the line total *including* VAT (what the member pays); the VAT
 breakdown extracts the tax per rate as `gross x rate / (1 + rate)`, rounded half up per rate.
@@ -68,7 +68,7 @@ def _next_number(membership: Membership, year: int) -> str:
     sequence, _created = InvoiceSequence.objects.get_or_create(
         group_id=membership.group_id, year=year
     )
-    sequence = InvoiceSequence.objects.select_for_update().get(pk=sequence.pk)
+    sequence = InvoiceSequence.objects.select_for_update(no_key=True).get(pk=sequence.pk)
     sequence.last_number += 1
     sequence.save(update_fields=["last_number"])
     prefix = settings_for(membership.group).invoice_prefix

@@ -2,10 +2,11 @@
 
 `post` is the only code that inserts transactions and entries. It validates the entries with
 `coopbuy.core.ledger` (two or more, none zero, summing to zero in pence), locks the accounts
-involved with `select_for_update()` ordered by primary key (the fixed order of every writer), looks
-the idempotency key up *after* taking the locks (so a retried request waits for the first and then
-returns its transaction), inserts, and writes the cached balances of the rows it holds locked
-(one bulk update): no read-decide-write, since nobody else can change a locked balance.
+involved with `select_for_update(no_key=True)` ordered by primary key (the fixed order of every
+writer, docs/adr/0005-lock-order.md), looks the idempotency key up *after* taking the locks (so a
+retried request waits for the first and then returns its transaction), inserts, and writes the
+cached balances of the rows it holds locked (one bulk update): no read-decide-write, since nobody
+else can change a locked balance.
 """
 
 from __future__ import annotations
@@ -191,7 +192,10 @@ def post(
         merged = core.merge_entries((account.pk, to_minor(_money(a))) for account, a in legs)
         ids = sorted({account.pk for account, _amount in legs})
         locked = {
-            a.pk: a for a in Account.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+            a.pk: a
+            for a in Account.objects.select_for_update(no_key=True)
+            .filter(pk__in=ids)
+            .order_by("pk")
         }
         fingerprint = posting_fingerprint(
             kind=kind,
@@ -438,6 +442,8 @@ def ledger_reverse(
         return existing
     if Transaction.objects.filter(reverses=original).exists():
         raise LedgerError(_("This transaction has already been reversed."))
+    # A bank line booked by this transaction is locked before the accounts (docs/adr/0005).
+    list(StatementLine.objects.select_for_update(no_key=True).filter(transaction=original))
     entries = list(original.entries.select_related("account"))
     legs = [(e.account, -e.amount) for e in entries]
     description = _("Reversal of #%(pk)s: %(what)s") % {
@@ -497,7 +503,7 @@ def ledger_settings_update(
     prefix = invoice_prefix.strip().upper()
     if not re.fullmatch(r"[A-Z0-9]{1,12}", prefix):
         raise LedgerError(_("Use 1 to 12 letters or digits, e.g. HEB."), field="invoice_prefix")
-    settings = LedgerSettings.objects.select_for_update().get(pk=settings_for(group).pk)
+    settings = LedgerSettings.objects.select_for_update(no_key=True).get(pk=settings_for(group).pk)
     before = (settings.prepayment_required, settings.credit_limit, settings.invoice_prefix)
     settings.prepayment_required = prepayment_required
     settings.credit_limit = credit_limit

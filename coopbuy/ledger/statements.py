@@ -235,7 +235,7 @@ def statement_line_book(
     """Book a waiting line as a top-up: to its matched member, or to `membership` chosen by hand."""
     group = line.group
     require_money_role(group=group, user=actor)
-    line = StatementLine.objects.select_for_update().get(pk=line.pk)
+    line = StatementLine.objects.select_for_update(no_key=True).get(pk=line.pk)
     if line.status == Status.BOOKED and line.transaction is not None:
         return line.transaction
     if line.status not in (Status.MATCHED, Status.UNMATCHED):

@@ -106,7 +106,16 @@ def round_create(
 
 
 def lock_round(round: Round) -> Round:
-    return Round.objects.select_for_update().select_related("group").get(pk=round.pk)
+    """The round's row, locked FOR NO KEY UPDATE; its group is read, not locked.
+
+    See docs/adr/0005-lock-order.md: the round comes before the ledger's rows, and no lock is
+    of a kind that blocks the foreign-key checks of other transactions (a top-up's at commit).
+    """
+    return (
+        Round.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("group")
+        .get(pk=round.pk)
+    )
 
 
 @transaction.atomic

@@ -29,7 +29,14 @@ from coopbuy.core.money import from_minor, quantize, to_minor
 from coopbuy.errors import UserFacingError
 from coopbuy.groups.models import BuyingGroup, Membership
 from coopbuy.ledger.keys import posting_fingerprint
-from coopbuy.ledger.models import Account, Entry, LedgerSettings, StatementLine, Transaction
+from coopbuy.ledger.models import (
+    Account,
+    Book,
+    Entry,
+    LedgerSettings,
+    StatementLine,
+    Transaction,
+)
 from coopbuy.ledger.permissions import require_money_role, require_same_group
 from coopbuy.ledger.sources import MANUAL, Source
 
@@ -53,6 +60,20 @@ class KeyReused(LedgerError):
 # Accounts ----------------------------------------------------------------------------------------
 
 
+def book_of(group: BuyingGroup) -> Book:
+    """The group's book, opened on first use (a group created after the books arrived)."""
+    found = Book.objects.filter(group_id=group.pk).first()
+    if found is not None:
+        return found
+    try:
+        with transaction.atomic():
+            return Book.objects.create(
+                kind=Book.Kind.GROUP, name=group.name[:160], group=group, currency=group.currency
+            )
+    except IntegrityError:  # opened by a concurrent request
+        return Book.objects.get(group_id=group.pk)
+
+
 def payment_reference_for(membership: Membership) -> str:
     """A stable, unique reference members put on bank transfers, e.g. "CB-HEB-0012"."""
     prefix = re.sub(r"[^A-Z0-9]", "", membership.group.slug.upper())[:3] or "GRP"
@@ -67,6 +88,7 @@ def member_account(membership: Membership) -> Account:
     try:
         with transaction.atomic():
             return Account.objects.create(
+                book=book_of(membership.group),
                 group_id=membership.group_id,
                 kind=Kind.MEMBER,
                 name=membership.user.name,
@@ -86,9 +108,11 @@ def member_accounts(memberships: Iterable[Membership]) -> dict[int, Account]:
     found = {a.membership_id: a for a in Account.objects.filter(membership_id__in=wanted)}
     missing = [m for pk, m in wanted.items() if pk not in found]
     if missing:
+        books = {m.group_id: book_of(m.group) for m in missing}
         Account.objects.bulk_create(
             [
                 Account(
+                    book=books[m.group_id],
                     group_id=m.group_id,
                     kind=Kind.MEMBER,
                     name=m.user.name,
@@ -109,8 +133,9 @@ def member_accounts(memberships: Iterable[Membership]) -> dict[int, Account]:
 def system_account(group: BuyingGroup, kind: str) -> Account:
     """The group's bank, cash box, delivery costs, fees income, adjustments or subsidies."""
     assert kind in Account.SINGLE_KINDS, kind
+    book = book_of(group)
     account, _created = Account.objects.get_or_create(
-        group=group, kind=kind, defaults={"name": str(Kind(kind).label)}
+        book=book, kind=kind, defaults={"name": str(Kind(kind).label), "group": group}
     )
     return account
 
@@ -125,7 +150,11 @@ def supplier_account(group: BuyingGroup, supplier: Supplier) -> Account:
     try:
         with transaction.atomic():
             return Account.objects.create(
-                group=group, kind=Kind.SUPPLIER, name=supplier.name, supplier=supplier
+                book=book_of(group),
+                group=group,
+                kind=Kind.SUPPLIER,
+                name=supplier.name,
+                supplier=supplier,
             )
     except IntegrityError:
         return Account.objects.get(supplier=supplier)
@@ -160,7 +189,7 @@ def _money(amount: Decimal, field: str = "amount") -> Decimal:
 
 def post(
     *,
-    group: BuyingGroup,
+    group: BuyingGroup | None,
     kind: str,
     description: str,
     legs: Legs,
@@ -173,6 +202,7 @@ def post(
     reverses: Transaction | None = None,
     check: Callable[[dict[int, Account]], None] | None = None,
     enforce_credit: bool = False,
+    book: Book | None = None,
 ) -> tuple[Transaction, bool]:
     """Post one balanced transaction; `(transaction, created)`. A known key returns the first one.
 
@@ -188,7 +218,13 @@ def post(
     if not idempotency_key:
         raise LedgerError(_("This request has no idempotency key; reload the page and try again."))
     with transaction.atomic():
-        require_same_group(group, *(account for account, _amount in legs))
+        if group is not None:
+            require_same_group(group, *(account for account, _amount in legs))
+            book = book_of(group)
+        if book is None:
+            raise LedgerError(_("A posting needs a book."))
+        if any(account.book_id != book.pk for account, _amount in legs):
+            raise LedgerError(_("Every account of a posting must be in its book."))
         merged = core.merge_entries((account.pk, to_minor(_money(a))) for account, a in legs)
         ids = sorted({account.pk for account, _amount in legs})
         locked = {
@@ -206,7 +242,7 @@ def post(
             booked_on=booked_on,
             reverses=reverses.pk if reverses is not None else None,
         )
-        existing = Transaction.objects.filter(group=group, idempotency_key=idempotency_key).first()
+        existing = Transaction.objects.filter(book=book, idempotency_key=idempotency_key).first()
         if existing is not None:
             return _same_posting(existing, fingerprint), False
         problems = core.posting_problems([amount for _pk, amount in merged])
@@ -214,11 +250,12 @@ def post(
             raise LedgerError(_("This posting does not balance: %(why)s") % {"why": problems[0]})
         if check is not None:
             check(locked)
-        if enforce_credit:
+        if enforce_credit and group is not None:
             _check_credit(group, locked, merged)
         try:
             with transaction.atomic():
                 posted = Transaction.objects.create(
+                    book=book,
                     group=group,
                     kind=kind,
                     description=description[:300],
@@ -233,7 +270,7 @@ def post(
                     created_by=actor,
                 )
         except IntegrityError:
-            found = Transaction.objects.filter(group=group, idempotency_key=idempotency_key).first()
+            found = Transaction.objects.filter(book=book, idempotency_key=idempotency_key).first()
             if found is None:  # the reversal's one-to-one: already reversed
                 raise LedgerError(_("This transaction has already been reversed.")) from None
             return _same_posting(found, fingerprint), False
@@ -426,6 +463,8 @@ def ledger_reverse(
     they have already spent): the treasurer records an adjustment with a reason instead.
     """
     group = original.group
+    if group is None:
+        raise LedgerError(_("Only a buying group's transactions can be reversed here yet."))
     require_money_role(group=group, user=actor)
     if original.kind == TxKind.REVERSAL:
         raise LedgerError(_("A reversal cannot itself be reversed: record a new transaction."))

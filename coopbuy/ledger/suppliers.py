@@ -34,7 +34,7 @@ ZERO = Decimal("0.00")
 
 def posted_for_supplier(*, account: Account, round_id: int | None) -> Decimal:
     """What the round's postings (charges, adjustments, their reversals) owe this supplier."""
-    if round_id is None:
+    if round_id is None or account.group_id is None:
         return ZERO
     group = BuyingGroup.objects.get(pk=account.group_id)
     total = (

@@ -12,7 +12,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from coopbuy.ledger.models import Account, Entry, Transaction
-from coopbuy.ledger.services import ledger_top_up, member_account
+from coopbuy.ledger.services import book_of, ledger_top_up, member_account
 
 from .conftest import World, key
 
@@ -30,8 +30,8 @@ def test_the_check_passes_on_clean_data_and_prints_a_summary(world: World, other
     )  # fmt: skip
     output = run_check()
     assert f"{world.group.slug}: ok: 2 accounts, 1 transactions, 2 entries" in output
-    assert "0 problems in 0 groups" in output
-    assert "1 groups checked" in run_check("--group", other.group.slug)
+    assert "0 problems in 0 books" in output
+    assert "1 books checked" in run_check("--group", other.group.slug)
 
 
 def test_a_corrupted_cached_balance_fails_the_check_naming_the_account(world: World) -> None:
@@ -42,7 +42,7 @@ def test_a_corrupted_cached_balance_fails_the_check_naming_the_account(world: Wo
     account = member_account(world.alice)
     Account.objects.filter(pk=account.pk).update(balance=D("99.00"))
     out = StringIO()
-    with pytest.raises(CommandError, match="1 problems in 1 groups"):
+    with pytest.raises(CommandError, match="1 problems in 1 books"):
         call_command("ledger", "check", "--group", world.group.slug, stdout=out)
     assert f"account {account.pk} ({account.name}): cached balance 9900 minor units" in (
         out.getvalue()
@@ -56,7 +56,8 @@ def test_an_unbalanced_transaction_written_behind_the_services_back_fails_the_ch
     world: World,
 ) -> None:
     bad = Transaction.objects.create(
-        group=world.group, kind="adjustment", description="hand-made", booked_on="2026-01-01",
+        book=book_of(world.group), group=world.group, kind="adjustment", description="hand-made",
+        booked_on="2026-01-01",
         idempotency_key="bad",
     )  # fmt: skip
     account = member_account(world.alice)
@@ -80,7 +81,8 @@ def test_an_entry_on_another_groups_account_fails_the_check_in_both_groups(
     from coopbuy.ledger.services import system_account
 
     stray = Transaction.objects.create(
-        group=world.group, kind="adjustment", description="hand-made", booked_on="2026-01-01",
+        book=book_of(world.group), group=world.group, kind="adjustment", description="hand-made",
+        booked_on="2026-01-01",
         idempotency_key="stray",
     )  # fmt: skip
     mine, theirs = member_account(world.alice), system_account(other.group, "bank")
@@ -93,10 +95,13 @@ def test_an_entry_on_another_groups_account_fails_the_check_in_both_groups(
     Account.objects.filter(pk=mine.pk).update(balance=D("1.00"))
     Account.objects.filter(pk=theirs.pk).update(balance=D("-1.00"))
     out = StringIO()
-    with pytest.raises(CommandError, match="2 problems in 2 groups"):
+    with pytest.raises(CommandError, match="4 problems in 2 books"):
         call_command("ledger", "check", stdout=out)
     assert (
-        out.getvalue().count(f"transaction {stray.pk}: of group {world.group.pk} has an entry") == 2
+        out.getvalue().count(
+            f"transaction {stray.pk}: of book {book_of(world.group).pk} has an entry"
+        )
+        == 2
     )
 
 

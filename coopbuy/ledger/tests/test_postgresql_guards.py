@@ -11,7 +11,7 @@ from django.db import DatabaseError, connection, connections, transaction
 from coopbuy.ledger.charges import MemberCharge, ledger_post_round_charges
 from coopbuy.ledger.checks import check_group
 from coopbuy.ledger.models import Account, Entry, Transaction
-from coopbuy.ledger.services import ledger_top_up, member_account, system_account
+from coopbuy.ledger.services import book_of, ledger_top_up, member_account, system_account
 
 from .conftest import World, a_round, key, make_world
 
@@ -45,6 +45,7 @@ def test_an_unbalanced_transaction_is_refused_at_commit(world: World) -> None:
     account = member_account(world.alice)
     with pytest.raises(DatabaseError, match="summing to"), transaction.atomic():
         bad = Transaction.objects.create(
+            book=book_of(world.group),
             group=world.group,
             kind="adjustment",
             description="hand-made",
@@ -72,6 +73,7 @@ def test_entries_that_do_not_balance_are_refused_as_they_are_written(world: Worl
     # A transaction's entries go in together: written one by one, the first is refused.
     with pytest.raises(DatabaseError, match="has 1 entries"), transaction.atomic():
         fresh = Transaction.objects.create(
+            book=book_of(world.group),
             group=world.group,
             kind="adjustment",
             description="hand-made",
@@ -82,6 +84,7 @@ def test_entries_that_do_not_balance_are_refused_as_they_are_written(world: Worl
     # A transaction left with no entries at all is refused at commit.
     with pytest.raises(DatabaseError, match="has 0 entries"), transaction.atomic():
         Transaction.objects.create(
+            book=book_of(world.group),
             group=world.group,
             kind="adjustment",
             description="empty",

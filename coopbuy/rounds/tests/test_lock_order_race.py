@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.db import OperationalError, connection, connections
@@ -55,7 +57,9 @@ def test_top_ups_refunds_and_a_close_at_once_never_deadlock() -> None:
         oats = RoundProduct.objects.get(round=round)
         for m in members:
             basket_set(round=round, user=m.user, product_id=oats.pk, quantity=1, tolerance=0)
-        jobs = [lambda round=round: round_close(round=round, actor=coordinator)]
+        jobs: list[Callable[..., object]] = [
+            lambda round=round: round_close(round=round, actor=coordinator)
+        ]
         for i, m in enumerate(members):
             key = user_key(owner="test", key=f"{attempt}-{i}")
             if i % 2:
@@ -80,7 +84,7 @@ def test_top_ups_refunds_and_a_close_at_once_never_deadlock() -> None:
                 )
         barrier = threading.Barrier(len(jobs))
 
-        def run(job, barrier=barrier) -> None:  # type: ignore[no-untyped-def]
+        def run(job: Callable[[], object], barrier: threading.Barrier = barrier) -> None:
             try:
                 barrier.wait(10)
                 job()
@@ -118,7 +122,7 @@ def test_a_slow_solve_does_not_block_a_basket_change_and_the_change_counts(
     basket_set(round=round, user=ann, product_id=oats.pk, quantity=2, tolerance=0)
     solving, real_allocate, solves = threading.Event(), closing.allocate, []
 
-    def slow_allocate(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def slow_allocate(*args: Any, **kwargs: Any) -> Any:
         solves.append(1)
         if len(solves) == 1:
             solving.set()

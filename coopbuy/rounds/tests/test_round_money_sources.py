@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -24,14 +25,18 @@ from coopbuy.testing.factories import add_member, make_group, make_user
 pytestmark = pytest.mark.django_db
 
 
-def _closed_round_of_ann_and_ben() -> tuple[Round, dict[str, object], RoundProduct]:
+def _closed_round_of_ann_and_ben() -> tuple[Round, dict[str, Any], RoundProduct]:
     """Ann and Ben each order 3 of a case of 6 at 2.00; the round closes."""
     cora = make_user("Cora")
     group = make_group(cora)
     supplier = make_supplier(group)
     make_product(supplier, name="Oats", case_size=6, unit_price=Decimal("2.00"))
     ann, ben = make_user("Ann"), make_user("Ben")
-    members = {"Ann": add_member(group, ann), "Ben": add_member(group, ben), "cora": cora}
+    members: dict[str, Any] = {
+        "Ann": add_member(group, ann),
+        "Ben": add_member(group, ben),
+        "cora": cora,
+    }
     round = open_round(group, cora, [supplier], policy="fcfs")
     oats = RoundProduct.objects.get(round=round)
     now = timezone.now()
@@ -42,11 +47,11 @@ def _closed_round_of_ann_and_ben() -> tuple[Round, dict[str, object], RoundProdu
     return round, members, oats
 
 
-def _balances(round: Round, members: dict[str, object]) -> list[Decimal]:
+def _balances(round: Round, members: dict[str, Any]) -> list[Decimal]:
     supplier = Account.objects.get(group=round.group, kind=Account.Kind.SUPPLIER)
     return [
-        balance_of(membership=members["Ann"]),  # type: ignore[arg-type]
-        balance_of(membership=members["Ben"]),  # type: ignore[arg-type]
+        balance_of(membership=members["Ann"]),
+        balance_of(membership=members["Ben"]),
         supplier.balance,
     ]
 
@@ -62,12 +67,12 @@ def test_renaming_a_closed_round_then_receiving_as_ordered_moves_no_money() -> N
         round=round,
         actor=members["cora"],
         product_id=oats.pk,
-        units_received=6,  # type: ignore[arg-type]
+        units_received=6,
     )
     assert _balances(round, members) == [Decimal("-6.00"), Decimal("-6.00"), Decimal("12.00")]
     assert check_group(round.group).problems == []
     # Settling issues each member one invoice for the round, named by its id.
-    assert round_settle(round=round, actor=members["cora"]) == 2  # type: ignore[arg-type]
+    assert round_settle(round=round, actor=members["cora"]) == 2
     invoices = Invoice.objects.filter(group=round.group)
     assert {(i.source_kind, i.source_id) for i in invoices} == {(SourceKind.ROUND, round.pk)}
 

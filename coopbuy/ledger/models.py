@@ -246,6 +246,8 @@ class Transaction(models.Model):
     source_id = _source_id()
     idempotency_key = models.CharField(max_length=80)
     fingerprint = models.CharField(max_length=64, blank=True)
+    # How many entries the posting wrote: SQLite's guards check the sum once they are all in.
+    entry_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"

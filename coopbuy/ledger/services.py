@@ -267,6 +267,7 @@ def post(
                     source_id=source.id,
                     idempotency_key=idempotency_key,
                     fingerprint=fingerprint,
+                    entry_count=len(merged),
                     created_by=actor,
                 )
         except IntegrityError:

@@ -37,7 +37,7 @@ def _flush_past_the_ledger_guards() -> None:
         with guards_paused("test database flush", self.connection):
             flush(self, sql_list)
 
-    DatabaseOperations.execute_sql_flush = execute_sql_flush  # type: ignore[method-assign]
+    DatabaseOperations.execute_sql_flush = execute_sql_flush  # type: ignore[method-assign,assignment]
 
 
 @pytest.fixture(autouse=True)

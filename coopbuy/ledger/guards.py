@@ -19,8 +19,8 @@ transaction, and `coopbuy ledger check` reports any such transaction.
 
 `guards_paused()` is the one way past them, for data migrations and for the test database's flush
 (SQLite has no TRUNCATE: a flush is DELETE): on SQLite it puts a row in `ledger_guard_pause`, a
-table no model maps (so no flush empties it); on PostgreSQL it disables the append-only triggers
-for the current transaction's table owner.
+table no model maps (so no flush empties it); on PostgreSQL it runs the pending deferred checks
+and disables the append-only triggers, inside the current transaction.
 """
 
 from __future__ import annotations
@@ -47,6 +47,9 @@ def guards_paused(
         if connection.vendor == "sqlite":
             cursor.execute(f"INSERT INTO {PAUSE_TABLE} (reason) VALUES (%s)", [reason])
         elif connection.vendor == "postgresql":
+            # Deferred checks still pending (rows written earlier in this transaction) run now:
+            # PostgreSQL alters no table with trigger events pending.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             for table, trigger in PG_TRIGGERS:
                 cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER {trigger}")
     try:
@@ -58,3 +61,4 @@ def guards_paused(
             elif connection.vendor == "postgresql":
                 for table, trigger in PG_TRIGGERS:
                     cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER {trigger}")
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")

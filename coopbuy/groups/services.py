@@ -127,7 +127,7 @@ def group_update(
     _check_coordinates(latitude, longitude)
     if not name.strip():
         raise GroupError(_("Give the group a name."), field="name")
-    group = BuyingGroup.objects.select_for_update().get(pk=group.pk)
+    group = BuyingGroup.objects.select_for_update(no_key=True).get(pk=group.pk)
     before = {f: getattr(group, f) for f in ("name", "visibility", "join_policy")}
     was_findable = _findable(group)
     moved = place.strip() != group.place and (latitude, longitude) == (
@@ -203,8 +203,10 @@ def _tell_waiting_list(
 
 def _lock_memberships(group: BuyingGroup) -> list[Membership]:
     """Lock the group, then its memberships by primary key (the fixed order of all writers)."""
-    BuyingGroup.objects.select_for_update().filter(pk=group.pk).first()
-    return list(Membership.objects.select_for_update().filter(group=group).order_by("pk"))
+    BuyingGroup.objects.select_for_update(no_key=True).filter(pk=group.pk).first()
+    return list(
+        Membership.objects.select_for_update(no_key=True).filter(group=group).order_by("pk")
+    )
 
 
 def _join(*, group: BuyingGroup, user: User, role: str, how: str, actor: User | None) -> Membership:
@@ -229,7 +231,7 @@ def _join(*, group: BuyingGroup, user: User, role: str, how: str, actor: User | 
 @transaction.atomic
 def group_join(*, group: BuyingGroup, user: User) -> Membership:
     """Join an open group directly."""
-    group = BuyingGroup.objects.select_for_update().get(pk=group.pk)
+    group = BuyingGroup.objects.select_for_update(no_key=True).get(pk=group.pk)
     if group.join_policy != BuyingGroup.JoinPolicy.OPEN:
         raise GroupError(
             _("%(group)s does not take members without approval or an invitation.")
@@ -333,7 +335,7 @@ def membership_leave(*, membership: Membership, user: User) -> None:
 @transaction.atomic
 def join_request_create(*, group: BuyingGroup, user: User, message: str = "") -> JoinRequest:
     """Ask to join a group that admits by approval; the coordinators are told by email."""
-    group = BuyingGroup.objects.select_for_update().get(pk=group.pk)
+    group = BuyingGroup.objects.select_for_update(no_key=True).get(pk=group.pk)
     if group.join_policy == BuyingGroup.JoinPolicy.INVITATION:
         raise GroupError(
             _("%(group)s only admits people with an invitation.") % {"group": group.name}
@@ -363,7 +365,7 @@ def join_request_create(*, group: BuyingGroup, user: User, message: str = "") ->
 def join_request_decide(*, join_request: JoinRequest, actor: User, approve: bool) -> JoinRequest:
     """A coordinator approves (the person becomes a member) or declines a pending request."""
     require_coordinator(group=join_request.group, user=actor)
-    join_request = JoinRequest.objects.select_for_update().get(pk=join_request.pk)
+    join_request = JoinRequest.objects.select_for_update(no_key=True).get(pk=join_request.pk)
     if join_request.status != JoinRequest.Status.PENDING:
         raise GroupError(
             _("This request was already answered (%(status)s).")

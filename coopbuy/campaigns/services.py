@@ -35,6 +35,7 @@ from coopbuy.core import campaign as core
 from coopbuy.groups.models import BuyingGroup, Membership
 from coopbuy.groups.permissions import require_coordinator
 from coopbuy.ledger.holds import hold_release, hold_set
+from coopbuy.ledger.keys import system_key
 from coopbuy.ledger.models import Transaction
 from coopbuy.ledger.services import (
     LedgerError,
@@ -42,6 +43,7 @@ from coopbuy.ledger.services import (
     post,
     supplier_account,
 )
+from coopbuy.ledger.sources import Source, SourceKind
 from coopbuy.outbox.services import outbox_enqueue_many
 
 HOLD_KIND = "campaign_pledge"
@@ -131,7 +133,11 @@ def campaign_create(
 
 
 def _lock(campaign: Campaign) -> Campaign:
-    return Campaign.objects.select_for_update().select_related("group").get(pk=campaign.pk)
+    return (
+        Campaign.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("group")
+        .get(pk=campaign.pk)
+    )
 
 
 def _membership(campaign: Campaign, user: User) -> Membership | None:
@@ -232,7 +238,7 @@ def pledge_set(
 def pledge_withdraw(*, pledge: Pledge, user: User, now: datetime | None = None) -> Pledge:
     """Withdraw my pledge before the deadline; its hold is released at once."""
     campaign = _lock(pledge.campaign)
-    pledge = Pledge.objects.select_for_update().get(pk=pledge.pk)
+    pledge = Pledge.objects.select_for_update(no_key=True).get(pk=pledge.pk)
     if pledge.user_id != user.pk:
         raise CampaignError(_("You can only withdraw your own pledge."))
     if not campaign.is_open or (now or timezone.now()) >= campaign.deadline:
@@ -352,7 +358,8 @@ def _charge_held(campaign: Campaign, pledges: list[Pledge]) -> Transaction | Non
         % {"title": campaign.title, "price": campaign.unit_price},
         legs=legs,
         actor=None,
-        idempotency_key=f"campaign-{campaign.pk}-tip",
+        idempotency_key=system_key(f"campaign-{campaign.pk}-tip"),
+        source=Source(SourceKind.CAMPAIGN, campaign.pk),
     )
     return posted
 

@@ -38,7 +38,10 @@ def hold_set(
     """
     if amount < 0:
         raise LedgerError(_("A hold cannot be negative."), field="amount")
-    account = Account.objects.select_for_update().get(pk=account.pk)
+    account = Account.objects.select_for_update(no_key=True).get(pk=account.pk)
+    group = account.group
+    if group is None:  # a federation's or an organisation's account
+        raise LedgerError(_("Only a member's account in a group can hold money for a pledge."))
     current = _active(source_kind, source_id)
     if amount == 0:
         if current is not None:
@@ -48,7 +51,7 @@ def hold_set(
     if current is not None:
         others_held = others_held.exclude(pk=current.pk)
     others = others_held.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
-    settings = ledger_settings_of(group=account.group)
+    settings = ledger_settings_of(group=group)
     rule = core.CreditRule(settings.prepayment_required, to_minor(settings.credit_limit))
     available = core.available_to_spend(to_minor(account.balance - others), rule)
     if available is not None and from_minor(available) < amount:
@@ -59,8 +62,8 @@ def hold_set(
                 "%(available)s now. Top up your account or pledge less."
             )
             % {
-                "amount": format_money(amount, account.group.currency),
-                "available": format_money(left, account.group.currency),
+                "amount": format_money(amount, group.currency),
+                "available": format_money(left, group.currency),
             },
             field="quantity",
         )

@@ -11,6 +11,7 @@ from coopbuy.config.api import api
 
 def _subclasses(cls: type) -> set[type]:
     found: set[type] = set()
+    sub: type
     for sub in cls.__subclasses__():
         found |= {sub, *_subclasses(sub)}
     return found

@@ -30,8 +30,9 @@ def areas() -> list[ModuleType]:
         campaigns,
         catalog,
         groups,
+        interest,
         ledger,
         rounds,
     )
 
-    return [groups, catalog, rounds, ledger, bank_statements, campaigns]
+    return [groups, catalog, rounds, ledger, bank_statements, interest, campaigns]

@@ -23,6 +23,7 @@ from coopbuy.errors import UserFacingError
 from coopbuy.groups.models import BuyingGroup, Membership
 from coopbuy.groups.permissions import group_for_coordinator
 from coopbuy.ledger.forms import MemberChoiceField, members_of
+from coopbuy.ledger.keys import system_key
 from coopbuy.ledger.write_off import ledger_write_off
 
 
@@ -58,7 +59,7 @@ def write_off(request: HttpRequest, slug: str) -> HttpResponse:
                 membership=target,
                 actor=request.user,
                 reason=form.cleaned_data["reason"],
-                idempotency_key=f"write-off-{uuid.uuid4().hex}",
+                idempotency_key=system_key(f"write-off-{target.pk}-{uuid.uuid4().hex}"),
             )
         except UserFacingError as error:
             form.add_error("reason" if error.field == "reason" else None, error.message)

@@ -28,11 +28,13 @@ class Upload:
 def areas() -> list[ModuleType]:
     from coopbuy.api.tests.access import (
         bank_statements,
+        campaigns,
         catalog,
         groups,
         identities,
+        interest,
         ledger,
         rounds,
     )
 
-    return [groups, catalog, rounds, ledger, bank_statements, identities]
+    return [groups, catalog, rounds, ledger, bank_statements, interest, campaigns, identities]

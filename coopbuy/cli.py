@@ -1,6 +1,7 @@
-"""The `coopbuy` command: demo, serve, worker, allocate, match, and every Django management command.
+"""The `coopbuy` command: demo, serve, worker, allocate, tender, match, and Django's commands.
 
-`coopbuy allocate` and `coopbuy match` are dispatched before anything imports Django, so that they
+`coopbuy allocate`, `coopbuy tender` and `coopbuy match` are dispatched before anything imports
+Django, so that they
 start fast.
 """
 
@@ -26,6 +27,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from coopbuy.allocate_cli import main as allocate_main
 
         return allocate_main(args[1:])
+    if command == "tender":
+        from coopbuy.tender_cli import main as tender_main
+
+        return tender_main(args[1:])
     if command == "match":
         from coopbuy.match_cli import main as match_main
 
@@ -42,8 +47,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command in {"help", "-h", "--help"}:
         print(__doc__.strip() if __doc__ else "")
         print(
-            "\nOwn commands: demo [--host H] [--port P], serve, worker,"
-            " allocate PROBLEM.json, match PROBLEM.json"
+            "\nOwn commands: demo [--host H] [--port P], serve, worker, allocate PROBLEM.json,"
+            " tender award PROBLEM.json, match PROBLEM.json"
         )
         print("Django's commands: coopbuy help --commands (or any command name)")
         if command == "help" and len(args) > 1:

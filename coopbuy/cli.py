@@ -1,7 +1,6 @@
-"""The `coopbuy` command: demo, serve, worker, allocate, tender, match, and Django's commands.
+"""The `coopbuy` command: demo, serve, worker, allocate, match, tender, and Django's commands.
 
-`coopbuy allocate`, `coopbuy tender` and `coopbuy match` are dispatched before anything imports
-Django, so that they
+`coopbuy allocate`, `match` and `tender` are dispatched before anything imports Django, so that they
 start fast.
 """
 
@@ -48,7 +47,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(__doc__.strip() if __doc__ else "")
         print(
             "\nOwn commands: demo [--host H] [--port P], serve, worker, allocate PROBLEM.json,"
-            " tender award PROBLEM.json, match PROBLEM.json"
+            " match PROBLEM.json, tender award PROBLEM.json"
         )
         print("Django's commands: coopbuy help --commands (or any command name)")
         if command == "help" and len(args) > 1:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from coopbuy.catalog.models import Supplier
 from coopbuy.groups.models import BuyingGroup, Membership
 from coopbuy.ledger.models import Account, Transaction
+from coopbuy.ledger.selectors import format_money, unusual_top_up_threshold
 from coopbuy.ledger.statements import DATE_FORMATS, FIELDS
 
 METHODS = [(Account.Kind.BANK, _("Bank transfer")), (Account.Kind.CASH, _("Cash"))]
@@ -58,11 +59,41 @@ class TopUpForm(IdempotentForm, AmountMixin):
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("Leave empty for today."),
     )
+    confirm_amount = forms.CharField(widget=forms.HiddenInput, required=False, max_length=20)
     field_order = ["membership", "amount", "method", "reference", "booked_on"]
 
     def __init__(self, *args: Any, group: BuyingGroup, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.group = group
         self.fields["membership"].queryset = members_of(group)  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        """An amount far above the group's usual top-up is asked about once more (a typo?)."""
+        data = super().clean() or {}
+        amount = data.get("amount")
+        if amount is None:
+            return data
+        threshold, usual = unusual_top_up_threshold(group=self.group)
+        if amount >= threshold and data.get("confirm_amount") != str(amount):
+            shown = format_money(amount, self.group.currency)
+            message = (
+                _(
+                    "%(amount)s is far more than the usual top-up of %(usual)s. Check the "
+                    "amount; if it is right, press Record again."
+                )
+                % {"amount": shown, "usual": format_money(usual, self.group.currency)}
+                if usual is not None
+                else _(
+                    "%(amount)s is a large top-up. Check the amount; if it is right, press "
+                    "Record again."
+                )
+                % {"amount": shown}
+            )
+            data_copy = dict(self.data.items())
+            data_copy["confirm_amount"] = str(amount)
+            self.data = data_copy
+            self.add_error("amount", message)
+        return data
 
 
 class RefundForm(IdempotentForm, AmountMixin):

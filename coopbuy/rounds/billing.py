@@ -25,11 +25,12 @@ from coopbuy.ledger.charges import (
 )
 from coopbuy.ledger.invoices import InvoiceLine, invoice_issue
 from coopbuy.ledger.models import Transaction
-from coopbuy.ledger.selectors import available_to_spend, format_money, spending_explanation
+from coopbuy.ledger.selectors import available_to_spend, spending_of
 from coopbuy.rounds.models import Allocation, MemberRoundCharge, Round
 from coopbuy.rounds.permissions import require_round_coordinator
 from coopbuy.rounds.selectors import RoundCharges, round_charges
 from coopbuy.rounds.services import RoundError, lock_round
+from coopbuy.rounds.spending import overspending_message
 
 ZERO = Decimal("0.00")
 ZERO_RATE = Decimal("0.0000")
@@ -102,27 +103,12 @@ def spending_left(*, membership: Membership, basket_total: Decimal) -> Decimal |
 
 
 def check_spending(*, membership: Membership, before: Decimal, after: Decimal) -> None:
-    """Refuse a basket change that raises the basket beyond what the member may spend.
-
-    Lowering is always allowed, even for a member already over the limit (their balance may have
-    fallen since they ordered), so nobody is stuck with a basket they cannot pay for.
-    """
-    if after <= before:
-        return
-    left = spending_left(membership=membership, basket_total=Decimal(0))
-    if left is not None and after > left:
-        currency = membership.group.currency
-        raise RoundError(
-            _(
-                "This would bring your basket to %(after)s. %(why)s "
-                "Top up your account or lower another product."
-            )
-            % {
-                "after": format_money(after, currency),
-                "why": spending_explanation(membership=membership),
-            },
-            field="quantity",
-        )
+    """Refuse a basket change that raises the basket beyond what the member may spend."""
+    message = overspending_message(
+        spending=spending_of(membership=membership), before=before, after=after
+    )
+    if message:
+        raise RoundError(message, field="quantity")
 
 
 def _invoice_lines(round: Round) -> dict[int, list[InvoiceLine]]:

@@ -76,3 +76,29 @@ class DeadlineForm(forms.Form):
 
 class RepeatForm(forms.Form):
     interval_weeks = forms.IntegerField(label=_("Repeat every (weeks)"), min_value=1, max_value=12)
+
+
+class CloseConfirmForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("I have read what closing does"),
+        error_messages={"required": _("Tick the box to say you have read what closing does.")},
+    )
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is the round cancelled?"),
+        max_length=200,
+        help_text=_("Kept in the group's activity log, so that others know why."),
+        error_messages={"required": _("Say why the round is cancelled.")},
+    )
+    confirm = forms.BooleanField(
+        label=_("Cancel the round: nothing will be ordered and every basket is dropped"),
+        error_messages={"required": _("Tick the box to confirm the cancellation.")},
+    )
+
+    def clean_reason(self) -> str:
+        reason = str(self.cleaned_data["reason"]).strip()
+        if not reason:
+            raise forms.ValidationError(_("Say why the round is cancelled."))
+        return reason

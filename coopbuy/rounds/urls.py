@@ -9,6 +9,7 @@ urlpatterns = [
     path("g/<slug:slug>/rounds/new/", views.round_create, name="create"),
     path(R, views.round_detail, name="detail"),
     path(R + "order/", views.order_page, name="order"),
+    path(R + "order/suppliers/", views.order_suppliers, name="order_suppliers"),
     path(R + "basket/<int:product_id>/", views.basket_update, name="basket"),
     path(
         R + "suppliers/<int:supplier_id>/order.<str:kind>",

@@ -11,6 +11,8 @@
     focusedId = active && active.id ? active.id : null;
   });
 
+  // Every swap of the answer (the row, and the summary out of band) settles on its own: try after
+  // each one, the element with the remembered id is the new one once the row is swapped.
   document.addEventListener("htmx:afterSettle", function () {
     if (!focusedId) { return; }
     var target = document.getElementById(focusedId);
@@ -23,7 +25,6 @@
       target.focus();
       if (error && target.select) { target.select(); }
     }
-    focusedId = null;
   });
 
   document.addEventListener("submit", function (event) {

@@ -111,7 +111,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "groups:mine"
+LOGIN_REDIRECT_URL = "web:home"
 
 # django-allauth: people sign up and log in with their email address, which they must verify.
 ACCOUNT_LOGIN_METHODS = {"email"}

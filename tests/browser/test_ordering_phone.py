@@ -108,6 +108,7 @@ def test_closing_shows_what_it_does_and_asks(
     from coopbuy.rounds.models import RoundProduct
     from coopbuy.rounds.services import basket_set
 
+    assert isinstance(round, Round)
     oats = RoundProduct.objects.get(round=round, name="Porridge oats")
     basket_set(round=round, user=w["ann"], product_id=oats.pk, quantity=6, tolerance=0)  # type: ignore[arg-type]
     page = logged_in(new_page, base, w["cora"], width=375)  # type: ignore[arg-type]
@@ -122,9 +123,9 @@ def test_closing_shows_what_it_does_and_asks(
     _no_sideways_scroll(page)
     page.get_by_role("button", name="Close and order nothing").click()
     expect(page.get_by_text("Tick the box to say you have read what closing does.")).to_be_visible()
-    assert Round.objects.get(pk=round.pk).status == Round.Status.OPEN  # type: ignore[attr-defined]
+    assert Round.objects.get(pk=round.pk).status == Round.Status.OPEN
     page.get_by_role("link", name="Keep it open").click()
     page.get_by_role("link", name="Cancel the round").click()
     page.get_by_role("button", name="Cancel the round").click()
     expect(page.get_by_text("Say why the round is cancelled.")).to_be_visible()
-    assert Round.objects.get(pk=round.pk).status == Round.Status.OPEN  # type: ignore[attr-defined]
+    assert Round.objects.get(pk=round.pk).status == Round.Status.OPEN

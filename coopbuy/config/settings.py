@@ -126,7 +126,10 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[coopbuy] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 
 LANGUAGE_CODE = "en-gb"
-LANGUAGES = [("en-gb", _("English")), ("de", _("German")), ("fr", _("French"))]
+# Only English is offered until the German and French catalogues are complete (with a CI check that
+# no user-facing string is untranslated): a half-translated page ("Closes 20:03, Freitag 11
+# Dezember") is worse than an English one. Profiles may still hold "de" or "fr"; they get English.
+LANGUAGES = [("en-gb", _("English"))]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/London")
 USE_I18N = True
 USE_TZ = True

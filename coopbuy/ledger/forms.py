@@ -248,3 +248,21 @@ class AssignLineForm(forms.Form):
     def __init__(self, *args: Any, group: BuyingGroup, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["membership"].queryset = members_of(group)  # type: ignore[attr-defined]
+
+
+class BankDetailsForm(forms.Form):
+    account_name = forms.CharField(
+        label=_("Account name"),
+        max_length=70,
+        required=False,
+        help_text=_("The name on the account, as members' banks check it."),
+    )
+    sort_code = forms.CharField(label=_("Sort code"), max_length=10, required=False)
+    account_number = forms.CharField(label=_("Account number"), max_length=12, required=False)
+    iban = forms.CharField(
+        label=_("IBAN"),
+        max_length=42,
+        required=False,
+        help_text=_("For transfers from outside the UK, or instead of a sort code and number."),
+    )
+    bic = forms.CharField(label=_("BIC"), max_length=14, required=False)

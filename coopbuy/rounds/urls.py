@@ -20,6 +20,7 @@ urlpatterns = [
     path(R + "budget/", views.budget, name="budget"),
     path(R + "repeat/", views.repeat, name="repeat"),
     path(R + "receive/", views.receive, name="receive"),
+    path(R + "receive/done/", views.receive_done, name="receive_done"),
     path(R + "pick-lists/", views.pick_lists, name="pick_lists"),
     path(R + "collection/", views.collection, name="collection"),
     path(R + "collection/<int:membership_id>/", views.collect, name="collect"),

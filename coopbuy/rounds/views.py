@@ -485,11 +485,31 @@ def receive(request: HttpRequest, slug: str, round_id: int) -> HttpResponse:
             messages.error(request, _("Check the figures for %(name)s.") % {"name": product.name})
         return redirect("rounds:receive", slug=group.slug, round_id=round.pk)
     products = RoundProduct.objects.filter(round=round, cases__gt=0).order_by("name", "pk")
+    news = len(receiving.receiving_news(round))
     return render(
         request,
         "rounds/receive.html",
-        {**_context(group, membership, round), "products": products},
+        {**_context(group, membership, round), "products": products, "news": news},
     )
+
+
+@login_required
+@require_POST
+def receive_done(request: HttpRequest, slug: str, round_id: int) -> HttpResponse:
+    """The coordinator finished receiving: each member affected gets one email with all of it."""
+    group, _membership, round = round_for_coordinator(
+        slug=slug, round_id=round_id, user=request.user
+    )
+    try:
+        told = receiving.round_receiving_done(round=round, actor=_user(request))
+    except UserFacingError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("%(n)d members were told what arrived and what they pay now.") % {"n": told},
+        )
+    return redirect("rounds:detail", slug=group.slug, round_id=round.pk)
 
 
 @login_required

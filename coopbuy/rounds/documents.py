@@ -9,12 +9,14 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -22,6 +24,7 @@ from django.utils.translation import gettext as _
 from coopbuy.core.charges import MemberCharge
 from coopbuy.core.display import display_money
 from coopbuy.core.money import from_minor
+from coopbuy.groups.models import Membership
 from coopbuy.outbox.services import Email
 from coopbuy.rounds.adapters import MemberLine
 from coopbuy.rounds.models import Round, RoundProduct, RoundSupplier
@@ -156,6 +159,26 @@ class PurchaseOrder:
     supplier: RoundSupplier
     lines: list[OrderLine]
     total: Decimal
+
+    @property
+    def number(self) -> str:
+        """Unique in the group and stable: the round and the supplier's place in it."""
+        return f"PO-{self.round.pk:05d}-{self.supplier.pk}"
+
+    @property
+    def dated(self) -> datetime:
+        return self.round.ordered_at or self.round.closed_at or timezone.now()
+
+    @property
+    def contacts(self) -> list[tuple[str, str]]:
+        """The group's coordinators (name, email): whom the supplier asks about the order."""
+        return list(
+            Membership.objects.filter(
+                group_id=self.round.group_id, role=Membership.Role.COORDINATOR
+            )
+            .order_by("pk")
+            .values_list("user__display_name", "user__email")[:3]
+        )
 
     @property
     def filename(self) -> str:

@@ -153,7 +153,7 @@ def test_a_member_sees_their_delivery_share_beside_the_cost_alone() -> None:
     client.force_login(s["members"]["Ben"].user)
     page = client.get(reverse("rounds:detail", args=[s["group"].slug, s["round"].pk]))
     # Ben's share of the 3.00 delivery is 1.00; alone he would pay all of it.
-    assert "(on your own: 3.00)" in page.content.decode()
+    assert "(on your own: £3.00)" in page.content.decode()
 
 
 def test_the_close_posts_the_same_charges_as_the_stored_allocations_give() -> None:

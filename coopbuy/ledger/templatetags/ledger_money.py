@@ -26,6 +26,14 @@ def shown_balance(account: Account) -> Decimal:
 
 
 @register.filter
+def shown_amount(amount: Decimal, account: Account | None) -> Decimal:
+    """An entry as the account holder reads it: money into the bank or cash box is positive."""
+    if account is not None and account.kind in DEBIT_NORMAL_KINDS:
+        return -amount
+    return amount
+
+
+@register.filter
 def percent(rate: Decimal) -> str:
     """0.2000 -> "20", 0.1750 -> "17.5"."""
     value = (Decimal(rate) * 100).normalize()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -13,8 +15,8 @@ from coopbuy.ledger.bank_details import (
     iban_is_valid,
     ledger_bank_details_update,
 )
-from coopbuy.ledger.models import LedgerSettings
-from coopbuy.ledger.services import LedgerError, payment_reference_for
+from coopbuy.ledger.models import Account, LedgerSettings
+from coopbuy.ledger.services import LedgerError, ledger_top_up, payment_reference_for
 
 from .conftest import World
 
@@ -87,3 +89,17 @@ def test_without_details_a_member_is_told_to_ask(world: World) -> None:
     member.force_login(world.alice.user)
     page = member.get(reverse("ledger:account", args=[world.group.slug])).content.decode()
     assert "ask your treasurer where to send money" in page
+
+
+def test_money_received_shows_positive_on_the_bank_account(world: World) -> None:
+    ledger_top_up(membership=world.alice, amount=Decimal("20.00"), method="bank",
+                  actor=world.treasurer, idempotency_key="bank-in")  # fmt: skip
+    bank = Account.objects.get(group=world.group, kind=Account.Kind.BANK)
+    client = Client()
+    client.force_login(world.treasurer)
+    page = client.get(reverse("ledger:account_detail", args=[world.group.slug, bank.pk]))
+    html = page.content.decode()
+    assert '<td class="num credit">£20.00</td>' in html
+    assert "-£20.00" not in html
+    mine = client.get(reverse("ledger:account", args=[world.group.slug]))
+    assert "-£20.00" not in mine.content.decode()

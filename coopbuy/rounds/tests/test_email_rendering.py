@@ -25,7 +25,7 @@ def _closed() -> dict[str, object]:
     group.save()
     add_member(group, ann)
     supplier = make_supplier(group, name="Suma & Sons")
-    make_product(supplier, name="Oats \"rolled\"", case_size=2, unit_price=Decimal("1234.50"))
+    make_product(supplier, name='Oats "rolled"', case_size=2, unit_price=Decimal("1234.50"))
     round = open_round(group, cora, [supplier], name="This week's order")
     oats = RoundProduct.objects.get(round=round)
     basket_set(round=round, user=ann, product_id=oats.pk, quantity=2, tolerance=0)
@@ -51,9 +51,7 @@ def test_the_order_email_and_purchase_order_carry_a_number_date_and_contact() ->
     order = purchase_order(round, round.suppliers.get())  # type: ignore[attr-defined]
     assert f"Order number: {order.number}" in mail.body
     assert "Total: £2,469.00" in mail.body and "&" in mail.body
-    html = render_to_string(
-        "rounds/pdf/purchase_order.html", {"order": order, "group": s["group"]}
-    )
+    html = render_to_string("rounds/pdf/purchase_order.html", {"order": order, "group": s["group"]})
     assert order.number.startswith("PO-") and order.number in html
     assert order.dated.strftime("%Y") in html
     assert "Hebden Bridge" in html and "cora" in html.lower()  # the coordinator to contact

@@ -27,6 +27,21 @@
     }
   });
 
+  // A table wider than the phone scrolls inside its wrapper: keyboard users must reach it too.
+  function focusableScrollers(root) {
+    (root || document).querySelectorAll(".table-wrap").forEach(function (wrap) {
+      if (wrap.scrollWidth > wrap.clientWidth && !wrap.hasAttribute("tabindex")) {
+        var caption = wrap.querySelector("caption");
+        wrap.setAttribute("tabindex", "0");
+        wrap.setAttribute("role", "region");
+        wrap.setAttribute("aria-label", caption ? caption.textContent.trim() : "Table, scrolls sideways");
+      }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { focusableScrollers(document); });
+  window.addEventListener("resize", function () { focusableScrollers(document); });
+  document.addEventListener("htmx:afterSettle", function (event) { focusableScrollers(event.target); });
+
   document.addEventListener("submit", function (event) {
     var form = event.target;
     var question = form.getAttribute && form.getAttribute("data-confirm");

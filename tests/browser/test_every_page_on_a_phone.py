@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import ConsoleMessage, Error, Page
 
 from coopbuy.accounts.models import User
 from coopbuy.catalog.models import Supplier
@@ -47,6 +47,18 @@ def _pages(group: BuyingGroup, role: str) -> list[str]:
     return pages
 
 
+def _listen(page: Page, errors: list[str]) -> None:
+    def console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            errors.append(message.text)
+
+    def crashed(error: Error) -> None:
+        errors.append(str(error))
+
+    page.on("console", console)
+    page.on("pageerror", crashed)
+
+
 def test_every_page_fits_a_phone(live_server: object, new_page: Callable[..., Page]) -> None:
     base = str(live_server.url)  # type: ignore[attr-defined]
     seed_demo()
@@ -63,10 +75,7 @@ def test_every_page_fits_a_phone(live_server: object, new_page: Callable[..., Pa
         membership = Membership.objects.filter(group=group, role=role).select_related("user")[0]
         page = logged_in(new_page, base, membership.user, width=WIDTH)
         errors: list[str] = []
-        page.on(
-            "console", lambda m, errors=errors: errors.append(m.text) if m.type == "error" else None
-        )
-        page.on("pageerror", lambda e, errors=errors: errors.append(str(e)))
+        _listen(page, errors)
         for path in _pages(group, role):
             response = page.goto(base + path)
             assert response is not None

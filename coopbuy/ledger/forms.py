@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from coopbuy.catalog.models import Supplier
+from coopbuy.errors import MONEY_MESSAGES
 from coopbuy.groups.models import BuyingGroup, Membership
 from coopbuy.ledger.models import Account, Transaction
 from coopbuy.ledger.selectors import format_money, unusual_top_up_threshold
@@ -46,7 +47,13 @@ class IdempotentForm(forms.Form):
 
 
 class AmountMixin(forms.Form):
-    amount = forms.DecimalField(label=_("Amount"), max_digits=10, decimal_places=2, min_value=0.01)
+    amount = forms.DecimalField(
+        error_messages=MONEY_MESSAGES,
+        label=_("Amount"),
+        max_digits=10,
+        decimal_places=2,
+        min_value=0.01,
+    )
 
 
 class TopUpForm(IdempotentForm, AmountMixin):
@@ -110,6 +117,7 @@ class RefundForm(IdempotentForm, AmountMixin):
 class AdjustmentForm(IdempotentForm):
     membership = MemberChoiceField(label=_("Member"), queryset=Membership.objects.none())
     amount = forms.DecimalField(
+        error_messages=MONEY_MESSAGES,
         label=_("Amount"),
         max_digits=10,
         decimal_places=2,
@@ -131,6 +139,7 @@ class SettingsForm(forms.Form):
         label=_("Members must have the money on their account before they order"), required=False
     )
     credit_limit = forms.DecimalField(
+        error_messages=MONEY_MESSAGES,
         label=_("Credit a member may run"),
         max_digits=10,
         decimal_places=2,
@@ -152,7 +161,11 @@ class SupplierInvoiceForm(IdempotentForm):
     supplier = SupplierChoiceField(label=_("Supplier"), queryset=Supplier.objects.none())
     number = forms.CharField(label=_("Invoice number"), max_length=80)
     amount = forms.DecimalField(
-        label=_("Invoice total"), max_digits=10, decimal_places=2, min_value=0.01
+        error_messages=MONEY_MESSAGES,
+        label=_("Invoice total"),
+        max_digits=10,
+        decimal_places=2,
+        min_value=0.01,
     )
     round_reference = forms.ChoiceField(
         label=_("Round"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.template.loader import render_to_string
@@ -18,7 +19,7 @@ from coopbuy.testing.factories import add_member, make_group, make_user
 pytestmark = pytest.mark.django_db
 
 
-def _closed() -> dict[str, object]:
+def _closed() -> dict[str, Any]:
     cora, ann = make_user("Cora"), make_user("Ann O'Neil")
     group = make_group(cora, name="Bob's <Bulk> & Co")
     group.place = "Hebden Bridge"
@@ -45,10 +46,10 @@ def test_result_email_subject_and_body_are_plain_text() -> None:
 def test_the_order_email_and_purchase_order_carry_a_number_date_and_contact() -> None:
     s = _closed()
     round = s["round"]
-    round_send_order(round=round, actor=s["cora"])  # type: ignore[arg-type]
+    round_send_order(round=round, actor=s["cora"])
     mail = OutboxMessage.objects.get(subject__startswith="Order from")
     assert mail.subject == "Order from Bob's <Bulk> & Co (This week's order)"
-    order = purchase_order(round, round.suppliers.get())  # type: ignore[attr-defined]
+    order = purchase_order(round, round.suppliers.get())
     assert f"Order number: {order.number}" in mail.body
     assert "Total: £2,469.00" in mail.body and "&" in mail.body
     html = render_to_string("rounds/pdf/purchase_order.html", {"order": order, "group": s["group"]})

@@ -24,6 +24,8 @@ from typing import NoReturn
 from coopbuy.core.allocation import allocate
 from coopbuy.core.errors import ProblemError
 from coopbuy.core.jsonio import problem_from_json, result_to_json
+from coopbuy.core.pooling import allocate_pooled
+from coopbuy.core.pooling_json import has_groups, pooled_problem_from_json, pooled_result_to_json
 from coopbuy.core.problem import POLICIES
 
 PROG = "coopbuy allocate"
@@ -107,6 +109,8 @@ def main(argv: list[str] | None = None) -> int:
         data = json.loads(text)
     except json.JSONDecodeError as err:
         return _fail(f"{source}: invalid JSON at line {err.lineno}, column {err.colno}: {err.msg}")
+    if has_groups(data):  # a pooled round: the contract's "groups" section
+        return _pooled(data, args)
     try:
         problem = problem_from_json(data)
         with _native_stdout_silenced():
@@ -125,6 +129,35 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
     sys.stdout.write(json.dumps(result_to_json(result, explain=args.explain), indent=2) + "\n")
+    return 0
+
+
+def _pooled(data: dict[str, object], args: argparse.Namespace) -> int:
+    """`main` for a problem with groups: the pool, each group alone, the pooled output."""
+    try:
+        pooled = pooled_problem_from_json(data)
+        with _native_stdout_silenced():
+            result = allocate_pooled(
+                pooled, policy=args.policy, time_limit=args.time_limit, explain_result=args.explain
+            )
+    except ProblemError as err:
+        return _fail(str(err))
+    except Exception as err:  # a bug must still not print a traceback at a treasurer
+        return _fail(f"internal error ({type(err).__name__}: {err}); please report it")
+    if result.result.objective.proven_optimal is False:
+        print(
+            f"{PROG}: time limit reached: the pooled allocation is not proven optimal",
+            file=sys.stderr,
+        )
+    unproven = [g.id for g in result.groups if g.alone_proven_optimal is False]
+    if unproven:
+        print(
+            f"{PROG}: time limit reached: the alone figures of {', '.join(unproven)} are not"
+            " proven optimal",
+            file=sys.stderr,
+        )
+    output = pooled_result_to_json(result, explain=args.explain)
+    sys.stdout.write(json.dumps(output, indent=2) + "\n")
     return 0
 
 

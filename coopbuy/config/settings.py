@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "coopbuy.ledger",
     "coopbuy.outbox",
     "coopbuy.api",
+    "coopbuy.tokens",
     "coopbuy.web",
 ]
 

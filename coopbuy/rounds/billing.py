@@ -25,12 +25,11 @@ from coopbuy.ledger.charges import (
 )
 from coopbuy.ledger.invoices import InvoiceLine, invoice_issue
 from coopbuy.ledger.models import Transaction
-from coopbuy.ledger.selectors import available_to_spend, spending_of
+from coopbuy.rounds.errors import RoundError
+from coopbuy.rounds.locking import lock_round
 from coopbuy.rounds.models import Allocation, MemberRoundCharge, Round
 from coopbuy.rounds.permissions import require_round_coordinator
 from coopbuy.rounds.selectors import RoundCharges, round_charges
-from coopbuy.rounds.services import RoundError, lock_round
-from coopbuy.rounds.spending import overspending_message
 
 ZERO = Decimal("0.00")
 ZERO_RATE = Decimal("0.0000")
@@ -90,25 +89,6 @@ def round_post_bill_update(
         idempotency_key=f"round-{round.pk}-{key}",
         reason=reason,
     )
-
-
-def spending_left(*, membership: Membership, basket_total: Decimal) -> Decimal | None:
-    """What the member may still add to this basket under the group's rule (None: no limit).
-
-    The ledger knows the balance and the credit the group allows; an open round's basket is not
-    charged yet, so it is taken off here.
-    """
-    available = available_to_spend(membership=membership)
-    return None if available is None else available - basket_total
-
-
-def check_spending(*, membership: Membership, before: Decimal, after: Decimal) -> None:
-    """Refuse a basket change that raises the basket beyond what the member may spend."""
-    message = overspending_message(
-        spending=spending_of(membership=membership), before=before, after=after
-    )
-    if message:
-        raise RoundError(message, field="quantity")
 
 
 def _invoice_lines(round: Round) -> dict[int, list[InvoiceLine]]:

@@ -65,11 +65,11 @@ def test_ordering_by_keyboard_on_a_phone(
         page.keyboard.press("Enter")
         expect(oats).to_contain_text(expected)
         # the + button of the new row has the focus again, so Enter keeps adding
-        page.wait_for_function(FOCUS_ON_MORE, timeout=3000)
+        page.wait_for_function(FOCUS_ON_MORE, timeout=10_000)
     for expected in ("4 of 6", "5 of 6"):
         page.keyboard.press("Enter")
         expect(oats).to_contain_text(expected)
-        page.wait_for_function(FOCUS_ON_MORE, timeout=3000)
+        page.wait_for_function(FOCUS_ON_MORE, timeout=10_000)
     expect(oats).to_contain_text("5 of 6 in the next case: 1 more fills it.")
     expect(progress).to_contain_text("£40.00 more to reach the minimum")
 

@@ -6,9 +6,13 @@
   "use strict";
   var focusedId = null;
 
-  document.addEventListener("htmx:beforeRequest", function () {
+  // Remember the focus only for the request of the form that holds it: a refresh set off by the
+  // answer (the supplier progress) must not forget it while the row is being swapped.
+  document.addEventListener("htmx:beforeRequest", function (event) {
     var active = document.activeElement;
-    focusedId = active && active.id ? active.id : null;
+    var source = event.detail && event.detail.elt;
+    if (!source || source.tagName !== "FORM") { return; }
+    focusedId = active && active.id && source.contains(active) ? active.id : null;
   });
 
   // Every swap of the answer (the row, and the summary out of band) settles on its own: try after

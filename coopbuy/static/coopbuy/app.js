@@ -1,34 +1,37 @@
 /* coopbuy: the little behaviour pages need, with no inline script (a strict CSP allows only this file).
- * 1. Keyboard focus survives an htmx swap: the element that had focus (by id) gets it back; a
- *    stepper button that became disabled hands focus to its number field.
- * 2. A form with data-confirm asks once before it is sent. */
+ * 1. Keyboard focus survives an htmx swap: when a swap drops the focus (to <body>), the element
+ *    with the id that last had it gets it back; a stepper button that became disabled hands it to
+ *    its number field.
+ * 2. A wide table scrolls inside its wrapper, which keyboard users can reach.
+ * 3. A form with data-confirm asks once before it is sent. */
 (function () {
   "use strict";
-  var focusedId = null;
+  var lastFocusedId = null;
 
-  // Remember the focus only for the request of the form that holds it: a refresh set off by the
-  // answer (the supplier progress) must not forget it while the row is being swapped.
-  document.addEventListener("htmx:beforeRequest", function (event) {
-    var active = document.activeElement;
-    var source = event.detail && event.detail.elt;
-    if (!source || source.tagName !== "FORM") { return; }
-    focusedId = active && active.id && source.contains(active) ? active.id : null;
+  document.addEventListener("focusin", function (event) {
+    var target = event.target;
+    if (target && target.id && target !== document.body) { lastFocusedId = target.id; }
   });
 
-  // Every swap of the answer (the row, and the summary out of band) settles on its own: try after
-  // each one, the element with the remembered id is the new one once the row is swapped.
-  document.addEventListener("htmx:afterSettle", function () {
-    if (!focusedId) { return; }
-    var target = document.getElementById(focusedId);
+  function restoreFocus() {
+    var active = document.activeElement;
+    if (!lastFocusedId || (active && active !== document.body)) { return; }
+    var target = document.getElementById(lastFocusedId);
     if (target && target.disabled) {
       var stepper = target.closest(".stepper");
       target = stepper ? stepper.querySelector("input[type=number]") : null;
     }
-    var error = target ? target.closest("form").querySelector(".field-error") : null;
-    if (target && document.activeElement !== target) {
-      target.focus();
-      if (error && target.select) { target.select(); }
-    }
+    if (!target) { return; }
+    target.focus();
+    var form = target.closest("form");
+    if (form && form.querySelector(".field-error") && target.select) { target.select(); }
+  }
+  // Every swap of an answer (the row, the summary out of band, the supplier progress) settles on
+  // its own: after each one, focus lost to <body> goes back to the remembered element.
+  document.addEventListener("htmx:afterSwap", restoreFocus);
+  document.addEventListener("htmx:afterSettle", function () {
+    restoreFocus();
+    window.setTimeout(restoreFocus, 50);  // after anything else the settle set off
   });
 
   // A table wider than the phone scrolls inside its wrapper: keyboard users must reach it too.

@@ -1,6 +1,8 @@
 """`coopbuy allocate PROBLEM.json|- [--policy P] [--explain] [--time-limit S]` (the contract).
 
-Prints the result JSON on stdout and exits 0. Any bad input (unreadable file, invalid JSON, a field
+Prints the result JSON on stdout and exits 0 (parsed and printed by `coopbuy.core.jsontext`: msgspec
+for the parse, the output written column by column, byte for byte what `json.dumps(indent=2)` of
+`jsonio.result_to_json` gives). Any bad input (unreadable file, invalid JSON, a field
 that breaks the contract) prints one line `coopbuy allocate: <path>: <message>` on stderr and exits
 2; never a traceback. Imports only the standard library and `coopbuy.core`, never Django, so it
 starts fast. `main` takes the arguments after the word `allocate`.
@@ -14,19 +16,18 @@ guard for the day a library update prints something new.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
-import os
 import sys
-from collections.abc import Iterator
 from typing import NoReturn
 
 from coopbuy.core.allocation import allocate
 from coopbuy.core.errors import ProblemError
-from coopbuy.core.jsonio import problem_from_json, result_to_json
+from coopbuy.core.jsonio import problem_from_json
+from coopbuy.core.jsontext import fast_problem_from_text, result_to_text
 from coopbuy.core.pooling import allocate_pooled
 from coopbuy.core.pooling_json import has_groups, pooled_problem_from_json, pooled_result_to_json
 from coopbuy.core.problem import POLICIES
+from coopbuy.native_stdout import native_stdout_silenced
 
 PROG = "coopbuy allocate"
 
@@ -56,35 +57,6 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-@contextlib.contextmanager
-def _native_stdout_silenced() -> Iterator[None]:
-    """Point file descriptor 1 at the null device for the duration (see the module docstring)."""
-    sys.stdout.flush()
-    try:
-        saved = os.dup(1)
-    except OSError:  # no stdout at all: nothing to protect
-        yield
-        return
-    try:
-        with open(os.devnull, "wb") as null:
-            os.dup2(null.fileno(), 1)
-        yield
-    finally:
-        _flush_c_stdio()
-        os.dup2(saved, 1)
-        os.close(saved)
-
-
-def _flush_c_stdio() -> None:
-    """Flush C's stdio buffers, so text a library buffered goes to the null device, not the JSON."""
-    try:
-        import ctypes
-
-        ctypes.CDLL(None).fflush(None)
-    except (OSError, AttributeError, TypeError):  # no C library to ask (e.g. Windows): skip
-        pass
-
-
 def _fail(message: str) -> int:
     print(f"{PROG}: {message}", file=sys.stderr)
     return 2
@@ -105,15 +77,22 @@ def main(argv: list[str] | None = None) -> int:
                 text = handle.read()
     except (OSError, UnicodeDecodeError) as err:
         return _fail(f"{args.problem}: cannot read: {getattr(err, 'strerror', None) or err}")
+    problem = fast_problem_from_text(text)
+    if problem is None:  # an error somewhere, or a section only the exact path knows
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as err:
+            return _fail(
+                f"{source}: invalid JSON at line {err.lineno}, column {err.colno}: {err.msg}"
+            )
+        if has_groups(data):  # a pooled round: the contract's "groups" section
+            return _pooled(data, args)  # (the fast path declines `groups`: a key it does not know)
+        try:
+            problem = problem_from_json(data)
+        except ProblemError as err:
+            return _fail(str(err))
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as err:
-        return _fail(f"{source}: invalid JSON at line {err.lineno}, column {err.colno}: {err.msg}")
-    if has_groups(data):  # a pooled round: the contract's "groups" section
-        return _pooled(data, args)
-    try:
-        problem = problem_from_json(data)
-        with _native_stdout_silenced():
+        with native_stdout_silenced():
             result = allocate(
                 problem, policy=args.policy, time_limit=args.time_limit, explain_result=args.explain
             )
@@ -125,10 +104,10 @@ def main(argv: list[str] | None = None) -> int:
     if status.proven_optimal is False:
         print(
             f"{PROG}: time limit reached: the best allocation found is not proven optimal"
-            f" (gap {status.gap or 0.0:.2%})",
+            + (" (no bound yet)" if status.gap is None else f" (gap {status.gap:.2%})"),
             file=sys.stderr,
         )
-    sys.stdout.write(json.dumps(result_to_json(result, explain=args.explain), indent=2) + "\n")
+    sys.stdout.write(result_to_text(result, explain=args.explain) + "\n")
     return 0
 
 
@@ -136,7 +115,7 @@ def _pooled(data: dict[str, object], args: argparse.Namespace) -> int:
     """`main` for a problem with groups: the pool, each group alone, the pooled output."""
     try:
         pooled = pooled_problem_from_json(data)
-        with _native_stdout_silenced():
+        with native_stdout_silenced():
             result = allocate_pooled(
                 pooled, policy=args.policy, time_limit=args.time_limit, explain_result=args.explain
             )

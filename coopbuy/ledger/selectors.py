@@ -19,6 +19,7 @@ from coopbuy.groups.models import BuyingGroup, Membership
 from coopbuy.ledger.models import (
     Account,
     Entry,
+    Hold,
     Invoice,
     LedgerSettings,
     StatementLine,
@@ -51,6 +52,21 @@ def balance_of(*, membership: Membership) -> Decimal:
     return account.balance if account is not None else ZERO
 
 
+def held_of(*, membership: Membership) -> Decimal:
+    """The money set aside on the member's account by active holds (e.g. campaign pledges)."""
+    account = account_of(membership=membership)
+    if account is None:
+        return ZERO
+    return held_on(account=account)
+
+
+def held_on(*, account: Account) -> Decimal:
+    total = Hold.objects.filter(account=account, released_at__isnull=True).aggregate(
+        total=Sum("amount")
+    )["total"]
+    return total if total is not None else ZERO
+
+
 @dataclass(frozen=True)
 class Spending:
     """A member's balance and the group's ordering rule, read together (`spending_of`)."""
@@ -59,12 +75,13 @@ class Spending:
     credit_limit: Decimal
     balance: Decimal
     currency: str
+    held: Decimal = ZERO  # set aside by active holds (campaign pledges): promised already
 
     @property
     def available(self) -> Decimal | None:
         """What the member may order in all; None when the group sets no limit."""
         rule = core.CreditRule(self.prepayment_required, to_minor(self.credit_limit))
-        available = core.available_to_spend(to_minor(self.balance), rule)
+        available = core.available_to_spend(to_minor(self.balance - self.held), rule)
         return None if available is None else from_minor(available)
 
     def left(self, committed: Decimal) -> Decimal | None:
@@ -84,23 +101,38 @@ def spending_of(*, membership: Membership) -> Spending:
         .order_by("pk")
         .values("balance")[:1]
     )
+    held = Subquery(
+        Hold.objects.filter(
+            account__membership_id=membership.pk,
+            account__kind=Account.Kind.MEMBER,
+            released_at__isnull=True,
+        )
+        .order_by()
+        .values("account__membership_id")
+        .annotate(total=Sum("amount"))
+        .values("total")[:1]
+    )
     row = (
         BuyingGroup.objects.filter(pk=membership.group_id)
-        .annotate(balance=balance)
+        .annotate(balance=balance, held=held)
         .values_list(
             "ledger_settings__prepayment_required",
             "ledger_settings__credit_limit",
             "balance",
             "currency",
+            "held",
         )
         .first()
     )
-    prepayment, credit, money, currency = row or (False, ZERO, ZERO, "GBP")
-    return Spending(bool(prepayment), credit or ZERO, money or ZERO, currency)
+    prepayment, credit, money, currency, promised = row or (False, ZERO, ZERO, "GBP", ZERO)
+    return Spending(bool(prepayment), credit or ZERO, money or ZERO, currency, promised or ZERO)
 
 
 def available_to_spend(*, membership: Membership) -> Decimal | None:
-    """What the member may still order under the group's rule; None when the group sets no limit."""
+    """What the member may still order under the group's rule; None when the group sets no limit.
+
+    Active holds (pledges waiting for a campaign to tip) are taken off: the money is promised.
+    """
     return spending_of(membership=membership).available
 
 

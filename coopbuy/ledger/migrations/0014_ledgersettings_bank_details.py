@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('ledger', '0005_reopen_reversed_statement_lines'),
+        ('ledger', '0013_holds_and_campaigns'),
     ]
 
     operations = [

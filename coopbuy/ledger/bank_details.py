@@ -79,7 +79,7 @@ def ledger_bank_details_update(
     """Set where members send money (treasurers and coordinators); empty fields clear it."""
     require_money_role(group=group, user=actor)
     clean = clean_bank_details(details)
-    settings = LedgerSettings.objects.select_for_update().get(pk=settings_for(group).pk)
+    settings = LedgerSettings.objects.select_for_update(no_key=True).get(pk=settings_for(group).pk)
     settings.bank_account_name = clean.account_name
     settings.bank_sort_code = clean.sort_code
     settings.bank_account_number = clean.account_number

@@ -116,7 +116,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "groups:mine"
+LOGIN_REDIRECT_URL = "web:home"
 
 # django-allauth: people sign up and log in with their email address, which they must verify.
 ACCOUNT_LOGIN_METHODS = {"email"}
@@ -131,7 +131,10 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[coopbuy] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 
 LANGUAGE_CODE = "en-gb"
-LANGUAGES = [("en-gb", _("English")), ("de", _("German")), ("fr", _("French"))]
+# Only English is offered until the German and French catalogues are complete (with a CI check that
+# no user-facing string is untranslated): a half-translated page ("Closes 20:03, Freitag 11
+# Dezember") is worse than an English one. Profiles may still hold "de" or "fr"; they get English.
+LANGUAGES = [("en-gb", _("English"))]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/London")
 USE_I18N = True
 USE_TZ = True

@@ -57,6 +57,8 @@ class BuyingGroup(models.Model):
 
     class Meta:
         ordering = ("name",)
+        # The directory's bounding box (groups/directory.py) narrows by these before distances.
+        indexes = [models.Index(fields=["latitude", "longitude"], name="group_location")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(latitude__isnull=True, longitude__isnull=True)

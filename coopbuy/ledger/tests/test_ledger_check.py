@@ -106,10 +106,6 @@ def test_an_entry_on_another_groups_account_fails_the_check_in_both_groups(
     )
 
 
-@pytest.mark.xfail(
-    reason="leaving deletes the membership until the members branch (issue 10 item 1) ends it",
-    strict=False,
-)
 def test_a_member_who_leaves_keeps_their_account_and_the_check_still_passes(
     world: World,
 ) -> None:

@@ -117,8 +117,8 @@ def _check_size(content: bytes) -> None:
                 claim
                 + _(
                     ": an import reads at most %(max_rows)s rows, %(max_columns)s columns "
-                    "and %(max_cells)s cells. Delete empty rows and columns (or cells far below and to "
-                    "the right of the list), or save it as CSV."
+                    "and %(max_cells)s cells. Delete empty rows and columns (or cells far below "
+                    "and to the right of the list), or save it as CSV."
                 )
             )
             % {

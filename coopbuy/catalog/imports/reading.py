@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from coopbuy.catalog.imports import bounds, workbook_child
+from coopbuy.csvcells import unguard
 from coopbuy.errors import UserFacingError
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -57,19 +58,6 @@ def read_sheet(content: bytes) -> Sheet:
     if content.startswith((ZIP_MAGIC, OLE2_MAGIC)):
         return _read_workbook(content)
     return _read_csv(content)
-
-
-FORMULA_STARTS = ("=", "+", "-", "@")
-
-
-def guard(text: str) -> str:
-    """Text for a CSV cell that a spreadsheet will not run as a formula ("'=..." for "=...")."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-def unguard(text: str) -> str:
-    """The inverse of `guard`, applied to every cell read from CSV."""
-    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_STARTS) else text
 
 
 def _read_workbook(content: bytes) -> Sheet:

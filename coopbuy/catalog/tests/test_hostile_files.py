@@ -73,7 +73,7 @@ def test_a_slow_reader_is_stopped(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_an_ordinary_workbook_is_read_in_the_child() -> None:
-    header = ["sku", "name", "case_size", "unit_price"]
+    header: list[object] = ["sku", "name", "case_size", "unit_price"]
     rows: list[list[object]] = [header, ["OAT", "Oats", 6, 2.15]]
     for content in (xlsx_bytes(rows), ods_bytes(rows)):
         assert read_sheet(content).rows == [header, ["OAT", "Oats", "6", "2.15"]]

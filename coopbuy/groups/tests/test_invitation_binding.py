@@ -21,7 +21,7 @@ def test_an_email_invitation_is_accepted_only_by_that_verified_address() -> None
         group=group, actor=coordinator_of(group), email="Neighbour@Example.org"
     )
     stranger = make_user("Stranger")
-    with pytest.raises(GroupError, match="sent to neighbour@example.org"):
+    with pytest.raises(GroupError, match=r"sent to neighbour@example\.org"):
         services.invitation_accept(code=invitation.code, user=stranger)
     neighbour = make_user("Neighbour", email="NEIGHBOUR@example.org", verified=False)
     with pytest.raises(GroupError, match="confirm it"):

@@ -1,4 +1,4 @@
-"""Request bodies made to break the API: each is a problem+json naming what is wrong, never a 500."""
+"""Request bodies made to break the API: each a problem+json saying what is wrong, never a 500."""
 
 from __future__ import annotations
 

@@ -48,9 +48,18 @@ class RoundForm(forms.Form):
 
 
 class ReceiveForm(forms.Form):
-    units_received = forms.IntegerField(label=_("Units that arrived"), min_value=0)
+    """As the API takes it: whole units up to 2^31 - 1, a price of at most 99999.99."""
+
+    product = forms.IntegerField(min_value=1, max_value=2**62, widget=forms.HiddenInput)
+    units_received = forms.IntegerField(
+        label=_("Units that arrived"), min_value=0, max_value=2**31 - 1
+    )
     invoice_unit_price = forms.DecimalField(
-        label=_("Price per unit on the invoice"), min_value=0, decimal_places=2, required=False
+        label=_("Price per unit on the invoice"),
+        min_value=0,
+        max_digits=7,
+        decimal_places=2,
+        required=False,
     )
     substitute_name = forms.CharField(label=_("Substituted by"), max_length=200, required=False)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)

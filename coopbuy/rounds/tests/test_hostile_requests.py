@@ -9,8 +9,8 @@ from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
 
-from coopbuy.rounds.models import ReceivingRecord, RoundProduct
 from coopbuy.rounds.closing import round_close
+from coopbuy.rounds.models import ReceivingRecord, RoundProduct
 from coopbuy.rounds.services import basket_set
 from coopbuy.rounds.tests.factories import make_product, make_supplier, open_round
 from coopbuy.testing.factories import add_member, make_group, make_user

@@ -107,6 +107,10 @@ def main(argv: list[str] | None = None) -> int:
         data = json.loads(text)
     except json.JSONDecodeError as err:
         return _fail(f"{source}: invalid JSON at line {err.lineno}, column {err.colno}: {err.msg}")
+    except RecursionError:
+        return _fail(f"{source}: invalid JSON: nested too deeply to read")
+    except ValueError:  # Python refuses to read an integer of more than 4,300 digits
+        return _fail(f"{source}: invalid JSON: a number has too many digits")
     try:
         problem = problem_from_json(data)
         with _native_stdout_silenced():

@@ -124,6 +124,17 @@ ACCOUNT_SIGNUP_FORM_CLASS = "coopbuy.accounts.forms.SignupExtraForm"
 ACCOUNT_LOGOUT_REDIRECT_URL = "web:home"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[coopbuy] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+# Failed logins are counted per address and per account (5 in 5 minutes, allauth's default) in
+# the cache below, which lives in the database: every web process sees the same count, and a
+# restart does not reset it. /admin/login/ sends people to the same login page (config/urls.py).
+ACCOUNT_LOGIN_ATTEMPTS_LIMIT = 5
+ACCOUNT_LOGIN_ATTEMPTS_TIMEOUT = 300
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "coopbuy_cache",  # made by the accounts migration 0002 (createcachetable)
+    }
+}
 
 LANGUAGE_CODE = "en-gb"
 LANGUAGES = [("en-gb", _("English")), ("de", _("German")), ("fr", _("French"))]

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import pytest
 from django.urls import reverse
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Dialog, Page, expect
 
 from coopbuy.demo.seed import seed_demo
 from coopbuy.groups.models import BuyingGroup, Invitation, Membership
@@ -85,7 +85,12 @@ def test_copy_and_confirm_work_without_inline_handlers(
     page.goto(base + reverse("groups:members", args=[group.slug]))
     members = Membership.objects.filter(group=group).count()
     asked: list[str] = []
-    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+
+    def answer(dialog: Dialog) -> None:
+        asked.append(dialog.message)
+        dialog.dismiss()
+
+    page.once("dialog", answer)
     page.locator("form[data-confirm] button").first.click()
     page.wait_for_timeout(300)
     assert asked == ["Remove this member from the group?"]

@@ -96,6 +96,20 @@ def _stop(process: subprocess.Popen[bytes] | None) -> None:
             process.kill()
 
 
+class Stopped(KeyboardInterrupt):
+    """SIGTERM, turned into an exception so that `finally` blocks stop the children."""
+
+
+def _stop_on_sigterm() -> None:
+    """SIGTERM (from systemd, docker stop, kill) unwinds like Ctrl+C instead of killing us
+    outright, which would leave the worker (and gunicorn) running without a parent."""
+
+    def handler(signum: int, frame: object) -> None:
+        raise Stopped()
+
+    signal.signal(signal.SIGTERM, handler)
+
+
 def demo(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(
         prog="coopbuy demo", description="Migrate, seed a realistic demo and serve it."
@@ -125,6 +139,7 @@ def demo(argv: list[str]) -> int:
     if options.no_serve:
         return 0
     print("Emails the demo sends are printed here. Press Ctrl+C to stop.")
+    _stop_on_sigterm()
     worker = _start_worker()
     try:
         call_command("runserver", f"{options.host}:{options.port}", use_reloader=False)
@@ -151,9 +166,11 @@ def serve(argv: list[str]) -> int:
 
     call_command("collectstatic", interactive=False, verbosity=0)
     gunicorn = shutil.which("gunicorn") or os.path.join(os.path.dirname(sys.executable), "gunicorn")
+    _stop_on_sigterm()
     worker = None if options.no_worker else _start_worker()
+    server: subprocess.Popen[bytes] | None = None
     try:
-        return subprocess.call(
+        server = subprocess.Popen(
             [
                 gunicorn,
                 "coopbuy.config.wsgi:application",
@@ -165,9 +182,11 @@ def serve(argv: list[str]) -> int:
                 "-",
             ]
         )
+        return server.wait()
     except KeyboardInterrupt:
         return 0
     finally:
+        _stop(server)
         _stop(worker)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import resource
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -165,3 +166,18 @@ def test_bank_statement(
         assert (StatementImport.objects.count(), StatementLine.objects.count()) == (imports, lines)
     else:
         assert StatementLine.objects.count() == lines + record.line_count
+
+
+BANK_CORPUS = Path(__file__).resolve().parents[2] / "coopbuy/ledger/tests/data/hostile"
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in BANK_CORPUS.iterdir()))
+def test_the_hostile_bank_statements(treasury: Any, name: str) -> None:
+    group, treasurer = treasury
+    with pytest.raises(UserFacingError) as refused:
+        statement_import(
+            group=group, actor=treasurer, filename=name, content=(BANK_CORPUS / name).read_bytes(),
+            mapping={"date": 0, "amount": 1}, date_format="%d/%m/%Y",
+        )  # fmt: skip
+    assert refused.value.field in ("file", "amount", "decimal_separator")
+    assert not StatementImport.objects.exists() and not StatementLine.objects.exists()

@@ -36,7 +36,7 @@ TEXT = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-WORKBOOKS = settings(TEXT, max_examples=15)  # each one starts a child process
+WORKBOOKS = settings(TEXT, max_examples=25)  # each one starts a child process
 SECONDS = 30
 MEMORY_GROWTH_KB = 300 * 1024
 

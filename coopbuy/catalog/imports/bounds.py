@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import io
 import re
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass
 from xml.parsers.expat import ExpatError, ParserCreate
 
@@ -31,6 +33,18 @@ EXCEL_MAX_COLUMNS = 16_384
 SPREADSHEETML = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+# What a damaged ZIP makes zipfile raise (a bad header, a bad deflate stream, a bad CRC, a
+# method it does not know, a name it cannot decode).
+ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    struct.error,
+    OSError,
+    EOFError,
+    ValueError,
+    RuntimeError,
+    NotImplementedError,
+)
 CELL_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d{1,7})$")
 
 
@@ -68,7 +82,7 @@ def check_workbook(content: bytes) -> None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
         names = archive.namelist()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
+    except ZIP_ERRORS as error:
         raise WorkbookMalformed(f"not a readable ZIP file: {error}") from error
     if len(names) > MAX_ZIP_ENTRIES:
         raise WorkbookMalformed("the file holds too many parts")
@@ -79,7 +93,7 @@ def check_workbook(content: bytes) -> None:
                 _parse(archive, name, budget, _XlsxSheet())
             elif name == "content.xml":
                 _parse(archive, name, budget, _OdsContent())
-    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError) as error:
+    except ZIP_ERRORS as error:
         raise WorkbookMalformed(f"a part cannot be unpacked: {error}") from error
     except ExpatError as error:
         raise WorkbookMalformed(f"its XML is malformed: {error}") from error

@@ -116,3 +116,19 @@ def test_a_hostile_upload_on_the_web_says_why_and_saves_nothing(shop: Shop) -> N
         page = client.post(url, {"file": SimpleUploadedFile(name, content)})
         assert page.status_code == 200 and "an import reads at most" in page.text
     assert CatalogImport.objects.count() == 0 and Product.objects.count() == 0
+
+
+def test_a_damaged_deflate_stream_is_an_unreadable_file_not_a_crash() -> None:
+    """Found by the fuzzer: a flipped byte inside a compressed part raised zlib.error."""
+    content = xlsx_bytes([["sku", "name", "case_size", "unit_price"], ["OAT", "Oats", 6, 2.15]])
+    outcomes = set()
+    for position in range(100, len(content) - 200, max(1, (len(content) - 300) // 40)):
+        damaged = content[:position] + bytes([content[position] ^ 0xFF]) + content[position + 1 :]
+        try:
+            read_sheet(damaged)
+        except UnreadableFile as error:
+            outcomes.add("refused")
+            assert "cannot be read" in error.message or "memory" in error.message
+        else:
+            outcomes.add("read")
+    assert "refused" in outcomes

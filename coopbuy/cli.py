@@ -33,7 +33,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command in COMMAND_ALIASES:
         return _django([COMMAND_ALIASES[command], *args[1:]])
     if command == "worker":
-        return _django(["db_worker", *args[1:]])
+        return _django(["run_worker", *args[1:]])
     if command in {"help", "-h", "--help"}:
         print(__doc__.strip() if __doc__ else "")
         print("\nOwn commands: demo [--host H] [--port P], serve, worker, allocate PROBLEM.json")

@@ -1,13 +1,14 @@
-"""Pages that belong to no single area: the landing page and health check."""
+"""Pages that belong to no single area: the landing page, the health and readiness checks."""
 
 from __future__ import annotations
 
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from coopbuy.accounts.models import User
 from coopbuy.groups import selectors
+from coopbuy.web.worker import worker_state
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -19,7 +20,33 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "web/home.html", {"memberships": memberships})
 
 
+def _database_ok() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        return False
+    return True
+
+
 def health(request: HttpRequest) -> HttpResponse:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
+    """Liveness: this web process answers (200 while the database does). The body says whether
+    the background worker is alive too ("degraded" when it is not), for monitoring to alert on."""
+    if not _database_ok():
+        return JsonResponse({"status": "down", "database": "unreachable"}, status=503)
+    worker = worker_state()
+    return JsonResponse(
+        {"status": "ok" if worker.ok else "degraded", "database": "ok", "worker": worker.as_dict()}
+    )
+
+
+def ready(request: HttpRequest) -> HttpResponse:
+    """Readiness: 200 only when the database answers and the worker is alive and keeping up."""
+    if not _database_ok():
+        return JsonResponse({"status": "not ready", "database": "unreachable"}, status=503)
+    worker = worker_state()
+    return JsonResponse(
+        {"status": "ready" if worker.ok else "not ready", "database": "ok",
+         "worker": worker.as_dict()},
+        status=200 if worker.ok else 503,
+    )  # fmt: skip

@@ -8,22 +8,25 @@ outside its group. Handlers then check roles through `coopbuy.groups.permissions
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
-from coopbuy.accounts.models import User
 from coopbuy.api.models import ApiToken
-from coopbuy.api.services import TOKEN_PREFIX, hash_secret, token_touch
-from coopbuy.groups.permissions import AccessDenied, GroupNotFound
+from coopbuy.api.token_secrets import TOKEN_PREFIX, hash_secret, token_touch
+
+if TYPE_CHECKING:  # the base layer names the user model only in annotations
+    from coopbuy.accounts.models import User
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -49,7 +52,7 @@ class Principal:
 def client_address(request: HttpRequest) -> str:
     """The caller's IP address; behind N trusted proxies, the Nth address from the right."""
     proxies = int(rate_limit_settings().get("trusted_proxies", 0))
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    forwarded = str(request.META.get("HTTP_X_FORWARDED_FOR", ""))
     if proxies and forwarded:
         addresses = [a.strip() for a in forwarded.split(",") if a.strip()]
         if addresses:
@@ -70,7 +73,9 @@ def rate_limit_settings() -> dict[str, Any]:
 
 def _enforce_token_limits(request: HttpRequest, token: ApiToken) -> None:
     if request.method not in SAFE_METHODS and not token.can_write:
-        raise AccessDenied(_("This token may only read; make a read-write token to change things."))
+        raise PermissionDenied(
+            _("This token may only read; make a read-write token to change things.")
+        )
     if token.group_id is None:
         return
     match = request.resolver_match
@@ -78,9 +83,9 @@ def _enforce_token_limits(request: HttpRequest, token: ApiToken) -> None:
     if slug is not None:
         assert token.group is not None
         if slug != token.group.slug:
-            raise GroupNotFound(_("There is no group at this address."))
+            raise Http404(_("There is no group at this address."))
     elif request.method not in SAFE_METHODS:
-        raise AccessDenied(_("This token is limited to one group and cannot act outside it."))
+        raise PermissionDenied(_("This token is limited to one group and cannot act outside it."))
 
 
 class TokenAuth(HttpBearer):
@@ -122,8 +127,8 @@ class SessionAuth(APIKeyCookie):
         if not user.is_authenticated:
             return None
         if request.method not in SAFE_METHODS and check_csrf(request) is not None:
-            raise AccessDenied(_("The CSRF check failed: send the X-CSRFToken header."))
-        assert isinstance(user, User)
+            raise PermissionDenied(_("The CSRF check failed: send the X-CSRFToken header."))
+        assert isinstance(user, get_user_model())
         return Principal(user=user, address=client_address(request))
 
 
@@ -154,7 +159,7 @@ def principal(request: HttpRequest) -> Principal:
 def caller(request: HttpRequest) -> User:
     """The signed-in person (only on operations that require authentication)."""
     user = principal(request).user
-    assert isinstance(user, User)
+    assert isinstance(user, get_user_model())
     return user
 
 

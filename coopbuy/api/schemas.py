@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from ninja import Field, Schema
 from ninja.schema import DjangoGetter
@@ -17,7 +17,9 @@ from pydantic import (
     model_validator,
 )
 
-from coopbuy.accounts.models import User
+if TYPE_CHECKING:
+    from coopbuy.accounts.models import User
+
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 MONEY_PATTERN = r"^-?\d+\.\d{2}$"

@@ -97,7 +97,7 @@ class TierForm(forms.Form):
         return data
 
 
-class BaseTierFormSet(forms.BaseFormSet):
+class BaseTierFormSet(forms.BaseFormSet[forms.Form]):
     def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
         # Every row is validated, even one that equals its initial tier: an unchanged row that
         # was skipped as "empty" would drop the tier.

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "coopbuy.ledger",
     "coopbuy.outbox",
     "coopbuy.api",
+    "coopbuy.tokens",
     "coopbuy.web",
 ]
 

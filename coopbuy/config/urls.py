@@ -12,7 +12,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("account/", include("coopbuy.accounts.urls")),
-    path("api/", include("coopbuy.api.urls")),
+    path("api/tokens/", include("coopbuy.tokens.urls")),  # before /api/'s catch-all
+    path("api/", include("coopbuy.config.api_urls")),
     path("", include("coopbuy.catalog.urls")),
     path("", include("coopbuy.rounds.urls")),
     path("", include("coopbuy.ledger.urls")),

@@ -68,7 +68,10 @@ def reallocate(
         want_q[r.member] = want_q.get(r.member, 0) + r.quantity
         want_t[r.member] = want_t.get(r.member, 0) + r.tolerance
         first.setdefault(r.member, r.placed_at)
-    members = sorted(set(want_q) | set(held), key=lambda m: (first.get(m, datetime.max), m))
+    # Members holding units without a demand row (none placed) go after those who placed one.
+    members = sorted(
+        set(want_q) | set(held), key=lambda m: (0, first[m], m) if m in first else (1, m)
+    )
     hq = {m: held.get(m, Held(0, 0)).from_quantity for m in members}
     ht = {m: held.get(m, Held(0, 0)).from_tolerance for m in members}
     total = sum(hq.values()) + sum(ht.values())

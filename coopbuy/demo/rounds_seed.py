@@ -16,9 +16,10 @@ from django.utils import timezone
 from coopbuy.catalog.models import Supplier
 from coopbuy.groups.models import BuyingGroup, Membership
 from coopbuy.rounds.closing import round_close, round_send_order
+from coopbuy.rounds.errors import RoundError
 from coopbuy.rounds.models import Round, RoundProduct
 from coopbuy.rounds.receiving import round_mark_collected, round_receive_product
-from coopbuy.rounds.services import RoundError, basket_set, round_create, round_open
+from coopbuy.rounds.services import basket_set, round_create, round_open
 
 PAST = "Last week's order"
 OPEN = "This week's order"

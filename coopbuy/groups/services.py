@@ -22,9 +22,10 @@ from coopbuy.accounts.models import User
 from coopbuy.accounts.selectors import has_verified_email
 from coopbuy.audit.services import audit_record
 from coopbuy.errors import UserFacingError
-from coopbuy.groups import tasks
+from coopbuy.groups import emails
 from coopbuy.groups.models import BuyingGroup, Invitation, JoinRequest, Membership
 from coopbuy.groups.permissions import require_coordinator
+from coopbuy.outbox.services import outbox_enqueue_many
 
 Role = Membership.Role
 RESERVED_SLUGS = frozenset({"new", "mine", "find", "admin", "api", "static", "join", "account"})
@@ -299,7 +300,7 @@ def join_request_create(*, group: BuyingGroup, user: User, message: str = "") ->
         group=group,
         subject=user,
     )
-    transaction.on_commit(lambda: tasks.notify_join_request.enqueue(join_request.pk))
+    outbox_enqueue_many(emails.join_request_emails(join_request))
     return join_request
 
 
@@ -335,7 +336,7 @@ def join_request_decide(*, join_request: JoinRequest, actor: User, approve: bool
             group=join_request.group,
             subject=join_request.user,
         )
-    transaction.on_commit(lambda: tasks.notify_join_decision.enqueue(join_request.pk))
+    outbox_enqueue_many([emails.join_decision_email(join_request)])
     return join_request
 
 
@@ -410,7 +411,7 @@ def invitation_create(
         data={"invitation": invitation.pk, "email": email, "role": role},
     )
     if email:
-        transaction.on_commit(lambda: tasks.send_invitation.enqueue(invitation.pk))
+        outbox_enqueue_many([emails.invitation_email(invitation)])
     return invitation
 
 

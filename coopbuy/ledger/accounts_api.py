@@ -6,12 +6,12 @@ coordinators reach every account of their group. Ids of another group are not fo
 """
 
 from collections.abc import Sequence
-from datetime import date
 from typing import overload
 
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query
 
@@ -149,7 +149,7 @@ def _statement(
     request: HttpRequest, slug: str, account_id: int, year: int, month: int
 ) -> tuple[BuyingGroup, Account, selectors.MonthlyStatement]:
     group, account = _visible_account(request, slug, account_id)
-    if year > date.today().year + 1:
+    if year > timezone.localdate().year + 1:
         raise UserFacingError(_("There are no statements for years to come."), field="year")
     return group, account, selectors.monthly_statement(account=account, year=year, month=month)
 

@@ -24,6 +24,8 @@ from coopbuy.ledger.api_router import router
 from coopbuy.ledger.api_schemas import AccountOut, EntryOut
 from coopbuy.ledger.models import Entry, Invoice
 
+__all__ = ["router"]  # mounted by coopbuy.config.api
+
 
 @router.get("/{slug:slug}/account", response={200: AccountOut, **problem_responses()})
 def my_account(request: HttpRequest, slug: str) -> AccountOut:

@@ -2,7 +2,7 @@
 
 `api.py` (my account), `treasury_api.py` (bookings, transactions, settings, the CSV),
 `accounts_api.py` (accounts, statements, invoices) and `supplier_api.py` (supplier money) all
-attach their operations to `router`; `api.py` imports them so that `coopbuy.api.v1` mounts the
+attach their operations to `router`; `api.py` imports them so that `coopbuy.config.api` mounts the
 whole area with one line.
 """
 

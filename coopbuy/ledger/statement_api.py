@@ -174,7 +174,8 @@ class ConfirmedOut(Schema):
 
 def _content(file: UploadedFile) -> bytes:
     """At most one byte more than a statement may have: enough to say it is too large."""
-    return file.read(statements.MAX_BYTES + 1)
+    content: bytes = file.read(statements.MAX_BYTES + 1)
+    return content
 
 
 def _line(group: BuyingGroup, line_id: int) -> StatementLine:

@@ -170,7 +170,7 @@ def _amount(text: str, line: int, separator: str = ".") -> Decimal:
 
 def _date(text: str, date_format: str, line: int) -> date:
     try:
-        return datetime.strptime(text.strip(), date_format).date()
+        return datetime.strptime(text.strip(), date_format).date()  # noqa: DTZ007 (a date)
     except ValueError:
         example = DATE_FORMATS.get(date_format, date_format)
         raise StatementError(

@@ -7,12 +7,11 @@ their own account.
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 
 from coopbuy.groups.models import BuyingGroup, Membership
 from coopbuy.groups.permissions import group_for_member
@@ -78,7 +77,7 @@ def _statement(
 ) -> tuple[BuyingGroup, Membership, Account, selectors.MonthlyStatement]:
     group, membership = group_for_member(slug=slug, user=request.user)
     shown = account_for_viewer(group=group, viewer=membership, account_id=account_id)
-    if not (1 <= month <= 12 and 2000 <= year <= date.today().year + 1):
+    if not (1 <= month <= 12 and 2000 <= year <= timezone.localdate().year + 1):
         raise Http404
     statement = selectors.monthly_statement(account=shown, year=year, month=month)
     return group, membership, shown, statement

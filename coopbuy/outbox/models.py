@@ -16,6 +16,7 @@ class OutboxMessage(models.Model):
     html = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)  # a sender is on it (sending.py)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
 

@@ -1,17 +1,14 @@
-"""Writing to the outbox (inside the caller's transaction) and sending what is pending."""
+"""Writing to the outbox, inside the caller's transaction; `sending.py` sends after commit."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.utils import timezone
 
 from coopbuy.outbox.models import OutboxAttachment, OutboxMessage
-
-MAX_ATTEMPTS = 5
+from coopbuy.outbox.tasks import send_outbox
 
 
 @dataclass(frozen=True)
@@ -49,8 +46,6 @@ def outbox_enqueue_many(emails: Sequence[Email]) -> list[OutboxMessage]:
     if attachments:
         OutboxAttachment.objects.bulk_create(attachments)
     if messages:
-        from coopbuy.outbox.tasks import send_outbox
-
         transaction.on_commit(lambda: send_outbox.enqueue(), robust=True)
     return messages
 
@@ -64,44 +59,3 @@ def outbox_enqueue(
     attachments: Sequence[tuple[str, bytes, str]] = (),
 ) -> OutboxMessage:
     return outbox_enqueue_many([Email(to, subject, body, html, attachments)])[0]
-
-
-def outbox_send_pending(*, limit: int = 500) -> int:
-    """Send up to `limit` pending messages; safe to run in several workers at once.
-
-    Each message is claimed with `select_for_update(skip_locked=True)` in its own short
-    transaction, so two workers never send the same one; a failure is recorded and retried later
-    (up to `MAX_ATTEMPTS`). The mail server is reached while one row is locked, never a round.
-    """
-    sent = 0
-    tried: list[int] = []
-    for _ in range(limit):
-        with transaction.atomic():
-            message = (
-                OutboxMessage.objects.select_for_update(skip_locked=True)
-                .filter(sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
-                .exclude(pk__in=tried)
-                .order_by("id")
-                .first()
-            )
-            if message is None:
-                break
-            email = EmailMultiAlternatives(
-                subject=message.subject, body=message.body, to=message.to
-            )
-            if message.html:
-                email.attach_alternative(message.html, "text/html")
-            for attachment in message.attachments.all():
-                email.attach(attachment.filename, bytes(attachment.content), attachment.mimetype)
-            message.attempts += 1
-            tried.append(message.pk)
-            try:
-                email.send()
-            except Exception as error:
-                message.last_error = str(error)[:2000]
-                message.save(update_fields=["attempts", "last_error"])
-                continue
-            message.sent_at = timezone.now()
-            message.save(update_fields=["attempts", "sent_at"])
-            sent += 1
-    return sent

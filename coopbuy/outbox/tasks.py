@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.tasks import task
 
-from coopbuy.outbox.services import outbox_send_pending
+from coopbuy.outbox.sending import outbox_send_pending
 
 
 @task

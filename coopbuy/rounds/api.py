@@ -25,7 +25,7 @@ from coopbuy.catalog.models import Supplier
 from coopbuy.groups.models import Membership
 from coopbuy.groups.permissions import MANAGING_ROLES, group_for_coordinator, group_for_member
 from coopbuy.ledger.selectors import spending_explanation
-from coopbuy.rounds import billing, closing, ordering, selectors, services
+from coopbuy.rounds import closing, errors, ordering, selectors, services, spending
 from coopbuy.rounds.api_router import ROUND, Id, router
 from coopbuy.rounds.api_schemas import (
     AllocationOut,
@@ -57,6 +57,8 @@ from coopbuy.rounds.models import (
     RoundProduct,
 )
 from coopbuy.rounds.permissions import RoundNotFound, round_for_coordinator, round_for_member
+
+__all__ = ["router"]  # mounted by coopbuy.config.api
 
 
 def _visible_round(request: HttpRequest, slug: str, round_id: int) -> tuple[Membership, Round]:
@@ -99,7 +101,7 @@ def create_round(request: HttpRequest, slug: str, payload: RoundIn) -> Status[Ro
         Supplier.objects.filter(group=group, is_active=True, pk__in=wanted).order_by("pk")
     )
     if len(suppliers) != len(wanted):
-        raise services.RoundError(_("Choose the group's own active suppliers."), field="suppliers")
+        raise errors.RoundError(_("Choose the group's own active suppliers."), field="suppliers")
     round = services.round_create(
         group=group,
         actor=caller(request),
@@ -214,7 +216,9 @@ def _budget(round: Round, membership: Membership) -> BudgetOut:
     return BudgetOut(
         amount=budget.amount if budget else None,
         applies=round.policy == Round.Policy.OPTIMAL,
-        available_to_spend=billing.spending_left(membership=membership, basket_total=summary.total),
+        available_to_spend=spending.spending_left(
+            membership=membership, basket_total=summary.total
+        ),
         explanation=spending_explanation(membership=membership, committed=summary.total),
         summary=SummaryOut.of(summary),
     )

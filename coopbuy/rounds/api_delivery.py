@@ -27,9 +27,9 @@ from coopbuy.rounds.api_delivery_schemas import (
     ReceiveIn,
 )
 from coopbuy.rounds.api_router import ROUND, Id, router
+from coopbuy.rounds.errors import RoundError
 from coopbuy.rounds.models import MemberRoundCharge, ReceivingRecord, Round, RoundProduct
 from coopbuy.rounds.permissions import round_for_coordinator
-from coopbuy.rounds.services import RoundError
 
 
 def _file(media_type: str, what: str) -> dict[str, Any]:

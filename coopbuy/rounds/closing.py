@@ -15,9 +15,11 @@ from coopbuy.core.allocation import allocate
 from coopbuy.groups.models import Membership
 from coopbuy.outbox.services import Email, outbox_enqueue_many
 from coopbuy.rounds import adapters, billing, documents
+from coopbuy.rounds.errors import RoundError
+from coopbuy.rounds.locking import lock_round
 from coopbuy.rounds.models import Round
 from coopbuy.rounds.permissions import require_round_coordinator
-from coopbuy.rounds.services import RoundError, lock_round
+from coopbuy.rounds.schedules import schedule_next_round
 
 FROZEN = (Round.Status.CLOSED, Round.Status.ORDERED, Round.Status.RECEIVED, Round.Status.SETTLED)
 
@@ -76,8 +78,6 @@ def round_close(
         data={"round": round.pk, "members": len(lines_of), "lines": len(result.allocations)},
     )
     if round.schedule_id is not None:
-        from coopbuy.rounds.schedules import schedule_next_round
-
         schedule_next_round(round=round)
     return CloseResult(round, True, len(lines_of), len(result.allocations))
 

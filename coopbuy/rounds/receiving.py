@@ -21,6 +21,8 @@ from coopbuy.core.receiving import Held, reallocate
 from coopbuy.groups.models import Membership
 from coopbuy.outbox.services import outbox_enqueue_many
 from coopbuy.rounds import adapters, billing, documents
+from coopbuy.rounds.errors import RoundError
+from coopbuy.rounds.locking import lock_round
 from coopbuy.rounds.models import (
     Allocation,
     MemberRoundCharge,
@@ -29,7 +31,6 @@ from coopbuy.rounds.models import (
     RoundProduct,
 )
 from coopbuy.rounds.permissions import require_round_coordinator
-from coopbuy.rounds.services import RoundError, lock_round
 
 RECEIVABLE = (Round.Status.CLOSED, Round.Status.ORDERED, Round.Status.RECEIVED)
 

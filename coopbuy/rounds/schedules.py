@@ -18,8 +18,9 @@ from coopbuy.audit.services import audit_record
 from coopbuy.catalog.models import Supplier
 from coopbuy.groups.models import BuyingGroup
 from coopbuy.groups.permissions import require_coordinator
+from coopbuy.rounds.errors import RoundError
 from coopbuy.rounds.models import Round, RoundSchedule, RoundSupplier
-from coopbuy.rounds.services import RoundError, round_open
+from coopbuy.rounds.services import round_open
 
 MAX_OPEN_DAYS = 32767  # what `RoundSchedule.open_days` (a small integer) can hold
 

@@ -11,38 +11,24 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coopbuy.accounts.models import User
 from coopbuy.audit.services import audit_record
 from coopbuy.catalog.models import PriceTier, Product, Supplier
 from coopbuy.core.basket import BasketPlan, BasketRow, plan_change
-from coopbuy.errors import UserFacingError
 from coopbuy.groups.models import BuyingGroup
 from coopbuy.groups.permissions import require_coordinator
+from coopbuy.rounds.deadline import schedule_close
+from coopbuy.rounds.errors import RoundClosed, RoundError, closed_message
+from coopbuy.rounds.locking import lock_round
 from coopbuy.rounds.models import DemandLine, MemberBudget, Round, RoundProduct, RoundSupplier
 from coopbuy.rounds.ordering import basket_summary
 from coopbuy.rounds.permissions import require_round_coordinator, require_round_member
+from coopbuy.rounds.spending import check_spending
 
 BATCH = 2000
-
-
-class RoundError(UserFacingError):
-    pass
-
-
-class RoundClosed(RoundError):
-    pass
-
-
-def closed_message(round: Round) -> str:
-    """“This round closed at 20:00 on Tuesday 1 December”, in the site's time zone."""
-    local = timezone.localtime(round.closes_at)
-    return _("This round closed at %(time)s on %(day)s.") % {
-        "time": formats.time_format(local, "H:i"),
-        "day": formats.date_format(local, "l j F"),
-    }
 
 
 def _check_times(opens_at: datetime, closes_at: datetime) -> None:
@@ -103,10 +89,6 @@ def round_create(
         data={"round": round.pk},
     )
     return round
-
-
-def lock_round(round: Round) -> Round:
-    return Round.objects.select_for_update().select_related("group").get(pk=round.pk)
 
 
 @transaction.atomic
@@ -176,8 +158,6 @@ def round_open(*, round: Round, actor: User | None) -> Round:
         group=round.group,
         data={"round": round.pk},
     )
-    from coopbuy.rounds.tasks import schedule_close
-
     schedule_close(round)
     return round
 
@@ -201,8 +181,6 @@ def round_set_closing_time(*, round: Round, actor: User, closes_at: datetime) ->
         data={"round": round.pk, "closes_at": closes_at.isoformat()},
     )
     if round.status == Round.Status.OPEN:
-        from coopbuy.rounds.tasks import schedule_close
-
         schedule_close(round)
     return round
 
@@ -302,8 +280,6 @@ def basket_set(
             DemandLine.objects.filter(pk=row.key).update(
                 quantity=row.quantity, tolerance=row.tolerance
             )
-    from coopbuy.rounds.billing import check_spending  # billing needs this module's RoundError
-
     check_spending(
         membership=membership,
         before=total_before,

@@ -7,25 +7,33 @@ deadline moved, the coordinator closed early) is harmless; moving the deadline e
 
 from __future__ import annotations
 
-from django.db import transaction
+import logging
+
 from django.tasks import task
 
+from coopbuy.rounds.closing import round_close
+from coopbuy.rounds.deadline import schedule_close
+from coopbuy.rounds.deadline_failures import round_close_failed
 from coopbuy.rounds.models import Round
+
+__all__ = ["close_round", "schedule_close"]
+
+logger = logging.getLogger(__name__)
 
 
 @task
 def close_round(round_id: int) -> bool:
-    from coopbuy.rounds.closing import round_close
+    """Close a due round; a failure is recorded and told (`deadline_failures`), never raised.
 
+    The sweep (`coopbuy close_due_rounds`) calls this for every due round: one round that cannot
+    close must not keep the others open.
+    """
     round = Round.objects.filter(pk=round_id, status=Round.Status.OPEN).first()
     if round is None:
         return False
-    return round_close(round=round, actor=None).closed_now
-
-
-def schedule_close(round: Round) -> None:
-    """Enqueue the close for the deadline (backends that cannot defer, e.g. in tests: nothing)."""
-    if not close_round.get_backend().supports_defer:
-        return
-    round_id, at = round.pk, round.closes_at
-    transaction.on_commit(lambda: close_round.using(run_after=at).enqueue(round_id))
+    try:
+        return round_close(round=round, actor=None).closed_now
+    except Exception as error:
+        logger.exception("The deadline close of round %s failed", round_id)
+        round_close_failed(round_id=round_id, error=error)
+        return False

@@ -20,7 +20,17 @@ from coopbuy.errors import UserFacingError
 from coopbuy.groups.models import Membership
 from coopbuy.groups.permissions import can_manage, group_for_coordinator, group_for_member
 from coopbuy.ledger.selectors import spending_explanation
-from coopbuy.rounds import billing, closing, documents, ordering, receiving, selectors, services
+from coopbuy.rounds import (
+    billing,
+    closing,
+    documents,
+    errors,
+    ordering,
+    receiving,
+    selectors,
+    services,
+    spending,
+)
 from coopbuy.rounds.forms import (
     BasketForm,
     BudgetForm,
@@ -252,7 +262,7 @@ def _order_context(
         "category": category,
         **_spending(round, membership),
         "accepting": round.is_open and timezone.now() < round.closes_at,
-        "closed_message": services.closed_message(round),
+        "closed_message": errors.closed_message(round),
     }
 
 
@@ -261,7 +271,7 @@ def _spending(round: Round, membership: Membership) -> dict[str, Any]:
     summary = ordering.basket_summary(round=round, membership=membership)
     return {
         "summary": summary,
-        "available_to_spend": billing.spending_left(
+        "available_to_spend": spending.spending_left(
             membership=membership, basket_total=summary.total
         ),
         "spending_explanation": spending_explanation(

@@ -9,11 +9,11 @@ import pytest
 from django.test import Client
 
 from coopbuy.accounts.models import User
-from coopbuy.api.services import token_create
 from coopbuy.api.tests.access import areas
 from coopbuy.groups import services
 from coopbuy.groups.models import BuyingGroup, Invitation, JoinRequest, Membership
 from coopbuy.testing.factories import add_member, coordinator_of, make_group, make_user
+from coopbuy.tokens.services import token_create
 
 
 @dataclass

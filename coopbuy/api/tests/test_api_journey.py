@@ -20,10 +20,10 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from coopbuy.api.services import token_create
 from coopbuy.ledger.models import Transaction
 from coopbuy.outbox.models import OutboxMessage
 from coopbuy.testing.factories import make_user
+from coopbuy.tokens.services import token_create
 
 pytestmark = pytest.mark.django_db
 

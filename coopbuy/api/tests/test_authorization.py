@@ -17,7 +17,7 @@ from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 
 from coopbuy.api.tests.access import Upload, areas
 from coopbuy.api.tests.conftest import World
-from coopbuy.api.v1 import api
+from coopbuy.config.api import api
 from coopbuy.groups.models import BuyingGroup
 
 if TYPE_CHECKING:

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from coopbuy.api.services import token_create
 from coopbuy.groups.models import Invitation
 from coopbuy.testing.factories import make_group, make_user
+from coopbuy.tokens.services import token_create
 
 GUIDE = Path(__file__).resolve().parents[3] / "docs" / "api.md"
 

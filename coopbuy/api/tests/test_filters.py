@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
+
+from django.utils import timezone
 
 from coopbuy.api.tests.conftest import World
 from coopbuy.ledger.selectors import account_of
@@ -15,7 +17,7 @@ def _money(world: World) -> None:
     treasurer = world.people["treasurer"]
     ledger_top_up(membership=world.member_a, amount=Decimal("10.00"), method="bank",
                   actor=treasurer, idempotency_key="f1",
-                  booked_on=date.today() - timedelta(days=10))  # fmt: skip
+                  booked_on=timezone.localdate() - timedelta(days=10))  # fmt: skip
     ledger_adjust(membership=world.member_a, amount=Decimal("-1.00"), reason="Jar",
                   actor=treasurer, idempotency_key="f2")  # fmt: skip
 
@@ -29,11 +31,13 @@ def test_transactions_filter_by_kind_account_and_dates(world: World) -> None:
     assert account is not None
     mine = client.get(base, {"account_id": account.pk}).json()["items"]
     assert mine and all(any(e["account_id"] == account.pk for e in t["entries"]) for t in mine)
-    since = (date.today() - timedelta(days=2)).isoformat()
+    since = (timezone.localdate() - timedelta(days=2)).isoformat()
     recent = client.get(base, {"booked_from": since}).json()["items"]
     assert recent and all(t["booked_on"] >= since for t in recent)
     assert "adjustment" in {t["kind"] for t in recent}
-    old = client.get(base, {"booked_to": (date.today() - timedelta(days=5)).isoformat()}).json()
+    old = client.get(
+        base, {"booked_to": (timezone.localdate() - timedelta(days=5)).isoformat()}
+    ).json()
     assert [t["kind"] for t in old["items"]] == ["top_up"]
 
 

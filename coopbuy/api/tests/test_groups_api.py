@@ -137,7 +137,8 @@ def test_an_email_invitation_is_sent(world: World, django_capture_on_commit_call
             {"email": "new.person@example.org"},
         )
     assert response.status_code == 201 and response.json()["max_uses"] == 1
-    assert [m.to for m in mail.outbox] == [["new.person@example.org"]]
+    # The commit also sends what the world's set-up left in the outbox: pick the invitation out.
+    assert [m.to for m in mail.outbox].count(["new.person@example.org"]) == 1
     bad = call(
         world.client("coordinator"),
         "POST",

@@ -15,10 +15,10 @@ from django.utils import timezone
 
 from coopbuy.api.idempotency import purge_expired_keys
 from coopbuy.api.models import IdempotencyRecord
-from coopbuy.api.services import token_create
 from coopbuy.api.tests.conftest import World, bearer
 from coopbuy.groups.models import BuyingGroup, Invitation, JoinRequest
 from coopbuy.testing.factories import make_group, make_user
+from coopbuy.tokens.services import token_create
 
 
 def post(client: Client, url: str, body: dict[str, Any], key: str | None) -> Any:

@@ -10,10 +10,10 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from coopbuy.api.services import token_create
 from coopbuy.api.tests.conftest import World
 from coopbuy.ledger.models import Account, Transaction
 from coopbuy.ledger.services import settings_for
+from coopbuy.tokens.services import token_create
 
 
 def _top_up(world: World, role: str, key: str | None = None, **body: object) -> Any:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -16,7 +16,6 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from coopbuy.api.services import token_create
 from coopbuy.api.tests.conftest import World
 from coopbuy.catalog.models import Supplier
 from coopbuy.ledger.documents import CSV_HEADER
@@ -24,6 +23,7 @@ from coopbuy.ledger.models import Account, Entry, LedgerSettings, SupplierInvoic
 from coopbuy.ledger.selectors import lines_to_review
 from coopbuy.ledger.services import ledger_top_up
 from coopbuy.testing.factories import add_member
+from coopbuy.tokens.services import token_create
 
 if TYPE_CHECKING:
     from django.test.client import _MonkeyPatchedWSGIResponse as Response
@@ -442,7 +442,7 @@ def test_a_month_or_year_out_of_range_is_refused_naming_it(
 
 
 def test_a_year_to_come_is_refused_naming_the_year(world: World) -> None:
-    response = statement(world, world.client("treasurer"), date.today().year + 2, 1)
+    response = statement(world, world.client("treasurer"), timezone.localdate().year + 2, 1)
     assert response.status_code == 422 and fields(response) == ["year"]
 
 

@@ -24,7 +24,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from coopbuy.api.tests.conftest import World
-from coopbuy.api.v1 import api
+from coopbuy.config.api import api
 from coopbuy.config.wsgi import application
 
 

@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coopbuy.api.models import ApiToken
-from coopbuy.api.services import TokenError, token_create, token_revoke
 from coopbuy.api.tests.conftest import World, bearer
 from coopbuy.testing.factories import make_group, make_user
+from coopbuy.tokens.services import TokenError, token_create, token_revoke
 
 pytestmark = pytest.mark.django_db
 
@@ -126,11 +126,11 @@ def test_the_settings_page_shows_a_new_secret_once_and_revokes(world: World) -> 
     group = make_group(user, name="Eve's group")
     client = Client()
     client.force_login(user)
-    page = client.get(reverse("api:tokens"))
+    page = client.get(reverse("tokens:tokens"))
     assert page.status_code == 200
     assert b"You have no tokens yet" in page.content
     response = client.post(
-        reverse("api:tokens"),
+        reverse("tokens:tokens"),
         {"name": "sheet", "scope": "read-write", "group": group.pk, "days_valid": "30"},
     )
     assert response.status_code == 200
@@ -141,10 +141,10 @@ def test_the_settings_page_shows_a_new_secret_once_and_revokes(world: World) -> 
     assert secret.encode() in response.content
     assert token.group == group and token.scope == "read-write"
     assert 29 <= (token.expires_at - timezone.now()).days <= 30
-    again = client.get(reverse("api:tokens"))
+    again = client.get(reverse("tokens:tokens"))
     assert secret.encode() not in again.content
     assert token.prefix.encode() in again.content
-    client.post(reverse("api:token_revoke", args=[token.pk]))
+    client.post(reverse("tokens:token_revoke", args=[token.pk]))
     token.refresh_from_db()
     assert token.revoked_at is not None
     assert Client(**bearer(secret)).get("/api/v1/me").status_code == 401
@@ -157,18 +157,19 @@ def test_the_settings_page_offers_only_my_groups_and_cannot_revoke_others_tokens
     client = Client()
     client.force_login(user)
     response = client.post(
-        reverse("api:tokens"), {"name": "x", "scope": "read", "group": world.a.pk, "days_valid": 9}
+        reverse("tokens:tokens"),
+        {"name": "x", "scope": "read", "group": world.a.pk, "days_valid": 9},
     )
     assert "group" in response.context["form"].errors
     assert not ApiToken.objects.filter(user=user).exists()
     theirs, _secret = token_create(user=world.people["member"], name="theirs")
-    client.post(reverse("api:token_revoke", args=[theirs.pk]))
+    client.post(reverse("tokens:token_revoke", args=[theirs.pk]))
     theirs.refresh_from_db()
     assert theirs.revoked_at is None
 
 
 def test_the_settings_page_needs_a_login(world: World) -> None:
-    response = Client().get(reverse("api:tokens"))
+    response = Client().get(reverse("tokens:tokens"))
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
 

@@ -66,7 +66,7 @@ def test_time_keys_are_exact_microseconds_in_the_datetimes_order() -> None:
     assert keys is not None
     assert keys[0] == keys[2] + 1 and keys[1] == keys[2]
     assert np.argsort(keys, kind="stable").tolist() == sorted(range(5), key=times.__getitem__)
-    naive = [datetime(2026, 1, 1), datetime(2025, 1, 1)]
+    naive = [datetime(2026, 1, 1), datetime(2025, 1, 1)]  # noqa: DTZ001 (naive on purpose)
     naive_keys = _time_keys(naive)
     assert naive_keys is not None and naive_keys[1] < naive_keys[0]
     assert _time_keys([*naive, base]) is None  # naive and aware cannot be compared

@@ -77,3 +77,15 @@ def test_reallocation_never_exceeds_requests_and_uses_exactly_what_arrived(
     if arrived <= sum(h.units for h in held.values()):
         assert after.leftover == 0
         assert all(after.held[m].units <= h.units for m, h in held.items())
+
+
+def test_a_member_holding_units_without_a_demand_row_sorts_after_aware_times() -> None:
+    """A holder with no row was keyed by a naive `datetime.max`: a TypeError beside aware times."""
+    result = reallocate(
+        policy="proportional",
+        demand=_rows(("a", 2, 0), ("b", 2, 0)),
+        held={"a": Held(2, 0), "b": Held(2, 0), "z": Held(1, 0)},
+        units=4,
+    )
+    assert sum(h.units for h in result.held.values()) == 4
+    assert result.held["z"].units <= 1

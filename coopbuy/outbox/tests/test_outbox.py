@@ -1,14 +1,18 @@
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.db import transaction
+from django.utils import timezone
 
 from coopbuy.outbox.models import OutboxMessage
-from coopbuy.outbox.services import outbox_enqueue, outbox_send_pending
+from coopbuy.outbox.sending import outbox_release_stale, outbox_send_pending
+from coopbuy.outbox.services import outbox_enqueue
+from coopbuy.outbox.tests.failing_backend import WatchingBackend
 
 pytestmark = pytest.mark.django_db
 
@@ -60,3 +64,30 @@ def test_failures_are_recorded_and_the_sweep_sends_stragglers(settings: Any) -> 
 def test_enqueue_outside_a_transaction_is_a_programming_error() -> None:
     with pytest.raises(RuntimeError):
         outbox_enqueue(to=["a@example.org"], subject="x", body="y")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_mail_server_is_reached_outside_any_transaction(settings: Any) -> None:
+    """No row (not even the message's) is locked while a slow mail server is talked to."""
+
+    settings.MAILERS = {
+        "default": {"BACKEND": "coopbuy.outbox.tests.failing_backend.WatchingBackend"}
+    }
+    WatchingBackend.in_transaction.clear()
+    with transaction.atomic():
+        outbox_enqueue(to=["a@example.org"], subject="One", body="Body")
+        outbox_enqueue(to=["b@example.org"], subject="Two", body="Body")
+    outbox_send_pending()
+    assert WatchingBackend.in_transaction == [False, False]
+
+
+def test_a_message_claimed_by_a_sender_that_died_is_not_sent_again_until_released() -> None:
+    with transaction.atomic():
+        message = outbox_enqueue(to=["a@example.org"], subject="Once", body="Body")
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        claimed_at=timezone.now() - timedelta(hours=2), attempts=1
+    )
+    assert outbox_send_pending() == 0 and mail.outbox == []
+    assert outbox_release_stale(older_than=timedelta(hours=3)) == 0
+    assert outbox_release_stale(older_than=timedelta(hours=1)) == 1
+    assert outbox_send_pending() == 1 and len(mail.outbox) == 1

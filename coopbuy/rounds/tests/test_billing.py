@@ -17,10 +17,11 @@ from coopbuy.ledger.selectors import balance_of
 from coopbuy.ledger.services import ledger_settings_update, ledger_top_up
 from coopbuy.rounds.billing import round_reference, round_settle
 from coopbuy.rounds.closing import round_close
+from coopbuy.rounds.errors import RoundError
 from coopbuy.rounds.models import DemandLine, MemberRoundCharge, RoundProduct
 from coopbuy.rounds.receiving import round_receive_product
 from coopbuy.rounds.selectors import round_charges
-from coopbuy.rounds.services import RoundError, basket_set
+from coopbuy.rounds.services import basket_set
 from coopbuy.rounds.tests.factories import make_product, make_supplier, open_round
 from coopbuy.testing.factories import add_member, make_group, make_user
 

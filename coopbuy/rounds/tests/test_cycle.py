@@ -13,9 +13,10 @@ from django.utils import timezone
 from coopbuy.catalog.models import Product
 from coopbuy.rounds import selectors
 from coopbuy.rounds.closing import round_close, round_send_order
+from coopbuy.rounds.errors import RoundClosed
 from coopbuy.rounds.models import Allocation, DemandLine, MemberRoundCharge, Round, RoundProduct
 from coopbuy.rounds.receiving import round_mark_collected, round_receive_product
-from coopbuy.rounds.services import RoundClosed, basket_set
+from coopbuy.rounds.services import basket_set
 from coopbuy.rounds.tests.factories import make_product, make_supplier, open_round
 from coopbuy.testing.factories import add_member, make_group, make_user
 
@@ -177,9 +178,8 @@ def test_close_is_all_or_nothing(setup: dict[str, Any], monkeypatch: pytest.Monk
     s = setup
     _order(s, "alice", "oats", 6, 0, 0)
 
+    from coopbuy.bulk import bulk_insert as real
     from coopbuy.rounds import adapters
-
-    real = adapters.bulk_insert
 
     def broken(model: Any, fields: Any, rows: Any) -> None:
         if model is MemberRoundCharge:

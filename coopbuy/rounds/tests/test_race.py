@@ -9,8 +9,9 @@ import pytest
 from django.db import connection, connections, transaction
 
 from coopbuy.rounds.closing import round_close
+from coopbuy.rounds.errors import RoundClosed
 from coopbuy.rounds.models import Allocation, DemandLine, RoundProduct
-from coopbuy.rounds.services import RoundClosed, basket_set
+from coopbuy.rounds.services import basket_set
 from coopbuy.rounds.tests.factories import make_product, make_supplier, open_round
 from coopbuy.testing.factories import add_member, make_group, make_user
 

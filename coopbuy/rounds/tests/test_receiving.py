@@ -11,9 +11,10 @@ from django.utils import timezone
 
 from coopbuy.audit.models import AuditEvent
 from coopbuy.rounds.closing import round_close
+from coopbuy.rounds.errors import RoundError
 from coopbuy.rounds.models import Allocation, MemberRoundCharge, ReceivingRecord, RoundProduct
 from coopbuy.rounds.receiving import round_receive_product
-from coopbuy.rounds.services import RoundError, basket_set
+from coopbuy.rounds.services import basket_set
 from coopbuy.rounds.tests.factories import make_product, make_supplier, open_round
 from coopbuy.testing.factories import add_member, make_group, make_user
 

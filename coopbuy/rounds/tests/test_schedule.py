@@ -161,3 +161,48 @@ def test_repeat_a_round_from_its_page() -> None:
     round_close(round=round, actor=coordinator)
     nxt = Round.objects.exclude(pk=round.pk).get()
     assert (nxt.status, nxt.policy, nxt.schedule_id) == ("open", "proportional", round.schedule_id)
+
+
+def test_a_failed_deadline_close_is_told_once_and_the_sweep_goes_on(
+    monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django.core import mail
+    from django.core.management import call_command
+
+    from coopbuy.audit.models import AuditEvent
+    from coopbuy.rounds import tasks
+
+    coordinator = make_user("Cora")
+    group = make_group(coordinator)
+    supplier = make_supplier(group)
+    make_product(supplier)
+    now = timezone.now()
+    broken, _fine = (
+        round_open(
+            round=round_create(
+                group=group, actor=coordinator, name=name, suppliers=[supplier],
+                opens_at=now - timedelta(days=1), closes_at=now + timedelta(hours=1),
+            ),
+            actor=coordinator,
+        )
+        for name in ("Broken", "Fine")
+    )  # fmt: skip
+    Round.objects.update(closes_at=now - timedelta(minutes=5))
+    real_close = round_close
+
+    def close_or_fail(*, round: Round, actor: Any) -> Any:
+        if round.pk == broken.pk:
+            raise RuntimeError("engine exploded")
+        return real_close(round=round, actor=actor)
+
+    monkeypatch.setattr(tasks, "round_close", close_or_fail)
+    mail.outbox.clear()
+    for _ in range(2):  # the sweep meets the same failure twice
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("close_due_rounds")
+    statuses = dict(Round.objects.values_list("name", "status"))
+    assert statuses == {"Broken": "open", "Fine": "closed"}
+    assert AuditEvent.objects.filter(action="round.close_failed").count() == 2
+    told = [m for m in mail.outbox if "did not close" in m.subject]
+    assert len(told) == 1 and told[0].to == [coordinator.email]
+    assert "RuntimeError" in told[0].body and "still open" in told[0].body

@@ -281,7 +281,8 @@ def test_budget_under_the_optimal_rule_is_set_on_the_page_and_honoured_at_close(
 
 
 def test_no_budget_outside_the_optimal_rule(world: dict[str, Any]) -> None:
-    from coopbuy.rounds.services import RoundError, budget_set
+    from coopbuy.rounds.errors import RoundError
+    from coopbuy.rounds.services import budget_set
 
     with pytest.raises(RoundError):
         budget_set(round=world["round"], user=world["member"], amount=Decimal("5"))

@@ -6,9 +6,9 @@ from typing import TYPE_CHECKING, Any
 
 from coopbuy.accounts.models import User
 from coopbuy.api.models import ApiToken
-from coopbuy.api.services import token_create
 from coopbuy.audit.models import AuditEvent
 from coopbuy.groups.models import BuyingGroup, Invitation, JoinRequest, Membership
+from coopbuy.tokens.services import token_create
 
 if TYPE_CHECKING:
     from coopbuy.api.tests.access import Upload

@@ -2,17 +2,30 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
-from coopbuy.outbox.services import outbox_send_pending
+from coopbuy.outbox.sending import outbox_release_stale, outbox_send_pending
 
 
 class Command(BaseCommand):
     help = "Send pending outbox messages (safe to run while workers are running)."
 
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--release-stale",
+            type=int,
+            metavar="MINUTES",
+            help="first hand back messages claimed more than MINUTES ago by a sender that died "
+            "(they may have gone out: check the mail server's log before using this)",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["release_stale"] is not None:
+            released = outbox_release_stale(older_than=timedelta(minutes=options["release_stale"]))
+            self.stdout.write(f"{released} stale message(s) handed back.")
         total = 0
         while sent := outbox_send_pending():
             total += sent

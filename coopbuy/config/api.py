@@ -15,13 +15,13 @@ from coopbuy.api.parsing import StrictParser
 from coopbuy.api.problems import install_problem_handlers
 from coopbuy.api.ratelimit import DatabaseRateThrottle
 from coopbuy.api.schemas import PROBLEM_MEDIA_TYPE
-from coopbuy.api.token_api import router as token_router
 from coopbuy.catalog.api import router as catalog_router
 from coopbuy.groups.api import invitations_router
 from coopbuy.groups.api import router as groups_router
 from coopbuy.ledger.api import router as ledger_router
 from coopbuy.ledger.statement_api import router as statement_router
 from coopbuy.rounds.api import router as rounds_router
+from coopbuy.tokens.api import router as token_router
 
 DESCRIPTION = """coopbuy's API for buying groups. Authenticate with a personal access token
 (`Authorization: Bearer cb_…`, made at /api/tokens/) or, from the browser, the session (writes then

@@ -18,7 +18,7 @@ from coopbuy.api.models import ApiToken
 from coopbuy.api.pagination import paginate
 from coopbuy.api.problems import problem_responses
 from coopbuy.api.schemas import Page, Paging
-from coopbuy.api.services import token_revoke
+from coopbuy.tokens.services import token_revoke
 
 router = Router(tags=["people"])
 Id = Annotated[int, Path(ge=1, le=2**62)]

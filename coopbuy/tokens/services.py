@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import timedelta
 
@@ -12,23 +11,18 @@ from django.utils.translation import gettext as _
 
 from coopbuy.accounts.models import User
 from coopbuy.api.models import ApiToken
+from coopbuy.api.token_secrets import TOKEN_PREFIX, hash_secret
 from coopbuy.audit.services import audit_record
 from coopbuy.errors import UserFacingError
 from coopbuy.groups.models import BuyingGroup
 from coopbuy.groups.permissions import membership_of
 
-TOKEN_PREFIX = "cb_"
 DEFAULT_DAYS = 90
 MAX_DAYS = 365
 
 
 class TokenError(UserFacingError):
     pass
-
-
-def hash_secret(secret: str) -> str:
-    """What is stored: the SHA-256 of the secret (256 random bits need no salt nor slow hash)."""
-    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 @transaction.atomic
@@ -97,14 +91,3 @@ def token_revoke(*, token: ApiToken, user: User) -> ApiToken:
             data={"token": token.pk},
         )
     return token
-
-
-def token_touch(token: ApiToken) -> None:
-    """Record use at most once a minute (a conditional update: no lock, no lost write)."""
-    now = timezone.now()
-    if token.last_used_at is not None and now - token.last_used_at < timedelta(minutes=1):
-        return
-    ApiToken.objects.filter(pk=token.pk).exclude(
-        last_used_at__gte=now - timedelta(minutes=1)
-    ).update(last_used_at=now)
-    token.last_used_at = now

@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from coopbuy.accounts.models import User
 from coopbuy.api.models import ApiToken
-from coopbuy.api.services import DEFAULT_DAYS, MAX_DAYS
 from coopbuy.groups.models import BuyingGroup
+from coopbuy.tokens.services import DEFAULT_DAYS, MAX_DAYS
 
 
 class TokenForm(forms.Form):

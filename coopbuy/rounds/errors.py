@@ -1,0 +1,26 @@
+"""The errors of rounds, shown to people as they are: the base of every rounds module."""
+
+from __future__ import annotations
+
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from coopbuy.errors import UserFacingError
+from coopbuy.rounds.models import Round
+
+
+class RoundError(UserFacingError):
+    pass
+
+
+class RoundClosed(RoundError):
+    pass
+
+
+def closed_message(round: Round) -> str:
+    """“This round closed at 20:00 on Tuesday 1 December”, in the site's time zone."""
+    local = timezone.localtime(round.closes_at)
+    return _("This round closed at %(time)s on %(day)s.") % {
+        "time": formats.time_format(local, "H:i"),
+        "day": formats.date_format(local, "l j F"),
+    }

@@ -9,4 +9,4 @@ from coopbuy.accounts.models import User
 
 def has_verified_email(*, user: User, email: str) -> bool:
     """Whether `email` is one of the user's addresses and they have confirmed it."""
-    return EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
+    return bool(EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists())

@@ -147,8 +147,7 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 # Failed logins are counted per address and per account (5 in 5 minutes, allauth's default) in
 # the cache below, which lives in the database: every web process sees the same count, and a
 # restart does not reset it. /admin/login/ sends people to the same login page (config/urls.py).
-ACCOUNT_LOGIN_ATTEMPTS_LIMIT = 5
-ACCOUNT_LOGIN_ATTEMPTS_TIMEOUT = 300
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/300s/key"}
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",

@@ -11,7 +11,6 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
-from coopbuy.api.services import token_create
 from coopbuy.api.tests.catalog_helpers import (
     FOODSOFT,
     HEADER,
@@ -25,6 +24,7 @@ from coopbuy.api.tests.conftest import World
 from coopbuy.catalog import services
 from coopbuy.catalog.models import CatalogImport, Product, Supplier
 from coopbuy.catalog.tests.sheets import csv_bytes, xlsx_bytes
+from coopbuy.tokens.services import token_create
 
 PRICES = csv_bytes(
     [

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import signal
 import time
 from datetime import timedelta
 
@@ -58,13 +57,18 @@ def test_the_immediate_backend_needs_no_worker() -> None:
     assert Client().get("/health/").json()["status"] == "ok"
 
 
-def test_the_worker_command_beats_while_it_runs(with_worker_backend: None) -> None:
+def test_the_worker_command_beats_while_it_runs(
+    with_worker_backend: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The command starts the heartbeat before the worker loop and stops it after."""
     from django.core.management import call_command
+    from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
-    saved = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        call_command("run_worker", "--batch", "--interval", "0")  # no tasks: runs once, stops
-    finally:
-        for number, handler in saved.items():
-            signal.signal(number, handler)
-    assert isinstance(cache.get(worker.HEARTBEAT_KEY), float)
+    seen_during_run: list[object] = []
+
+    def worker_loop(self: object, *args: object, **options: object) -> None:
+        seen_during_run.append(cache.get(worker.HEARTBEAT_KEY))
+
+    monkeypatch.setattr(DbWorkerCommand, "handle", worker_loop)
+    call_command("run_worker", "--batch")
+    assert isinstance(seen_during_run[0], float)

@@ -84,7 +84,9 @@ def _flush_c_stdio() -> None:
 
 
 def _fail(message: str) -> int:
-    print(f"{PROG}: {message}", file=sys.stderr)
+    """One line on stderr, whatever the input put in the message (a key with a line break)."""
+    one_line = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in message)
+    print(f"{PROG}: {one_line}", file=sys.stderr)
     return 2
 
 

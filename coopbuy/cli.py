@@ -1,6 +1,7 @@
-"""The `coopbuy` command: demo, serve, worker, allocate, and every Django management command.
+"""The `coopbuy` command: demo, serve, worker, allocate, tender, and Django's management commands.
 
-`coopbuy allocate` is dispatched before anything imports Django, so that it starts fast.
+`coopbuy allocate` and `coopbuy tender` are dispatched before anything imports Django, so that they
+start fast.
 """
 
 from __future__ import annotations
@@ -25,6 +26,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from coopbuy.allocate_cli import main as allocate_main
 
         return allocate_main(args[1:])
+    if command == "tender":
+        from coopbuy.tender_cli import main as tender_main
+
+        return tender_main(args[1:])
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS)
     if command == "demo":
         return demo(args[1:])
@@ -36,7 +41,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _django(["run_worker", *args[1:]])
     if command in {"help", "-h", "--help"}:
         print(__doc__.strip() if __doc__ else "")
-        print("\nOwn commands: demo [--host H] [--port P], serve, worker, allocate PROBLEM.json")
+        print(
+            "\nOwn commands: demo [--host H] [--port P], serve, worker, allocate PROBLEM.json,"
+            " tender award PROBLEM.json"
+        )
         print("Django's commands: coopbuy help --commands (or any command name)")
         if command == "help" and len(args) > 1:
             return _django(args)

@@ -15,9 +15,12 @@ from coopbuy.api.parsing import StrictParser
 from coopbuy.api.problems import install_problem_handlers
 from coopbuy.api.ratelimit import DatabaseRateThrottle
 from coopbuy.api.schemas import PROBLEM_MEDIA_TYPE
+from coopbuy.campaigns.api import group_router as group_campaigns_router
+from coopbuy.campaigns.api import router as campaigns_router
 from coopbuy.catalog.api import router as catalog_router
 from coopbuy.groups.api import invitations_router
 from coopbuy.groups.api import router as groups_router
+from coopbuy.interest.api import router as interest_router
 from coopbuy.ledger.api import router as ledger_router
 from coopbuy.ledger.statement_api import router as statement_router
 from coopbuy.rounds.api import router as rounds_router
@@ -69,7 +72,10 @@ api.add_router("", accounts_router)
 api.add_router("", token_router)
 api.add_router("/groups", groups_router)
 api.add_router("/invitations", invitations_router)
+api.add_router("/me/interest", interest_router)
 api.add_router("/groups", catalog_router)
 api.add_router("/groups", rounds_router)
 api.add_router("/groups", ledger_router)
 api.add_router("/groups", statement_router)
+api.add_router("/campaigns", campaigns_router)
+api.add_router("/groups", group_campaigns_router)

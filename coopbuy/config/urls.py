@@ -16,7 +16,9 @@ urlpatterns = [
     path("api/", include("coopbuy.config.api_urls")),
     path("", include("coopbuy.catalog.urls")),
     path("", include("coopbuy.rounds.urls")),
+    path("", include("coopbuy.campaigns.urls")),
     path("", include("coopbuy.ledger.urls")),
     path("", include("coopbuy.groups.urls")),
+    path("", include("coopbuy.interest.urls")),
     path("", include("coopbuy.web.urls")),
 ]

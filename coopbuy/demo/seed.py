@@ -19,7 +19,9 @@ from coopbuy.accounts.models import User
 from coopbuy.groups import services
 from coopbuy.groups.models import BuyingGroup, Invitation, JoinRequest, Membership
 
+from .campaigns_seed import seed_campaigns
 from .catalog_seed import seed_catalogs
+from .interest_seed import seed_homes, seed_interest
 from .ledger_seed import seed_ledger
 from .people import DEMO_PASSWORD, FIRST_NAMES, GROUPS, SURNAMES, email_for
 from .rounds_seed import seed_rounds
@@ -74,6 +76,7 @@ def _admin(summary: DemoSummary) -> None:
 
 @transaction.atomic
 def seed_demo() -> DemoSummary:
+    started = timezone.now()
     summary = DemoSummary()
     _admin(summary)
     people = [_person(i, summary) for i in range(len(FIRST_NAMES))]
@@ -141,12 +144,21 @@ def seed_demo() -> DemoSummary:
             JoinRequest.objects.filter(group=hebden, user=person).exists()
         ):
             services.join_request_create(group=hebden, user=person, message=message)
+    seed_homes()
+    neighbours = seed_interest(_demo_password_hash())
+    summary.created_users += sum(1 for n in neighbours if n.date_joined >= started)
     summary.logins += [
         (people[45].email, "new here: asked to join Hebden Bridge"),
+        (neighbours[0].email, "no group yet: registered interest near Hebden Bridge"),
         (ADMIN_EMAIL, "platform operator (Django admin at /admin/)"),
     ]
     seed_catalogs()
     # Money first: members top up before they order, as a group that asks for prepayment expects.
     seed_ledger()
     seed_rounds(GROUPS[0].slug)
+    campaign = seed_campaigns(GROUPS[0].slug)
+    if campaign is not None:
+        summary.logins.append(
+            (f"/c/{campaign.code}/", "a campaign in progress (open it signed out)")
+        )
     return summary

@@ -25,6 +25,14 @@ class Upload:
 
 
 def areas() -> list[ModuleType]:
-    from coopbuy.api.tests.access import bank_statements, catalog, groups, ledger, rounds
+    from coopbuy.api.tests.access import (
+        bank_statements,
+        campaigns,
+        catalog,
+        groups,
+        interest,
+        ledger,
+        rounds,
+    )
 
-    return [groups, catalog, rounds, ledger, bank_statements]
+    return [groups, catalog, rounds, ledger, bank_statements, interest, campaigns]

@@ -43,3 +43,11 @@ def test_no_template_holds_inline_script_or_handlers() -> None:
         if re.search(r"<style|\sstyle=", text):
             offending.append(str(template.relative_to(ROOT)))
     assert offending == []
+
+
+def test_the_map_s_tile_host_may_serve_images_only() -> None:
+    policy = Client().get("/").headers["Content-Security-Policy"]
+    images = next(d for d in policy.split(";") if d.strip().startswith("img-src"))
+    assert "https://tile.openstreetmap.org" in images
+    script = next(d for d in policy.split(";") if d.strip().startswith("script-src"))
+    assert "openstreetmap" not in script

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.utils.csp import CSP
@@ -78,7 +79,7 @@ MIDDLEWARE = [
 # A strict Content-Security-Policy, in production and in tests alike: scripts and styles only from
 # our own static files (no inline script, style or event handler; htmx is told not to inject its
 # indicator style by the meta tag in base.html), nothing framed, forms posted only to us.
-SECURE_CSP = {
+SECURE_CSP: dict[str, list[str]] = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
     "style-src": [CSP.SELF],
@@ -240,3 +241,6 @@ MAP_TILES_ATTRIBUTION = os.environ.get(
     "MAP_TILES_ATTRIBUTION",
     '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
 )
+if MAP_TILES_URL.startswith(("https://", "http://")):  # the map's images come from the tile host
+    _tiles = urlsplit(MAP_TILES_URL.replace("{s}", "*"))
+    SECURE_CSP["img-src"] = [*SECURE_CSP["img-src"], f"{_tiles.scheme}://{_tiles.netloc}"]

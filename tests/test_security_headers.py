@@ -24,7 +24,7 @@ def test_each_response_has_the_policies(address: str) -> None:
     assert directives["object-src"] == "'none'" and directives["frame-ancestors"] == "'none'"
     assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
     assert "camera=()" in response["Permissions-Policy"]
-    assert "geolocation=()" in response["Permissions-Policy"]
+    assert "geolocation=(self)" in response["Permissions-Policy"]
 
 
 def test_htmx_is_configured_not_to_inject_styles_or_run_strings() -> None:

@@ -58,7 +58,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _fail(message: str) -> int:
-    print(f"{PROG}: {message}", file=sys.stderr)
+    """One line on stderr, whatever the input put in the message (a key with a line break)."""
+    one_line = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in message)
+    print(f"{PROG}: {one_line}", file=sys.stderr)
     return 2
 
 
@@ -85,6 +87,10 @@ def main(argv: list[str] | None = None) -> int:
             return _fail(
                 f"{source}: invalid JSON at line {err.lineno}, column {err.colno}: {err.msg}"
             )
+        except RecursionError:
+            return _fail(f"{source}: invalid JSON: nested too deeply to read")
+        except ValueError:  # Python refuses to read an integer of more than 4,300 digits
+            return _fail(f"{source}: invalid JSON: a number has too many digits")
         if has_groups(data):  # a pooled round: the contract's "groups" section
             return _pooled(data, args)  # (the fast path declines `groups`: a key it does not know)
         try:

@@ -42,7 +42,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command in COMMAND_ALIASES:
         return _django([COMMAND_ALIASES[command], *args[1:]])
     if command == "worker":
-        return _django(["db_worker", *args[1:]])
+        return _django(["run_worker", *args[1:]])
     if command in {"help", "-h", "--help"}:
         print(__doc__.strip() if __doc__ else "")
         print(
@@ -108,6 +108,20 @@ def _stop(process: subprocess.Popen[bytes] | None) -> None:
             process.kill()
 
 
+class Stopped(KeyboardInterrupt):
+    """SIGTERM, turned into an exception so that `finally` blocks stop the children."""
+
+
+def _stop_on_sigterm() -> None:
+    """SIGTERM (from systemd, docker stop, kill) unwinds like Ctrl+C instead of killing us
+    outright, which would leave the worker (and gunicorn) running without a parent."""
+
+    def handler(signum: int, frame: object) -> None:
+        raise Stopped()
+
+    signal.signal(signal.SIGTERM, handler)
+
+
 def demo(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(
         prog="coopbuy demo", description="Migrate, seed a realistic demo and serve it."
@@ -137,6 +151,7 @@ def demo(argv: list[str]) -> int:
     if options.no_serve:
         return 0
     print("Emails the demo sends are printed here. Press Ctrl+C to stop.")
+    _stop_on_sigterm()
     worker = _start_worker()
     try:
         call_command("runserver", f"{options.host}:{options.port}", use_reloader=False)
@@ -163,9 +178,11 @@ def serve(argv: list[str]) -> int:
 
     call_command("collectstatic", interactive=False, verbosity=0)
     gunicorn = shutil.which("gunicorn") or os.path.join(os.path.dirname(sys.executable), "gunicorn")
+    _stop_on_sigterm()
     worker = None if options.no_worker else _start_worker()
+    server: subprocess.Popen[bytes] | None = None
     try:
-        return subprocess.call(
+        server = subprocess.Popen(
             [
                 gunicorn,
                 "coopbuy.config.wsgi:application",
@@ -177,9 +194,11 @@ def serve(argv: list[str]) -> int:
                 "-",
             ]
         )
+        return server.wait()
     except KeyboardInterrupt:
         return 0
     finally:
+        _stop(server)
         _stop(worker)
 
 

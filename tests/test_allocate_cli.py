@@ -57,13 +57,17 @@ def test_dash_reads_standard_input(
         ('{"currency": "GBP"', "coopbuy allocate: <stdin>: invalid JSON at line 1, column 19: Expecting ',' delimiter\n"),  # noqa: E501
         ("[]", "coopbuy allocate: problem: must be an object\n"),
         (SPEC.read_text().replace('"quantity": 3', '"quantity": -3'), "coopbuy allocate: demand[1].quantity: must be a non-negative integer\n"),  # noqa: E501
+        ("[" * 100_000 + "]" * 100_000, "coopbuy allocate: <stdin>: invalid JSON: nested too deeply to read\n"),  # noqa: E501
+        ('{"currency": ' + "1" * 5000 + "}", "coopbuy allocate: <stdin>: invalid JSON: a number has too many digits\n"),  # noqa: E501
     ],
 )  # fmt: skip
 def test_bad_input_is_one_line_on_stderr_and_exit_2(
     text: str, message: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(sys, "stdin", io.StringIO(text))
-    assert call(["-"], capsys) == (2, "", message)
+    code, out, err = call(["-"], capsys)
+    assert (code, out) == (2, "") and err.count("\n") == 1 and "Traceback" not in err
+    assert err == message
 
 
 def test_missing_file_and_bad_flags_exit_2_without_traceback(

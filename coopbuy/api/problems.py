@@ -4,7 +4,8 @@ Status codes: 422 when the request itself must change (it failed validation, or 
 the field at fault), 409 when the request is fine but the current state refuses it (already a
 member, the last coordinator cannot leave), 400 for a body that is not JSON or a malformed header,
 401 without valid credentials, 403 without the role or scope, 404 for what does not exist or may not
-be seen, 429 over the rate limit (with Retry-After). Nothing else reaches a client: no traceback,
+be seen, 413 for a body over Django's DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB), 429 over the rate
+limit (with Retry-After). Nothing else reaches a client: no traceback,
 no HTML.
 """
 
@@ -15,19 +16,22 @@ from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyFieldsSent
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
+from coopbuy.api.parsing import TextNotStorable
 from coopbuy.api.ratelimit import seconds_to_next_window, take_for_address
 from coopbuy.api.schemas import PROBLEM_MEDIA_TYPE, FieldError, Problem
 from coopbuy.errors import UserFacingError
 
 logger = logging.getLogger(__name__)
 
-PROBLEM_STATUSES = (400, 401, 403, 404, 409, 422, 429)
+PROBLEM_STATUSES = (400, 401, 403, 404, 409, 413, 422, 429)
 
 
 class ApiProblem(Exception):
@@ -144,8 +148,27 @@ def _too_many(request: HttpRequest, exc: Throttled) -> HttpResponse:
 
 
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if isinstance(exc.__cause__, TextNotStorable):
+        field = exc.__cause__.field
+        detail = _(
+            "The text of %(field)s holds a lone surrogate (such as \\ud800), which is not a "
+            "character: send valid Unicode."
+        ) % {"field": field}
+        return problem_response(
+            400, detail, name="invalid-text", errors=[{"field": field, "message": detail}]
+        )
     name = "bad-request" if exc.status_code == 400 else None
     return problem_response(exc.status_code, str(exc), name=name)
+
+
+def _too_big(request: HttpRequest, exc: Exception) -> HttpResponse:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0
+    return problem_response(
+        413,
+        _("The request body is larger than %(size)s: send less at once.")
+        % {"size": filesizeformat(limit)},
+        name="too-large",
+    )
 
 
 def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
@@ -162,6 +185,8 @@ HANDLERS: list[tuple[type[Exception], Callable[..., HttpResponse]]] = [
     (AuthenticationError, _unauthenticated),
     (Throttled, _too_many),
     (HttpError, _http_error),
+    (RequestDataTooBig, _too_big),
+    (TooManyFieldsSent, _too_big),
     (Exception, _unexpected),
 ]
 

@@ -13,22 +13,12 @@ import io
 from decimal import Decimal
 
 from coopbuy.catalog.imports.formats import COLUMNS
-from coopbuy.catalog.imports.reading import guard
 from coopbuy.catalog.models import Product, Supplier
+from coopbuy.csvcells import csv_cell
 
 
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, str):
-        return guard(value)
-    return str(value)
-
-
-def export_rows(supplier: Supplier) -> list[list[str]]:
-    rows = [list(COLUMNS)]
+def export_rows(supplier: Supplier) -> list[list[object]]:
+    rows: list[list[object]] = [list(COLUMNS)]
     products = (
         Product.objects.filter(supplier=supplier)
         .prefetch_related("price_tiers")
@@ -56,7 +46,7 @@ def export_rows(supplier: Supplier) -> list[list[str]]:
             "available": product.is_available,
             "tiers": tiers,
         }
-        rows.append([_cell(values[column]) for column in COLUMNS])
+        rows.append([csv_cell(values[column]) for column in COLUMNS])
     return rows
 
 

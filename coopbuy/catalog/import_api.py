@@ -27,7 +27,7 @@ from coopbuy.api.idempotency import idempotent
 from coopbuy.api.pagination import paginate
 from coopbuy.api.problems import problem_responses
 from coopbuy.api.schemas import Money, Page, Paging, PersonOut
-from coopbuy.catalog import services
+from coopbuy.catalog import selectors, services
 from coopbuy.catalog.api import router  # the catalogue's router: these operations join it
 from coopbuy.catalog.api_schemas import SUPPLIER, Id, TierOut
 from coopbuy.catalog.export import export_csv
@@ -132,6 +132,12 @@ def _import_item(imp: CatalogImport) -> dict[str, Any]:
 class CatalogImportOut(CatalogImportItemOut):
     """A stored preview: counts, then at most `limit` entries of each list from `offset` on."""
 
+    stale: bool = Field(
+        description=(
+            "True when the catalogue changed after this preview was stored: the lists show the "
+            "import as applying it would now, and POST .../refresh stores that."
+        )
+    )
     warnings: list[str]
     counts: CatalogImportCounts
     limit: int
@@ -145,7 +151,13 @@ class CatalogImportOut(CatalogImportItemOut):
 
     @classmethod
     def preview(
-        cls, imp: CatalogImport, *, limit: int, offset: int, link: Callable[[int, int], str]
+        cls,
+        imp: CatalogImport,
+        *,
+        limit: int,
+        offset: int,
+        link: Callable[[int, int], str],
+        stale: bool = False,
     ) -> "CatalogImportOut":
         changes = imp.changes or {}
         sections = {"errors": imp.errors, **{k: changes.get(k, []) for k in CHANGE_LISTS}}
@@ -154,6 +166,7 @@ class CatalogImportOut(CatalogImportItemOut):
         return cls.model_validate(
             {
                 **_import_item(imp),
+                "stale": stale,
                 "warnings": imp.warnings,
                 "counts": {name: len(entries) for name, entries in sections.items()},
                 "limit": limit,
@@ -191,7 +204,12 @@ CSV_RESPONSE = {
 
 
 def _preview(
-    request: HttpRequest, slug: str, catalog_import: CatalogImport, paging: Paging | None = None
+    request: HttpRequest,
+    slug: str,
+    catalog_import: CatalogImport,
+    paging: Paging | None = None,
+    *,
+    stale: bool = False,
 ) -> CatalogImportOut:
     """The import as a preview whose `next` and `previous` links page through its GET address."""
     paging = paging or Paging(limit=25, offset=0)
@@ -211,7 +229,7 @@ def _preview(
         return request.build_absolute_uri(f"{address}?{query}")
 
     return CatalogImportOut.preview(
-        catalog_import, limit=paging.limit, offset=paging.offset, link=link
+        catalog_import, limit=paging.limit, offset=paging.offset, link=link, stale=stale
     )
 
 
@@ -271,14 +289,13 @@ def get_import(
 ) -> CatalogImportOut:
     """An import's preview: counts, then `limit` entries of each list (errors, new, changed
     field by field, vanished) from `offset` on. A pending preview made before the catalogue
-    changed is made again first, as applying would see it (coordinators)."""
+    changed is shown as applying would see it now, with `stale` true; nothing is stored until
+    `POST .../refresh` or apply (coordinators)."""
     _group, _membership, _supplier, catalog_import = import_for_coordinator(
         slug=slug, user=caller(request), supplier_id=supplier_id, import_id=import_id
     )
-    catalog_import = services.catalog_import_current(
-        catalog_import=catalog_import, actor=caller(request)
-    )
-    return _preview(request, slug, catalog_import, paging)
+    now = selectors.catalog_import_as_now(catalog_import=catalog_import)
+    return _preview(request, slug, now.catalog_import, paging, stale=now.stale)
 
 
 @router.post(f"{IMPORT}/apply", response={200: CatalogImportAppliedOut, **problem_responses()})

@@ -110,9 +110,11 @@ def _display(field: str, value: Any) -> str:
 def import_preview(
     request: HttpRequest, slug: str, supplier_id: int, import_id: int
 ) -> HttpResponse:
-    group, membership, supplier, catalog_import = import_for_coordinator(
+    group, membership, supplier, stored = import_for_coordinator(
         slug=slug, user=request.user, supplier_id=supplier_id, import_id=import_id
     )
+    now = selectors.catalog_import_as_now(catalog_import=stored)  # computed, never stored here
+    catalog_import = now.catalog_import
     section = request.GET.get("section", "")
     if section not in SECTIONS:
         section = "errors" if catalog_import.errors else "changed"
@@ -141,6 +143,7 @@ def import_preview(
             "counts": counts,
             "sections": SECTIONS,
             "pending": catalog_import.status == CatalogImport.Status.PENDING,
+            "stale": now.stale,
         },
     )
 
@@ -156,6 +159,14 @@ def import_confirm(
     back = redirect(
         "catalog:import_preview", slug=group.slug, supplier_id=supplier.pk, import_id=import_id
     )
+    if request.POST.get("refresh"):
+        try:
+            services.catalog_import_refresh(catalog_import=catalog_import, actor=_user(request))
+        except UserFacingError as error:
+            messages.error(request, error.message)
+        else:
+            messages.info(request, _("The preview is compared with the catalogue as it is now."))
+        return back
     if request.POST.get("discard"):
         services.catalog_import_discard(catalog_import=catalog_import, actor=_user(request))
         messages.info(request, _("The import is discarded; the catalogue is unchanged."))

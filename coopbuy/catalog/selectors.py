@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import copy
+from dataclasses import dataclass
+
 from django.db.models import Count, Q, QuerySet
 
+from coopbuy.catalog.import_apply import case_limit_errors
+from coopbuy.catalog.imports import changes as diff
 from coopbuy.catalog.models import CatalogImport, Product, Supplier
 from coopbuy.groups.models import BuyingGroup
 
@@ -53,3 +58,32 @@ def recent_imports(*, supplier: Supplier, limit: int = 5) -> QuerySet[CatalogImp
         .select_related("uploaded_by")
         .defer("rows", "changes", "errors", "warnings")[:limit]
     )
+
+
+@dataclass(frozen=True)
+class ImportAsNow:
+    """An import as applying it would see it now; `stale` if that differs from what is stored."""
+
+    catalog_import: CatalogImport
+    stale: bool
+
+
+def catalog_import_as_now(*, catalog_import: CatalogImport) -> ImportAsNow:
+    """A pending preview made before the catalogue changed, worked out again without storing it.
+
+    Reads never write: the page and `GET .../imports/{id}` show this, marked stale; the refresh
+    action (`services.catalog_import_refresh`) or applying stores it.
+    """
+    if catalog_import.status != CatalogImport.Status.PENDING:
+        return ImportAsNow(catalog_import, stale=False)
+    state = diff.catalog_state(catalog_import.supplier)
+    if diff.fingerprint(state) == catalog_import.fingerprint:
+        return ImportAsNow(catalog_import, stale=False)
+    shown = copy.copy(catalog_import)
+    errors = case_limit_errors(catalog_import.rows, state)
+    if errors:
+        shown.status = CatalogImport.Status.INVALID
+        shown.errors, shown.changes = [error.as_dict() for error in errors], {}
+    else:
+        shown.changes = diff.compute_changes(catalog_import.rows, state)
+    return ImportAsNow(shown, stale=True)

@@ -25,8 +25,7 @@ from coopbuy.catalog.import_services import (
     catalog_import_preview,
     catalog_import_refresh,
 )
-from coopbuy.catalog.imports import changes as diff
-from coopbuy.catalog.models import CatalogImport, PriceTier, Product, Supplier
+from coopbuy.catalog.models import PriceTier, Product, Supplier
 from coopbuy.catalog.permissions import require_catalog_manager
 from coopbuy.groups.models import BuyingGroup
 
@@ -35,7 +34,6 @@ __all__ = [
     "ImportOutdated",
     "ImportSummary",
     "catalog_import_apply",
-    "catalog_import_current",
     "catalog_import_discard",
     "catalog_import_preview",
     "catalog_import_refresh",
@@ -357,20 +355,3 @@ def product_update(
 
 
 # Imports -----------------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def catalog_import_current(*, catalog_import: CatalogImport, actor: User) -> CatalogImport:
-    """The import as applying it would see it now.
-
-    A pending preview made against a catalogue that has changed since is made again
-    (`catalog_import_refresh`, as the web does when such a preview is confirmed); any other
-    import is returned as it is.
-    """
-    require_catalog_manager(group=catalog_import.supplier.group, user=actor)
-    locked = CatalogImport.objects.select_for_update().get(pk=catalog_import.pk)
-    if locked.status != CatalogImport.Status.PENDING:
-        return locked
-    if diff.fingerprint(diff.catalog_state(locked.supplier)) == locked.fingerprint:
-        return locked
-    return catalog_import_refresh(catalog_import=locked, actor=actor)

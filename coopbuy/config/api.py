@@ -11,6 +11,7 @@ from ninja import NinjaAPI
 from coopbuy.accounts.api import router as accounts_router
 from coopbuy.api.auth import AUTHENTICATED
 from coopbuy.api.docs import LocalSwagger
+from coopbuy.api.parsing import StrictParser
 from coopbuy.api.problems import install_problem_handlers
 from coopbuy.api.ratelimit import DatabaseRateThrottle
 from coopbuy.api.schemas import PROBLEM_MEDIA_TYPE
@@ -63,6 +64,7 @@ api = CoopbuyAPI(
     auth=AUTHENTICATED,
     throttle=[DatabaseRateThrottle()],
     docs=LocalSwagger(),
+    parser=StrictParser(),
     docs_url="/docs",
     openapi_url="/openapi.json",
 )

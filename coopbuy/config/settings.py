@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from coopbuy.config.environment import (
@@ -59,6 +61,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "coopbuy.web.headers.permissions_policy",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -72,6 +76,22 @@ MIDDLEWARE = [
     "coopbuy.accounts.middleware.UserLanguageMiddleware",
     "coopbuy.api.ratelimit.rate_limit_headers",
 ]
+
+# A strict Content-Security-Policy, in production and in tests alike: scripts and styles only from
+# our own static files (no inline script, style or event handler; htmx is told not to inject its
+# indicator style by the meta tag in base.html), nothing framed, forms posted only to us.
+SECURE_CSP: dict[str, list[str]] = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+}
 
 ROOT_URLCONF = "coopbuy.config.urls"
 WSGI_APPLICATION = "coopbuy.config.wsgi.application"
@@ -129,6 +149,16 @@ ACCOUNT_SIGNUP_FORM_CLASS = "coopbuy.accounts.forms.SignupExtraForm"
 ACCOUNT_LOGOUT_REDIRECT_URL = "web:home"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[coopbuy] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+# Failed logins are counted per address and per account (5 in 5 minutes, allauth's default) in
+# the cache below, which lives in the database: every web process sees the same count, and a
+# restart does not reset it. /admin/login/ sends people to the same login page (config/urls.py).
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/300s/key"}
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "coopbuy_cache",  # made by the accounts migration 0002 (createcachetable)
+    }
+}
 
 LANGUAGE_CODE = "en-gb"
 # Only English is offered until the German and French catalogues are complete (with a CI check that
@@ -223,3 +253,6 @@ MAP_TILES_ATTRIBUTION = os.environ.get(
     "MAP_TILES_ATTRIBUTION",
     '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
 )
+if MAP_TILES_URL.startswith(("https://", "http://")):  # the map's images come from the tile host
+    _tiles = urlsplit(MAP_TILES_URL.replace("{s}", "*"))
+    SECURE_CSP["img-src"] = [*SECURE_CSP["img-src"], f"{_tiles.scheme}://{_tiles.netloc}"]

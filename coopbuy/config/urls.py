@@ -1,7 +1,12 @@
 """The site's URL map: one include per area."""
 
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
+
+# The admin's own login form would bypass the login throttle: it sends people to the site's
+# login page instead (failed logins counted in the shared cache), then back.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from coopbuy import places
 from coopbuy.accounts.models import User
+from coopbuy.accounts.selectors import has_verified_email
 from coopbuy.audit.services import audit_record
 from coopbuy.errors import UserFacingError
 from coopbuy.groups import emails, ending
@@ -552,6 +553,14 @@ def invitation_accept(*, code: str, user: User) -> Membership:
     if Membership.objects.active().filter(group=invitation.group, user=user).exists():
         raise GroupError(
             _("You are already a member of %(group)s.") % {"group": invitation.group.name}
+        )
+    if invitation.email and not has_verified_email(user=user, email=invitation.email):
+        raise GroupError(
+            _(
+                "This invitation was sent to %(email)s: sign in with that address, or add and "
+                "confirm it on your account, to accept it."
+            )
+            % {"email": invitation.email}
         )
     claimed = (
         Invitation.objects.filter(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -283,6 +285,9 @@ def invitation_revoke(request: HttpRequest, slug: str, invitation_id: int) -> Ht
     return redirect("groups:invitations", slug=group.slug)
 
 
+INVITATION_CODE = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
 def invitation_code(request: HttpRequest) -> HttpResponse:
     """People who were given a code rather than a link type it here."""
     code = request.GET.get("code", "").strip()
@@ -290,6 +295,12 @@ def invitation_code(request: HttpRequest) -> HttpResponse:
         code = code.rstrip("/").rsplit("/", 1)[-1]
     if not code:
         messages.error(request, _("Type or paste the invitation code you were given."))
+        return redirect("groups:mine" if request.user.is_authenticated else "groups:find")
+    if not INVITATION_CODE.fullmatch(code):
+        messages.error(
+            request,
+            _("That is not an invitation code: a code has only letters, digits, - and _."),
+        )
         return redirect("groups:mine" if request.user.is_authenticated else "groups:find")
     return redirect("groups:invitation", code=code)
 
@@ -303,6 +314,7 @@ def invitation(request: HttpRequest, code: str) -> HttpResponse:
         and request.user.is_authenticated
         and Membership.objects.active().filter(group=found.group, user_id=request.user.pk).exists()
     )
+    refused = False
     if request.method == "POST" and not problem:
         if not request.user.is_authenticated:
             return redirect(f"{reverse('account_login')}?next={request.path}")
@@ -311,10 +323,13 @@ def invitation(request: HttpRequest, code: str) -> HttpResponse:
             services.invitation_accept(code=code, user=_user(request))
         except UserFacingError as error:
             problem = error.message
+            refused = services.invitation_problem(found) is None  # for someone else, say
         else:
             messages.success(request, _("Welcome to %(group)s!") % {"group": found.group.name})
             return redirect("groups:detail", slug=found.group.slug)
     status = 410 if problem and found is not None else (404 if problem else 200)
+    if problem and refused:
+        status = 403
     return render(
         request,
         "groups/invitation.html",

@@ -9,10 +9,12 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
+from decimal import Decimal
 
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from coopbuy.csvcells import csv_row
 from coopbuy.groups.models import BuyingGroup
 from coopbuy.ledger.invoices import vat_breakdown
 from coopbuy.ledger.models import Entry, Invoice
@@ -57,6 +59,8 @@ CSV_HEADER = [
     "recorded_at",
 ]
 
+CENT = Decimal("0.01")
+
 
 def transactions_csv(group: BuyingGroup) -> Iterator[str]:
     """Every entry of the group, oldest first, as CSV lines (streamed: no size limit)."""
@@ -69,7 +73,7 @@ def transactions_csv(group: BuyingGroup) -> Iterator[str]:
         buffer.truncate()
         return text
 
-    writer.writerow(CSV_HEADER)
+    writer.writerow(csv_row(CSV_HEADER))
     yield flush()
     entries = (
         Entry.objects.filter(transaction__group=group)
@@ -79,21 +83,23 @@ def transactions_csv(group: BuyingGroup) -> Iterator[str]:
     for entry in entries.iterator(chunk_size=2000):
         tx = entry.transaction
         writer.writerow(
-            [
-                tx.pk,
-                tx.booked_on.isoformat(),
-                tx.get_kind_display(),
-                tx.description,
-                tx.external_reference,
-                tx.round_reference,
-                entry.account.name,
-                entry.account.get_kind_display(),
-                entry.account.payment_reference or "",
-                f"{-entry.amount:.2f}" if entry.amount < 0 else "",
-                f"{entry.amount:.2f}" if entry.amount > 0 else "",
-                tx.reverses_id or "",
-                tx.created_by.name if tx.created_by else _("system"),
-                tx.created_at.isoformat(timespec="seconds"),
-            ]
+            csv_row(
+                [
+                    tx.pk,
+                    tx.booked_on.isoformat(),
+                    tx.get_kind_display(),
+                    tx.description,
+                    tx.external_reference,
+                    tx.round_reference,
+                    entry.account.name,
+                    entry.account.get_kind_display(),
+                    entry.account.payment_reference or "",
+                    (-entry.amount).quantize(CENT) if entry.amount < 0 else "",
+                    entry.amount.quantize(CENT) if entry.amount > 0 else "",
+                    tx.reverses_id or "",
+                    tx.created_by.name if tx.created_by else _("system"),
+                    tx.created_at.isoformat(timespec="seconds"),
+                ]
+            )
         )
         yield flush()

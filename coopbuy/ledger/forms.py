@@ -244,6 +244,17 @@ class StatementMappingForm(forms.Form):
         label=_("Dates look like"),
         choices=[(fmt, example) for fmt, example in DATE_FORMATS.items()],
     )
+    decimal_separator = forms.ChoiceField(
+        label=_("Pence are separated by"),
+        choices=[
+            ("auto", _("Work it out from the amounts")),
+            (".", _("A point: 1,234.56")),
+            (",", _("A comma: 1.234,56")),
+        ],
+        initial="auto",
+        required=False,
+        help_text=_("Asked only when an amount such as 1,500 could be read two ways."),
+    )
 
     LABELS = {
         "date": _("Date"),
@@ -262,7 +273,7 @@ class StatementMappingForm(forms.Form):
             )
             if not self.is_bound:
                 self.initial[name] = _guess(name, headers)
-        self.order_fields([*FIELDS, "date_format"])
+        self.order_fields([*FIELDS, "date_format", "decimal_separator"])
 
     def mapping(self) -> dict[str, int | None]:
         return {

@@ -85,6 +85,14 @@ class MappingIn(Input):
         None, ge=0, le=9999, description="The bank's own id of each line, if the file has one."
     )
     date_format: DateFormat = Field(description="How the dates are written, e.g. %d/%m/%Y.")
+    decimal_separator: Literal["auto", ".", ","] = Field(
+        "auto",
+        description=(
+            "What separates the pence in the amounts: '.' (1,234.56), ',' (1.234,56), or 'auto' "
+            "to work it out from the column; 'auto' is refused (field decimal_separator) when an "
+            "amount such as 1,500 could be read both ways."
+        ),
+    )
 
     def mapping(self) -> dict[str, int | None]:
         return {name: getattr(self, name) for name in statements.FIELDS}
@@ -210,6 +218,7 @@ def statement_import(
         content=_content(file),
         mapping=mapping.mapping(),
         date_format=mapping.date_format,
+        decimal_separator=mapping.decimal_separator,
     )
     return Status(201, ImportOut.of(record))
 

@@ -70,6 +70,7 @@ def mapping(request: HttpRequest, slug: str) -> HttpResponse:
                 content=content,
                 mapping=form.mapping(),
                 date_format=form.cleaned_data["date_format"],
+                decimal_separator=form.cleaned_data["decimal_separator"] or "auto",
             )
         except UserFacingError as error:
             form_error(form, error)

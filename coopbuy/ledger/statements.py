@@ -2,11 +2,17 @@
 
 Nothing is booked on import: matched lines wait for the treasurer to confirm them, unmatched ones
 (no known reference, or money going out) wait for review and can be assigned by hand or ignored.
-Each line is fingerprinted by the bank's transaction id when the file has one, else by a hash of
-(date, amount, reference, counterparty, line number); a line seen before is skipped, so importing
-the same statement twice doubles nothing. Booking a line uses the key "statement-line-<id>", so a
-line becomes at most one top-up; reversing that top-up puts the line back for review
-(`services.ledger_reverse`), and booking it again uses the next key ("statement-line-<id>-2").
+A line is the same payment as one imported before (from this statement or an overlapping one)
+when its date, amount, reference and counterparty (the paying account) are: a file with two such
+lines holds two payments, and only as many as were not imported already are stored. A line with
+the bank's own transaction id is recognised by that id instead. Booking a line uses the key
+"statement-line-<id>", so a line becomes at most one top-up; reversing that top-up puts the line
+back for review (`services.ledger_reverse`), and booking it again uses the next key
+("statement-line-<id>-2").
+
+Amounts are read as the bank wrote them: "1,50" with a decimal comma is 1.50, "1.234,56" and
+"1,234.56" are both 1234.56. The decimal separator is worked out from the whole column; when the
+column could be read both ways ("1,500" alone is 1.5 or 1500) the treasurer is asked to choose it.
 """
 
 from __future__ import annotations
@@ -15,11 +21,13 @@ import csv
 import hashlib
 import io
 import re
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
+from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from coopbuy.accounts.models import User
@@ -47,6 +55,7 @@ DATE_FORMATS = {
     "%d-%m-%Y": "31-03-2026",
 }
 FIELDS = ("date", "amount", "reference", "counterparty", "bank_id")
+DECIMAL_SEPARATORS = {"auto": "", ".": "1,234.56", ",": "1.234,56"}
 MAX_BYTES = 2_000_000
 MAX_AMOUNT = Decimal("99999999.99")  # as a top-up may be
 
@@ -89,16 +98,69 @@ def statement_read(content: bytes) -> StatementFile:
     return StatementFile(headers=[h.strip() for h in rows[0]], rows=rows[1:])
 
 
-def _amount(text: str, line: int) -> Decimal:
-    """The cell's amount; a bad one names the mapping's `amount` column (or the file) at fault."""
-    cleaned = re.sub(r"[£€$\s]", "", text).replace(",", "")
+def _number_text(text: str) -> tuple[str, str]:
+    """The sign ("" or "-") and the digits and separators of an amount cell."""
+    cleaned = re.sub(r"[£€$'\s\u00a0\u202f]", "", text)
+    sign = ""
     if cleaned.endswith("-"):  # some banks print 12.00-
-        cleaned = "-" + cleaned[:-1]
-    try:
-        amount = Decimal(cleaned)
-        exact = amount.is_finite() and amount == amount.quantize(Decimal("0.01"))
-    except InvalidOperation:  # not a number, or too many digits to round
-        exact = False
+        sign, cleaned = "-", cleaned[:-1]
+    elif cleaned.startswith(("-", "+")):
+        sign, cleaned = ("-" if cleaned[0] == "-" else ""), cleaned[1:]
+    return sign, cleaned
+
+
+def _separator_shown(text: str) -> str | None:
+    """The decimal separator one cell shows ("." or ","), "?" if it could be either, or None."""
+    _sign, digits = _number_text(text)
+    dots, commas = digits.count("."), digits.count(",")
+    if dots and commas:
+        return "." if digits.rfind(".") > digits.rfind(",") else ","
+    if not dots and not commas:
+        return None
+    mark = "." if dots else ","
+    if dots + commas > 1:
+        return "," if mark == "." else "."  # 1.234.567: the mark groups thousands
+    whole, fraction = digits.split(mark)
+    if len(fraction) != 3 or whole in ("", "0") or len(whole) > 3:
+        return mark
+    return "?"
+
+
+def decimal_separator_of(cells: list[str], choice: str) -> str:
+    """The column's decimal separator: the one chosen, or the one every cell agrees on."""
+    if choice in (".", ","):
+        return choice
+    shown = {mark for mark in map(_separator_shown, cells) if mark is not None}
+    decided = shown - {"?"}
+    if len(decided) == 1:
+        return decided.pop()
+    if not shown:
+        return "."  # whole numbers only: either reads them the same
+    examples = [cell for cell in cells if _separator_shown(cell) is not None][:2]
+    raise StatementError(
+        _(
+            "The amounts (such as “%(example)s”) can be read two ways: choose whether a comma "
+            "or a point separates the pence."
+        )
+        % {"example": "”, “".join(example[:20] for example in examples)},
+        field="decimal_separator",
+    )
+
+
+def _amount(text: str, line: int, separator: str = ".") -> Decimal:
+    """The cell's amount; a bad one names the mapping's `amount` column (or the file) at fault."""
+    sign, digits = _number_text(text)
+    thousands = "," if separator == "." else "."
+    d, t = re.escape(separator), re.escape(thousands)
+    exact = False
+    if re.fullmatch(rf"(\d{{1,3}}({t}\d{{3}})+|\d+)?({d}\d+)?", digits) and re.search(
+        r"\d", digits
+    ):
+        try:
+            amount = Decimal(sign + digits.replace(thousands, "").replace(separator, "."))
+            exact = amount.is_finite() and amount == amount.quantize(Decimal("0.01"))
+        except InvalidOperation:  # too many digits to round
+            exact = False
     if not exact or abs(amount) > MAX_AMOUNT:
         raise StatementError(
             _("Line %(line)s: “%(text)s” is not an amount (at most %(max)s).")
@@ -121,10 +183,30 @@ def _date(text: str, date_format: str, line: int) -> date:
 
 
 def fingerprint(
-    *, when: date, amount: Decimal, reference: str, counterparty: str, line: int, bank_id: str
+    *, when: date, amount: Decimal, reference: str, counterparty: str, occurrence: int, bank_id: str
 ) -> str:
-    basis = f"id|{bank_id}" if bank_id else f"{when}|{amount}|{reference}|{counterparty}|{line}"
+    """The line's identity: the bank's id, or its key and which of the equal lines it is."""
+    basis = (
+        f"id|{bank_id}" if bank_id else f"{when}|{amount}|{reference}|{counterparty}|#{occurrence}"
+    )
     return hashlib.sha256(basis.encode()).hexdigest()
+
+
+LineKey = tuple[date, Decimal, str, str]
+
+
+def _imported_before(group: BuyingGroup, dates: set[date]) -> Counter[LineKey]:
+    """How many lines the group already holds for each (date, amount, reference, counterparty)."""
+    counts: Counter[LineKey] = Counter()
+    rows = (
+        StatementLine.objects.filter(group=group, date__in=dates)
+        .values("date", "amount", "reference", "counterparty")
+        .annotate(lines=Count("pk"))
+    )
+    for row in rows:
+        key = (row["date"], row["amount"], row["reference"], row["counterparty"])
+        counts[key] += row["lines"]
+    return counts
 
 
 def _match(group: BuyingGroup, reference: str, counterparty: str) -> Membership | None:
@@ -149,15 +231,22 @@ def statement_import(
     content: bytes,
     mapping: dict[str, int | None],
     date_format: str,
+    decimal_separator: str = "auto",
 ) -> StatementImport:
     """Store the statement's new lines, matched where a payment reference says whose they are.
 
     `mapping` gives the column index of date, amount, reference, counterparty and (optionally)
-    bank_id. Any bad line refuses the whole file: nothing is stored.
+    bank_id; `decimal_separator` is ".", "," or "auto" (decided from the amounts, or refused
+    naming the field when they could be read both ways). Any bad line refuses the whole file:
+    nothing is stored.
     """
     require_money_role(group=group, user=actor)
     if date_format not in DATE_FORMATS:
         raise StatementError(_("Choose a date format."), field="date_format")
+    if decimal_separator not in DECIMAL_SEPARATORS:
+        raise StatementError(
+            _("Choose a comma or a point as the decimal separator."), field="decimal_separator"
+        )
     for needed in ("date", "amount"):
         if mapping.get(needed) is None:
             raise StatementError(_("Choose the column for each required field."), field=needed)
@@ -174,20 +263,30 @@ def statement_import(
         index = mapping.get(name)
         return row[index].strip() if index is not None and index < len(row) else ""
 
+    separator = decimal_separator_of(
+        [cell(row, "amount") for row in parsed.rows], decimal_separator
+    )
+    read: list[tuple[int, date, Decimal, str, str, str]] = []
+    for number, row in enumerate(parsed.rows, start=1):
+        when = _date(cell(row, "date"), date_format, number)
+        amount = _amount(cell(row, "amount"), number, separator)
+        reference, counterparty = cell(row, "reference")[:300], cell(row, "counterparty")[:200]
+        read.append((number, when, amount, reference, counterparty, cell(row, "bank_id")))
     record = StatementImport.objects.create(
         group=group, filename=filename[:200], mapping=mapping, created_by=actor
     )
     known = set(StatementLine.objects.filter(group=group).values_list("fingerprint", flat=True))
+    before = _imported_before(group, {when for _n, when, *_rest in read})
+    seen: Counter[LineKey] = Counter()
     lines: list[StatementLine] = []
-    for number, row in enumerate(parsed.rows, start=1):
-        when = _date(cell(row, "date"), date_format, number)
-        amount = _amount(cell(row, "amount"), number)
-        reference, counterparty = cell(row, "reference"), cell(row, "counterparty")
+    for number, when, amount, reference, counterparty, bank_id in read:
+        key = (when, amount, reference, counterparty)
+        seen[key] += 1
         print_ = fingerprint(
             when=when, amount=amount, reference=reference, counterparty=counterparty,
-            line=number, bank_id=cell(row, "bank_id"),
+            occurrence=seen[key], bank_id=bank_id,
         )  # fmt: skip
-        if print_ in known:
+        if print_ in known or (not bank_id and seen[key] <= before[key]):
             record.duplicate_count += 1
             continue
         known.add(print_)
@@ -199,8 +298,8 @@ def statement_import(
                 line_number=number,
                 date=when,
                 amount=amount,
-                reference=reference[:300],
-                counterparty=counterparty[:200],
+                reference=reference,
+                counterparty=counterparty,
                 fingerprint=print_,
                 status=Status.MATCHED if membership else Status.UNMATCHED,
                 account=member_account(membership) if membership else None,

@@ -8,6 +8,7 @@ files are the very ones the web serves (`documents`).
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from ninja import Query
 
@@ -212,7 +213,9 @@ def _purchase_order(
 
 def _download(body: bytes, media_type: str, filename: str) -> HttpResponse:
     response = HttpResponse(body, content_type=media_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=filename
+    )
     return response
 
 

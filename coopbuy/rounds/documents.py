@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from coopbuy.core.charges import MemberCharge
 from coopbuy.core.display import display_money
 from coopbuy.core.money import from_minor
+from coopbuy.csvcells import csv_row
 from coopbuy.groups.models import Membership
 from coopbuy.outbox.services import Email
 from coopbuy.rounds.adapters import MemberLine
@@ -213,9 +214,10 @@ def purchase_order_csv(order: PurchaseOrder) -> bytes:
     writer.writerow(["sku", "name", "unit", "case_size", "cases", "units", "unit_price", "amount"])
     for x in order.lines:
         writer.writerow(
-            [x.sku, x.name, x.unit, x.case_size, x.cases, x.units, x.unit_price, x.amount]
+            csv_row([x.sku, x.name, x.unit, x.case_size, x.cases, x.units, x.unit_price, x.amount])
         )
-    writer.writerow(["", "total", "", "", sum(x.cases for x in order.lines), "", "", order.total])
+    total = ["", "total", "", "", sum(x.cases for x in order.lines), "", "", order.total]
+    writer.writerow(csv_row(total))
     return out.getvalue().encode()
 
 

@@ -54,13 +54,20 @@ class RoundForm(forms.Form):
 
 
 class ReceiveForm(forms.Form):
+    """As the API takes it: whole units up to 2^31 - 1, a price of at most 99999.99."""
+
+    product = forms.IntegerField(min_value=1, max_value=2**62, widget=forms.HiddenInput)
     units_received = forms.IntegerField(
-        error_messages=WHOLE_NUMBER_MESSAGES, label=_("Units that arrived"), min_value=0
+        error_messages=WHOLE_NUMBER_MESSAGES,
+        label=_("Units that arrived"),
+        min_value=0,
+        max_value=2**31 - 1,
     )
     invoice_unit_price = forms.DecimalField(
         error_messages=MONEY_MESSAGES,
         label=_("Price per unit on the invoice"),
         min_value=0,
+        max_digits=7,
         decimal_places=2,
         required=False,
     )

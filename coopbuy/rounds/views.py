@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -276,6 +277,8 @@ def purchase_order_file(
     _group, _membership, round = round_for_coordinator(
         slug=slug, round_id=round_id, user=request.user
     )
+    if kind not in ("pdf", "csv"):
+        raise Http404(_("A purchase order is a PDF or a CSV file."))
     if round.status not in closing.FROZEN:
         messages.error(request, _("The order exists once the round has closed."))
         return redirect("rounds:detail", slug=slug, round_id=round.pk)
@@ -286,7 +289,9 @@ def purchase_order_file(
     else:
         body, mimetype = documents.purchase_order_csv(order), "text/csv"
     response = HttpResponse(body, content_type=mimetype)
-    response["Content-Disposition"] = f'attachment; filename="{order.filename}.{kind}"'
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=f"{order.filename}.{kind}"
+    )
     return response
 
 
@@ -481,11 +486,16 @@ def receive(request: HttpRequest, slug: str, round_id: int) -> HttpResponse:
     )
     if request.method == "POST":
         form = ReceiveForm(request.POST)
-        product = get_object_or_404(RoundProduct, round=round, pk=request.POST.get("product"))
-        if form.is_valid():
+        valid = form.is_valid()
+        if "product" in form.errors:
+            messages.error(request, _("Choose a product of this round."))
+            return redirect("rounds:receive", slug=group.slug, round_id=round.pk)
+        product = get_object_or_404(RoundProduct, round=round, pk=form.cleaned_data["product"])
+        if valid:
+            figures = {k: v for k, v in form.cleaned_data.items() if k != "product"}
             try:
                 receiving.round_receive_product(
-                    round=round, actor=_user(request), product_id=product.pk, **form.cleaned_data
+                    round=round, actor=_user(request), product_id=product.pk, **figures
                 )
             except UserFacingError as error:
                 messages.error(request, error.message)

@@ -57,8 +57,12 @@ class TokenOut(Schema):
 
 @router.get("/me/tokens", response={200: Page[TokenOut], **problem_responses()})
 def my_tokens(request: HttpRequest, paging: Query[Paging]) -> Page[TokenOut]:
-    """My tokens, newest first, with when each was last used (never their secrets)."""
+    """My tokens, newest first, with when each was last used (never their secrets). A token
+    limited to one group lists only itself: it does not reveal the person's other tokens."""
     rows = ApiToken.objects.filter(user=caller(request)).select_related("group")
+    using = principal(request).token
+    if using is not None and using.group_id is not None:
+        rows = rows.filter(pk=using.pk)
     return paginate(request, rows, paging, lambda t: TokenOut.of(request, t))
 
 

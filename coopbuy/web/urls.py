@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("health/", views.health, name="health"),
     path("g/<slug:slug>/now/", views.group_now, name="group_now"),
+    path("ready/", views.ready, name="ready"),
 ]

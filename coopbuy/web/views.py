@@ -1,9 +1,9 @@
-"""Pages that belong to no single area: the landing page and health check."""
+"""Pages that belong to no single area: the landing page, the health and readiness checks."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
@@ -12,6 +12,7 @@ from coopbuy.catalog.permissions import suppliers_for_user
 from coopbuy.groups.permissions import group_for_member
 from coopbuy.organisations.permissions import organisations_for_admin
 from coopbuy.web import now
+from coopbuy.web.worker import worker_state
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -33,7 +34,33 @@ def group_now(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "web/_group_now.html", {"now": now.group_now(membership=membership)})
 
 
+def _database_ok() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        return False
+    return True
+
+
 def health(request: HttpRequest) -> HttpResponse:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
+    """Liveness: this web process answers (200 while the database does). The body says whether
+    the background worker is alive too ("degraded" when it is not), for monitoring to alert on."""
+    if not _database_ok():
+        return JsonResponse({"status": "down", "database": "unreachable"}, status=503)
+    worker = worker_state()
+    return JsonResponse(
+        {"status": "ok" if worker.ok else "degraded", "database": "ok", "worker": worker.as_dict()}
+    )
+
+
+def ready(request: HttpRequest) -> HttpResponse:
+    """Readiness: 200 only when the database answers and the worker is alive and keeping up."""
+    if not _database_ok():
+        return JsonResponse({"status": "not ready", "database": "unreachable"}, status=503)
+    worker = worker_state()
+    return JsonResponse(
+        {"status": "ready" if worker.ok else "not ready", "database": "ok",
+         "worker": worker.as_dict()},
+        status=200 if worker.ok else 503,
+    )  # fmt: skip

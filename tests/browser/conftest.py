@@ -37,17 +37,51 @@ def browser() -> Iterator[Browser]:
         del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
+# Every page reports a Content-Security-Policy violation to the console, which fails the test.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", function (event) {
+  console.error("CSP violation: " + event.violatedDirective + " blocked " + event.blockedURI);
+});
+"""
+
+
+def is_csp_violation(text: str) -> bool:
+    return "Content Security Policy" in text or text.startswith("CSP violation")
+
+
 @pytest.fixture
-def new_page(browser: Browser) -> Iterator[object]:
-    """Open a page in a fresh context (own cookies), like a second person on another phone."""
+def csp_violations() -> list[str]:
+    """What the pages opened in a test reported against the Content-Security-Policy."""
+    return []
+
+
+@pytest.fixture
+def new_page(browser: Browser, csp_violations: list[str]) -> Iterator[object]:
+    """Open a page in a fresh context (own cookies), like a second person on another phone.
+
+    The test fails if any page breaks the Content-Security-Policy (an inline script, style or
+    handler, a script from elsewhere): the browser's console message and the page's
+    `securitypolicyviolation` event are both listened to.
+    """
     contexts = []
 
     def open_page(width: int = 1280, height: int = 900) -> Page:
         context = browser.new_context(viewport={"width": width, "height": height})
         context.set_default_timeout(15_000)
+        context.add_init_script(REPORT_CSP_VIOLATIONS)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        page.on(
+            "console",
+            lambda message: (
+                csp_violations.append(f"{page.url}: {message.text}")
+                if is_csp_violation(message.text)
+                else None
+            ),
+        )
+        return page
 
     yield open_page
     for context in contexts:
         context.close()
+    assert csp_violations == [], "the Content-Security-Policy was broken"

@@ -345,3 +345,21 @@ def test_a_line_whose_top_up_is_reversed_waits_again_and_is_booked_anew(world: W
     assert response.json()["transaction_id"] not in (None, line.transaction.pk)
     assert selectors.balance_of(membership=member) == before[member] + D("20.00")
     assert selectors.balance_of(membership=world.member_a) == before[world.member_a]
+
+
+def test_a_decimal_comma_is_read_and_an_ambiguous_column_names_decimal_separator(
+    world: World,
+) -> None:
+    comma = b'Date,Payer,Amount,Reference,Transaction id\n02/04/2026,P,"1,50",r,T9\n'
+    response = upload(treasurer(world), url(world), comma, FORM)
+    assert response.status_code == 201, response.content
+    assert StatementLine.objects.filter(group=world.a, amount=D("1.50")).exists()
+    thousands = b'Date,Payer,Amount,Reference,Transaction id\n03/04/2026,P,"1,500",r,T10\n'
+    before = stored(world)
+    refused = upload(treasurer(world), url(world), thousands, FORM)
+    assert refused.status_code == 422, refused.content
+    assert [e["field"] for e in refused.json()["errors"]] == ["decimal_separator"]
+    assert stored(world) == before
+    chosen = upload(treasurer(world), url(world), thousands, {**FORM, "decimal_separator": "."})
+    assert chosen.status_code == 201, chosen.content
+    assert StatementLine.objects.filter(amount=D("1500.00")).exists()

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 
 from coopbuy.api.tests.catalog_helpers import (
     FOODSOFT,
@@ -23,6 +24,7 @@ from coopbuy.api.tests.conftest import World
 from coopbuy.catalog import services
 from coopbuy.catalog.models import CatalogImport, Product, Supplier
 from coopbuy.catalog.tests.sheets import csv_bytes, xlsx_bytes
+from coopbuy.tokens.services import token_create
 
 PRICES = csv_bytes(
     [
@@ -203,7 +205,7 @@ def test_the_same_idempotency_key_stores_one_import_and_replays_the_reply(world:
     assert CatalogImport.objects.count() == before + 1
 
 
-def test_a_stale_preview_is_not_applied_and_is_made_again_when_read(world: World) -> None:
+def test_a_stale_preview_is_not_applied_and_is_shown_as_now_when_read(world: World) -> None:
     client = world.client("coordinator")
     imports = f"{supplier_url(world)}/imports/{world.ids['import_id']}"
     assert patch(client, product_url(world), {"unit_price": "2.75"}).status_code == 200
@@ -215,10 +217,13 @@ def test_a_stale_preview_is_not_applied_and_is_made_again_when_read(world: World
     assert oats.unit_price == Decimal("2.75")
     assert not Product.objects.filter(sku="RICE").exists()
 
-    preview = client.get(imports).json()  # made again, against the catalogue as it is now
+    preview = client.get(imports).json()  # against the catalogue as it is now, not stored
+    assert preview["stale"] is True
     assert preview["changed"][0]["fields"] == [
         {"field": "unit_price", "old": "2.75", "new": "2.20"}
     ]
+    assert client.post(f"{imports}/apply").status_code == 409  # still stale: a read stores nothing
+    assert client.post(f"{imports}/refresh").status_code == 200
     assert client.post(f"{imports}/apply").status_code == 200
     oats.refresh_from_db()
     assert oats.unit_price == Decimal("2.20")
@@ -288,18 +293,27 @@ def test_imports_of_another_groups_supplier_are_not_found(world: World) -> None:
     assert CatalogImport.objects.filter(supplier=b_supplier).count() == 0
 
 
-def test_catalog_import_current_makes_a_stale_preview_again_only(world: World) -> None:
+def test_a_stale_preview_is_shown_as_now_without_storing_it(world: World) -> None:
+    """Reads never write: even a read-only token's GET leaves the stored preview as it was."""
     coordinator = world.people["coordinator"]
-    catalog_import = CatalogImport.objects.get(pk=world.ids["import_id"])
-    same = services.catalog_import_current(catalog_import=catalog_import, actor=coordinator)
-    assert same.fingerprint == catalog_import.fingerprint
+    stored = CatalogImport.objects.get(pk=world.ids["import_id"])
+    address = f"{supplier_url(world)}/imports/{stored.pk}"
+    assert world.client("coordinator").get(address).json()["stale"] is False
     services.product_update(
         product=Product.objects.get(pk=world.ids["product_id"]), actor=coordinator, case_size=4
     )
-    fresh = services.catalog_import_current(catalog_import=catalog_import, actor=coordinator)
-    assert fresh.fingerprint != catalog_import.fingerprint
-    assert fresh.changes["changed"][0]["fields"][0] == ["case_size", 4, 6]
-    services.catalog_import_apply(catalog_import=fresh, actor=coordinator)  # now current
+    _token, secret = token_create(user=coordinator, name="reader", scope="read")
+    body = Client(HTTP_AUTHORIZATION=f"Bearer {secret}").get(address).json()
+    assert body["stale"] is True
+    assert body["changed"][0]["fields"][0] == {"field": "case_size", "old": 4, "new": 6}
+    again = CatalogImport.objects.get(pk=stored.pk)
+    assert (again.fingerprint, again.changes, again.status) == (
+        stored.fingerprint, stored.changes, stored.status,
+    )  # fmt: skip
+    refreshed = world.client("coordinator").post(f"{address}/refresh")
+    assert refreshed.status_code == 200 and refreshed.json()["stale"] is False
+    assert CatalogImport.objects.get(pk=stored.pk).fingerprint != stored.fingerprint
+    assert world.client("coordinator").get(address).json()["stale"] is False
 
 
 def test_the_import_schemas_keep_their_own_names_in_the_openapi_document(world: World) -> None:

@@ -193,6 +193,12 @@ def test_i_list_my_tokens_through_the_api_never_their_secrets(world: World) -> N
     assert len(world.client("coordinator").get("/api/v1/me/tokens").json()["items"]) == 4
 
 
+def test_a_group_limited_token_lists_only_itself(world: World) -> None:
+    page = world.client("limited_to_b").get("/api/v1/me/tokens").json()  # A's coordinator's
+    assert [(row["group"], row["current"]) for row in page["items"]] == [(world.b.slug, True)]
+    assert page["count"] == 1
+
+
 def test_i_revoke_a_token_through_the_api_and_it_stops_at_once(world: World) -> None:
     spare, secret = token_create(user=world.people["member"], name="spare", scope="read-write")
     client = world.client("member")

@@ -229,12 +229,13 @@ def _parse_coopbuy(
             % {"columns": ", ".join(unknown)}
         )
     for number, cells_ in rows:
-        if len(_trimmed(cells_)) > len(keys):
+        trimmed = _trimmed(cells_)  # a trailing comma (an empty last cell) is no extra column
+        if len(trimmed) > len(keys):
             parsed.errors.append(
                 RowError(number, "", _("this row has more cells than the header has columns"))
             )
             continue
-        padded = cells_ + [""] * (len(keys) - len(cells_))
+        padded = trimmed + [""] * (len(keys) - len(trimmed))
         values: dict[str, Any] = {"row": number, "is_available": True}
         for key, text in zip(keys, padded, strict=True):
             if key not in COLUMNS:

@@ -20,10 +20,11 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
 
 from django.utils.translation import gettext as _
 
+from coopbuy.catalog.imports import bounds, workbook_child
+from coopbuy.csvcells import unguard
 from coopbuy.errors import UserFacingError
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -59,54 +60,70 @@ def read_sheet(content: bytes) -> Sheet:
     return _read_csv(content)
 
 
-FORMULA_STARTS = ("=", "+", "-", "@")
-
-
-def guard(text: str) -> str:
-    """Text for a CSV cell that a spreadsheet will not run as a formula ("'=..." for "=...")."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-def unguard(text: str) -> str:
-    """The inverse of `guard`, applied to every cell read from CSV."""
-    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_STARTS) else text
-
-
-def cell_text(value: object) -> str:
-    """A spreadsheet value as the text a person sees (12.0 is "12", True is "yes")."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, datetime | date | time):
-        return value.isoformat()
-    return str(value).strip()
-
-
 def _read_workbook(content: bytes) -> Sheet:
-    from python_calamine import CalamineWorkbook
+    """The first sheet, read by a child process under a memory limit once its size is checked."""
+    kind = "ods" if b"opendocument" in content[:200] else "xlsx"
+    if content.startswith(OLE2_MAGIC):
+        kind = "xls"
+    else:
+        _check_size(content)
+    result = workbook_child.read_in_child(content)
+    if result.failure is not None:
+        raise UnreadableFile(
+            _(
+                "This spreadsheet needs more memory or time than an import may use (%(problem)s). "
+                "Delete empty rows and columns and unused sheets, or save it as CSV."
+            )
+            % {"problem": FAILURES.get(result.failure, result.failure)},
+            field="file",
+        )
+    if result.error == workbook_child.NO_SHEETS:
+        raise UnreadableFile(_("The spreadsheet has no sheets."), field="file")
+    if result.error is not None or result.rows is None:
+        raise UnreadableFile(
+            _("This spreadsheet cannot be read (%(problem)s). Save it as XLSX, ODS or CSV again.")
+            % {"problem": (result.error or "")[:120]},
+            field="file",
+        )
+    return Sheet(kind=kind, rows=result.rows)
 
+
+FAILURES = {"memory": "memory", "time": "time", "crash": "the reader stopped"}
+
+
+def _check_size(content: bytes) -> None:
     try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
-        if not workbook.sheet_names:
-            raise UnreadableFile(_("The spreadsheet has no sheets."), field="file")
-        values = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
-    except UnreadableFile:
-        raise
-    except Exception as error:  # calamine raises its own errors and ValueError for bad files
+        bounds.check_workbook(content)
+    except bounds.WorkbookTooLarge as error:
+        claim = (
+            _("The spreadsheet says its sheet is %(rows)s rows by %(columns)s columns")
+            if error.declared
+            else _("The spreadsheet's cells reach row %(rows)s and column %(columns)s")
+        )
+        raise UnreadableFile(
+            (
+                claim
+                + _(
+                    ": an import reads at most %(max_rows)s rows, %(max_columns)s columns "
+                    "and %(max_cells)s cells. Delete empty rows and columns (or cells far below "
+                    "and to the right of the list), or save it as CSV."
+                )
+            )
+            % {
+                "rows": error.rows,
+                "columns": error.columns,
+                "max_rows": bounds.MAX_ROWS,
+                "max_columns": bounds.MAX_COLUMNS,
+                "max_cells": bounds.MAX_CELLS,
+            },
+            field="file",
+        ) from None
+    except bounds.WorkbookMalformed as error:
         raise UnreadableFile(
             _("This spreadsheet cannot be read (%(problem)s). Save it as XLSX, ODS or CSV again.")
             % {"problem": str(error)[:120]},
             field="file",
-        ) from error
-    kind = "ods" if b"opendocument" in content[:200] else "xlsx"
-    if content.startswith(OLE2_MAGIC):
-        kind = "xls"
-    return Sheet(kind=kind, rows=[[cell_text(v) for v in row] for row in values])
+        ) from None
 
 
 def _decode(content: bytes) -> tuple[str, list[str]]:
@@ -153,11 +170,19 @@ def _read_csv(content: bytes) -> Sheet:
         )
     first_line = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = max(DELIMITERS, key=first_line.count)
+    rows: list[list[str]] = []
     try:
-        rows = [
-            [unguard(cell.strip()) for cell in row]
-            for row in csv.reader(io.StringIO(text), delimiter=delimiter)
-        ]
+        for row in csv.reader(io.StringIO(text), delimiter=delimiter):
+            if len(rows) >= bounds.MAX_ROWS or len(row) > bounds.MAX_COLUMNS:
+                raise UnreadableFile(
+                    _(
+                        "The file has more than %(rows)s rows or %(columns)s columns in a row: "
+                        "an import reads at most that many. Split it into several files."
+                    )
+                    % {"rows": bounds.MAX_ROWS, "columns": bounds.MAX_COLUMNS},
+                    field="file",
+                )
+            rows.append([unguard(cell.strip()) for cell in row])
     except csv.Error as error:
         raise UnreadableFile(
             _("The CSV file is malformed: %(problem)s.") % {"problem": error}, field="file"

@@ -3,7 +3,9 @@
  *    with the id that last had it gets it back; a stepper button that became disabled hands it to
  *    its number field.
  * 2. A wide table scrolls inside its wrapper, which keyboard users can reach.
- * 3. A form with data-confirm asks once before it is sent. */
+ * 3. A form with data-confirm asks once before it is sent.
+ * 4. <button data-copy="input-id" data-copied="Copied"> copies the input's text.
+ * 5. <input data-select-on-focus> selects its text when focused. */
 (function () {
   "use strict";
   var lastFocusedId = null;
@@ -57,4 +59,21 @@
       event.stopImmediatePropagation();
     }
   }, true);
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("[data-copy]") : null;
+    if (!button) return;
+    var input = document.getElementById(button.dataset.copy);
+    if (!input) return;
+    input.select();
+    if (navigator.clipboard) {
+      navigator.clipboard.writeText(input.value).catch(function () {});
+    }
+    if (button.dataset.copied) button.textContent = button.dataset.copied;
+  });
+  document.addEventListener("focusin", function (event) {
+    if (event.target.matches && event.target.matches("input[data-select-on-focus]")) {
+      event.target.select();
+    }
+  });
 })();

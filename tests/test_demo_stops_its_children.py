@@ -1,0 +1,73 @@
+"""`coopbuy demo` stopped with SIGTERM or SIGINT ends its worker: nothing is left running."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+
+def children_of(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_the_demo_ends_its_worker_when_stopped(tmp_path: Path, stop: signal.Signals) -> None:
+    environment = {**os.environ, "COOPBUY_DATA_DIR": str(tmp_path)}
+    environment.pop("DATABASE_URL", None)  # the demo's own embedded database
+    environment.pop("DJANGO_SETTINGS_MODULE", None)
+    demo = subprocess.Popen(
+        [sys.executable, "-m", "coopbuy", "demo", "--port", str(free_port())],
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # a signal for the demo alone, as `kill` sends it
+    )
+    try:
+        deadline = time.monotonic() + 240
+        workers: list[int] = []
+        while not workers and time.monotonic() < deadline and demo.poll() is None:
+            time.sleep(0.5)
+            workers = children_of(demo.pid)
+        assert workers, "the demo started no worker"
+        time.sleep(1)
+        demo.send_signal(stop)
+        assert demo.wait(timeout=30) is not None
+        time.sleep(0.5)
+        assert [pid for pid in workers if alive(pid)] == []
+    finally:
+        if demo.poll() is None:
+            os.killpg(demo.pid, signal.SIGKILL)
+        for pid in children_of(demo.pid):
+            os.kill(pid, signal.SIGKILL)

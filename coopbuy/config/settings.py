@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "coopbuy.groups",
     "coopbuy.catalog",
     "coopbuy.rounds",
+    "coopbuy.reports",
     "coopbuy.ledger",
     "coopbuy.outbox",
     "coopbuy.api",

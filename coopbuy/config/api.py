@@ -19,6 +19,7 @@ from coopbuy.groups.api import invitations_router
 from coopbuy.groups.api import router as groups_router
 from coopbuy.ledger.api import router as ledger_router
 from coopbuy.ledger.statement_api import router as statement_router
+from coopbuy.reports.api import router as reports_router
 from coopbuy.rounds.api import router as rounds_router
 from coopbuy.tokens.api import router as token_router
 
@@ -71,3 +72,4 @@ api.add_router("/groups", catalog_router)
 api.add_router("/groups", rounds_router)
 api.add_router("/groups", ledger_router)
 api.add_router("/groups", statement_router)
+api.add_router("/groups", reports_router)

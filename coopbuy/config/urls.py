@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("coopbuy.catalog.urls")),
     path("", include("coopbuy.rounds.urls")),
     path("", include("coopbuy.ledger.urls")),
+    path("", include("coopbuy.reports.urls")),
     path("", include("coopbuy.groups.urls")),
     path("", include("coopbuy.web.urls")),
 ]

@@ -25,6 +25,13 @@ class Upload:
 
 
 def areas() -> list[ModuleType]:
-    from coopbuy.api.tests.access import bank_statements, catalog, groups, ledger, rounds
+    from coopbuy.api.tests.access import (
+        bank_statements,
+        catalog,
+        groups,
+        ledger,
+        reports,
+        rounds,
+    )
 
-    return [groups, catalog, rounds, ledger, bank_statements]
+    return [groups, catalog, rounds, ledger, bank_statements, reports]

@@ -1,0 +1,151 @@
+"""The charts of the report pages: each one's finding (its title), its SVG and its numbers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from coopbuy.core.savings import ratio3
+from coopbuy.ledger.selectors import format_money
+from coopbuy.reports.charts import Bar, bar_chart
+from coopbuy.reports.models import MemberRoundFigures, RoundFigures
+
+
+@dataclass(frozen=True)
+class Chart:
+    id: str
+    title: str  # the finding, as a sentence
+    svg: SafeString
+    column: str  # the table's value column heading
+    rows: list[tuple[str, str]]  # (label, value shown) per bar, for the table beside the chart
+
+
+def percent(value: Decimal | None) -> str:
+    return _("none") if value is None else f"{value * 100:.0f} %"
+
+
+def _chart(
+    id: str,
+    title: str,
+    column: str,
+    bars: Sequence[Bar],
+    show: Callable[[Decimal], str],
+    top: Decimal | None = None,
+) -> Chart:
+    description = _("%(what)s per round, %(n)d rounds, oldest first.") % {
+        "what": column,
+        "n": len(bars),
+    }
+    svg = bar_chart(
+        heading_id=f"{id}-title", description=description, bars=bars, show=show, top=top
+    )
+    # `bar_chart` escapes every text it writes
+    return Chart(id, title, mark_safe(svg), column, [(b.label, show(b.value)) for b in bars])
+
+
+def _label(row: RoundFigures | MemberRoundFigures, name: str) -> str:
+    return f"{row.closed_at:%d %b} {name}"
+
+
+def group_charts(rows: Sequence[RoundFigures], currency: str) -> list[Chart]:
+    """Spend, savings, case fill, fairness and participation over the given rounds."""
+    if not rows:
+        return []
+
+    def money(v: Decimal) -> str:
+        return format_money(v, currency)
+
+    labels = [_label(r, r.name) for r in rows]
+    spend = sum((r.spend for r in rows), Decimal(0))
+    retail = sum((r.savings_retail for r in rows), Decimal(0))
+    alone = sum((r.savings_alone for r in rows), Decimal(0))
+    case_units = sum(r.case_units for r in rows)
+    filled = sum(r.case_units_filled for r in rows)
+    fill = ratio3(Fraction(filled, case_units)) if case_units else None
+    n = len(rows)
+    lowest = min(rows, key=lambda r: (r.lowest_fill, r.closed_at))
+    average_members = Decimal(sum(r.members_ordering for r in rows)) / n
+    return [
+        _chart(
+            "spend",
+            _("Members spent %(spend)s in %(n)d rounds") % {"spend": money(spend), "n": n},
+            _("Spend"),
+            [Bar(lb, r.spend) for lb, r in zip(labels, rows, strict=True)],
+            money,
+        ),
+        _chart(
+            "savings",
+            _("Buying together saved %(retail)s against retail and %(alone)s against buying alone")
+            % {"retail": money(retail), "alone": money(alone)},
+            _("Saved against buying alone"),
+            [Bar(lb, r.savings_alone) for lb, r in zip(labels, rows, strict=True)],
+            money,
+        ),
+        _chart(
+            "fill",
+            _("Cases were %(fill)s full over these rounds") % {"fill": percent(fill)}
+            if fill is not None
+            else _("No cases were ordered in these rounds"),
+            _("Case fill"),
+            [Bar(lb, r.case_fill or Decimal(0)) for lb, r in zip(labels, rows, strict=True)],
+            percent,
+            top=Decimal(1),
+        ),
+        _chart(
+            "fairness",
+            _("The member served least got %(low)s of what they asked (%(round)s)")
+            % {"low": percent(lowest.lowest_fill), "round": lowest.name},
+            _("Lowest member fill"),
+            [Bar(lb, r.lowest_fill) for lb, r in zip(labels, rows, strict=True)],
+            percent,
+            top=Decimal(1),
+        ),
+        _chart(
+            "participation",
+            _("On average %(n)s members ordered per round") % {"n": f"{average_members:.1f}"},
+            _("Members ordering"),
+            [Bar(lb, Decimal(r.members_ordering)) for lb, r in zip(labels, rows, strict=True)],
+            lambda v: f"{v:.0f}",
+        ),
+    ]
+
+
+def member_chart(rows: Sequence[MemberRoundFigures], currency: str) -> Chart | None:
+    if not rows:
+        return None
+
+    def money(v: Decimal) -> str:
+        return format_money(v, currency)
+
+    alone = sum((r.savings_alone for r in rows), Decimal(0))
+    retail = sum((r.savings_retail for r in rows), Decimal(0))
+    return _chart(
+        "my-savings",
+        _("You saved %(alone)s against buying alone and %(retail)s against retail in %(n)d rounds")
+        % {"alone": money(alone), "retail": money(retail), "n": len(rows)},
+        _("Saved against buying alone"),
+        [Bar(_label(r, r.round.name), r.savings_alone) for r in rows],
+        money,
+    )
+
+
+def saving_sentence(figures: MemberRoundFigures, currency: str) -> str:
+    """ "You saved £X this round": against retail and against buying alone, said plainly."""
+    retail = format_money(figures.savings_retail, currency)
+    alone = format_money(abs(figures.savings_alone), currency)
+    if figures.savings_alone >= 0:
+        text = _(
+            "You saved %(alone)s this round against buying alone, and %(retail)s against retail "
+            "prices."
+        )
+    else:
+        text = _(
+            "Buying alone would have cost you %(alone)s less this round; you saved %(retail)s "
+            "against retail prices."
+        )
+    return text % {"alone": alone, "retail": retail}

@@ -1,0 +1,57 @@
+"""The report pages: a group's rounds (every member sees them) and a member's own savings."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from coopbuy.groups.permissions import group_for_member
+from coopbuy.reports import exports, findings, selectors
+
+
+def _csv_response(body: str, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def group_report(request: HttpRequest, slug: str) -> HttpResponse:
+    group, membership = group_for_member(slug=slug, user=request.user)
+    rows = list(selectors.group_rounds(group=group, since=selectors.year_ago()))
+    context = {
+        "group": group,
+        "membership": membership,
+        "rounds": rows,
+        "charts": findings.group_charts(rows, group.currency),
+    }
+    return render(request, "reports/group.html", context)
+
+
+@login_required
+def group_report_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    group, _membership = group_for_member(slug=slug, user=request.user)
+    body = exports.rounds_csv(selectors.group_rounds(group=group))
+    return _csv_response(body, f"{group.slug}-rounds.csv")
+
+
+@login_required
+def my_savings(request: HttpRequest, slug: str) -> HttpResponse:
+    group, membership = group_for_member(slug=slug, user=request.user)
+    rows = list(selectors.member_rounds(membership=membership, since=selectors.year_ago()))
+    context = {
+        "group": group,
+        "membership": membership,
+        "rounds": rows,
+        "chart": findings.member_chart(rows, group.currency),
+        "years": selectors.member_years(membership=membership),
+    }
+    return render(request, "reports/me.html", context)
+
+
+@login_required
+def my_savings_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    group, membership = group_for_member(slug=slug, user=request.user)
+    body = exports.member_csv(selectors.member_rounds(membership=membership))
+    return _csv_response(body, f"{group.slug}-my-savings.csv")

@@ -10,6 +10,7 @@ from django.db.models import Count, QuerySet, Sum
 from django.utils import timezone
 
 from coopbuy.groups.models import BuyingGroup, Membership
+from coopbuy.reports.findings import saving_sentence
 from coopbuy.reports.models import MemberRoundFigures, RoundFigures
 
 ZERO = Decimal("0.00")
@@ -69,3 +70,13 @@ def member_years(*, membership: Membership) -> list[YearTotals]:
         )
         for r in rows
     ]
+
+
+def saving_sentences_by_email(*, round_id: int, currency: str) -> dict[str, str]:
+    """Each member's "You saved £X this round" sentence of a round, by their email (one query)."""
+    rows = MemberRoundFigures.objects.filter(round_id=round_id).select_related("membership__user")
+    return {
+        r.membership.user.email: saving_sentence(r, currency)
+        for r in rows
+        if r.membership.user.email and r.spend
+    }

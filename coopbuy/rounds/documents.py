@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from coopbuy.core.charges import MemberCharge
 from coopbuy.core.money import from_minor
 from coopbuy.outbox.services import Email
+from coopbuy.reports.selectors import saving_sentences_by_email
 from coopbuy.rounds.adapters import MemberLine
 from coopbuy.rounds.models import Allocation, Round, RoundProduct, RoundSupplier
 
@@ -50,6 +51,7 @@ class AllocationMail:
         self.total = _("Total")
         url = settings.SITE_URL + reverse("rounds:detail", args=[round.group.slug, round.pk])
         self.foot = _("See your order: %(url)s") % {"url": url}
+        self.savings = saving_sentences_by_email(round_id=round.pk, currency=round.currency)
 
     def email(self, to: str, lines: list[MemberLine], charge: MemberCharge) -> Email:
         out = [self.head, ""]
@@ -66,6 +68,8 @@ class AllocationMail:
             if amount or name != "deposit":
                 out.append(f"{label}: {from_minor(amount)}")
         out.append(f"{self.total}: {from_minor(charge.total)} {self.round.currency}")
+        if to in self.savings:
+            out += ["", self.savings[to]]
         out += ["", self.foot, ""]
         return Email(to=[to], subject=self.subject, body="\n".join(out))
 

@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from coopbuy.accounts.models import User
+from coopbuy.outbox.models import OutboxMessage
 from coopbuy.reports.models import RoundFigures
 from coopbuy.testing.factories import make_user
 
@@ -102,3 +103,12 @@ def test_the_api_gives_a_member_their_savings_and_the_groups_rounds() -> None:
     assert rounds["count"] == 1
     item = rounds["items"][0]
     assert (item["savings_alone"], item["case_fill"], item["jain"]) == ("14.40", "1.000", "1.000")
+
+
+def test_the_close_email_tells_each_member_what_they_saved() -> None:
+    s = closed_round()
+    ann = s["members"][0].user
+    body = next(m.body for m in OutboxMessage.objects.all() if m.to == [ann.email])
+    assert "You saved £4.20 this round against buying alone, and £4.20 against retail prices." in (
+        body
+    )

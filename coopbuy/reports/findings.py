@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
+from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
@@ -23,6 +24,11 @@ class Chart:
     svg: SafeString
     column: str  # the table's value column heading
     rows: list[tuple[str, str]]  # (label, value shown) per bar, for the table beside the chart
+
+    @property
+    def table_rows(self) -> SafeString:
+        """The table's body rows, escaped (built here: a 100-round page renders 500 of them)."""
+        return format_html_join("", '<tr><th scope="row">{}</th><td>{}</td></tr>', self.rows)
 
 
 def percent(value: Decimal | None) -> str:
@@ -149,3 +155,30 @@ def saving_sentence(figures: MemberRoundFigures, currency: str) -> str:
             "against retail prices."
         )
     return text % {"alone": alone, "retail": retail}
+
+
+def rounds_table_rows(rows: Sequence[RoundFigures]) -> SafeString:
+    """The body of the group page's table of every figure per round, escaped."""
+    none = _("no cases")
+    return format_html_join(
+        "",
+        '<tr><th scope="row">{} {}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>'
+        "<td>{}</td><td>{} / {}</td><td>{}</td><td>{}</td></tr>",
+        (
+            (
+                f"{r.closed_at:%d %b %Y}",
+                r.name,
+                r.members_ordering,
+                format_money(r.spend, r.currency),
+                format_money(r.savings_retail, r.currency),
+                format_money(r.savings_alone, r.currency),
+                none if r.case_fill is None else percent(r.case_fill),
+                r.unmet_units,
+                r.tolerance_used,
+                r.tolerance_offered,
+                percent(r.lowest_fill),
+                r.jain,
+            )
+            for r in rows
+        ),
+    )

@@ -25,6 +25,7 @@ def group_report(request: HttpRequest, slug: str) -> HttpResponse:
         "membership": membership,
         "rounds": rows,
         "charts": findings.group_charts(rows, group.currency),
+        "table_rows": findings.rounds_table_rows(rows),
     }
     return render(request, "reports/group.html", context)
 

@@ -112,3 +112,10 @@ def test_the_close_email_tells_each_member_what_they_saved() -> None:
     assert "You saved £4.20 this round against buying alone, and £4.20 against retail prices." in (
         body
     )
+
+
+def test_round_names_are_escaped_in_the_tables_and_charts() -> None:
+    s = closed_round()
+    RoundFigures.objects.update(name="<b>Oats</b>")
+    html = client_for(s["cora"]).get(reverse("reports:group", args=[s["group"].slug])).content
+    assert b"<b>Oats</b>" not in html and b"&lt;b&gt;Oats&lt;/b&gt;" in html

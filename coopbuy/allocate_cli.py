@@ -1,6 +1,8 @@
 """`coopbuy allocate PROBLEM.json|- [--policy P] [--explain] [--time-limit S]` (the contract).
 
-Prints the result JSON on stdout and exits 0. Any bad input (unreadable file, invalid JSON, a field
+Prints the result JSON on stdout and exits 0 (parsed and printed by `coopbuy.core.jsontext`: msgspec
+for the parse, the output written column by column, byte for byte what `json.dumps(indent=2)` of
+`jsonio.result_to_json` gives). Any bad input (unreadable file, invalid JSON, a field
 that breaks the contract) prints one line `coopbuy allocate: <path>: <message>` on stderr and exits
 2; never a traceback. Imports only the standard library and `coopbuy.core`, never Django, so it
 starts fast. `main` takes the arguments after the word `allocate`.
@@ -23,7 +25,8 @@ from typing import NoReturn
 
 from coopbuy.core.allocation import allocate
 from coopbuy.core.errors import ProblemError
-from coopbuy.core.jsonio import problem_from_json, result_to_json
+from coopbuy.core.jsonio import problem_from_json
+from coopbuy.core.jsontext import fast_problem_from_text, result_to_text
 from coopbuy.core.pooling import allocate_pooled
 from coopbuy.core.pooling_json import has_groups, pooled_problem_from_json, pooled_result_to_json
 from coopbuy.core.problem import POLICIES
@@ -105,14 +108,21 @@ def main(argv: list[str] | None = None) -> int:
                 text = handle.read()
     except (OSError, UnicodeDecodeError) as err:
         return _fail(f"{args.problem}: cannot read: {getattr(err, 'strerror', None) or err}")
+    problem = fast_problem_from_text(text)
+    if problem is None:  # an error somewhere, or a section only the exact path knows
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as err:
+            return _fail(
+                f"{source}: invalid JSON at line {err.lineno}, column {err.colno}: {err.msg}"
+            )
+        if has_groups(data):  # a pooled round: the contract's "groups" section
+            return _pooled(data, args)  # (the fast path declines `groups`: a key it does not know)
+        try:
+            problem = problem_from_json(data)
+        except ProblemError as err:
+            return _fail(str(err))
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as err:
-        return _fail(f"{source}: invalid JSON at line {err.lineno}, column {err.colno}: {err.msg}")
-    if has_groups(data):  # a pooled round: the contract's "groups" section
-        return _pooled(data, args)
-    try:
-        problem = problem_from_json(data)
         with _native_stdout_silenced():
             result = allocate(
                 problem, policy=args.policy, time_limit=args.time_limit, explain_result=args.explain
@@ -125,10 +135,10 @@ def main(argv: list[str] | None = None) -> int:
     if status.proven_optimal is False:
         print(
             f"{PROG}: time limit reached: the best allocation found is not proven optimal"
-            f" (gap {status.gap or 0.0:.2%})",
+            + (" (no bound yet)" if status.gap is None else f" (gap {status.gap:.2%})"),
             file=sys.stderr,
         )
-    sys.stdout.write(json.dumps(result_to_json(result, explain=args.explain), indent=2) + "\n")
+    sys.stdout.write(result_to_text(result, explain=args.explain) + "\n")
     return 0
 
 

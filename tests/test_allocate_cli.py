@@ -9,6 +9,9 @@ from pathlib import Path
 import pytest
 
 from coopbuy.allocate_cli import main
+from coopbuy.core.allocation import allocate
+from coopbuy.core.jsonio import problem_from_json, result_to_json
+from coopbuy.core.problem import Policy
 
 DATA = Path(__file__).resolve().parents[1] / "coopbuy" / "core" / "tests" / "data"
 SPEC = DATA / "spec_example.json"
@@ -126,3 +129,17 @@ def test_stdout_stays_pure_json_with_the_public_highs_class() -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("{") and "HiGHS" not in done.stdout
     assert json.loads(done.stdout)["objective"]["proven_optimal"] is True
+
+
+@pytest.mark.parametrize("extra", [[], ["--explain"], ["--policy", "proportional", "--explain"]])
+def test_cli_prints_byte_for_byte_what_json_dumps_gives(
+    extra: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = call([str(SPEC), *extra], capsys)
+    explain = "--explain" in extra
+    policy: Policy | None = "proportional" if "proportional" in extra else None
+    result = allocate(
+        problem_from_json(json.loads(SPEC.read_text())), policy=policy, explain_result=explain
+    )
+    assert code == 0
+    assert out == json.dumps(result_to_json(result, explain=explain), indent=2) + "\n"

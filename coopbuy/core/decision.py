@@ -10,7 +10,7 @@ class SolveStatus:
     """How far the optimal policy's solver got: proven, or stopped by the time limit with a gap."""
 
     proven_optimal: bool
-    gap: float
+    gap: float | None  # None: stopped before HiGHS had a bound (or any answer), so unknown
     stopped_in_stage: int | None = None  # 1, 2 or 3 when the time limit cut a stage short
 
 

@@ -84,11 +84,25 @@ def _unique(ids: list[str], path: str) -> None:
         seen.add(ident)
 
 
+#: The top-level keys: required, then optional (a new optional section adds its key here and
+#: validates its own value in a function of its own, called from `_problem`).
+TOP_REQUIRED = ("currency", "suppliers", "products", "demand")
+TOP_OPTIONAL = ("policy", "members")
+
+
 def problem_from_json(data: object) -> Problem:
     """Validate parsed JSON against the contract and build the `Problem`."""
-    top = _object(
-        data, "problem", ("currency", "suppliers", "products", "demand"), ("policy", "members")
-    )
+    return _problem(data, None)
+
+
+def problem_with_demand(data: object, demand: Demand) -> Problem:
+    """`problem_from_json` for a top-level object whose demand rows were validated already (by
+    the fast parse in `jsontext`); `data["demand"]` must be present but is not read."""
+    return _problem(data, demand)
+
+
+def _problem(data: object, checked_demand: Demand | None) -> Problem:
+    top = _object(data, "problem", TOP_REQUIRED, TOP_OPTIONAL)
     currency = top["currency"]
     if not isinstance(currency, str) or not _CURRENCY.fullmatch(currency):
         raise ProblemError("currency", 'must be a three-letter currency code such as "GBP"')
@@ -134,11 +148,14 @@ def problem_from_json(data: object) -> Problem:
         )
     _unique([m.id for m in members], "members")
 
-    rows = _list(top["demand"], "demand")
-    product_ids = {p.id for p in products}
-    demand = _demand_fast(rows, product_ids)
-    if demand is None:
-        demand = _demand_slow(rows, product_ids)
+    if checked_demand is None:
+        rows = _list(top["demand"], "demand")
+        product_ids = {p.id for p in products}
+        demand = _demand_fast(rows, product_ids)
+        if demand is None:
+            demand = _demand_slow(rows, product_ids)
+    else:
+        demand = checked_demand
     return Problem(currency, tuple(suppliers), tuple(products), tuple(members), demand, policy)
 
 
@@ -317,4 +334,4 @@ def _money(amount: Any, minor_units: int) -> str:
     return format_minor(to_minor(amount, minor_units), minor_units)
 
 
-__all__ = ["Policy", "problem_from_json", "result_to_json"]
+__all__ = ["Policy", "problem_from_json", "problem_with_demand", "result_to_json"]

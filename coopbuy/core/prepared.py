@@ -249,7 +249,7 @@ def _numeric_columns(
         return None
     if max(int(quantity.max()), int(tolerance.max())) >= _COLUMN_LIMIT:
         return None
-    time_keys = _time_keys(demand.placed_at)
+    time_keys = demand.time_keys if demand.time_keys is not None else _time_keys(demand.placed_at)
     return None if time_keys is None else (quantity, tolerance, time_keys)
 
 

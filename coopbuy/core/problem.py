@@ -9,13 +9,17 @@ Money inside the result tables is in integer minor units; the row views give `De
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from coopbuy.core.money import from_minor
 from coopbuy.core.pricing import PriceTier
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
 
 Policy = Literal["fcfs", "proportional", "optimal"]
 POLICIES: tuple[Policy, ...] = ("fcfs", "proportional", "optimal")
@@ -65,6 +69,10 @@ class Demand:
     quantity: tuple[int, ...] = ()
     tolerance: tuple[int, ...] = ()
     placed_at: tuple[datetime, ...] = ()
+    #: Each `placed_at` as int64 microseconds since 1970 UTC, when the parser had them for free
+    #: (`jsontext`, from times written as "2026-11-20T10:00:00Z"); else None, and `prepare`
+    #: computes them from the datetimes. Not compared: it repeats `placed_at`.
+    time_keys: NDArray[np.int64] | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def from_rows(cls, rows: Iterable[DemandRow]) -> Demand:
@@ -170,7 +178,8 @@ class Objective:
 
     `proven_optimal` is None when nobody proved anything (fcfs/proportional, unless a cheap bound
     shows the result is optimal anyway: then True and `gap` 0.0); False when the solver's time limit
-    stopped it, with the relative `gap` of the stage it was in.
+    stopped it, with the relative `gap` of the stage it was in (None when the limit struck before
+    the solver had any bound, so the gap is unknown).
     """
 
     delivered_value: Decimal

@@ -4,9 +4,12 @@ Cases per product (`fcfs_cases`, also used by `proportional`): Q // case_size fu
 if the remainder r > 0 and r + T >= case_size. Then the readings taken where rules interact:
 
 - `max_cases` caps the count (the product is marked `capped` for the explanations).
-- Fewer cases than `min_cases`: order `min_cases` if the demand fits (min_cases x size <= Q + T)
-  and no case would be tolerance only ((min_cases - 1) x size < Q); otherwise order none. A case is
-  never filled by tolerance alone under fcfs or proportional, as the spec says of the base rule.
+- Fewer cases than `min_cases`: order `min_cases` if the demand fits (min_cases x size <= Q + T),
+  otherwise order none. Reaching the minimum may use tolerance, as Foodsoft's minimum order
+  quantity does (Q 9, T 1, case size 1, `min_cases` 10: 10 cases): the spec's "never filled by
+  tolerance alone" is about the extra case of the base rule only. Reading where the spec is
+  silent: a product nobody needs (Q = 0) is never ordered, however much tolerance is offered
+  (tolerance is what members accept so that a case fills; with no quantity there is none to fill).
 - Rule 5 comes last: a supplier whose cases are worth less than its minimum (at the applied prices)
   orders nothing; fcfs does not add cases to reach the minimum (only `optimal` does that).
 
@@ -43,7 +46,7 @@ def fcfs_cases(product: PProduct) -> tuple[int, bool]:
         cases = product.max_cases
     lowest = product.min_cases
     if 0 < cases < lowest or (cases == 0 < lowest):
-        fits = lowest * size <= q + t and (lowest - 1) * size < q
+        fits = q > 0 and lowest * size <= q + t
         cases = lowest if fits else 0
     return cases, capped
 

@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from coopbuy.core.decision import Decision, SolveStatus
+from coopbuy.core.policies.budget_start import allocate_within_budgets
 from coopbuy.core.policies.fcfs import allocate_fcfs
 from coopbuy.core.prepared import PProduct, Prepared
 
@@ -139,7 +140,15 @@ def allocate_optimal(prepared: Prepared, *, time_limit: float) -> Decision:
             ):
                 values = list(h.getSolution().col_value)
             if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-                status = SolveStatus(False, float(info.mip_gap), number)
+                gap = float(info.mip_gap)
+                kept = _value(cost, values)
+                if number == 1 and (info.primal_solution_status != 2 or kept > _value(cost, h)):
+                    # the fallback is what is given, not HiGHS's incumbent: the gap is to it
+                    bound = float(info.mip_dual_bound)
+                    gap = (bound - kept) / kept if kept > 0 else INF
+                # No finite gap (no bound yet: the limit struck during presolve or the root LP,
+                # or nothing found): unknown, reported as null, never as a number it is not.
+                status = SolveStatus(False, gap if gap < INF else None, number)
                 break
         if number == len(stages):
             break
@@ -310,7 +319,9 @@ def _start_solution(
     free: list[int | None],
     n: int,
 ) -> list[float]:
-    """The fcfs result as a fallback when it keeps every budget, else ordering nothing."""
+    """The fallback a time limit leaves: the fcfs result when it keeps every budget, or fcfs
+    within the budgets (`budget_start`, which also adds cases to reach a supplier's minimum)
+    when fcfs breaks a budget or delivers less. Never better than what HiGHS proves."""
     values = [0.0] * n
     fcfs = allocate_fcfs(prepared)
     spent: dict[str, int] = {}
@@ -319,8 +330,11 @@ def _start_solution(
         for j in mp.pairs:
             m = prepared.pair_member[j]
             spent[m] = spent.get(m, 0) + (fcfs.got_quantity[j] + fcfs.got_tolerance[j]) * price
-    if any(spent.get(m, 0) > b for m, b in prepared.budgets.items()):
-        return values
+    within = allocate_within_budgets(prepared)
+    if any(spent.get(m, 0) > b for m, b in prepared.budgets.items()) or _delivered(
+        prepared, within
+    ) > _delivered(prepared, fcfs):
+        fcfs = within
     for mp, count in zip(products, fcfs.cases, strict=True):
         if not count:
             continue
@@ -346,6 +360,13 @@ def _start_solution(
             if free_col is not None and over is not None and value >= over:
                 values[free_col] = 1.0
     return values
+
+
+def _delivered(prepared: Prepared, decision: Decision) -> int:
+    """Delivered value (stage 1's objective) of a decision."""
+    products, pair_product = prepared.products, prepared.pair_product
+    got = decision.got_quantity
+    return sum(q * products[p].base_price for q, p in zip(got, pair_product, strict=True))
 
 
 def _in_time_order(

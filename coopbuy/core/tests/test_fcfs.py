@@ -91,8 +91,34 @@ def test_min_cases_is_reached_when_demand_fits_and_dropped_when_not() -> None:
     assert out["products"][0]["cases"] == 2 and units(out) == {"a": (4, 2)}
     short = [("a", 4, 1, "10:00")]  # 5 < 6: order none
     assert run(one_product(short, case_size=3, min_cases=2), "fcfs")["products"][0]["cases"] == 0
-    tolerance_case = [("a", 2, 4, "10:00")]  # 2 cases would make one of tolerance only
+    tolerance_case = [("a", 2, 4, "10:00")]  # the minimum may be reached with tolerance
     out = run(one_product(tolerance_case, case_size=3, min_cases=2), "fcfs")
+    assert out["products"][0]["cases"] == 2 and units(out) == {"a": (2, 4)}
+
+
+def test_min_cases_is_reached_with_tolerance_under_every_policy() -> None:
+    # The spec's example, Foodsoft's minimum order quantity: Q 9, T 1, case size 1, min_cases 10.
+    rows = [("a", 5, 0, "10:00"), ("b", 4, 1, "11:00")]
+    for policy in ("fcfs", "proportional", "optimal"):
+        out = run(one_product(rows, case_size=1, min_cases=10), policy)
+        assert out["products"][0]["cases"] == 10, policy
+        assert units(out) == {"a": (5, 0), "b": (4, 1)}, policy
+
+
+def test_min_cases_is_not_reached_by_tolerance_when_nobody_needs_the_product() -> None:
+    rows = [("a", 0, 6, "10:00")]  # no quantity at all: the minimum is not bought on tolerance
+    for policy in ("fcfs", "proportional"):
+        assert run(one_product(rows, case_size=3, min_cases=2), policy)["products"][0]["cases"] == 0
+
+
+def test_min_cases_reached_with_tolerance_shares_tolerance_in_time_order() -> None:
+    # Q 7 + T 5, case 4, min_cases 3: the rule gives 2 cases (8 units: 7 + 1 of tolerance), the
+    # minimum lifts it to 3 (12 units): every quantity, then the tolerance in time order.
+    rows = [("a", 3, 2, "10:00"), ("b", 4, 0, "10:05"), ("c", 0, 3, "10:10")]
+    out = run(one_product(rows, case_size=4, min_cases=3), "fcfs")
+    assert out["products"][0]["cases"] == 3
+    assert units(out) == {"a": (3, 2), "b": (4, 0), "c": (0, 3)}
+    out = run(one_product(rows, case_size=4, min_cases=4), "fcfs")  # 16 > 12: none
     assert out["products"][0]["cases"] == 0
 
 

@@ -1,0 +1,296 @@
+"""The contract's JSON as text, at speed: `problem_from_text` parses and validates, `result_to_text`
+prints.
+
+Reading. msgspec parses the text in C: the top level into raw sections, the demand rows straight
+into typed structs whose types and bounds (non-empty member, integers >= 0, no unknown field, the
+required keys) are checked while parsing; the small sections (currency, policy, suppliers,
+products, members and any optional section added later) go through the exact validators of
+`jsonio` unchanged (`problem_with_demand`). Then the cross-checks: every demand product is known,
+every `placed_at` parses with a zone. Whenever any of that fails, nothing is guessed: the text is
+parsed again with `json.loads` and validated by `jsonio.problem_from_json`, the exact path and the
+reference, so every error message (and the CLI's "invalid JSON at line L, column C") is the one it
+always was. A problem accepted by the fast path is the very `Problem` the exact path builds
+(`tests/test_jsontext.py` compares them with Hypothesis, bad inputs included).
+
+Writing. `result_to_text` gives, byte for byte, `json.dumps(result_to_json(result), indent=2)`
+(ASCII escapes included), without a dict per line: each field of a list becomes a column of JSON
+texts (ids escaped once per distinct id by the standard library's C escaper, money formatted once
+per distinct amount), and the columns are interleaved with the fixed keys and indents into one
+`str.join`. The small sections are still written by `json.dumps`, and spliced in.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from dataclasses import replace
+from datetime import datetime
+from operator import add, attrgetter
+from typing import Annotated, Any
+
+import msgspec
+import numpy as np
+from msgspec import Meta, Struct
+from numpy.typing import NDArray
+
+from coopbuy.core.errors import ProblemError
+from coopbuy.core.jsonio import (
+    TOP_OPTIONAL,
+    TOP_REQUIRED,
+    problem_from_json,
+    problem_with_demand,
+    result_to_json,
+)
+from coopbuy.core.money import format_minor, to_minor
+from coopbuy.core.problem import AllocationResult, AllocationTable, Demand, Problem
+
+_encode_str: Callable[[str], str] = json.encoder.encode_basestring_ascii
+
+
+class _Row(Struct, forbid_unknown_fields=True, gc=False):
+    """One demand row as the contract allows it (`jsonio._demand_slow` names what breaks it)."""
+
+    member: Annotated[str, Meta(min_length=1)]
+    product: str
+    quantity: Annotated[int, Meta(ge=0)]
+    placed_at: str
+    tolerance: Annotated[int, Meta(ge=0)] = 0
+
+
+_TOP = msgspec.json.Decoder(dict[str, msgspec.Raw])
+_ROWS = msgspec.json.Decoder(list[_Row])
+_ANY = msgspec.json.Decoder()
+_KNOWN = frozenset((*TOP_REQUIRED, *TOP_OPTIONAL))
+
+
+def problem_from_text(text: str | bytes) -> Problem:
+    """Parse and validate the contract's JSON text (see the module docstring).
+
+    Raises `ProblemError` for a contract violation and `json.JSONDecodeError` for text that is not
+    JSON, exactly as `problem_from_json(json.loads(text))` does.
+    """
+    problem = fast_problem_from_text(text)
+    if problem is not None:
+        return problem
+    return problem_from_json(json.loads(text))
+
+
+def fast_problem_from_text(text: str | bytes) -> Problem | None:
+    """The problem by the fast path, or None when anything is off or unknown to it (an error, or
+    a section it does not handle, such as `groups`): the caller then parses with `json.loads`
+    and takes the exact path, which names the error or handles the section."""
+    try:
+        sections = _TOP.decode(text)
+        if not _KNOWN.issuperset(sections) or "demand" not in sections:
+            return None
+        rows = _ROWS.decode(sections["demand"])
+        top: dict[str, Any] = {k: _ANY.decode(v) for k, v in sections.items() if k != "demand"}
+    except (msgspec.DecodeError, msgspec.ValidationError):
+        return None
+    top["demand"] = []  # present, as the validators require; the rows were checked above
+    demand = _demand(rows)
+    if demand is None:
+        return None
+    try:
+        problem = problem_with_demand(top, demand)
+    except ProblemError:  # the exact path reports it, in the same words
+        return None
+    if not {p.id for p in problem.products}.issuperset(demand.product):
+        return None
+    return problem
+
+
+def _demand(rows: list[_Row]) -> Demand | None:
+    """The checked rows as columns; None if a time does not parse or has no zone."""
+    try:
+        # One parse per row, as in `jsonio._demand_fast` (faster than a dict of distinct times).
+        placed_at = tuple(map(datetime.fromisoformat, map(attrgetter("placed_at"), rows)))
+    except ValueError:
+        return None
+    if not all(map(attrgetter("tzinfo"), placed_at)):
+        return None
+    return Demand(
+        tuple(map(attrgetter("member"), rows)),
+        tuple(map(attrgetter("product"), rows)),
+        tuple(map(attrgetter("quantity"), rows)),
+        tuple(map(attrgetter("tolerance"), rows)),
+        placed_at,
+        utc_time_keys(list(map(attrgetter("placed_at"), rows))),
+    )
+
+
+#: "YYYY-MM-DDTHH:MM:SSZ": separators at these positions, digits elsewhere.
+_SEPARATORS = {4: ord("-"), 7: ord("-"), 10: ord("T"), 13: ord(":"), 16: ord(":"), 19: ord("Z")}
+_DIGITS = [i for i in range(20) if i not in _SEPARATORS]
+
+
+def utc_time_keys(times: list[str]) -> NDArray[np.int64] | None:
+    """Microseconds since 1970 of times all written "2026-11-20T10:00:00Z" (what exports write),
+    computed on a byte matrix with numpy; None when any time is written otherwise (`prepare`
+    then computes the keys from the datetimes). The times must already have parsed as valid
+    datetimes (so a month or day out of range cannot occur here)."""
+    n = len(times)
+    if not n:
+        return None
+    try:
+        text = "".join(times).encode("ascii")
+    except UnicodeEncodeError:
+        return None
+    if len(text) != 20 * n:
+        return None
+    b = np.frombuffer(text, np.uint8).reshape(n, 20)
+    for i, sep in _SEPARATORS.items():
+        if not (b[:, i] == sep).all():  # lengths add up, so each time is 20 characters
+            return None
+    d = b[:, _DIGITS].astype(np.int64) - ord("0")
+    if ((d < 0) | (d > 9)).any():
+        return None
+    year = d[:, 0] * 1000 + d[:, 1] * 100 + d[:, 2] * 10 + d[:, 3]
+    month, day = d[:, 4] * 10 + d[:, 5], d[:, 6] * 10 + d[:, 7]
+    hour, minute, second = (
+        d[:, 8] * 10 + d[:, 9],
+        d[:, 10] * 10 + d[:, 11],
+        d[:, 12] * 10 + d[:, 13],
+    )
+    # days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil)
+    y = year - (month <= 2)
+    era = y // 400
+    yoe = y - era * 400
+    doy = (153 * (month + np.where(month > 2, -3, 9)) + 2) // 5 + day - 1
+    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
+    days = era * 146097 + doe - 719468
+    keys: NDArray[np.int64] = (((days * 24 + hour) * 60 + minute) * 60 + second) * 1_000_000
+    return keys
+
+
+# --- writing -------------------------------------------------------------------------------------
+
+
+def _memo[K: Hashable](column: Sequence[K], encode: Callable[[K], str]) -> list[str]:
+    """`[encode(v) for v in column]`, calling `encode` once per distinct value."""
+    texts = {v: encode(v) for v in set(column)}
+    return list(map(texts.__getitem__, column))
+
+
+def _ints(column: Iterable[int]) -> list[str]:
+    """Each int as JSON text; small counts (the usual case) by looking up their text."""
+    values = column if isinstance(column, (list, tuple)) else list(column)
+    if values and min(values) >= 0 and max(values) < 4096:
+        texts = list(map(str, range(max(values) + 1)))
+        return list(map(texts.__getitem__, values))
+    return list(map(str, values))
+
+
+def _objects(keys: Sequence[str], columns: Sequence[list[str]], depth: int = 1) -> str:
+    """A JSON list of objects with the same `keys`, as `json.dumps(indent=2)` writes it inside the
+    top-level object (`depth` 1: the list's items sit 4 spaces in); `columns` hold the values'
+    JSON texts, one list per key. Empty: `[]`."""
+    n = len(columns[0]) if columns else 0
+    if n == 0:
+        return "[]"
+    outer = "  " * (depth + 1)
+    inner = outer + "  "
+    k = len(keys)
+    stride = 2 * k + 1
+    parts: list[str] = [""] * (n * stride)
+    for i, (key, column) in enumerate(zip(keys, columns, strict=True)):
+        lead = ("{\n" if i == 0 else ",\n") + inner + _encode_str(key) + ": "
+        parts[2 * i :: stride] = [lead] * n
+        parts[2 * i + 1 :: stride] = column
+    close = "\n" + outer + "}"
+    parts[2 * k :: stride] = [close + ",\n" + outer] * (n - 1) + [close]
+    return "[\n" + outer + "".join(parts) + "\n" + "  " * depth + "]"
+
+
+def result_to_text(result: AllocationResult, *, explain: bool = False) -> str:
+    """`json.dumps(result_to_json(result, explain=explain), indent=2)`, byte for byte, faster."""
+    mu = result.allocations.minor_units
+
+    def money(column: Sequence[Any]) -> list[str]:
+        return _memo(column, lambda d: '"' + format_minor(to_minor(d, mu), mu) + '"')
+
+    products = result.products
+    product_text = _objects(
+        ("id", "cases", "units", "unit_price", "allocated", "requested_quantity",
+         "requested_tolerance"),
+        [
+            _memo([r.id for r in products], _encode_str),
+            _ints(r.cases for r in products),
+            _ints(r.units for r in products),
+            money([r.unit_price for r in products]),
+            _ints(r.allocated for r in products),
+            _ints(r.requested_quantity for r in products),
+            _ints(r.requested_tolerance for r in products),
+        ],
+    )  # fmt: skip
+    members = result.members
+    member_text = _objects(
+        ("id", "goods", "delivery", "total", "requested_quantity", "received_quantity",
+         "received_tolerance"),
+        [
+            _memo(list(map(attrgetter("id"), members)), _encode_str),
+            money(list(map(attrgetter("goods"), members))),
+            money(list(map(attrgetter("delivery"), members))),
+            money(list(map(attrgetter("total"), members))),
+            _ints(map(attrgetter("requested_quantity"), members)),
+            _ints(map(attrgetter("received_quantity"), members)),
+            _ints(map(attrgetter("received_tolerance"), members)),
+        ],
+    )  # fmt: skip
+    table = result.allocations
+    keys = ["member", "product", "units", "from_quantity", "from_tolerance", "amount"]
+    columns = [
+        _memo(table.member, _encode_str),
+        _memo(table.product, _encode_str),
+        _ints(map(add, table.from_quantity, table.from_tolerance)),
+        _ints(table.from_quantity),
+        _ints(table.from_tolerance),
+        _memo(table.amount_minor, lambda a: '"' + format_minor(a, mu) + '"'),
+    ]
+    unmet_text = "[]"
+    if explain:
+        reasons = {(e.member, e.product): e for e in result.explanations}
+        pad = " " * 8
+        keys.append("explanation")
+        columns.append(
+            [
+                "{\n" + pad + '"code": ' + _encode_str(e.code) + ",\n" + pad + '"text": '
+                + _encode_str(e.text) + "\n      }"
+                for e in map(reasons.__getitem__, zip(table.member, table.product, strict=True))
+            ]
+        )  # fmt: skip
+        unmet = [e for e in result.explanations if e.code != "in_full"]
+        unmet_text = _objects(
+            ("member", "product", "requested", "received", "code", "text"),
+            [
+                _memo([e.member for e in unmet], _encode_str),
+                _memo([e.product for e in unmet], _encode_str),
+                _ints(e.requested for e in unmet),
+                _ints(e.received for e in unmet),
+                [_encode_str(e.code) for e in unmet],
+                [_encode_str(e.text) for e in unmet],
+            ],
+        )
+    allocation_text = _objects(keys, columns)
+    skeleton = replace(
+        result, products=(), members=(), allocations=AllocationTable(mu), explanations=()
+    )
+    rest = json.dumps(result_to_json(skeleton, explain=explain), indent=2)
+    pieces: list[str] = []
+    for key, value in (
+        ("products", product_text),
+        ("allocations", allocation_text),
+        ("members", member_text),
+        ("unmet", unmet_text),
+    ):
+        # Each key is at the top level once, in this order (a string value cannot hold the
+        # marker: its quotes would be escaped); the big texts are joined once, never copied.
+        marker = f'\n  "{key}": []'
+        if marker in rest:
+            head, rest = rest.split(marker, 1)
+            pieces += [head, f'\n  "{key}": ', value]
+    pieces.append(rest)
+    return "".join(pieces)
+
+
+__all__ = ["fast_problem_from_text", "problem_from_text", "result_to_text"]

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from html import escape
 
-from django.utils.html import format_html_join
+from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
@@ -28,7 +29,14 @@ class Chart:
     @property
     def table_rows(self) -> SafeString:
         """The table's body rows, escaped (built here: a 100-round page renders 500 of them)."""
-        return format_html_join("", '<tr><th scope="row">{}</th><td>{}</td></tr>', self.rows)
+        return rows_html('<tr><th scope="row">{}</th><td>{}</td></tr>', self.rows)
+
+
+def rows_html(template: str, rows: Iterable[Iterable[object]]) -> SafeString:
+    """`template` filled with each row's values, every value escaped (Django's `format_html_join`
+    without its lazy-string checks, which cost a 100-round page a third of its time)."""
+    html = "".join(template.format(*(escape(str(v)) for v in row)) for row in rows)
+    return mark_safe(html)  # every value escaped above; the template is ours
 
 
 def percent(value: Decimal | None) -> str:
@@ -160,8 +168,7 @@ def saving_sentence(figures: MemberRoundFigures, currency: str) -> str:
 def rounds_table_rows(rows: Sequence[RoundFigures]) -> SafeString:
     """The body of the group page's table of every figure per round, escaped."""
     none = _("no cases")
-    return format_html_join(
-        "",
+    return rows_html(
         '<tr><th scope="row">{} {}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>'
         "<td>{}</td><td>{} / {}</td><td>{}</td><td>{}</td></tr>",
         (
@@ -178,6 +185,28 @@ def rounds_table_rows(rows: Sequence[RoundFigures]) -> SafeString:
                 r.tolerance_offered,
                 percent(r.lowest_fill),
                 r.jain,
+            )
+            for r in rows
+        ),
+    )
+
+
+def member_table_rows(rows: Sequence[MemberRoundFigures], slug: str, currency: str) -> SafeString:
+    """The body of "My savings" table: each round linked to its page, escaped."""
+    return rows_html(
+        '<tr><th scope="row"><a href="{}">{} {}</a></th><td>{}</td><td>{}</td><td>{}</td>'
+        "<td>{}</td><td>{}{}</td></tr>",
+        (
+            (
+                reverse("rounds:detail", args=[slug, r.round_id]),
+                f"{r.closed_at:%d %b %Y}",
+                r.round.name,
+                format_money(r.spend, currency),
+                format_money(r.savings_retail, currency),
+                format_money(r.savings_alone, currency),
+                r.requested_units,
+                r.received_units,
+                _(" (+%(n)d from tolerance)") % {"n": r.tolerance_used} if r.tolerance_used else "",
             )
             for r in rows
         ),

@@ -46,6 +46,7 @@ def my_savings(request: HttpRequest, slug: str) -> HttpResponse:
         "membership": membership,
         "rounds": rows,
         "chart": findings.member_chart(rows, group.currency),
+        "table_rows": findings.member_table_rows(rows, group.slug, group.currency),
         "years": selectors.member_years(membership=membership),
     }
     return render(request, "reports/me.html", context)

@@ -1,11 +1,12 @@
-from django.urls import path
+from django.urls import re_path
 
 from coopbuy.reports import views
 
 app_name = "reports"
+G = r"^g/(?P<slug>[-\w]+)/reports/"
 urlpatterns = [
-    path("g/<slug:slug>/reports/", views.group_report, name="group"),
-    path("g/<slug:slug>/reports/rounds.csv", views.group_report_csv, name="group_csv"),
-    path("g/<slug:slug>/reports/me/", views.my_savings, name="me"),
-    path("g/<slug:slug>/reports/me.csv", views.my_savings_csv, name="me_csv"),
+    re_path(G + "$", views.group_report, name="group"),
+    re_path(G + r"rounds\.(?P<kind>csv|xlsx)$", views.group_report_file, name="group_file"),
+    re_path(G + "me/$", views.my_savings, name="me"),
+    re_path(G + r"me\.(?P<kind>csv|xlsx)$", views.my_savings_file, name="me_file"),
 ]

@@ -9,10 +9,13 @@ from django.shortcuts import render
 from coopbuy.groups.permissions import group_for_member
 from coopbuy.reports import exports, findings, selectors
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-def _csv_response(body: str, filename: str) -> HttpResponse:
-    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+
+def _download(body: str | bytes, filename: str, kind: str) -> HttpResponse:
+    content_type = "text/csv; charset=utf-8" if kind == "csv" else XLSX
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{kind}"'
     return response
 
 
@@ -31,10 +34,11 @@ def group_report(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def group_report_csv(request: HttpRequest, slug: str) -> HttpResponse:
+def group_report_file(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
     group, _membership = group_for_member(slug=slug, user=request.user)
-    body = exports.rounds_csv(selectors.group_rounds(group=group))
-    return _csv_response(body, f"{group.slug}-rounds.csv")
+    rows = selectors.group_rounds(group=group)
+    body = exports.rounds_csv(rows) if kind == "csv" else exports.rounds_xlsx(rows)
+    return _download(body, f"{group.slug}-rounds", kind)
 
 
 @login_required
@@ -53,7 +57,8 @@ def my_savings(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def my_savings_csv(request: HttpRequest, slug: str) -> HttpResponse:
+def my_savings_file(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
     group, membership = group_for_member(slug=slug, user=request.user)
-    body = exports.member_csv(selectors.member_rounds(membership=membership))
-    return _csv_response(body, f"{group.slug}-my-savings.csv")
+    rows = selectors.member_rounds(membership=membership)
+    body = exports.member_csv(rows) if kind == "csv" else exports.member_xlsx(rows)
+    return _download(body, f"{group.slug}-my-savings", kind)

@@ -8,6 +8,7 @@ import io
 import pytest
 from django.test import Client
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from coopbuy.accounts.models import User
 from coopbuy.outbox.models import OutboxMessage
@@ -63,8 +64,12 @@ def test_outsiders_are_refused_every_report() -> None:
     s = closed_round()
     outsider = client_for(make_user("Olga"))
     slug = s["group"].slug
-    for name in ("group", "group_csv", "me", "me_csv"):
+    for name in ("group", "me"):
         assert outsider.get(reverse(f"reports:{name}", args=[slug])).status_code in (403, 404)
+    for name in ("group_file", "me_file"):
+        for kind in ("csv", "xlsx"):
+            response = outsider.get(reverse(f"reports:{name}", args=[slug, kind]))
+            assert response.status_code in (403, 404)
     for path in ("rounds", "me"):
         response = outsider.get(f"/api/v1/groups/{slug}/reports/{path}")
         assert response.status_code in (403, 404)
@@ -79,12 +84,14 @@ def test_csv_exports_hold_the_same_numbers_and_no_formulas() -> None:
     from coopbuy.reports.services import reports_rebuild
 
     reports_rebuild()
-    body = client_for(s["cora"]).get(reverse("reports:group_csv", args=[s["group"].slug]))
+    body = client_for(s["cora"]).get(reverse("reports:group_file", args=[s["group"].slug, "csv"]))
     rows = list(csv.DictReader(io.StringIO(body.content.decode())))
     assert [(r["round"], r["spend"], r["savings_alone"], r["case_fill"]) for r in rows] == [
         ("'=HYPERLINK(1)", str(RoundFigures.objects.get().spend), "14.40", "1.000")
     ]
-    mine = client_for(s["members"][0].user).get(reverse("reports:me_csv", args=[s["group"].slug]))
+    mine = client_for(s["members"][0].user).get(
+        reverse("reports:me_file", args=[s["group"].slug, "csv"])
+    )
     row = next(csv.DictReader(io.StringIO(mine.content.decode())))
     assert (row["goods"], row["savings_retail"], row["fill"]) == ("10.80", "4.20", "1.000")
 
@@ -119,3 +126,18 @@ def test_round_names_are_escaped_in_the_tables_and_charts() -> None:
     RoundFigures.objects.update(name="<b>Oats</b>")
     html = client_for(s["cora"]).get(reverse("reports:group", args=[s["group"].slug])).content
     assert b"<b>Oats</b>" not in html and b"&lt;b&gt;Oats&lt;/b&gt;" in html
+
+
+def test_xlsx_exports_hold_numbers_and_no_formulas() -> None:
+    s = closed_round()
+    RoundFigures.objects.update(name="=1+1")
+    response = client_for(s["cora"]).get(
+        reverse("reports:group_file", args=[s["group"].slug, "xlsx"])
+    )
+    assert response["Content-Disposition"].endswith('-rounds.xlsx"')
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet is not None
+    header, row = list(sheet.iter_rows(values_only=True))
+    values = dict(zip(header, row, strict=True))
+    assert values["round"] == "'=1+1"
+    assert (values["savings_alone"], values["case_fill"]) == (14.4, 1)

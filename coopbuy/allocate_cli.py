@@ -16,11 +16,8 @@ guard for the day a library update prints something new.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
-import os
 import sys
-from collections.abc import Iterator
 from typing import NoReturn
 
 from coopbuy.core.allocation import allocate
@@ -30,6 +27,7 @@ from coopbuy.core.jsontext import fast_problem_from_text, result_to_text
 from coopbuy.core.pooling import allocate_pooled
 from coopbuy.core.pooling_json import has_groups, pooled_problem_from_json, pooled_result_to_json
 from coopbuy.core.problem import POLICIES
+from coopbuy.native_stdout import native_stdout_silenced
 
 PROG = "coopbuy allocate"
 
@@ -57,35 +55,6 @@ def _parser() -> argparse.ArgumentParser:
         help="optimal: solver time limit (default 10)",
     )
     return parser
-
-
-@contextlib.contextmanager
-def _native_stdout_silenced() -> Iterator[None]:
-    """Point file descriptor 1 at the null device for the duration (see the module docstring)."""
-    sys.stdout.flush()
-    try:
-        saved = os.dup(1)
-    except OSError:  # no stdout at all: nothing to protect
-        yield
-        return
-    try:
-        with open(os.devnull, "wb") as null:
-            os.dup2(null.fileno(), 1)
-        yield
-    finally:
-        _flush_c_stdio()
-        os.dup2(saved, 1)
-        os.close(saved)
-
-
-def _flush_c_stdio() -> None:
-    """Flush C's stdio buffers, so text a library buffered goes to the null device, not the JSON."""
-    try:
-        import ctypes
-
-        ctypes.CDLL(None).fflush(None)
-    except (OSError, AttributeError, TypeError):  # no C library to ask (e.g. Windows): skip
-        pass
 
 
 def _fail(message: str) -> int:
@@ -123,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
         except ProblemError as err:
             return _fail(str(err))
     try:
-        with _native_stdout_silenced():
+        with native_stdout_silenced():
             result = allocate(
                 problem, policy=args.policy, time_limit=args.time_limit, explain_result=args.explain
             )
@@ -146,7 +115,7 @@ def _pooled(data: dict[str, object], args: argparse.Namespace) -> int:
     """`main` for a problem with groups: the pool, each group alone, the pooled output."""
     try:
         pooled = pooled_problem_from_json(data)
-        with _native_stdout_silenced():
+        with native_stdout_silenced():
             result = allocate_pooled(
                 pooled, policy=args.policy, time_limit=args.time_limit, explain_result=args.explain
             )

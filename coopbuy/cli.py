@@ -1,6 +1,6 @@
-"""The `coopbuy` command: demo, serve, worker, allocate, tender, and Django's management commands.
+"""The `coopbuy` command: demo, serve, worker, allocate, match, tender, and Django's commands.
 
-`coopbuy allocate` and `coopbuy tender` are dispatched before anything imports Django, so that they
+`coopbuy allocate`, `match` and `tender` are dispatched before anything imports Django, so that they
 start fast.
 """
 
@@ -30,6 +30,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from coopbuy.tender_cli import main as tender_main
 
         return tender_main(args[1:])
+    if command == "match":
+        from coopbuy.match_cli import main as match_main
+
+        return match_main(args[1:])
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS)
     if command == "demo":
         return demo(args[1:])
@@ -43,7 +47,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(__doc__.strip() if __doc__ else "")
         print(
             "\nOwn commands: demo [--host H] [--port P], serve, worker, allocate PROBLEM.json,"
-            " tender award PROBLEM.json"
+            " match PROBLEM.json, tender award PROBLEM.json"
         )
         print("Django's commands: coopbuy help --commands (or any command name)")
         if command == "help" and len(args) > 1:

@@ -15,9 +15,9 @@ import json
 import sys
 from typing import BinaryIO, NoReturn
 
-from coopbuy.allocate_cli import _native_stdout_silenced as native_stdout_silenced
 from coopbuy.core.errors import ProblemError
 from coopbuy.core.tender import award, tender_from_json, tender_result_to_json
+from coopbuy.native_stdout import native_stdout_silenced
 
 PROG = "coopbuy tender award"
 MAX_INPUT_BYTES = 32 * 1024 * 1024

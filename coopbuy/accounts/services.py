@@ -28,13 +28,27 @@ def profile_update(
     home_longitude: Decimal | None,
     language: str,
 ) -> User:
-    """Change what a person tells others about themselves and where they live (for 'nearby')."""
+    """Change what a person tells others about themselves and where they live (for 'nearby').
+
+    The home place (a postcode or a town) is geocoded offline when it changes or when no
+    coordinates come with it; coordinates given on their own (changed, with the place unchanged)
+    are kept as given. An empty place with unchanged coordinates clears both.
+    """
     missing = places.missing_half(home_latitude, home_longitude, prefix="home_")
     if missing:
         raise ProfileError(missing, places.both_or_neither())
     user = User.objects.select_for_update().get(pk=user.pk)
+    home_place = home_place.strip()
+    place_changed = home_place != user.home_place
+    before = (user.home_latitude, user.home_longitude)
+    coordinates_changed = (home_latitude, home_longitude) != before
+    if home_place and (home_latitude is None or (place_changed and not coordinates_changed)):
+        found = places.geocode(home_place, field="home_place")
+        home_latitude, home_longitude = places.coordinates(found)
+    elif not home_place and place_changed and not coordinates_changed:
+        home_latitude = home_longitude = None
     user.display_name = display_name.strip()
-    user.home_place = home_place.strip()
+    user.home_place = home_place
     user.home_latitude = home_latitude
     user.home_longitude = home_longitude
     user.language = language

@@ -17,6 +17,7 @@ from coopbuy.api.schemas import PROBLEM_MEDIA_TYPE
 from coopbuy.catalog.api import router as catalog_router
 from coopbuy.groups.api import invitations_router
 from coopbuy.groups.api import router as groups_router
+from coopbuy.interest.api import router as interest_router
 from coopbuy.ledger.api import router as ledger_router
 from coopbuy.ledger.statement_api import router as statement_router
 from coopbuy.reports.api import router as reports_router
@@ -68,6 +69,7 @@ api.add_router("", accounts_router)
 api.add_router("", token_router)
 api.add_router("/groups", groups_router)
 api.add_router("/invitations", invitations_router)
+api.add_router("/me/interest", interest_router)
 api.add_router("/groups", catalog_router)
 api.add_router("/groups", rounds_router)
 api.add_router("/groups", ledger_router)

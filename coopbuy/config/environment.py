@@ -38,6 +38,35 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [part.strip() for part in raw.split(",") if part.strip()]
 
 
+def sqlite_options() -> dict[str, object]:
+    """How coopbuy opens its embedded SQLite database.
+
+    WAL lets readers (a member's page, the worker polling for tasks) go on while one writer
+    writes; IMMEDIATE takes the write lock at BEGIN, so two writers queue instead of failing half
+    way; a writer that finds the lock taken waits up to `$SQLITE_BUSY_TIMEOUT` seconds (default
+    60: an 8-second bank import or a 20-second close must not turn a member's click, or the
+    worker, into "database is locked").
+    """
+    raw = os.environ.get("SQLITE_BUSY_TIMEOUT", "60")
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = -1.0
+    if not 0 < seconds <= 3600:
+        raise ConfigurationError(
+            f"SQLITE_BUSY_TIMEOUT: expected seconds between 1 and 3600, got {raw!r}"
+        )
+    milliseconds = int(seconds * 1000)
+    return {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": seconds,
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+            f"PRAGMA busy_timeout={milliseconds};"
+        ),
+    }
+
+
 def data_dir() -> Path:
     """Where the embedded database, the generated secret and uploads live (`$COOPBUY_DATA_DIR`)."""
     return Path(os.environ.get("COOPBUY_DATA_DIR", "var")).resolve()

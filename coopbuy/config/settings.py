@@ -13,7 +13,14 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from coopbuy.config.environment import data_dir, env_bool, env_list, mailer_settings, secret_key
+from coopbuy.config.environment import (
+    data_dir,
+    env_bool,
+    env_list,
+    mailer_settings,
+    secret_key,
+    sqlite_options,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = data_dir()
@@ -38,6 +45,7 @@ INSTALLED_APPS = [
     "coopbuy.accounts",
     "coopbuy.audit",
     "coopbuy.groups",
+    "coopbuy.interest",
     "coopbuy.catalog",
     "coopbuy.rounds",
     "coopbuy.reports",
@@ -91,14 +99,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # WAL lets the worker and the web process read while the other writes; IMMEDIATE takes the
-    # write lock at BEGIN so that two writers queue instead of failing half-way.
-    DATABASES["default"]["OPTIONS"] = {
-        "transaction_mode": "IMMEDIATE",
-        "init_command": (
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;"
-        ),
-    }
+    # WAL, IMMEDIATE writers and a busy timeout: see `environment.sqlite_options`.
+    DATABASES["default"]["OPTIONS"] = sqlite_options()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -201,3 +203,11 @@ COOPBUY_API_RATE_LIMITS = {
 
 # How long an invitation link stays valid unless its creator says otherwise.
 COOPBUY_INVITATION_DAYS = int(os.environ.get("COOPBUY_INVITATION_DAYS", "14"))
+
+# The group directory's map: a tile URL template ({z}/{x}/{y}, optionally {s}) and the credit the
+# tile provider asks for. An empty MAP_TILES_URL shows the markers on a plain background.
+MAP_TILES_URL = os.environ.get("MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILES_ATTRIBUTION = os.environ.get(
+    "MAP_TILES_ATTRIBUTION",
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+)

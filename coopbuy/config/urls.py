@@ -14,5 +14,6 @@ urlpatterns = [
     path("", include("coopbuy.ledger.urls")),
     path("", include("coopbuy.reports.urls")),
     path("", include("coopbuy.groups.urls")),
+    path("", include("coopbuy.interest.urls")),
     path("", include("coopbuy.web.urls")),
 ]

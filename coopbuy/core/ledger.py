@@ -19,7 +19,7 @@ sum to exactly zero. A top-up of 10.00 by bank transfer is `member +1000, bank -
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
@@ -36,6 +36,8 @@ ProblemCode = Literal[
     "reversal_mismatch",
     "cross_group",
     "over_credit",
+    "missing_source",
+    "unbalanced_book",
 ]
 
 
@@ -193,6 +195,20 @@ def cross_group_problems[T: Hashable, G: Hashable](
                     f"transaction {transaction}",
                     f"of group {own} has an entry on an account of group {other}",
                 )
+            )
+    return problems
+
+
+def missing_source_problems[T: Hashable](
+    sources: Iterable[tuple[T, str, int]], existing: Mapping[str, Set[int]]
+) -> list[Problem]:
+    """Every posting's source exists (in the same book's owner): rows of (subject, kind, id);
+    `existing` holds the ids found per kind (kinds missing from it are not checked)."""
+    problems: list[Problem] = []
+    for subject, kind, source_id in sources:
+        if kind in existing and source_id not in existing[kind]:
+            problems.append(
+                Problem("missing_source", str(subject), f"names {kind} {source_id}, not found")
             )
     return problems
 

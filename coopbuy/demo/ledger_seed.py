@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from coopbuy.groups.models import BuyingGroup, Membership
+from coopbuy.ledger.keys import system_key
 from coopbuy.ledger.models import LedgerSettings, Transaction
 from coopbuy.ledger.services import ledger_settings_update, ledger_top_up
 
@@ -41,7 +42,7 @@ def seed_ledger() -> int:
             )  # fmt: skip
         memberships = Membership.objects.filter(group=group).select_related("user", "group")
         for index, membership in enumerate(memberships.order_by("pk")):
-            key = f"demo-opening-{membership.pk}"
+            key = system_key(f"demo-opening-{membership.pk}")
             if Transaction.objects.filter(group=group, idempotency_key=key).exists():
                 continue
             ledger_top_up(

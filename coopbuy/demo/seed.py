@@ -20,6 +20,7 @@ from coopbuy.groups import services
 from coopbuy.groups.models import BuyingGroup, Invitation, JoinRequest, Membership
 
 from .catalog_seed import seed_catalogs
+from .interest_seed import seed_homes, seed_interest
 from .ledger_seed import seed_ledger
 from .people import DEMO_PASSWORD, FIRST_NAMES, GROUPS, SURNAMES, email_for
 from .rounds_seed import seed_rounds
@@ -74,6 +75,7 @@ def _admin(summary: DemoSummary) -> None:
 
 @transaction.atomic
 def seed_demo() -> DemoSummary:
+    started = timezone.now()
     summary = DemoSummary()
     _admin(summary)
     people = [_person(i, summary) for i in range(len(FIRST_NAMES))]
@@ -141,8 +143,12 @@ def seed_demo() -> DemoSummary:
             JoinRequest.objects.filter(group=hebden, user=person).exists()
         ):
             services.join_request_create(group=hebden, user=person, message=message)
+    seed_homes()
+    neighbours = seed_interest(_demo_password_hash())
+    summary.created_users += sum(1 for n in neighbours if n.date_joined >= started)
     summary.logins += [
         (people[45].email, "new here: asked to join Hebden Bridge"),
+        (neighbours[0].email, "no group yet: registered interest near Hebden Bridge"),
         (ADMIN_EMAIL, "platform operator (Django admin at /admin/)"),
     ]
     seed_catalogs()

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from ninja import Path, Query, Router
 from ninja.responses import Status
 
+from coopbuy import places
 from coopbuy.accounts.models import User
 from coopbuy.api.auth import caller, principal, public, within_token_group
 from coopbuy.api.idempotency import idempotent
@@ -22,6 +23,7 @@ from coopbuy.api.pagination import paginate
 from coopbuy.api.problems import problem_responses
 from coopbuy.api.schemas import Ok, Page, Paging, PersonOut
 from coopbuy.audit.selectors import audit_events_for_group
+from coopbuy.core.geo.gazetteer import Location
 from coopbuy.errors import UserFacingError
 from coopbuy.groups import selectors, services
 from coopbuy.groups.api_schemas import (
@@ -46,6 +48,7 @@ from coopbuy.groups.api_schemas import (
     Role,
     RoleIn,
 )
+from coopbuy.groups.directory import DEFAULT_WITHIN_KM, DirectorySearch, directory
 from coopbuy.groups.models import BuyingGroup, Invitation, JoinRequest, Membership
 from coopbuy.groups.permissions import group_for_coordinator, group_for_member, group_for_viewer
 
@@ -75,20 +78,77 @@ def my_groups(request: HttpRequest, paging: Query[Paging]) -> Page[MyGroupOut]:
 def public_groups(
     request: HttpRequest, search: Query[GroupSearch], paging: Query[Paging]
 ) -> Page[GroupListingOut]:
-    """Public groups anyone may find: `q` searches name, place and description; `near=true`
-    sorts them by distance from my home place."""
-    near = _home_of(principal(request).user) if search.near else None
-    rows = within_token_group(
-        request, selectors.public_groups(query=search.q.strip(), near=near), "pk"
+    """Public groups anyone may find, nearest first from a postcode, a place, coordinates or my
+    home (`near`), within `within_km`; filtered by what they buy, how often they order and
+    whether they take new members. Without a point to search from, by name.
+
+    Postcodes and places are looked up offline (contains OS data © Crown copyright and database
+    right; place names from GeoNames, CC BY 4.0)."""
+    token = principal(request).token
+    listings = directory(
+        DirectorySearch(
+            origin=_origin(search, principal(request).user),
+            within_km=search.within_km or DEFAULT_WITHIN_KM,
+            q=search.q.strip(),
+            category=search.category.strip(),
+            supplier=search.supplier.strip(),
+            every=search.every or "",
+            taking_members=search.taking_members,
+            group_id=token.group_id if token is not None else None,
+        )
     )
     return paginate(
         request,
-        rows,
+        listings,
         paging,
-        lambda g: GroupListingOut(
-            **GroupOut.of(g).model_dump(), distance_km=_km(selectors.distance_km(g, near))
+        lambda item: GroupListingOut(
+            **GroupOut.of(item.group, item.member_count).model_dump(),
+            distance_km=_km(item.distance_km),
+            categories=item.categories,
+            suppliers=item.suppliers,
+            every_weeks=item.every_weeks,
+            taking_members=item.taking_members,
         ),
     )
+
+
+def _origin(search: GroupSearch, user: User | AnonymousUser) -> Location | None:
+    """The one point the search is made from, or None; a clear error naming the field."""
+    given = [
+        name
+        for name, present in (
+            ("postcode", bool(search.postcode.strip())),
+            ("place", bool(search.place.strip())),
+            ("lat", search.lat is not None or search.lon is not None),
+            ("near", search.near),
+        )
+        if present
+    ]
+    if len(given) > 1:
+        raise UserFacingError(
+            _("Search from one place: give postcode, place, lat and lon, or near (not %(both)s).")
+            % {"both": " and ".join(given)},
+            field=given[1],
+        )
+    if not given:
+        if search.within_km is not None:
+            raise UserFacingError(
+                _("within_km needs a point to measure from: give postcode, place, or lat and lon."),
+                field="within_km",
+            )
+        return None
+    if given[0] == "postcode":
+        return places.geocode(search.postcode, field="postcode", only="postcode")
+    if given[0] == "place":
+        return places.geocode(search.place, field="place", only="place")
+    if given[0] == "lat":
+        if search.lat is None or search.lon is None:
+            raise UserFacingError(
+                places.both_or_neither(), field="lon" if search.lon is None else "lat"
+            )
+        return places.point(search.lat, search.lon)
+    home = _home_of(user)
+    return places.point(float(home[0]), float(home[1]), field="near")
 
 
 def _home_of(user: User | AnonymousUser) -> tuple[Decimal, Decimal]:
@@ -96,7 +156,7 @@ def _home_of(user: User | AnonymousUser) -> tuple[Decimal, Decimal]:
         raise UserFacingError(_("Sign in to search near your home place."), field="near")
     if user.home_latitude is None or user.home_longitude is None:
         raise UserFacingError(
-            _("Set your home place (PATCH /me with home_latitude and home_longitude) first."),
+            _("Set your home place (PATCH /me with home_place, a postcode or a town) first."),
             field="near",
         )
     return user.home_latitude, user.home_longitude

@@ -205,18 +205,58 @@ class JoinRequestIn(Input):
 
 
 class GroupSearch(Schema):
-    q: Text = Field("", max_length=100, description="Words in the name, place or description.")
+    """Where to search from (one of `postcode`, `place`, `lat`+`lon`, `near`), how far, what."""
+
+    postcode: Text = Field(
+        "",
+        max_length=100,
+        description="A full postcode (HX7 8AD: its sector's centre), a sector (HX7 8) or a "
+        "district (HX7) of Great Britain.",
+    )
+    place: Text = Field(
+        "",
+        max_length=100,
+        description="A town or village of Great Britain; `Newport, TF10` or `Newport, Wales` "
+        "narrows a name shared by several places.",
+    )
+    lat: float | None = Field(None, ge=-90, le=90, description="Latitude (WGS84), with `lon`.")
+    lon: float | None = Field(None, ge=-180, le=180, description="Longitude (WGS84), with `lat`.")
     near: bool = Field(
         False,
-        description="Nearest first, from my home place (signed in, with a home place: "
-        "PATCH /me sets it); each group then says how far it is.",
+        description="From my home place (signed in, with a home place: PATCH /me sets it).",
+    )
+    within_km: int | None = Field(
+        None,
+        ge=1,
+        le=500,
+        description="Only groups this close to the point searched from (default 50 km).",
+    )
+    q: Text = Field("", max_length=100, description="Words in the name, place or description.")
+    category: Text = Field(
+        "", max_length=80, description="Only groups buying products of this category."
+    )
+    supplier: Text = Field(
+        "", max_length=120, description="Only groups ordering from a supplier with this name."
+    )
+    every: Literal["weekly", "fortnightly", "monthly"] | None = Field(
+        None, description="Only groups ordering this often (from their round schedules)."
+    )
+    taking_members: bool = Field(
+        False, description="Only groups taking new members (open, or by approval)."
     )
 
 
 class GroupListingOut(GroupOut):
     distance_km: float | None = Field(
-        None, description="How far from my home place, when searching `near`; null otherwise."
+        None,
+        description="How far from the point searched from, in km (1 decimal); null without one.",
     )
+    categories: list[str] = Field(description="Product categories its suppliers offer.")
+    suppliers: list[str] = Field(description="Its active suppliers.")
+    every_weeks: int | None = Field(
+        description="How often it orders, in weeks (its most frequent schedule); null if unknown."
+    )
+    taking_members: bool = Field(description="Whether it takes new members.")
 
 
 class InvitationPreviewOut(Schema):

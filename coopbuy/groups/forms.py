@@ -107,8 +107,3 @@ class JoinRequestForm(forms.Form):
 
 class RoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
-
-
-class GroupSearchForm(forms.Form):
-    q = forms.CharField(label=_("Search by name or town"), required=False, max_length=100)
-    near = forms.BooleanField(label=_("Nearest to my home first"), required=False)

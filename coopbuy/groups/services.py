@@ -9,6 +9,7 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 from decimal import Decimal
+from typing import Literal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -24,6 +25,7 @@ from coopbuy.errors import UserFacingError
 from coopbuy.groups import emails
 from coopbuy.groups.models import BuyingGroup, Invitation, JoinRequest, Membership
 from coopbuy.groups.permissions import require_coordinator
+from coopbuy.interest.services import GroupNearby, interest_notify_group_nearby
 from coopbuy.outbox.services import outbox_enqueue_many
 
 Role = Membership.Role
@@ -69,6 +71,7 @@ def group_create(
             _("“%(slug)s” is reserved; choose another.") % {"slug": slug}, field="slug"
         )
     _check_coordinates(latitude, longitude)
+    latitude, longitude = _located(place, latitude, longitude)
     if BuyingGroup.objects.filter(slug=slug).exists():
         raise GroupError(
             _("The address “%(slug)s” is taken; choose another.") % {"slug": slug}, field="slug"
@@ -101,6 +104,8 @@ def group_create(
         group=group,
         subject=creator,
     )
+    if _findable(group):
+        _tell_waiting_list(group, "formed", exclude_user_ids=[creator.pk])
     return group
 
 
@@ -122,8 +127,14 @@ def group_update(
     _check_coordinates(latitude, longitude)
     if not name.strip():
         raise GroupError(_("Give the group a name."), field="name")
-    group = BuyingGroup.objects.select_for_update().get(pk=group.pk)
+    group = BuyingGroup.objects.select_for_update(no_key=True).get(pk=group.pk)
     before = {f: getattr(group, f) for f in ("name", "visibility", "join_policy")}
+    was_findable = _findable(group)
+    moved = place.strip() != group.place and (latitude, longitude) == (
+        group.latitude,
+        group.longitude,
+    )  # a new place with the old point: the place wins where we know it
+    latitude, longitude = _located(place, latitude, longitude, prefer_place=moved)
     group.name, group.description, group.place = name.strip(), description.strip(), place.strip()
     group.latitude, group.longitude = latitude, longitude
     group.visibility, group.join_policy = visibility, join_policy
@@ -139,7 +150,52 @@ def group_update(
         group=group,
         data={"changed": changed},
     )
+    if _findable(group) and not was_findable:
+        members = Membership.objects.filter(group=group).values_list("user_id", flat=True)
+        _tell_waiting_list(group, "opened", exclude_user_ids=list(members))
     return group
+
+
+def _located(
+    place: str, latitude: Decimal | None, longitude: Decimal | None, *, prefer_place: bool = False
+) -> tuple[Decimal | None, Decimal | None]:
+    """The coordinates given, else (or, with `prefer_place`, rather) those of the place when it
+    is a postcode or a town we know, so that the directory finds the group. A place we do not
+    know ("the Calder valley") keeps the coordinates given, or none."""
+    if (latitude is not None and not prefer_place) or not place.strip():
+        return latitude, longitude
+    try:
+        return places.coordinates(places.geocode(place, field="place"))
+    except UserFacingError:
+        return latitude, longitude
+
+
+def _findable(group: BuyingGroup) -> bool:
+    """Listed in the directory with a place on the map, and taking new members."""
+    return (
+        group.visibility == BuyingGroup.Visibility.PUBLIC
+        and group.join_policy != BuyingGroup.JoinPolicy.INVITATION
+        and group.latitude is not None
+        and group.longitude is not None
+    )
+
+
+def _tell_waiting_list(
+    group: BuyingGroup, reason: Literal["formed", "opened"], *, exclude_user_ids: list[int]
+) -> None:
+    assert group.latitude is not None and group.longitude is not None
+    interest_notify_group_nearby(
+        group=GroupNearby(
+            id=group.pk,
+            name=group.name,
+            slug=group.slug,
+            place=group.place,
+            latitude=Decimal(group.latitude),
+            longitude=Decimal(group.longitude),
+        ),
+        reason=reason,
+        exclude_user_ids=exclude_user_ids,
+    )
 
 
 # Memberships -------------------------------------------------------------------------------------
@@ -147,8 +203,10 @@ def group_update(
 
 def _lock_memberships(group: BuyingGroup) -> list[Membership]:
     """Lock the group, then its memberships by primary key (the fixed order of all writers)."""
-    BuyingGroup.objects.select_for_update().filter(pk=group.pk).first()
-    return list(Membership.objects.select_for_update().filter(group=group).order_by("pk"))
+    BuyingGroup.objects.select_for_update(no_key=True).filter(pk=group.pk).first()
+    return list(
+        Membership.objects.select_for_update(no_key=True).filter(group=group).order_by("pk")
+    )
 
 
 def _join(*, group: BuyingGroup, user: User, role: str, how: str, actor: User | None) -> Membership:
@@ -173,7 +231,7 @@ def _join(*, group: BuyingGroup, user: User, role: str, how: str, actor: User | 
 @transaction.atomic
 def group_join(*, group: BuyingGroup, user: User) -> Membership:
     """Join an open group directly."""
-    group = BuyingGroup.objects.select_for_update().get(pk=group.pk)
+    group = BuyingGroup.objects.select_for_update(no_key=True).get(pk=group.pk)
     if group.join_policy != BuyingGroup.JoinPolicy.OPEN:
         raise GroupError(
             _("%(group)s does not take members without approval or an invitation.")
@@ -277,7 +335,7 @@ def membership_leave(*, membership: Membership, user: User) -> None:
 @transaction.atomic
 def join_request_create(*, group: BuyingGroup, user: User, message: str = "") -> JoinRequest:
     """Ask to join a group that admits by approval; the coordinators are told by email."""
-    group = BuyingGroup.objects.select_for_update().get(pk=group.pk)
+    group = BuyingGroup.objects.select_for_update(no_key=True).get(pk=group.pk)
     if group.join_policy == BuyingGroup.JoinPolicy.INVITATION:
         raise GroupError(
             _("%(group)s only admits people with an invitation.") % {"group": group.name}
@@ -307,7 +365,7 @@ def join_request_create(*, group: BuyingGroup, user: User, message: str = "") ->
 def join_request_decide(*, join_request: JoinRequest, actor: User, approve: bool) -> JoinRequest:
     """A coordinator approves (the person becomes a member) or declines a pending request."""
     require_coordinator(group=join_request.group, user=actor)
-    join_request = JoinRequest.objects.select_for_update().get(pk=join_request.pk)
+    join_request = JoinRequest.objects.select_for_update(no_key=True).get(pk=join_request.pk)
     if join_request.status != JoinRequest.Status.PENDING:
         raise GroupError(
             _("This request was already answered (%(status)s).")

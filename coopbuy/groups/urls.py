@@ -1,10 +1,10 @@
 from django.urls import path
 
-from coopbuy.groups import views
+from coopbuy.groups import directory_views, views
 
 app_name = "groups"
 urlpatterns = [
-    path("groups/", views.find, name="find"),
+    path("groups/", directory_views.find, name="find"),
     path("groups/new/", views.create, name="create"),
     path("groups/mine/", views.mine, name="mine"),
     path("join/", views.invitation_code, name="invitation_code"),

@@ -18,7 +18,6 @@ from coopbuy.groups import selectors, services
 from coopbuy.groups.forms import (
     GroupCreateForm,
     GroupForm,
-    GroupSearchForm,
     InvitationForm,
     JoinRequestForm,
     RoleForm,
@@ -43,30 +42,6 @@ def _user(request: HttpRequest) -> User:
 def _form_error(form: GroupForm | InvitationForm | JoinRequestForm, error: UserFacingError) -> None:
     field = error.field if error.field in form.fields else None
     form.add_error(field, error.message)
-
-
-def find(request: HttpRequest) -> HttpResponse:
-    form = GroupSearchForm(request.GET)
-    form.is_valid()
-    query = form.cleaned_data.get("q", "") if form.is_valid() else ""
-    near = None
-    user = request.user
-    if form.cleaned_data.get("near") and isinstance(user, User) and user.home_latitude is not None:
-        assert user.home_longitude is not None
-        near = (user.home_latitude, user.home_longitude)
-    page = Paginator(selectors.public_groups(query=query, near=near), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    listings = [
-        selectors.GroupListing(g, g.member_count, selectors.distance_km(g, near))  # type: ignore[attr-defined]
-        for g in page
-    ]
-    template = "groups/_find_results.html" if request.htmx else "groups/find.html"  # type: ignore[attr-defined]
-    return render(
-        request,
-        template,
-        {"form": form, "page": page, "listings": listings, "query": query, "near": near},
-    )
 
 
 @login_required

@@ -6,7 +6,6 @@ attach their operations to `router`; `api.py` imports them so that `coopbuy.conf
 whole area with one line.
 """
 
-import hashlib
 import uuid
 
 from django.http import HttpRequest
@@ -14,6 +13,7 @@ from ninja import Router
 
 from coopbuy.api.auth import principal
 from coopbuy.api.idempotency import HEADER
+from coopbuy.ledger.keys import user_key
 
 router = Router(tags=["ledger"])
 
@@ -22,10 +22,8 @@ def ledger_key(request: HttpRequest) -> str:
     """The ledger's own key: the caller's Idempotency-Key, private to the caller (or a new one).
 
     A booking posted under it is one transaction however often it is retried, even after the
-    API's own key record (24 hours) is gone.
+    API's own key record (24 hours) is gone. It is a user key ("usr:…", see `ledger.keys`): no
+    header can name a key the system derives ("sys:round-8-close").
     """
     key = request.headers.get(HEADER)
-    if key is None:
-        return uuid.uuid4().hex
-    digest = hashlib.sha256(f"{principal(request).key}\n{key}".encode()).hexdigest()
-    return f"api-{digest[:64]}"
+    return user_key(owner=principal(request).key, key=key if key is not None else uuid.uuid4().hex)

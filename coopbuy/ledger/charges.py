@@ -43,6 +43,7 @@ from coopbuy.ledger.services import (
     supplier_account,
     system_account,
 )
+from coopbuy.ledger.sources import Source, SourceKind
 
 Kind = Account.Kind
 TxKind = Transaction.Kind
@@ -118,6 +119,7 @@ def _post_round(
     group: BuyingGroup,
     kind: str,
     description: str,
+    round_id: int,
     round_reference: str,
     charges: Sequence[MemberCharge],
     supplier_goods: Mapping[int, Decimal],
@@ -142,6 +144,7 @@ def _post_round(
         legs=legs,
         actor=actor,
         idempotency_key=idempotency_key,
+        source=Source.round(round_id),
         round_reference=round_reference,
         enforce_credit=enforce_credit,
     )
@@ -151,7 +154,7 @@ def _post_round(
             summary=description,
             actor=actor,
             group=group,
-            data={"transaction": posted.pk, "round": round_reference, "members": len(charges)},
+            data={"transaction": posted.pk, "round": round_id, "members": len(charges)},
         )
     return posted
 
@@ -160,6 +163,7 @@ def _post_round(
 def ledger_post_round_charges(
     *,
     group: BuyingGroup,
+    round_id: int,
     round_reference: str,
     charges: Sequence[MemberCharge],
     supplier_goods: Mapping[int, Decimal],
@@ -179,6 +183,7 @@ def ledger_post_round_charges(
         group=group,
         kind=TxKind.ROUND_CHARGE,
         description=_("Charges for %(round)s") % {"round": round_reference},
+        round_id=round_id,
         round_reference=round_reference,
         charges=charges,
         supplier_goods=supplier_goods,
@@ -193,6 +198,7 @@ def ledger_post_round_charges(
 def ledger_post_round_adjustment(
     *,
     group: BuyingGroup,
+    round_id: int,
     round_reference: str,
     charges: Sequence[MemberCharge],
     supplier_goods: Mapping[int, Decimal],
@@ -212,6 +218,7 @@ def ledger_post_round_adjustment(
         group=group,
         kind=TxKind.ROUND_ADJUSTMENT,
         description=description,
+        round_id=round_id,
         round_reference=round_reference,
         charges=charges,
         supplier_goods=supplier_goods,
@@ -225,10 +232,16 @@ def ledger_post_round_adjustment(
 ROUND_KINDS = (TxKind.ROUND_CHARGE, TxKind.ROUND_ADJUSTMENT)
 
 
-def round_entries(group: BuyingGroup, round_reference: str) -> QuerySet[Entry]:
-    """Entries of a round's charges and adjustments, and of their reversals (nothing else)."""
+def round_entries(group: BuyingGroup, round_id: int) -> QuerySet[Entry]:
+    """Entries of a round's charges and adjustments, and of their reversals (nothing else).
+
+    Found by the round's id (the postings' source), never by its name: renaming a round moves
+    no money.
+    """
     return Entry.objects.filter(
-        transaction__group=group, transaction__round_reference=round_reference
+        transaction__group=group,
+        transaction__source_kind=SourceKind.ROUND,
+        transaction__source_id=round_id,
     ).filter(
         Q(transaction__kind__in=ROUND_KINDS)
         | Q(transaction__kind=TxKind.REVERSAL, transaction__reverses__kind__in=ROUND_KINDS)
@@ -239,6 +252,7 @@ def round_entries(group: BuyingGroup, round_reference: str) -> QuerySet[Entry]:
 def ledger_post_round_update(
     *,
     group: BuyingGroup,
+    round_id: int,
     round_reference: str,
     charges: Sequence[MemberCharge],
     supplier_goods: Mapping[int, Decimal],
@@ -251,11 +265,12 @@ def ledger_post_round_update(
 
     The round closer hands over the whole bill again, as `ledger_post_round_charges` takes it; the
     ledger compares it with what this round has posted so far, account by account, and posts one
-    adjustment for the difference (None when nothing changed). Updates of one group are serialised
-    on the group row, so two at once cannot both post the same difference.
+    adjustment for the difference (None when nothing changed). The accounts the round touches
+    are locked (pk order) before what it posted is summed, so two updates at once cannot both
+    post the same difference; the rounds area calls this under the round's lock, which
+    serialises the updates of one round (docs/adr/0005-lock-order.md).
     """
     require_money_role(group=group, user=actor)
-    BuyingGroup.objects.select_for_update().filter(pk=group.pk).first()
     existing = Transaction.objects.filter(group=group, idempotency_key=idempotency_key).first()
     if existing is not None:
         return existing
@@ -266,14 +281,22 @@ def ledger_post_round_update(
     ):
         wanted[account.pk] = wanted.get(account.pk, ZERO) + amount
         accounts[account.pk] = account
+    touched = set(wanted) | set(round_entries(group, round_id).values_list("account", flat=True))
+    for account in (
+        Account.objects.select_for_update(no_key=True)
+        .filter(group=group, pk__in=touched)
+        .order_by("pk")
+    ):
+        accounts.setdefault(account.pk, account)
+    existing = Transaction.objects.filter(group=group, idempotency_key=idempotency_key).first()
+    if existing is not None:
+        return existing
     posted = dict(
-        round_entries(group, round_reference)
+        round_entries(group, round_id)
         .values("account")
         .annotate(total=Sum("amount"))
         .values_list("account", "total")
     )
-    for account in Account.objects.filter(group=group, pk__in=set(posted) - set(accounts)):
-        accounts[account.pk] = account
     legs = [
         (accounts[pk], wanted.get(pk, ZERO) - posted.get(pk, ZERO))
         for pk in sorted(accounts)
@@ -291,6 +314,7 @@ def ledger_post_round_update(
         legs=legs,
         actor=actor,
         idempotency_key=idempotency_key,
+        source=Source.round(round_id),
         round_reference=round_reference,
     )
     audit_record(
@@ -298,6 +322,6 @@ def ledger_post_round_update(
         summary=description,
         actor=actor,
         group=group,
-        data={"transaction": adjustment.pk, "round": round_reference},
+        data={"transaction": adjustment.pk, "round": round_id},
     )
     return adjustment

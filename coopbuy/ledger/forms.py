@@ -1,13 +1,13 @@
 """Forms for the money pages: they parse and validate, services decide.
 
-Every form that moves money carries a hidden idempotency key generated when the form is first
-rendered; a retried POST (double click, reload, flaky network) sends the same key, and the service
-returns the first result instead of posting again.
+Every form that moves money carries a hidden token the server issued for that form, that person,
+that group and that operation (`form_tokens`); a retried POST (double click, reload, flaky network)
+sends the same token, and the service returns the first result instead of posting again. Its
+cleaned value is the ledger key (a user key): the browser never chooses the key itself.
 """
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from django import forms
@@ -16,7 +16,9 @@ from django.utils.translation import gettext_lazy as _
 
 from coopbuy.catalog.models import Supplier
 from coopbuy.groups.models import BuyingGroup, Membership
+from coopbuy.ledger import form_tokens
 from coopbuy.ledger.models import Account, Transaction
+from coopbuy.ledger.sources import SourceKind
 from coopbuy.ledger.statements import DATE_FORMATS, FIELDS
 
 METHODS = [(Account.Kind.BANK, _("Bank transfer")), (Account.Kind.CASH, _("Cash"))]
@@ -36,12 +38,32 @@ def members_of(group: BuyingGroup) -> QuerySet[Membership]:
 
 
 class IdempotentForm(forms.Form):
-    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=80)
+    """A money form: `idempotency_key` carries the server's token, cleaned into the ledger key."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    operation = ""
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=400)
+
+    def __init__(self, *args: Any, user_id: int, group: BuyingGroup, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if not self.is_bound:
-            self.initial.setdefault("idempotency_key", uuid.uuid4().hex)
+        self.user_id, self.group_id = user_id, group.pk
+        self.initial["idempotency_key"] = form_tokens.issue(
+            user_id=user_id, group_id=group.pk, operation=self.operation
+        )
+
+    def clean_idempotency_key(self) -> str:
+        try:
+            return form_tokens.redeem(
+                self.cleaned_data["idempotency_key"],
+                user_id=self.user_id,
+                group_id=self.group_id,
+                operation=self.operation,
+            )
+        except form_tokens.FormTokenError as error:
+            raise forms.ValidationError(error.message) from None
+
+    def add_error(self, field: str | None, error: Any) -> None:
+        # The token is a hidden field: its errors are shown at the top of the form.
+        super().add_error(None if field == "idempotency_key" else field, error)
 
 
 class AmountMixin(forms.Form):
@@ -49,6 +71,7 @@ class AmountMixin(forms.Form):
 
 
 class TopUpForm(IdempotentForm, AmountMixin):
+    operation = "top_up"
     membership = MemberChoiceField(label=_("Member"), queryset=Membership.objects.none())
     method = forms.ChoiceField(label=_("Paid by"), choices=METHODS, widget=forms.RadioSelect)
     reference = forms.CharField(label=_("Reference"), max_length=120, required=False)
@@ -61,22 +84,24 @@ class TopUpForm(IdempotentForm, AmountMixin):
     field_order = ["membership", "amount", "method", "reference", "booked_on"]
 
     def __init__(self, *args: Any, group: BuyingGroup, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, group=group, **kwargs)
         self.fields["membership"].queryset = members_of(group)  # type: ignore[attr-defined]
 
 
 class RefundForm(IdempotentForm, AmountMixin):
+    operation = "refund"
     membership = MemberChoiceField(label=_("Member"), queryset=Membership.objects.none())
     method = forms.ChoiceField(label=_("Paid back by"), choices=METHODS, widget=forms.RadioSelect)
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
     field_order = ["membership", "amount", "method", "reason"]
 
     def __init__(self, *args: Any, group: BuyingGroup, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, group=group, **kwargs)
         self.fields["membership"].queryset = members_of(group)  # type: ignore[attr-defined]
 
 
 class AdjustmentForm(IdempotentForm):
+    operation = "adjustment"
     membership = MemberChoiceField(label=_("Member"), queryset=Membership.objects.none())
     amount = forms.DecimalField(
         label=_("Amount"),
@@ -87,11 +112,12 @@ class AdjustmentForm(IdempotentForm):
     reason = forms.CharField(label=_("Reason"), max_length=200)
 
     def __init__(self, *args: Any, group: BuyingGroup, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, group=group, **kwargs)
         self.fields["membership"].queryset = members_of(group)  # type: ignore[attr-defined]
 
 
 class ReverseForm(IdempotentForm):
+    operation = "reversal"
     reason = forms.CharField(label=_("Why"), max_length=200, required=False)
 
 
@@ -118,41 +144,46 @@ class SupplierChoiceField(forms.ModelChoiceField[Supplier]):
 
 
 class SupplierInvoiceForm(IdempotentForm):
+    operation = "supplier_invoice"
     supplier = SupplierChoiceField(label=_("Supplier"), queryset=Supplier.objects.none())
     number = forms.CharField(label=_("Invoice number"), max_length=80)
     amount = forms.DecimalField(
         label=_("Invoice total"), max_digits=10, decimal_places=2, min_value=0.01
     )
-    round_reference = forms.ChoiceField(
+    round_id = forms.TypedChoiceField(
         label=_("Round"),
         required=False,
+        coerce=int,
+        empty_value=None,
         help_text=_("The round this invoice is for, to compare with what members were charged."),
     )
 
     def __init__(self, *args: Any, group: BuyingGroup, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, group=group, **kwargs)
         self.fields["supplier"].queryset = Supplier.objects.filter(group=group)  # type: ignore[attr-defined]
         rounds = (
-            Transaction.objects.filter(group=group)
-            .exclude(round_reference="")
+            Transaction.objects.filter(group=group, source_kind=SourceKind.ROUND)
             .order_by("-pk")
-            .values_list("round_reference", flat=True)
+            .values_list("source_id", "round_reference")
         )
-        seen = list(dict.fromkeys(rounds))[:50]
-        self.fields["round_reference"].choices = [  # type: ignore[attr-defined]
+        latest: dict[int | None, str] = {}
+        for pk, label in rounds[:500]:
+            latest.setdefault(pk, label)  # each round once, by its latest label
+        self.fields["round_id"].choices = [  # type: ignore[attr-defined]
             ("", _("(not for a round)")),
-            *((r, r) for r in seen),
+            *((str(pk), label) for pk, label in list(latest.items())[:50]),
         ]
 
 
 class SupplierPaymentForm(IdempotentForm, AmountMixin):
+    operation = "supplier_payment"
     supplier = SupplierChoiceField(label=_("Supplier"), queryset=Supplier.objects.none())
     method = forms.ChoiceField(label=_("Paid from"), choices=METHODS, widget=forms.RadioSelect)
     reference = forms.CharField(label=_("Reference"), max_length=120, required=False)
     field_order = ["supplier", "amount", "method", "reference"]
 
     def __init__(self, *args: Any, group: BuyingGroup, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, group=group, **kwargs)
         self.fields["supplier"].queryset = Supplier.objects.filter(group=group)  # type: ignore[attr-defined]
 
 

@@ -1,8 +1,8 @@
 """Member invoices: one per member and round, numbered without gaps per group and year.
 
 Numbers look like "HEB-2026-0001". The next number comes from the group's `InvoiceSequence` row for
-the year, locked with `select_for_update()`, so two invoices issued at once get consecutive
-numbers and a rolled-back issue leaves no gap (the counter rolls back with it).
+the year, locked with `select_for_update(no_key=True)`, so two invoices issued at once get
+consecutive numbers and a rolled-back issue leaves no gap (the counter rolls back with it).
 
 An invoice line's `amount` is the line total *including* VAT (what the member pays); the VAT
 breakdown extracts the tax per rate as `gross x rate / (1 + rate)`, rounded half up per rate.
@@ -29,6 +29,7 @@ from coopbuy.ledger.models import Invoice, InvoiceItem, InvoiceSequence
 from coopbuy.ledger.permissions import require_money_role
 from coopbuy.ledger.selectors import format_money
 from coopbuy.ledger.services import LedgerError, member_account, settings_for
+from coopbuy.ledger.sources import Source, SourceKind
 from coopbuy.outbox.services import outbox_enqueue
 
 
@@ -67,7 +68,7 @@ def _next_number(membership: Membership, year: int) -> str:
     sequence, _created = InvoiceSequence.objects.get_or_create(
         group_id=membership.group_id, year=year
     )
-    sequence = InvoiceSequence.objects.select_for_update().get(pk=sequence.pk)
+    sequence = InvoiceSequence.objects.select_for_update(no_key=True).get(pk=sequence.pk)
     sequence.last_number += 1
     sequence.save(update_fields=["last_number"])
     prefix = settings_for(membership.group).invoice_prefix
@@ -78,11 +79,17 @@ def _next_number(membership: Membership, year: int) -> str:
 def invoice_issue(
     *,
     membership: Membership,
+    source: Source,
     round_reference: str,
     lines: Sequence[InvoiceLine],
     actor: User | None,
 ) -> Invoice:
-    """Issue the member's invoice for a round (again: the same invoice) and email them a link."""
+    """Issue the member's invoice for a round (again: the same invoice) and email them a link.
+
+    `source` is what the invoice is for (the round, by id); `round_reference` is its label.
+    """
+    if source.kind == SourceKind.MANUAL or source.id is None:
+        raise LedgerError(_("An invoice is issued for a round."))
     require_money_role(group=membership.group, user=actor)
     if not lines:
         raise LedgerError(_("An invoice needs at least one line."))
@@ -90,7 +97,9 @@ def invoice_issue(
         if quantize(line.amount) != line.amount:
             raise LedgerError(_("Invoice amounts must be in pounds and pence."))
     account = member_account(membership)
-    existing = Invoice.objects.filter(account=account, round_reference=round_reference).first()
+    existing = Invoice.objects.filter(
+        account=account, source_kind=source.kind, source_id=source.id
+    ).first()
     if existing is not None:
         return existing
     now = timezone.now()
@@ -99,6 +108,8 @@ def invoice_issue(
         account=account,
         number=_next_number(membership, timezone.localdate(now).year),
         round_reference=round_reference,
+        source_kind=source.kind,
+        source_id=source.id,
         member_name=membership.user.name,
         total=sum((line.amount for line in lines), Decimal("0.00")),
         issued_at=now,

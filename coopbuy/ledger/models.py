@@ -19,9 +19,69 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from coopbuy.ledger.sources import SourceKind, source_constraint
+
+
+def _source_kind() -> models.CharField[str, str]:
+    return models.CharField(
+        _("source"), max_length=20, choices=SourceKind.choices, default=SourceKind.MANUAL
+    )
+
+
+def _source_id() -> models.PositiveBigIntegerField[int | None, int | None]:
+    return models.PositiveBigIntegerField(_("source id"), null=True, blank=True)
+
+
+class Book(models.Model):
+    """A set of accounts that balances by itself, and its owner.
+
+    A buying group has one book (`group`). A federation's or an organisation's book has no group:
+    those models (later) hold a one-to-one link to their `Book`, so the money tables never change
+    for them. Money moves between books only by a transfer: one balanced posting in each book,
+    both naming the `Transfer` as their source (see `coopbuy.ledger.transfers`).
+    """
+
+    class Kind(models.TextChoices):
+        GROUP = "group", _("Buying group")
+        FEDERATION = "federation", _("Federation")
+        ORGANISATION = "organisation", _("Organisation")
+
+    kind = models.CharField(_("owner"), max_length=12, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=160)
+    group = models.OneToOneField(
+        "groups.BuyingGroup",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="ledger_book",
+    )
+    currency = models.CharField(max_length=3, default="GBP")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("kind", "name", "pk")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["group", "federation", "organisation"]),
+                name="ledger_book_kind_known",
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind="group") & Q(group__isnull=False))
+                | (~Q(kind="group") & Q(group__isnull=True)),
+                name="ledger_book_group_iff_group_book",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_kind_display()})"
+
 
 class Account(models.Model):
-    """One account of one group: a member's, the bank, cash, a supplier's payable, costs, income."""
+    """One account of one book: a member's, the bank, cash, a supplier's payable, costs, income.
+
+    A group book's accounts also name the group (`group`), as every group page reads them; an
+    account between books (`BETWEEN_BOOKS`) is what this book owes another (`counterparty`).
+    """
 
     class Kind(models.TextChoices):
         MEMBER = "member", _("Member")
@@ -32,11 +92,20 @@ class Account(models.Model):
         FEES = "fees", _("Fees income (markup)")
         ADJUSTMENTS = "adjustments", _("Adjustments and price differences")
         SUBSIDIES = "subsidies", _("Subsidies")
+        BETWEEN_BOOKS = "between", _("Owed to or by another book")
 
     SINGLE_KINDS = ("bank", "cash", "delivery", "fees", "adjustments", "subsidies")
 
+    book = models.ForeignKey(Book, on_delete=models.PROTECT, related_name="accounts")
     group = models.ForeignKey(
-        "groups.BuyingGroup", on_delete=models.PROTECT, related_name="ledger_accounts"
+        "groups.BuyingGroup",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="ledger_accounts",
+    )
+    counterparty = models.ForeignKey(
+        Book, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=160)
@@ -44,7 +113,7 @@ class Account(models.Model):
         "groups.Membership",
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="ledger_accounts",
     )
     supplier = models.ForeignKey(
@@ -76,16 +145,27 @@ class Account(models.Model):
                         "fees",
                         "adjustments",
                         "subsidies",
+                        "between",
                     ]
                 ),
                 name="ledger_account_kind_known",
             ),
             models.UniqueConstraint(
-                fields=["group", "kind"],
+                fields=["book", "kind"],
                 condition=Q(
                     kind__in=["bank", "cash", "delivery", "fees", "adjustments", "subsidies"]
                 ),
-                name="ledger_account_one_per_group_kind",
+                name="ledger_account_one_per_book_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["book", "counterparty"],
+                condition=Q(counterparty__isnull=False),
+                name="ledger_account_one_per_counterparty",
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind="between") & Q(counterparty__isnull=False))
+                | (~Q(kind="between") & Q(counterparty__isnull=True)),
+                name="ledger_account_counterparty_iff_between",
             ),
             models.UniqueConstraint(
                 fields=["membership"],
@@ -144,9 +224,15 @@ class Transaction(models.Model):
         SUPPLIER_INVOICE = "supplier_inv", _("Supplier invoice difference")
         SUPPLIER_PAYMENT = "supplier_pay", _("Supplier payment")
         REVERSAL = "reversal", _("Reversal")
+        TRANSFER = "transfer", _("Transfer between books")
 
+    book = models.ForeignKey(Book, on_delete=models.PROTECT, related_name="transactions")
     group = models.ForeignKey(
-        "groups.BuyingGroup", on_delete=models.PROTECT, related_name="ledger_transactions"
+        "groups.BuyingGroup",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="ledger_transactions",
     )
     kind = models.CharField(max_length=12, choices=Kind.choices)
     description = models.CharField(_("description"), max_length=300)
@@ -156,7 +242,12 @@ class Transaction(models.Model):
     reverses = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by"
     )
+    source_kind = _source_kind()
+    source_id = _source_id()
     idempotency_key = models.CharField(max_length=80)
+    fingerprint = models.CharField(max_length=64, blank=True)
+    # How many entries the posting wrote: SQLite's guards check the sum once they are all in.
+    entry_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
@@ -164,10 +255,14 @@ class Transaction(models.Model):
 
     class Meta:
         ordering = ("-booked_on", "-pk")
+        indexes = [
+            models.Index(fields=["source_kind", "source_id"], name="ledger_transaction_source"),
+        ]
         constraints = [
             models.UniqueConstraint(
-                fields=["group", "idempotency_key"], name="ledger_transaction_idempotent"
+                fields=["book", "idempotency_key"], name="ledger_transaction_idempotent_per_book"
             ),
+            source_constraint("ledger_transaction"),
         ]
 
     def __str__(self) -> str:
@@ -191,6 +286,33 @@ class Entry(models.Model):
         return f"{self.amount} on {self.account_id} in #{self.transaction_id}"
 
 
+class Transfer(models.Model):
+    """Money from one book to another (a group paying its federation): the source of two
+    balanced postings, one in each book, each through the account that book keeps for the other.
+    """
+
+    from_book = models.ForeignKey(Book, on_delete=models.PROTECT, related_name="transfers_out")
+    to_book = models.ForeignKey(Book, on_delete=models.PROTECT, related_name="transfers_in")
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    description = models.CharField(_("description"), max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ("-created_at", "-pk")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="ledger_transfer_positive"),
+            models.CheckConstraint(
+                condition=~Q(from_book=models.F("to_book")), name="ledger_transfer_two_books"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.amount} from {self.from_book_id} to {self.to_book_id}"
+
+
 class SupplierInvoice(models.Model):
     """A supplier's invoice for a round, recorded against its payable; shows the difference."""
 
@@ -200,6 +322,8 @@ class SupplierInvoice(models.Model):
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="invoices_in")
     number = models.CharField(_("invoice number"), max_length=80)
     round_reference = models.CharField(_("round"), max_length=80, blank=True)
+    source_kind = _source_kind()
+    source_id = _source_id()
     amount = models.DecimalField(_("invoice total"), max_digits=12, decimal_places=2)
     posted_goods = models.DecimalField(max_digits=12, decimal_places=2)
     transaction = models.OneToOneField(
@@ -217,6 +341,7 @@ class SupplierInvoice(models.Model):
             models.UniqueConstraint(
                 fields=["account", "number"], name="supplier_invoice_number_once"
             ),
+            source_constraint("supplier_invoice"),
         ]
 
     def __str__(self) -> str:
@@ -250,6 +375,8 @@ class Invoice(models.Model):
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="invoices")
     number = models.CharField(max_length=40, unique=True)
     round_reference = models.CharField(max_length=80)
+    source_kind = _source_kind()
+    source_id = _source_id()
     member_name = models.CharField(max_length=160)
     total = models.DecimalField(max_digits=12, decimal_places=2)
     issued_at = models.DateTimeField()
@@ -261,8 +388,11 @@ class Invoice(models.Model):
         ordering = ("-issued_at", "-pk")
         constraints = [
             models.UniqueConstraint(
-                fields=["account", "round_reference"], name="invoice_once_per_round"
+                fields=["account", "source_kind", "source_id"],
+                condition=~Q(source_kind=SourceKind.MANUAL),
+                name="invoice_once_per_source",
             ),
+            source_constraint("invoice"),
         ]
 
     def __str__(self) -> str:

@@ -2,10 +2,11 @@
 
 `post` is the only code that inserts transactions and entries. It validates the entries with
 `coopbuy.core.ledger` (two or more, none zero, summing to zero in pence), locks the accounts
-involved with `select_for_update()` ordered by primary key (the fixed order of every writer), looks
-the idempotency key up *after* taking the locks (so a retried request waits for the first and then
-returns its transaction), inserts, and writes the cached balances of the rows it holds locked
-(one bulk update): no read-decide-write, since nobody else can change a locked balance.
+involved with `select_for_update(no_key=True)` ordered by primary key (the fixed order of every
+writer, docs/adr/0005-lock-order.md), looks the idempotency key up *after* taking the locks (so a
+retried request waits for the first and then returns its transaction), inserts, and writes the
+cached balances of the rows it holds locked (one bulk update): no read-decide-write, since nobody
+else can change a locked balance.
 """
 
 from __future__ import annotations
@@ -27,8 +28,17 @@ from coopbuy.core import ledger as core
 from coopbuy.core.money import from_minor, quantize, to_minor
 from coopbuy.errors import UserFacingError
 from coopbuy.groups.models import BuyingGroup, Membership
-from coopbuy.ledger.models import Account, Entry, LedgerSettings, StatementLine, Transaction
+from coopbuy.ledger.keys import posting_fingerprint
+from coopbuy.ledger.models import (
+    Account,
+    Book,
+    Entry,
+    LedgerSettings,
+    StatementLine,
+    Transaction,
+)
 from coopbuy.ledger.permissions import require_money_role, require_same_group
+from coopbuy.ledger.sources import MANUAL, Source
 
 Kind = Account.Kind
 TxKind = Transaction.Kind
@@ -43,7 +53,25 @@ class InsufficientFunds(LedgerError):
     pass
 
 
+class KeyReused(LedgerError):
+    """The same idempotency key came with different data: refused, nothing recorded."""
+
+
 # Accounts ----------------------------------------------------------------------------------------
+
+
+def book_of(group: BuyingGroup) -> Book:
+    """The group's book, opened on first use (a group created after the books arrived)."""
+    found = Book.objects.filter(group_id=group.pk).first()
+    if found is not None:
+        return found
+    try:
+        with transaction.atomic():
+            return Book.objects.create(
+                kind=Book.Kind.GROUP, name=group.name[:160], group=group, currency=group.currency
+            )
+    except IntegrityError:  # opened by a concurrent request
+        return Book.objects.get(group_id=group.pk)
 
 
 def payment_reference_for(membership: Membership) -> str:
@@ -60,6 +88,7 @@ def member_account(membership: Membership) -> Account:
     try:
         with transaction.atomic():
             return Account.objects.create(
+                book=book_of(membership.group),
                 group_id=membership.group_id,
                 kind=Kind.MEMBER,
                 name=membership.user.name,
@@ -79,9 +108,11 @@ def member_accounts(memberships: Iterable[Membership]) -> dict[int, Account]:
     found = {a.membership_id: a for a in Account.objects.filter(membership_id__in=wanted)}
     missing = [m for pk, m in wanted.items() if pk not in found]
     if missing:
+        books = {m.group_id: book_of(m.group) for m in missing}
         Account.objects.bulk_create(
             [
                 Account(
+                    book=books[m.group_id],
                     group_id=m.group_id,
                     kind=Kind.MEMBER,
                     name=m.user.name,
@@ -102,8 +133,9 @@ def member_accounts(memberships: Iterable[Membership]) -> dict[int, Account]:
 def system_account(group: BuyingGroup, kind: str) -> Account:
     """The group's bank, cash box, delivery costs, fees income, adjustments or subsidies."""
     assert kind in Account.SINGLE_KINDS, kind
+    book = book_of(group)
     account, _created = Account.objects.get_or_create(
-        group=group, kind=kind, defaults={"name": str(Kind(kind).label)}
+        book=book, kind=kind, defaults={"name": str(Kind(kind).label), "group": group}
     )
     return account
 
@@ -118,7 +150,11 @@ def supplier_account(group: BuyingGroup, supplier: Supplier) -> Account:
     try:
         with transaction.atomic():
             return Account.objects.create(
-                group=group, kind=Kind.SUPPLIER, name=supplier.name, supplier=supplier
+                book=book_of(group),
+                group=group,
+                kind=Kind.SUPPLIER,
+                name=supplier.name,
+                supplier=supplier,
             )
     except IntegrityError:
         return Account.objects.get(supplier=supplier)
@@ -153,20 +189,26 @@ def _money(amount: Decimal, field: str = "amount") -> Decimal:
 
 def post(
     *,
-    group: BuyingGroup,
+    group: BuyingGroup | None,
     kind: str,
     description: str,
     legs: Legs,
     actor: User | None,
     idempotency_key: str,
+    source: Source = MANUAL,
     booked_on: date | None = None,
     round_reference: str = "",
     external_reference: str = "",
     reverses: Transaction | None = None,
     check: Callable[[dict[int, Account]], None] | None = None,
     enforce_credit: bool = False,
+    book: Book | None = None,
 ) -> tuple[Transaction, bool]:
     """Post one balanced transaction; `(transaction, created)`. A known key returns the first one.
+
+    `source` names what the posting comes from (see `coopbuy.ledger.sources`; by default it was
+    entered by hand). A known key with
+    different data (other legs, source, description, references) is refused with `KeyReused`.
 
     `check` runs with the locked accounts before anything is written (e.g. "a refund may not exceed
     the balance"): it sees balances no one else can change until this transaction ends.
@@ -176,25 +218,44 @@ def post(
     if not idempotency_key:
         raise LedgerError(_("This request has no idempotency key; reload the page and try again."))
     with transaction.atomic():
-        require_same_group(group, *(account for account, _amount in legs))
+        if group is not None:
+            require_same_group(group, *(account for account, _amount in legs))
+            book = book_of(group)
+        if book is None:
+            raise LedgerError(_("A posting needs a book."))
+        if any(account.book_id != book.pk for account, _amount in legs):
+            raise LedgerError(_("Every account of a posting must be in its book."))
         merged = core.merge_entries((account.pk, to_minor(_money(a))) for account, a in legs)
         ids = sorted({account.pk for account, _amount in legs})
         locked = {
-            a.pk: a for a in Account.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+            a.pk: a
+            for a in Account.objects.select_for_update(no_key=True)
+            .filter(pk__in=ids)
+            .order_by("pk")
         }
-        existing = Transaction.objects.filter(group=group, idempotency_key=idempotency_key).first()
+        fingerprint = posting_fingerprint(
+            kind=kind,
+            source=(source.kind, source.id),
+            legs=merged,
+            description=description[:300],
+            external_reference=external_reference[:120],
+            booked_on=booked_on,
+            reverses=reverses.pk if reverses is not None else None,
+        )
+        existing = Transaction.objects.filter(book=book, idempotency_key=idempotency_key).first()
         if existing is not None:
-            return existing, False
+            return _same_posting(existing, fingerprint), False
         problems = core.posting_problems([amount for _pk, amount in merged])
         if problems:
             raise LedgerError(_("This posting does not balance: %(why)s") % {"why": problems[0]})
         if check is not None:
             check(locked)
-        if enforce_credit:
+        if enforce_credit and group is not None:
             _check_credit(group, locked, merged)
         try:
             with transaction.atomic():
                 posted = Transaction.objects.create(
+                    book=book,
                     group=group,
                     kind=kind,
                     description=description[:300],
@@ -202,14 +263,18 @@ def post(
                     external_reference=external_reference[:120],
                     booked_on=booked_on or timezone.localdate(),
                     reverses=reverses,
+                    source_kind=source.kind,
+                    source_id=source.id,
                     idempotency_key=idempotency_key,
+                    fingerprint=fingerprint,
+                    entry_count=len(merged),
                     created_by=actor,
                 )
         except IntegrityError:
-            found = Transaction.objects.filter(group=group, idempotency_key=idempotency_key).first()
+            found = Transaction.objects.filter(book=book, idempotency_key=idempotency_key).first()
             if found is None:  # the reversal's one-to-one: already reversed
                 raise LedgerError(_("This transaction has already been reversed.")) from None
-            return found, False
+            return _same_posting(found, fingerprint), False
         bulk_insert(
             Entry,
             ["transaction_id", "account_id", "amount"],
@@ -219,6 +284,19 @@ def post(
         # additions write them all (a round charges thousands of accounts in one posting).
         bulk_add(Account, "balance", [(pk, from_minor(amount)) for pk, amount in merged], locked)
     return posted, True
+
+
+def _same_posting(existing: Transaction, fingerprint: str) -> Transaction:
+    """The posting a known key made, if this request says the same; refused if it does not."""
+    if existing.fingerprint and existing.fingerprint != fingerprint:
+        raise KeyReused(
+            _(
+                "This form (or request key) was already used for transaction #%(pk)s with "
+                "different details. Nothing was recorded: start again from a fresh form."
+            )
+            % {"pk": existing.pk}
+        )
+    return existing
 
 
 def _check_credit(
@@ -265,8 +343,12 @@ def ledger_top_up(
     idempotency_key: str,
     reference: str = "",
     booked_on: date | None = None,
+    source: Source = MANUAL,
 ) -> Transaction:
-    """Money in from a member, by bank transfer or cash: the member's balance goes up."""
+    """Money in from a member, by bank transfer or cash: the member's balance goes up.
+
+    `source`: a bank statement line when the top-up is booked from one; by hand otherwise.
+    """
     amount = _positive(amount)
     account, money = _member_and_money(membership, method, actor)
     posted, created = post(
@@ -276,6 +358,7 @@ def ledger_top_up(
         legs=[(account, amount), (money, -amount)],
         actor=actor,
         idempotency_key=idempotency_key,
+        source=source,
         booked_on=booked_on,
         external_reference=reference,
     )
@@ -321,6 +404,7 @@ def ledger_refund(
         legs=[(account, -amount), (money, amount)],
         actor=actor,
         idempotency_key=idempotency_key,
+        source=MANUAL,
         check=enough,
     )
     if created:
@@ -355,6 +439,7 @@ def ledger_adjust(
         legs=[(account, amount), (system_account(membership.group, Kind.ADJUSTMENTS), -amount)],
         actor=actor,
         idempotency_key=idempotency_key,
+        source=MANUAL,
     )
     if created:
         audit_record(
@@ -379,14 +464,26 @@ def ledger_reverse(
     they have already spent): the treasurer records an adjustment with a reason instead.
     """
     group = original.group
+    if group is None:
+        raise LedgerError(_("Only a buying group's transactions can be reversed here yet."))
     require_money_role(group=group, user=actor)
     if original.kind == TxKind.REVERSAL:
         raise LedgerError(_("A reversal cannot itself be reversed: record a new transaction."))
     existing = Transaction.objects.filter(group=group, idempotency_key=idempotency_key).first()
     if existing is not None:
+        if existing.reverses_id != original.pk:
+            raise KeyReused(
+                _(
+                    "This form (or request key) was already used for transaction #%(pk)s. "
+                    "Nothing was recorded: start again from a fresh form."
+                )
+                % {"pk": existing.pk}
+            )
         return existing
     if Transaction.objects.filter(reverses=original).exists():
         raise LedgerError(_("This transaction has already been reversed."))
+    # A bank line booked by this transaction is locked before the accounts (docs/adr/0005).
+    list(StatementLine.objects.select_for_update(no_key=True).filter(transaction=original))
     entries = list(original.entries.select_related("account"))
     legs = [(e.account, -e.amount) for e in entries]
     description = _("Reversal of #%(pk)s: %(what)s") % {
@@ -404,6 +501,7 @@ def ledger_reverse(
             actor=actor,
             idempotency_key=idempotency_key,
             round_reference=original.round_reference,
+            source=Source(original.source_kind, original.source_id),
             reverses=original,
             enforce_credit=True,
         )
@@ -445,7 +543,7 @@ def ledger_settings_update(
     prefix = invoice_prefix.strip().upper()
     if not re.fullmatch(r"[A-Z0-9]{1,12}", prefix):
         raise LedgerError(_("Use 1 to 12 letters or digits, e.g. HEB."), field="invoice_prefix")
-    settings = LedgerSettings.objects.select_for_update().get(pk=settings_for(group).pk)
+    settings = LedgerSettings.objects.select_for_update(no_key=True).get(pk=settings_for(group).pk)
     before = (settings.prepayment_required, settings.credit_limit, settings.invoice_prefix)
     settings.prepayment_required = prepayment_required
     settings.credit_limit = credit_limit

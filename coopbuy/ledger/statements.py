@@ -26,6 +26,7 @@ from coopbuy.accounts.models import User
 from coopbuy.audit.services import audit_record
 from coopbuy.groups.models import BuyingGroup, Membership
 from coopbuy.groups.permissions import AccessDenied
+from coopbuy.ledger.keys import system_key
 from coopbuy.ledger.models import StatementImport, StatementLine, Transaction
 from coopbuy.ledger.permissions import require_money_role
 from coopbuy.ledger.services import (
@@ -34,6 +35,7 @@ from coopbuy.ledger.services import (
     member_account,
     payment_reference_for,
 )
+from coopbuy.ledger.sources import Source, SourceKind
 
 Status = StatementLine.Status
 REFERENCE = re.compile(r"\bCB-([A-Z0-9]{1,3})-(\d{4,})\b", re.IGNORECASE)
@@ -219,18 +221,11 @@ def statement_import(
 
 
 def _booking_key(line: StatementLine) -> str:
-    """The line's booking key: "statement-line-<id>", then "…-2", "…-3" after each reversal."""
-    base = f"statement-line-{line.pk}"
-    reversed_keys = set(
-        Transaction.objects.filter(
-            group_id=line.group_id, idempotency_key__startswith=base, reversed_by__isnull=False
-        ).values_list("idempotency_key", flat=True)
-    )
-    key, booking = base, 1
-    while key in reversed_keys:
-        booking += 1
-        key = f"{base}-{booking}"
-    return key
+    """The line's n-th booking key: "sys:statement-line-<id>-<n>" (n-1 bookings were reversed)."""
+    bookings = Transaction.objects.filter(
+        group_id=line.group_id, source_kind=SourceKind.STATEMENT_LINE, source_id=line.pk
+    ).exclude(kind=Transaction.Kind.REVERSAL)
+    return system_key(f"statement-line-{line.pk}-{bookings.count() + 1}")
 
 
 @transaction.atomic
@@ -240,7 +235,7 @@ def statement_line_book(
     """Book a waiting line as a top-up: to its matched member, or to `membership` chosen by hand."""
     group = line.group
     require_money_role(group=group, user=actor)
-    line = StatementLine.objects.select_for_update().get(pk=line.pk)
+    line = StatementLine.objects.select_for_update(no_key=True).get(pk=line.pk)
     if line.status == Status.BOOKED and line.transaction is not None:
         return line.transaction
     if line.status not in (Status.MATCHED, Status.UNMATCHED):
@@ -264,6 +259,7 @@ def statement_line_book(
         method="bank",
         actor=actor,
         idempotency_key=_booking_key(line),
+        source=Source(SourceKind.STATEMENT_LINE, line.pk),
         reference=line.reference,
         booked_on=line.date,
     )

@@ -25,21 +25,42 @@ from coopbuy.ledger.charges import round_entries
 from coopbuy.ledger.models import Account, SupplierInvoice, Transaction
 from coopbuy.ledger.permissions import require_money_role
 from coopbuy.ledger.services import LedgerError, post, supplier_account, system_account
+from coopbuy.ledger.sources import MANUAL, Source, SourceKind
 
 Kind = Account.Kind
 TxKind = Transaction.Kind
 ZERO = Decimal("0.00")
 
 
-def posted_for_supplier(*, account: Account, round_reference: str) -> Decimal:
+def posted_for_supplier(*, account: Account, round_id: int | None) -> Decimal:
     """What the round's postings (charges, adjustments, their reversals) owe this supplier."""
+    if round_id is None or account.group_id is None:
+        return ZERO
     group = BuyingGroup.objects.get(pk=account.group_id)
     total = (
-        round_entries(group, round_reference)
+        round_entries(group, round_id)
         .filter(account=account)
         .aggregate(total=Sum("amount"))["total"]
     )
     return total if total is not None else ZERO
+
+
+def _round_of(group: BuyingGroup, round_id: int | None, label: str) -> tuple[int | None, str]:
+    """The round an invoice is for, by id (or by a label the group's postings carried)."""
+    round_postings = Transaction.objects.filter(group=group, source_kind=SourceKind.ROUND)
+    if round_id is not None:
+        found = round_postings.filter(source_id=round_id).order_by("-pk").first()
+    elif label:
+        found = round_postings.filter(round_reference=label).order_by("-pk").first()
+    else:
+        return None, ""
+    if found is None:  # the web offers only the group's rounds
+        raise LedgerError(
+            _("No transaction of this group is for the round “%(round)s”.")
+            % {"round": label or round_id},
+            field="round_reference",
+        )
+    return found.source_id, found.round_reference
 
 
 @transaction.atomic
@@ -51,6 +72,7 @@ def supplier_invoice_record(
     amount: Decimal,
     actor: User,
     idempotency_key: str,
+    round_id: int | None = None,
     round_reference: str = "",
     received_on: date | None = None,
 ) -> SupplierInvoice:
@@ -68,23 +90,28 @@ def supplier_invoice_record(
         raise LedgerError(_("Give the supplier's invoice number."), field="number")
     if amount <= 0:
         raise LedgerError(_("The invoice total must be more than zero."), field="amount")
-    round_reference = round_reference.strip()
-    named = Transaction.objects.filter(group=group, round_reference=round_reference)
-    if round_reference and not named.exists():  # the web offers only the group's rounds
-        raise LedgerError(
-            _("No transaction of this group names the round “%(round)s”.")
-            % {"round": round_reference},
-            field="round_reference",
-        )
+    round_id, round_reference = _round_of(group, round_id, round_reference.strip())
     payable = supplier_account(group, supplier)
     known = SupplierInvoice.objects.filter(account=payable, number=number).first()
     if known is not None:
         return known
-    posted = posted_for_supplier(account=payable, round_reference=round_reference)
+    posted = posted_for_supplier(account=payable, round_id=round_id)
     difference = amount - posted
-    booking = None
+    source = Source.round(round_id) if round_id is not None else MANUAL
+    invoice = SupplierInvoice.objects.create(
+        group=group,
+        account=payable,
+        number=number,
+        round_reference=round_reference,
+        source_kind=source.kind,
+        source_id=source.id,
+        amount=amount,
+        posted_goods=posted,
+        received_on=received_on or timezone.localdate(),
+        created_by=actor,
+    )
     if difference:
-        booking, _created = post(
+        invoice.transaction, _created = post(
             group=group,
             kind=TxKind.SUPPLIER_INVOICE,
             description=_("Invoice %(number)s from %(supplier)s: difference from the round")
@@ -92,20 +119,11 @@ def supplier_invoice_record(
             legs=[(payable, difference), (system_account(group, Kind.ADJUSTMENTS), -difference)],
             actor=actor,
             idempotency_key=idempotency_key,
+            source=Source(SourceKind.SUPPLIER_INVOICE, invoice.pk),
             round_reference=round_reference,
             external_reference=number,
         )
-    invoice = SupplierInvoice.objects.create(
-        group=group,
-        account=payable,
-        number=number,
-        round_reference=round_reference,
-        amount=amount,
-        posted_goods=posted,
-        transaction=booking,
-        received_on=received_on or timezone.localdate(),
-        created_by=actor,
-    )
+        invoice.save(update_fields=["transaction"])
     audit_record(
         action="ledger.supplier_invoice",
         summary=_("%(actor)s recorded invoice %(number)s of %(supplier)s for %(amount)s")
@@ -145,6 +163,7 @@ def supplier_payment_record(
         legs=[(payable, -amount), (system_account(group, method), amount)],
         actor=actor,
         idempotency_key=idempotency_key,
+        source=MANUAL,
         external_reference=reference,
         booked_on=booked_on,
     )

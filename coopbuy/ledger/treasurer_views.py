@@ -2,7 +2,8 @@
 
 Only the group's treasurers and coordinators get here (`group_for_treasurer`); every id in a URL is
 looked up inside the group, so another group's account or transaction is *not found*. Each money
-form carries an idempotency key: a retried POST gets the first result and the same message.
+form carries a token the server issued for it (`form_tokens`): a retried POST gets the first result
+and the same message; a forged, foreign or reused-with-other-data token is refused.
 """
 
 from __future__ import annotations
@@ -83,7 +84,7 @@ def _member_operation(
     initial: dict[str, Any] = {"method": Account.Kind.BANK}
     if request.GET.get("member", "").isdigit():
         initial["membership"] = request.GET["member"]
-    form = form_class(request.POST or None, group=group, initial=initial)
+    form = form_class(request.POST or None, group=group, user_id=_user(request).pk, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -177,7 +178,7 @@ def reverse_transaction(request: HttpRequest, slug: str, transaction_id: int) ->
     """Undo a mistaken transaction by posting its mirror (confirm first)."""
     group, membership = group_for_treasurer(slug=slug, user=request.user)
     original = transaction_in_group(group=group, transaction_id=transaction_id)
-    form = ReverseForm(request.POST or None)
+    form = ReverseForm(request.POST or None, group=group, user_id=_user(request).pk)
     if request.method == "POST" and form.is_valid():
         try:
             reversal = services.ledger_reverse(
@@ -236,12 +237,17 @@ def suppliers(request: HttpRequest, slug: str) -> HttpResponse:
     """Supplier payables: record an invoice (see the difference), record a payment."""
     group, membership = group_for_treasurer(slug=slug, user=request.user)
     action = request.POST.get("action") if request.method == "POST" else None
+    user_id = _user(request).pk
     invoice_form = SupplierInvoiceForm(
-        request.POST if action == "invoice" else None, group=group, prefix="invoice"
+        request.POST if action == "invoice" else None,
+        group=group,
+        user_id=user_id,
+        prefix="invoice",
     )
     payment_form = SupplierPaymentForm(
         request.POST if action == "payment" else None,
         group=group,
+        user_id=user_id,
         prefix="payment",
         initial={"method": Account.Kind.BANK},
     )
@@ -251,7 +257,7 @@ def suppliers(request: HttpRequest, slug: str) -> HttpResponse:
             invoice = supplier_money.supplier_invoice_record(
                 group=group, supplier=data["supplier"], number=data["number"],
                 amount=data["amount"], actor=_user(request),
-                idempotency_key=data["idempotency_key"], round_reference=data["round_reference"],
+                idempotency_key=data["idempotency_key"], round_id=data["round_id"],
             )  # fmt: skip
         except UserFacingError as error:
             form_error(invoice_form, error)

@@ -24,7 +24,9 @@ from coopbuy.ledger.charges import (
     ledger_post_round_update,
 )
 from coopbuy.ledger.invoices import InvoiceLine, invoice_issue
+from coopbuy.ledger.keys import system_key
 from coopbuy.ledger.models import Transaction
+from coopbuy.ledger.sources import Source
 from coopbuy.rounds.errors import RoundError
 from coopbuy.rounds.locking import lock_round
 from coopbuy.rounds.models import Allocation, MemberRoundCharge, Round
@@ -36,7 +38,11 @@ ZERO_RATE = Decimal("0.0000")
 
 
 def round_reference(round: Round) -> str:
-    """How the ledger, statements and invoices name the round: readable and unique in the group."""
+    """How the ledger, statements and invoices label the round: readable and unique in the group.
+
+    A label only: the postings find their round by its id (`Source.round`), so a rename moves
+    no money.
+    """
     return f"{round.name[:68]} · #{round.pk}"
 
 
@@ -65,12 +71,13 @@ def round_post_charges(
     bill = round_charges(round=round, computed=computed)
     return ledger_post_round_charges(
         group=round.group,
+        round_id=round.pk,
         round_reference=round_reference(round),
         charges=_ledger_charges(bill),
         supplier_goods=bill.supplier_gross,
         delivery_fees=bill.delivery_fees,
         actor=actor,
-        idempotency_key=f"round-{round.pk}-close",
+        idempotency_key=system_key(f"round-{round.pk}-close"),
     )
 
 
@@ -81,12 +88,13 @@ def round_post_bill_update(
     bill = round_charges(round=round)
     return ledger_post_round_update(
         group=round.group,
+        round_id=round.pk,
         round_reference=round_reference(round),
         charges=_ledger_charges(bill),
         supplier_goods=bill.supplier_gross,
         delivery_fees=bill.delivery_fees,
         actor=actor,
-        idempotency_key=f"round-{round.pk}-{key}",
+        idempotency_key=system_key(f"round-{round.pk}-{key}"),
         reason=reason,
     )
 
@@ -158,6 +166,7 @@ def round_settle(*, round: Round, actor: User) -> int:
     for membership_id, lines in sorted(_invoice_lines(round).items()):
         invoice_issue(
             membership=memberships[membership_id],
+            source=Source.round(round.pk),
             round_reference=reference,
             lines=lines,
             actor=actor,

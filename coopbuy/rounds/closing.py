@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from coopbuy.accounts.models import User
 from coopbuy.audit.services import audit_record
 from coopbuy.core.allocation import allocate
+from coopbuy.core.problem import AllocationResult
 from coopbuy.groups.models import Membership
 from coopbuy.outbox.services import Email, outbox_enqueue_many
 from coopbuy.reports.services import round_figures_record
@@ -33,7 +34,9 @@ class CloseResult:
     lines: int = 0
 
 
-@transaction.atomic
+SOLVE_OUTSIDE_THE_LOCK = 2  # tries before the solver runs under the lock (always progresses)
+
+
 def round_close(
     *, round: Round, actor: User | None, now: datetime | None = None, time_limit: float = 10.0
 ) -> CloseResult:
@@ -41,7 +44,52 @@ def round_close(
 
     `actor` None is the background task: it closes only at or after the deadline. A coordinator
     may close early. A round already closed is returned as it is.
+
+    The solver (up to `time_limit` seconds) runs before the round's lock is taken, so members can
+    still change their baskets meanwhile; under the lock the problem is read again and, if the
+    demand changed, solved again (after `SOLVE_OUTSIDE_THE_LOCK` tries, under the lock).
     """
+    for attempt in range(SOLVE_OUTSIDE_THE_LOCK + 1):
+        solved = None
+        if attempt < SOLVE_OUTSIDE_THE_LOCK:
+            unlocked = Round.objects.select_related("group").get(pk=round.pk)
+            if not _due(unlocked, actor, now):
+                solved = None
+            else:
+                problem = adapters.problem_for_round(unlocked)
+                solved = (
+                    problem,
+                    allocate(problem.problem, time_limit=time_limit, explain_result=True),
+                )
+        outcome = _close_locked(
+            round=round, actor=actor, now=now, time_limit=time_limit, solved=solved,
+            last_try=attempt == SOLVE_OUTSIDE_THE_LOCK,
+        )  # fmt: skip
+        if outcome is not None:
+            return outcome
+    raise AssertionError("the last try solves under the lock")  # pragma: no cover
+
+
+def _due(round: Round, actor: User | None, now: datetime | None) -> bool:
+    """Whether a close would allocate now (read without the lock; checked again under it)."""
+    if actor is not None:
+        require_round_coordinator(round=round, user=actor)
+    if round.status != Round.Status.OPEN:
+        return False
+    return actor is not None or (now or timezone.now()) >= round.closes_at
+
+
+@transaction.atomic
+def _close_locked(
+    *,
+    round: Round,
+    actor: User | None,
+    now: datetime | None,
+    time_limit: float,
+    solved: tuple[adapters.RoundProblem, AllocationResult] | None,
+    last_try: bool,
+) -> CloseResult | None:
+    """The close under the round's lock; None: the demand changed since `solved`, try again."""
     round = lock_round(round)
     if actor is not None:
         require_round_coordinator(round=round, user=actor)
@@ -53,7 +101,12 @@ def round_close(
     if actor is None and now < round.closes_at:
         return CloseResult(round, False)
     problem = adapters.problem_for_round(round)
-    result = allocate(problem.problem, time_limit=time_limit, explain_result=True)
+    if solved is not None and solved[0] == problem:
+        result = solved[1]
+    elif last_try:
+        result = allocate(problem.problem, time_limit=time_limit, explain_result=True)
+    else:
+        return None  # a basket changed while the solver ran: solve again, outside the lock
     lines_of, charges = adapters.freeze_result(round, problem, result)
     round.status = Round.Status.CLOSED
     round.closed_at = now

@@ -54,7 +54,11 @@ def round_receive_product(
     require_round_coordinator(round=round, user=actor)
     if round.status not in RECEIVABLE:
         raise RoundError(_("Only a closed or ordered round can be received."))
-    product = RoundProduct.objects.select_for_update().filter(round=round, pk=product_id).first()
+    product = (
+        RoundProduct.objects.select_for_update(no_key=True)
+        .filter(round=round, pk=product_id)
+        .first()
+    )
     if product is None:
         raise RoundError(_("This product is not in the round."), field="product")
     if units_received < 0:
@@ -81,7 +85,7 @@ def round_receive_product(
         kind = Kind.AS_ORDERED
     current = {
         adapters.member_id(a.membership_id): a
-        for a in Allocation.objects.select_for_update()
+        for a in Allocation.objects.select_for_update(no_key=True)
         .filter(product=product)
         .order_by("membership_id")
     }

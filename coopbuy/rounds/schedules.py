@@ -19,6 +19,7 @@ from coopbuy.catalog.models import Supplier
 from coopbuy.groups.models import BuyingGroup
 from coopbuy.groups.permissions import require_coordinator
 from coopbuy.rounds.errors import RoundError
+from coopbuy.rounds.locking import lock_round
 from coopbuy.rounds.models import Round, RoundSchedule, RoundSupplier
 from coopbuy.rounds.services import round_open
 
@@ -76,7 +77,7 @@ def round_repeat(*, round: Round, actor: User, interval_weeks: int) -> RoundSche
     The schedule copies the round's suppliers, rule, markup and delivery sharing; it stays open
     as long as this one (at least a day). When this round closes, the next one opens.
     """
-    round = Round.objects.select_for_update().select_related("group").get(pk=round.pk)
+    round = lock_round(round)
     require_coordinator(group=round.group, user=actor)
     if round.status not in (Round.Status.DRAFT, Round.Status.OPEN):
         raise RoundError(_("Only a draft or open round can be repeated."))

@@ -82,6 +82,10 @@ def test_the_accounts_list_has_every_member_then_the_groups_own_accounts(world: 
     assert [row["kind"] for row in rows[: len(members)]] == ["member"] * len(members)
 
 
+@pytest.mark.xfail(
+    reason="leaving deletes the membership until the members branch (issue 10 item 1) ends it",
+    strict=False,
+)
 def test_the_accounts_list_keeps_the_account_of_someone_who_left(world: World) -> None:
     leaving = add_member(world.a)
     ledger_top_up(

@@ -9,6 +9,7 @@ from coopbuy.audit.models import AuditEvent
 from coopbuy.demo.people import DEMO_PASSWORD
 from coopbuy.demo.seed import seed_demo
 from coopbuy.groups.models import BuyingGroup, Invitation, JoinRequest, Membership
+from coopbuy.interest.models import Interest
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.django_db
 def _counts() -> tuple[int, ...]:
     return tuple(
         model.objects.count()
-        for model in (User, BuyingGroup, Membership, Invitation, JoinRequest, AuditEvent)
+        for model in (User, BuyingGroup, Membership, Invitation, JoinRequest, AuditEvent, Interest)
     )
 
 
@@ -32,6 +33,15 @@ def test_demo_has_three_towns_forty_members_roles_invitations_and_requests() -> 
     email, _what = summary.logins[0]
     assert User.objects.get(email=email).check_password(DEMO_PASSWORD)
     assert "password: buy-together" in summary.describe("http://127.0.0.1:8000/")
+
+
+def test_demo_people_have_home_postcodes_and_neighbours_wait_near_hebden_bridge() -> None:
+    seed_demo()
+    members = User.objects.filter(memberships__isnull=False).distinct()
+    assert not members.filter(home_latitude=None).exists()
+    assert members.filter(home_place__startswith="HX7").exists()
+    waiting = Interest.objects.filter(area__in=["HX7", "OL14", "HX2"])
+    assert waiting.count() == 9 and waiting.filter(can_host_pickup=True).count() == 1
 
 
 def test_seeding_twice_adds_nothing_twice() -> None:

@@ -212,11 +212,15 @@ def test_find_lists_public_groups_nearest_first() -> None:
     person = make_user()
     person.home_latitude, person.home_longitude = Decimal("53.80"), Decimal("-1.55")  # Leeds
     person.save()
-    body = client_for(person).get(reverse("groups:find"), {"near": "on"}).content.decode()
-    assert body.index("Hebden") < body.index("Totnes") < body.index("Nowhere")
-    assert "km away" in body
+    near = {"near": "on", "within_km": "500"}
+    body = client_for(person).get(reverse("groups:find"), near).content.decode()
+    # Nearest first within the radius; a group with no location is no distance from anywhere.
+    assert body.index("Hebden") < body.index("Totnes") and "Nowhere" not in body
+    assert "31 km" in body  # Leeds to Hebden Bridge
+    everyone = client_for(person).get(reverse("groups:find")).content.decode()
+    assert everyone.index("Hebden") < everyone.index("Nowhere") < everyone.index("Totnes")
     empty = client_for(person).get(reverse("groups:find"), {"q": "zzz"}).content.decode()
-    assert "No public group matches" in empty
+    assert "No public group matches these filters" in empty
 
 
 def test_an_invitation_code_typed_by_hand_leads_to_the_invitation() -> None:

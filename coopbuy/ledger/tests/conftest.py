@@ -49,3 +49,21 @@ def world(db: None) -> World:
 @pytest.fixture
 def other(db: None) -> World:
     return make_world("Totnes")
+
+
+def a_round(group: BuyingGroup, name: str = "Round") -> int:
+    """A round row for postings to name as their source (the ledger finds a round by its id)."""
+    from datetime import timedelta
+
+    from django.apps import apps
+    from django.utils import timezone
+
+    model = apps.get_model("rounds", "Round")
+    known = model.objects.filter(group=group, name=name).first()
+    if known is not None:
+        return int(known.pk)
+    now = timezone.now()
+    round = model.objects.create(
+        group=group, name=name, opens_at=now, closes_at=now + timedelta(days=1)
+    )
+    return int(round.pk)

@@ -24,4 +24,4 @@ def test_the_demo_has_opening_balances_once_and_a_clean_ledger() -> None:
     assert Account.objects.filter(kind="member", balance__gt=0).count() >= 45
     out = StringIO()
     call_command("ledger", "check", stdout=out)
-    assert "0 problems in 0 groups" in out.getvalue()
+    assert "0 problems in 0 books" in out.getvalue()

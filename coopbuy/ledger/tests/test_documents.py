@@ -16,8 +16,9 @@ from coopbuy.ledger.invoices import InvoiceLine, invoice_issue, vat_breakdown
 from coopbuy.ledger.models import Invoice
 from coopbuy.ledger.selectors import monthly_statement
 from coopbuy.ledger.services import ledger_settings_update, ledger_top_up, member_account
+from coopbuy.ledger.sources import Source
 
-from .conftest import World, key
+from .conftest import World, a_round, key
 
 pytestmark = pytest.mark.django_db
 
@@ -32,18 +33,39 @@ def test_invoices_are_numbered_without_gaps_per_group_and_issued_once_per_round(
     world: World, other: World
 ) -> None:
     ledger_settings_update(
-        group=world.group, actor=world.treasurer, prepayment_required=False,
-        credit_limit=D("0"), invoice_prefix="HEB",
-    )  # fmt: skip
-    first = invoice_issue(
-        membership=world.alice, round_reference="Round 1", lines=LINES, actor=world.treasurer
+        group=world.group,
+        actor=world.treasurer,
+        prepayment_required=False,
+        credit_limit=D("0"),
+        invoice_prefix="HEB",
     )
-    second = invoice_issue(membership=world.bob, round_reference="Round 1", lines=LINES, actor=None)
+    first = invoice_issue(
+        membership=world.alice,
+        source=Source.round(a_round(world.group, "Round 1")),
+        round_reference="Round 1",
+        lines=LINES,
+        actor=world.treasurer,
+    )
+    second = invoice_issue(
+        membership=world.bob,
+        source=Source.round(a_round(world.group, "Round 1")),
+        round_reference="Round 1",
+        lines=LINES,
+        actor=None,
+    )
     again = invoice_issue(
-        membership=world.alice, round_reference="Round 1", lines=LINES, actor=world.treasurer
+        membership=world.alice,
+        source=Source.round(a_round(world.group, "Round 1")),
+        round_reference="Round 1",
+        lines=LINES,
+        actor=world.treasurer,
     )
     theirs = invoice_issue(
-        membership=other.alice, round_reference="Round 1", lines=LINES, actor=other.treasurer
+        membership=other.alice,
+        source=Source.round(a_round(other.group, "Round 1")),
+        round_reference="Round 1",
+        lines=LINES,
+        actor=other.treasurer,
     )
     year = timezone.localdate().year
     assert (first.number, second.number) == (f"HEB-{year}-0001", f"HEB-{year}-0002")
@@ -52,7 +74,13 @@ def test_invoices_are_numbered_without_gaps_per_group_and_issued_once_per_round(
     assert first.total == D("7.35")
     assert Invoice.objects.count() == 3
     with pytest.raises(AccessDenied):
-        invoice_issue(membership=other.bob, round_reference="R", lines=LINES, actor=world.treasurer)
+        invoice_issue(
+            membership=other.bob,
+            source=Source.round(a_round(other.group, "R")),
+            round_reference="R",
+            lines=LINES,
+            actor=world.treasurer,
+        )
 
 
 def test_the_vat_breakdown_extracts_the_tax_per_rate() -> None:
@@ -68,7 +96,11 @@ def test_an_issued_invoice_is_emailed_and_its_pdf_is_for_its_member_only(
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         invoice = invoice_issue(
-            membership=world.alice, round_reference="Round 2", lines=LINES, actor=None
+            membership=world.alice,
+            source=Source.round(a_round(world.group, "Round 2")),
+            round_reference="Round 2",
+            lines=LINES,
+            actor=None,
         )
     assert [m.to for m in mail.outbox] == [[world.alice.user.email]]
     assert invoice.number in mail.outbox[0].subject
@@ -84,9 +116,13 @@ def test_an_issued_invoice_is_emailed_and_its_pdf_is_for_its_member_only(
 def test_a_monthly_statement_runs_from_opening_to_closing_balance(world: World) -> None:
     for day, amount in ((date(2026, 1, 20), "10.00"), (date(2026, 2, 3), "5.00")):
         ledger_top_up(
-            membership=world.alice, amount=D(amount), method="bank", actor=world.treasurer,
-            idempotency_key=key(), booked_on=day,
-        )  # fmt: skip
+            membership=world.alice,
+            amount=D(amount),
+            method="bank",
+            actor=world.treasurer,
+            idempotency_key=key(),
+            booked_on=day,
+        )
     account = member_account(world.alice)
     february = monthly_statement(account=account, year=2026, month=2)
     assert (february.opening, february.closing) == (D("10.00"), D("15.00"))

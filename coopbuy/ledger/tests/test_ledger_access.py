@@ -13,10 +13,11 @@ from coopbuy.ledger import urls
 from coopbuy.ledger.invoices import InvoiceLine, invoice_issue
 from coopbuy.ledger.models import StatementLine
 from coopbuy.ledger.services import ledger_top_up, member_account
+from coopbuy.ledger.sources import Source
 from coopbuy.ledger.statements import statement_import
 from coopbuy.testing.factories import make_user
 
-from .conftest import World, key
+from .conftest import World, a_round, key
 
 pytestmark = pytest.mark.django_db
 MEMBER_PAGES = {"account"}
@@ -25,18 +26,27 @@ OWN_ROW_PAGES = {"account_detail", "statement", "statement_pdf", "invoice_pdf"}
 
 def rows_of(world: World) -> dict[str, int]:
     tx = ledger_top_up(
-        membership=world.alice, amount=D("5.00"), method="bank", actor=world.treasurer,
+        membership=world.alice,
+        amount=D("5.00"),
+        method="bank",
+        actor=world.treasurer,
         idempotency_key=key(),
-    )  # fmt: skip
+    )
     invoice = invoice_issue(
-        membership=world.alice, round_reference="R1", actor=None,
+        membership=world.alice,
+        source=Source.round(a_round(world.group, "R1")),
+        round_reference="R1",
+        actor=None,
         lines=[InvoiceLine("Oats", D("1"), D("5.00"), D("0"), D("5.00"))],
-    )  # fmt: skip
+    )
     statement_import(
-        group=world.group, actor=world.treasurer, filename="s.csv",
+        group=world.group,
+        actor=world.treasurer,
+        filename="s.csv",
         content=b"date,amount\n2026-01-01,3.00\n",
-        mapping={"date": 0, "amount": 1}, date_format="%Y-%m-%d",
-    )  # fmt: skip
+        mapping={"date": 0, "amount": 1},
+        date_format="%Y-%m-%d",
+    )
     return {
         "account_id": member_account(world.alice).pk,
         "transaction_id": tx.pk,

@@ -43,7 +43,7 @@ from coopbuy.ledger.services import (
 )
 from coopbuy.testing.factories import add_member
 
-from .conftest import make_world
+from .conftest import a_round, make_world
 
 _worlds = itertools.count(1)
 pence = st.integers(1, 3000)
@@ -78,9 +78,12 @@ class LedgerMachine(RuleBasedStateMachine):
     @initialize(prepay=st.booleans(), limit=st.integers(0, 2000))
     def rules_of_the_group(self, prepay: bool, limit: int) -> None:
         ledger_settings_update(
-            group=self.world.group, actor=self.world.treasurer, prepayment_required=prepay,
-            credit_limit=from_minor(limit), invoice_prefix="MAC",
-        )  # fmt: skip
+            group=self.world.group,
+            actor=self.world.treasurer,
+            prepayment_required=prepay,
+            credit_limit=from_minor(limit),
+            invoice_prefix="MAC",
+        )
         self.limit = limit if prepay else None
 
     @rule(
@@ -88,20 +91,30 @@ class LedgerMachine(RuleBasedStateMachine):
     )
     def top_up(self, member: int, amount: int, method: str) -> None:
         posted = ledger_top_up(
-            membership=self.members[member], amount=from_minor(amount), method=method,
-            actor=self.world.treasurer, idempotency_key=self.key(),
-        )  # fmt: skip
+            membership=self.members[member],
+            amount=from_minor(amount),
+            method=method,
+            actor=self.world.treasurer,
+            idempotency_key=self.key(),
+        )
         self.model[member] += amount
         self.posted.append(posted)
 
     @rule(
         bills=st.lists(
-            st.tuples(st.integers(0, MEMBERS - 1), pence, st.integers(0, 300),
-                      st.integers(0, 300), st.integers(0, 500)),
-            min_size=1, max_size=MEMBERS, unique_by=lambda b: b[0],
+            st.tuples(
+                st.integers(0, MEMBERS - 1),
+                pence,
+                st.integers(0, 300),
+                st.integers(0, 300),
+                st.integers(0, 500),
+            ),
+            min_size=1,
+            max_size=MEMBERS,
+            unique_by=lambda b: b[0],
         ),
         adjustment=st.booleans(),
-    )  # fmt: skip
+    )
     def round_charges(self, bills: list[tuple[int, int, int, int, int]], adjustment: bool) -> None:
         """Charges at close, or (signed: shortages credited) a receiving adjustment."""
         sign = -1 if adjustment and len(self.posted) % 2 else 1
@@ -112,10 +125,14 @@ class LedgerMachine(RuleBasedStateMachine):
             total = goods + markup + vat + delivery
             charges.append(
                 MemberCharge(
-                    self.members[member].pk, from_minor(goods), from_minor(markup),
-                    from_minor(vat), from_minor(delivery), from_minor(total),
+                    self.members[member].pk,
+                    from_minor(goods),
+                    from_minor(markup),
+                    from_minor(vat),
+                    from_minor(delivery),
+                    from_minor(total),
                 )
-            )  # fmt: skip
+            )
             goods_total += goods + vat
             fees_total += delivery
         supplier = self.world.supplier.pk
@@ -123,11 +140,16 @@ class LedgerMachine(RuleBasedStateMachine):
         post = ledger_post_round_adjustment if adjustment else ledger_post_round_charges
         try:
             posted = post(
-                group=self.world.group, round_reference=f"Round {len(self.posted)}",
-                charges=charges, supplier_goods={supplier: from_minor(goods_total)},
-                delivery_fees={supplier: from_minor(fees_total)}, actor=None,
-                idempotency_key=self.key(), enforce_credit=True,
-            )  # fmt: skip
+                group=self.world.group,
+                round_reference=f"Round {len(self.posted)}",
+                round_id=a_round(self.world.group, f"Round {len(self.posted)}"),
+                charges=charges,
+                supplier_goods={supplier: from_minor(goods_total)},
+                delivery_fees={supplier: from_minor(fees_total)},
+                actor=None,
+                idempotency_key=self.key(),
+                enforce_credit=True,
+            )
         except InsufficientFunds:
             assert not expected_ok
             return
@@ -151,14 +173,25 @@ class LedgerMachine(RuleBasedStateMachine):
         bills[member] = (goods * quarters // 4, markup, vat, delivery)
         supplier = self.world.supplier.pk
         update = ledger_post_round_update(
-            group=self.world.group, round_reference=reference,
-            charges=[MemberCharge(self.members[m].pk, from_minor(b[0]), from_minor(b[1]),
-                                  from_minor(b[2]), from_minor(b[3]), from_minor(sum(b)))
-                     for m, b in bills.items()],
+            group=self.world.group,
+            round_reference=reference,
+            round_id=a_round(self.world.group, reference),
+            charges=[
+                MemberCharge(
+                    self.members[m].pk,
+                    from_minor(b[0]),
+                    from_minor(b[1]),
+                    from_minor(b[2]),
+                    from_minor(b[3]),
+                    from_minor(sum(b)),
+                )
+                for m, b in bills.items()
+            ],
             supplier_goods={supplier: from_minor(sum(b[0] + b[2] for b in bills.values()))},
             delivery_fees={supplier: from_minor(sum(b[3] for b in bills.values()))},
-            actor=self.world.treasurer, idempotency_key=self.key(),
-        )  # fmt: skip
+            actor=self.world.treasurer,
+            idempotency_key=self.key(),
+        )
         credited = sum(self.rounds[reference][member]) - sum(bills[member])
         assert (update is None) == (credited == 0)
         self.model[member] += credited
@@ -171,9 +204,12 @@ class LedgerMachine(RuleBasedStateMachine):
     def refund(self, member: int, amount: int) -> None:
         try:
             posted = ledger_refund(
-                membership=self.members[member], amount=from_minor(amount), method="bank",
-                actor=self.world.treasurer, idempotency_key=self.key(),
-            )  # fmt: skip
+                membership=self.members[member],
+                amount=from_minor(amount),
+                method="bank",
+                actor=self.world.treasurer,
+                idempotency_key=self.key(),
+            )
         except InsufficientFunds:
             assert amount > self.model[member]
             return
@@ -213,9 +249,12 @@ class LedgerMachine(RuleBasedStateMachine):
         count = Transaction.objects.filter(group=self.world.group).count()
         try:
             posted = ledger_top_up(
-                membership=self.members[0], amount=Decimal("1.00"), method="bank",
-                actor=self.world.treasurer, idempotency_key=self.last_key or "",
-            )  # fmt: skip
+                membership=self.members[0],
+                amount=Decimal("1.00"),
+                method="bank",
+                actor=self.world.treasurer,
+                idempotency_key=self.last_key or "",
+            )
         except LedgerError:
             pass  # the key belonged to a refused request: it may now post once, as a new request
         else:

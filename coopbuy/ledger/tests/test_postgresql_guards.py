@@ -11,9 +11,9 @@ from django.db import DatabaseError, connection, connections, transaction
 from coopbuy.ledger.charges import MemberCharge, ledger_post_round_charges
 from coopbuy.ledger.checks import check_group
 from coopbuy.ledger.models import Account, Entry, Transaction
-from coopbuy.ledger.services import ledger_top_up, member_account, system_account
+from coopbuy.ledger.services import book_of, ledger_top_up, member_account, system_account
 
-from .conftest import World, key, make_world
+from .conftest import World, a_round, key, make_world
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql",
@@ -24,9 +24,12 @@ pytestmark = pytest.mark.skipif(
 @pytest.mark.django_db
 def test_updating_or_deleting_a_posted_entry_or_transaction_raises(world: World) -> None:
     posted = ledger_top_up(
-        membership=world.alice, amount=D("5.00"), method="bank", actor=world.treasurer,
+        membership=world.alice,
+        amount=D("5.00"),
+        method="bank",
+        actor=world.treasurer,
         idempotency_key=key(),
-    )  # fmt: skip
+    )
     for attempt in (
         lambda: Entry.objects.filter(transaction=posted).update(amount=D("6.00")),
         lambda: Entry.objects.filter(transaction=posted).delete(),
@@ -42,9 +45,13 @@ def test_an_unbalanced_transaction_is_refused_at_commit(world: World) -> None:
     account = member_account(world.alice)
     with pytest.raises(DatabaseError, match="summing to"), transaction.atomic():
         bad = Transaction.objects.create(
-            group=world.group, kind="adjustment", description="hand-made",
-            booked_on="2026-01-01", idempotency_key="bad",
-        )  # fmt: skip
+            book=book_of(world.group),
+            group=world.group,
+            kind="adjustment",
+            description="hand-made",
+            booked_on="2026-01-01",
+            idempotency_key="bad",
+        )
         Entry.objects.create(transaction=bad, account=account, amount=D("1.00"))
         with connection.cursor() as cursor:  # what COMMIT would do
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
@@ -53,9 +60,12 @@ def test_an_unbalanced_transaction_is_refused_at_commit(world: World) -> None:
 @pytest.mark.django_db
 def test_entries_that_do_not_balance_are_refused_as_they_are_written(world: World) -> None:
     posted = ledger_top_up(
-        membership=world.alice, amount=D("5.00"), method="bank", actor=world.treasurer,
+        membership=world.alice,
+        amount=D("5.00"),
+        method="bank",
+        actor=world.treasurer,
         idempotency_key=key(),
-    )  # fmt: skip
+    )
     account = member_account(world.alice)
     # An entry slipped into a transaction posted earlier unbalances it: refused at once.
     with pytest.raises(DatabaseError, match="summing to"), transaction.atomic():
@@ -63,16 +73,24 @@ def test_entries_that_do_not_balance_are_refused_as_they_are_written(world: Worl
     # A transaction's entries go in together: written one by one, the first is refused.
     with pytest.raises(DatabaseError, match="has 1 entries"), transaction.atomic():
         fresh = Transaction.objects.create(
-            group=world.group, kind="adjustment", description="hand-made",
-            booked_on="2026-01-01", idempotency_key="one-by-one",
-        )  # fmt: skip
+            book=book_of(world.group),
+            group=world.group,
+            kind="adjustment",
+            description="hand-made",
+            booked_on="2026-01-01",
+            idempotency_key="one-by-one",
+        )
         Entry.objects.create(transaction=fresh, account=account, amount=D("1.00"))
     # A transaction left with no entries at all is refused at commit.
     with pytest.raises(DatabaseError, match="has 0 entries"), transaction.atomic():
         Transaction.objects.create(
-            group=world.group, kind="adjustment", description="empty",
-            booked_on="2026-01-01", idempotency_key="empty",
-        )  # fmt: skip
+            book=book_of(world.group),
+            group=world.group,
+            kind="adjustment",
+            description="empty",
+            booked_on="2026-01-01",
+            idempotency_key="empty",
+        )
         with connection.cursor() as cursor:  # what COMMIT would do
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     assert Entry.objects.filter(transaction=posted).count() == 2
@@ -90,17 +108,27 @@ def test_fifty_concurrent_charges_and_top_ups_to_one_account_lose_nothing() -> N
             start.wait() if index < 10 else None
             if index % 2:
                 ledger_top_up(
-                    membership=world.alice, amount=D("3.00"), method="bank",
-                    actor=world.treasurer, idempotency_key=f"top-up-{index}",
-                )  # fmt: skip
+                    membership=world.alice,
+                    amount=D("3.00"),
+                    method="bank",
+                    actor=world.treasurer,
+                    idempotency_key=f"top-up-{index}",
+                )
             else:
                 ledger_post_round_charges(
-                    group=world.group, round_reference=f"Round {index}",
-                    charges=[MemberCharge(world.alice.pk, D("1.00"), D("0.10"), D("0"), D("0"),
-                                          D("1.10"))],
-                    supplier_goods={world.supplier.pk: D("1.00")}, delivery_fees={},
-                    actor=None, idempotency_key=f"round-{index}",
-                )  # fmt: skip
+                    group=world.group,
+                    round_id=a_round(world.group, f"Round {index}"),
+                    round_reference=f"Round {index}",
+                    charges=[
+                        MemberCharge(
+                            world.alice.pk, D("1.00"), D("0.10"), D("0"), D("0"), D("1.10")
+                        )
+                    ],
+                    supplier_goods={world.supplier.pk: D("1.00")},
+                    delivery_fees={},
+                    actor=None,
+                    idempotency_key=f"round-{index}",
+                )
         except BaseException as error:  # reported below, never swallowed
             errors.append(error)
         finally:

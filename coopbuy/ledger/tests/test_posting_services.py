@@ -31,7 +31,7 @@ from coopbuy.ledger.services import (
 )
 from coopbuy.ledger.suppliers import supplier_invoice_record, supplier_payment_record
 
-from .conftest import World, key
+from .conftest import World, a_round, key
 
 
 def balances(world: World) -> dict[str, D]:
@@ -85,9 +85,12 @@ def test_a_refund_cannot_exceed_the_members_credit_and_changes_nothing_then(
             idempotency_key=key(),
         )
     ledger_refund(
-        membership=world.alice, amount=D("5.00"), method="cash", actor=world.treasurer,
+        membership=world.alice,
+        amount=D("5.00"),
+        method="cash",
+        actor=world.treasurer,
         idempotency_key=key(),
-    )  # fmt: skip
+    )
     assert selectors.balance_of(membership=world.alice) == D("0.00")
     assert Transaction.objects.filter(group=world.group).count() == 2
 
@@ -107,13 +110,19 @@ def test_a_mistaken_top_up_is_undone_by_exactly_one_reversal(world: World) -> No
 def test_an_adjustment_needs_a_reason(world: World) -> None:
     with pytest.raises(LedgerError, match="Say why"):
         ledger_adjust(
-            membership=world.bob, amount=D("-1.00"), reason=" ", actor=world.treasurer,
+            membership=world.bob,
+            amount=D("-1.00"),
+            reason=" ",
+            actor=world.treasurer,
             idempotency_key=key(),
-        )  # fmt: skip
+        )
     ledger_adjust(
-        membership=world.bob, amount=D("-1.00"), reason="Broken jar", actor=world.treasurer,
+        membership=world.bob,
+        amount=D("-1.00"),
+        reason="Broken jar",
+        actor=world.treasurer,
         idempotency_key=key(),
-    )  # fmt: skip
+    )
     assert selectors.balance_of(membership=world.bob) == D("-1.00")
 
 
@@ -127,6 +136,7 @@ def charges_for(world: World) -> list[MemberCharge]:
 def test_round_charges_debit_members_and_credit_the_supplier_and_fees(world: World) -> None:
     posted = ledger_post_round_charges(
         group=world.group,
+        round_id=a_round(world.group, "Round 7"),
         round_reference="Round 7",
         charges=charges_for(world),
         supplier_goods={world.supplier.pk: D("17.00")},
@@ -143,11 +153,15 @@ def test_round_charges_debit_members_and_credit_the_supplier_and_fees(world: Wor
         "Fees income (markup)": D("0.75"),
     }
     again = ledger_post_round_charges(
-        group=world.group, round_reference="Round 7", charges=charges_for(world),
+        group=world.group,
+        round_id=a_round(world.group, "Round 7"),
+        round_reference="Round 7",
+        charges=charges_for(world),
         supplier_goods={world.supplier.pk: D("17.00")},
         delivery_fees={world.supplier.pk: D("4.50")},
-        actor=None, idempotency_key="round-7-close",
-    )  # fmt: skip
+        actor=None,
+        idempotency_key="round-7-close",
+    )
     assert again == posted
     assert check_group(world.group).problems == []
 
@@ -156,16 +170,26 @@ def test_round_charges_that_do_not_add_up_are_refused(world: World) -> None:
     wrong_total = [MemberCharge(world.alice.pk, D("1"), D("0"), D("0"), D("0"), D("2"))]
     with pytest.raises(LedgerError, match="add up"):
         ledger_post_round_charges(
-            group=world.group, round_reference="R", charges=wrong_total,
-            supplier_goods={world.supplier.pk: D("1")}, delivery_fees={}, actor=None,
+            group=world.group,
+            round_id=a_round(world.group, "R"),
+            round_reference="R",
+            charges=wrong_total,
+            supplier_goods={world.supplier.pk: D("1")},
+            delivery_fees={},
+            actor=None,
             idempotency_key=key(),
-        )  # fmt: skip
+        )
     with pytest.raises(LedgerError, match="suppliers"):
         ledger_post_round_charges(
-            group=world.group, round_reference="R", charges=charges_for(world),
+            group=world.group,
+            round_id=a_round(world.group, "R"),
+            round_reference="R",
+            charges=charges_for(world),
             supplier_goods={world.supplier.pk: D("16.99")},
-            delivery_fees={world.supplier.pk: D("4.50")}, actor=None, idempotency_key=key(),
-        )  # fmt: skip
+            delivery_fees={world.supplier.pk: D("4.50")},
+            actor=None,
+            idempotency_key=key(),
+        )
     assert not Transaction.objects.exists()
 
 
@@ -173,30 +197,47 @@ def test_receiving_credits_a_shortage_and_the_supplier_invoice_shows_the_differe
     world: World,
 ) -> None:
     ledger_post_round_charges(
-        group=world.group, round_reference="Round 8", charges=charges_for(world),
+        group=world.group,
+        round_id=a_round(world.group, "Round 8"),
+        round_reference="Round 8",
+        charges=charges_for(world),
         supplier_goods={world.supplier.pk: D("17.00")},
         delivery_fees={world.supplier.pk: D("4.50")},
-        actor=world.coordinator, idempotency_key=key(),
-    )  # fmt: skip
+        actor=world.coordinator,
+        idempotency_key=key(),
+    )
     shortage = [MemberCharge(world.bob.pk, D("-5.00"), D("-0.25"), D("0"), D("0"), D("-5.25"))]
     ledger_post_round_adjustment(
-        group=world.group, round_reference="Round 8", charges=shortage,
-        supplier_goods={world.supplier.pk: D("-5.00")}, actor=world.treasurer,
-        idempotency_key=key(), reason="lentils short",
-    )  # fmt: skip
+        group=world.group,
+        round_id=a_round(world.group, "Round 8"),
+        round_reference="Round 8",
+        charges=shortage,
+        supplier_goods={world.supplier.pk: D("-5.00")},
+        actor=world.treasurer,
+        idempotency_key=key(),
+        reason="lentils short",
+    )
     assert selectors.balance_of(membership=world.bob) == D("-1.50")
     invoice = supplier_invoice_record(
-        group=world.group, supplier=world.supplier, number="SUMA-991", amount=D("16.80"),
-        actor=world.treasurer, idempotency_key=key(), round_reference="Round 8",
-    )  # fmt: skip
+        group=world.group,
+        supplier=world.supplier,
+        number="SUMA-991",
+        amount=D("16.80"),
+        actor=world.treasurer,
+        idempotency_key=key(),
+        round_reference="Round 8",
+    )
     assert invoice.posted_goods == D("16.50")
     assert invoice.difference == D("0.30")
     payable = Account.objects.get(supplier=world.supplier)
     assert payable.balance == D("16.80")
     supplier_payment_record(
-        group=world.group, supplier=world.supplier, amount=D("16.80"), actor=world.treasurer,
+        group=world.group,
+        supplier=world.supplier,
+        amount=D("16.80"),
+        actor=world.treasurer,
         idempotency_key=key(),
-    )  # fmt: skip
+    )
     payable.refresh_from_db()
     assert payable.balance == D("0.00")
     assert check_group(world.group).problems == []
@@ -212,9 +253,12 @@ def test_each_membership_has_a_stable_unique_payment_reference(world: World) -> 
 def test_the_credit_rule_says_what_a_member_can_still_order(world: World) -> None:
     assert selectors.available_to_spend(membership=world.alice) is None
     ledger_settings_update(
-        group=world.group, actor=world.treasurer, prepayment_required=True,
-        credit_limit=D("10.00"), invoice_prefix="heb",
-    )  # fmt: skip
+        group=world.group,
+        actor=world.treasurer,
+        prepayment_required=True,
+        credit_limit=D("10.00"),
+        invoice_prefix="heb",
+    )
     top_up(world, "2.40")
     assert selectors.available_to_spend(membership=world.alice) == D("12.40")
     assert selectors.spending_explanation(membership=world.alice) == (
@@ -228,19 +272,26 @@ def test_a_treasurer_of_one_group_cannot_move_money_of_another(world: World, oth
         top_up(world, "10.00", membership=other.alice)
     with pytest.raises(AccessDenied):
         ledger_post_round_charges(
-            group=world.group, round_reference="R",
+            group=world.group,
+            round_id=a_round(world.group, "R"),
+            round_reference="R",
             charges=[MemberCharge(other.alice.pk, D("1"), D("0"), D("0"), D("0"), D("1"))],
-            supplier_goods={world.supplier.pk: D("1")}, delivery_fees={},
-            actor=world.treasurer, idempotency_key=key(),
-        )  # fmt: skip
+            supplier_goods={world.supplier.pk: D("1")},
+            delivery_fees={},
+            actor=world.treasurer,
+            idempotency_key=key(),
+        )
     theirs = top_up(other, "10.00")
     with pytest.raises(AccessDenied):
         ledger_reverse(original=theirs, actor=world.treasurer, idempotency_key=key())
     with pytest.raises(AccessDenied):
         supplier_payment_record(
-            group=world.group, supplier=other.supplier, amount=D("1"), actor=world.treasurer,
+            group=world.group,
+            supplier=other.supplier,
+            amount=D("1"),
+            actor=world.treasurer,
             idempotency_key=key(),
-        )  # fmt: skip
+        )
     assert Transaction.objects.filter(group=world.group).count() == 0
     assert Transaction.objects.filter(group=other.group).count() == 1
 
@@ -248,9 +299,12 @@ def test_a_treasurer_of_one_group_cannot_move_money_of_another(world: World, oth
 def test_a_plain_member_cannot_move_money(world: World) -> None:
     with pytest.raises(AccessDenied):
         ledger_top_up(
-            membership=world.bob, amount=D("5"), method="bank", actor=world.alice.user,
+            membership=world.bob,
+            amount=D("5"),
+            method="bank",
+            actor=world.alice.user,
             idempotency_key=key(),
-        )  # fmt: skip
+        )
     assert not Entry.objects.exists()
 
 
@@ -258,23 +312,38 @@ def test_under_prepayment_a_charge_or_reversal_beyond_the_credit_limit_is_refuse
     world: World,
 ) -> None:
     ledger_settings_update(
-        group=world.group, actor=world.treasurer, prepayment_required=True,
-        credit_limit=D("5.00"), invoice_prefix="HEB",
-    )  # fmt: skip
+        group=world.group,
+        actor=world.treasurer,
+        prepayment_required=True,
+        credit_limit=D("5.00"),
+        invoice_prefix="HEB",
+    )
     paid = top_up(world, "10.00")
     big = [MemberCharge(world.alice.pk, D("15.01"), D("0"), D("0"), D("0"), D("15.01"))]
     with pytest.raises(InsufficientFunds, match=r"15\.00"):
         ledger_post_round_charges(
-            group=world.group, round_reference="R", charges=big,
-            supplier_goods={world.supplier.pk: D("15.01")}, delivery_fees={}, actor=None,
-            idempotency_key=key(), enforce_credit=True,
-        )  # fmt: skip
+            group=world.group,
+            round_id=a_round(world.group, "R"),
+            round_reference="R",
+            charges=big,
+            supplier_goods={world.supplier.pk: D("15.01")},
+            delivery_fees={},
+            actor=None,
+            idempotency_key=key(),
+            enforce_credit=True,
+        )
     ok = [MemberCharge(world.alice.pk, D("12.00"), D("0"), D("0"), D("0"), D("12.00"))]
     ledger_post_round_charges(
-        group=world.group, round_reference="R", charges=ok,
-        supplier_goods={world.supplier.pk: D("12.00")}, delivery_fees={}, actor=None,
-        idempotency_key=key(), enforce_credit=True,
-    )  # fmt: skip
+        group=world.group,
+        round_id=a_round(world.group, "R"),
+        round_reference="R",
+        charges=ok,
+        supplier_goods={world.supplier.pk: D("12.00")},
+        delivery_fees={},
+        actor=None,
+        idempotency_key=key(),
+        enforce_credit=True,
+    )
     # Undoing the (spent) top-up would leave Alice at -12.00, beyond the 5.00 of credit.
     with pytest.raises(InsufficientFunds):
         ledger_reverse(original=paid, actor=world.treasurer, idempotency_key=key())
@@ -286,10 +355,15 @@ def test_deposits_are_charged_to_members_and_owed_to_the_supplier(world: World) 
         MemberCharge(world.alice.pk, D("4.00"), D("0.20"), D("0"), D("0"), D("4.50"), D("0.30"))
     ]
     posted = ledger_post_round_charges(
-        group=world.group, round_reference="Milk", charges=with_deposit,
-        supplier_goods={world.supplier.pk: D("4.30")}, delivery_fees={}, actor=None,
+        group=world.group,
+        round_id=a_round(world.group, "Milk"),
+        round_reference="Milk",
+        charges=with_deposit,
+        supplier_goods={world.supplier.pk: D("4.30")},
+        delivery_fees={},
+        actor=None,
         idempotency_key=key(),
-    )  # fmt: skip
+    )
     assert posted is not None
     assert Account.objects.get(supplier=world.supplier).balance == D("4.30")
     assert selectors.balance_of(membership=world.alice) == D("-4.50")
@@ -300,30 +374,58 @@ def test_a_round_update_posts_only_the_difference_from_what_the_round_posted(
 ) -> None:
     supplier = world.supplier.pk
     ledger_post_round_charges(
-        group=world.group, round_reference="Round 9", charges=charges_for(world),
-        supplier_goods={supplier: D("17.00")}, delivery_fees={supplier: D("4.50")},
-        actor=None, idempotency_key=key(),
-    )  # fmt: skip
+        group=world.group,
+        round_id=a_round(world.group, "Round 9"),
+        round_reference="Round 9",
+        charges=charges_for(world),
+        supplier_goods={supplier: D("17.00")},
+        delivery_fees={supplier: D("4.50")},
+        actor=None,
+        idempotency_key=key(),
+    )
     # Receiving: Bob's goods did not come at all; Alice's delivery share is now the whole fee.
     after = [MemberCharge(world.alice.pk, D("10.00"), D("0.50"), D("2.00"), D("4.50"), D("17.00"))]
     update = ledger_post_round_update(
-        group=world.group, round_reference="Round 9", charges=after,
-        supplier_goods={supplier: D("12.00")}, delivery_fees={supplier: D("4.50")},
-        actor=world.treasurer, idempotency_key="receive-9", reason="Bob's lentils missing",
-    )  # fmt: skip
+        group=world.group,
+        round_id=a_round(world.group, "Round 9"),
+        round_reference="Round 9",
+        charges=after,
+        supplier_goods={supplier: D("12.00")},
+        delivery_fees={supplier: D("4.50")},
+        actor=world.treasurer,
+        idempotency_key="receive-9",
+        reason="Bob's lentils missing",
+    )
     assert update is not None
     assert selectors.balance_of(membership=world.alice) == D("-17.00")
     assert selectors.balance_of(membership=world.bob) == D("0.00")
     assert Account.objects.get(supplier=world.supplier).balance == D("16.50")
     assert system_account(world.group, "fees").balance == D("0.50")
     # The same breakdown again (a new key) changes nothing; the same key returns the same posting.
-    assert ledger_post_round_update(
-        group=world.group, round_reference="Round 9", charges=after,
-        supplier_goods={supplier: D("12.00")}, delivery_fees={supplier: D("4.50")},
-        actor=None, idempotency_key=key(),
-    ) is None  # fmt: skip
-    assert ledger_post_round_update(
-        group=world.group, round_reference="Round 9", charges=[], supplier_goods={},
-        delivery_fees={}, actor=None, idempotency_key="receive-9",
-    ) == update  # fmt: skip
+    assert (
+        ledger_post_round_update(
+            group=world.group,
+            round_id=a_round(world.group, "Round 9"),
+            round_reference="Round 9",
+            charges=after,
+            supplier_goods={supplier: D("12.00")},
+            delivery_fees={supplier: D("4.50")},
+            actor=None,
+            idempotency_key=key(),
+        )
+        is None
+    )
+    assert (
+        ledger_post_round_update(
+            group=world.group,
+            round_id=a_round(world.group, "Round 9"),
+            round_reference="Round 9",
+            charges=[],
+            supplier_goods={},
+            delivery_fees={},
+            actor=None,
+            idempotency_key="receive-9",
+        )
+        == update
+    )
     assert check_group(world.group).problems == []

@@ -29,9 +29,10 @@ def areas() -> list[ModuleType]:
         bank_statements,
         catalog,
         groups,
+        interest,
         ledger,
         reports,
         rounds,
     )
 
-    return [groups, catalog, rounds, ledger, bank_statements, reports]
+    return [groups, catalog, rounds, ledger, bank_statements, interest, reports]

@@ -8,6 +8,7 @@ month (which has the top-up).
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +18,8 @@ from coopbuy.groups.models import BuyingGroup
 from coopbuy.ledger.invoices import InvoiceLine, invoice_issue
 from coopbuy.ledger.models import Account, LedgerSettings, SupplierInvoice, Transaction
 from coopbuy.ledger.services import ledger_top_up
+from coopbuy.ledger.sources import Source
+from coopbuy.rounds.models import Round
 
 if TYPE_CHECKING:
     from coopbuy.api.tests.access import Upload
@@ -82,6 +85,7 @@ SUPPLIER_BODIES = ("POST /groups/{slug}/supplier-invoices", "POST /groups/{slug}
 def seed(world: World) -> None:
     """A top-up of 30.00 for the plain member, and their invoice for a round."""
     treasurer = world.people["treasurer"]
+    now = timezone.now()
     posted = ledger_top_up(
         membership=world.member_a,
         amount=Decimal("30.00"),
@@ -91,6 +95,11 @@ def seed(world: World) -> None:
     )
     invoice = invoice_issue(
         membership=world.member_a,
+        source=Source.round(
+            Round.objects.create(
+                group=world.a, name="Weekly order", opens_at=now, closes_at=now + timedelta(days=1)
+            ).pk
+        ),
         round_reference="Weekly order",
         lines=[InvoiceLine("Oats", Decimal("2"), Decimal("2.00"), Decimal("0"), Decimal("4.00"))],
         actor=treasurer,

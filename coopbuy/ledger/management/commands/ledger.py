@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from coopbuy.groups.models import BuyingGroup
-from coopbuy.ledger.checks import check_groups
+from coopbuy.ledger.checks import check_books
 from coopbuy.ledger.mailing import statements_send
 
 
@@ -58,12 +58,12 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"{total} statements for {year}-{number:02d} queued."))
 
     def run_check(self, slug: str | None) -> None:
-        reports = check_groups(slug)
+        reports = check_books(slug)
         failed = 0
         for report in reports:
             state = "FAIL" if report.problems else "ok"
             self.stdout.write(
-                f"{report.group.slug}: {state}: {report.accounts} accounts, "
+                f"{report.label}: {state}: {report.accounts} accounts, "
                 f"{report.transactions} transactions, {report.entries} entries"
             )
             for problem in report.problems:
@@ -74,7 +74,7 @@ class Command(BaseCommand):
         problems = sum(len(r.problems) for r in reports)
         warnings = sum(len(r.warnings) for r in reports)
         summary = (
-            f"{len(reports)} groups checked, {problems} problems in {failed} groups, "
+            f"{len(reports)} books checked, {problems} problems in {failed} books, "
             f"{warnings} members beyond their credit limit (reported, not failed)."
         )
         if failed:

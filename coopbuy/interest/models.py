@@ -1,0 +1,95 @@
+"""Interest registered by people without a group (or looking for another), and what they were told.
+
+A person has at most one interest: what they would buy, about how much and how often, where
+(a postcode, geocoded offline to its sector's centre), how far they would travel, and whether
+they could host a pickup. Its postcode district is the "area" whose waiting list they are on.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+MAX_TRAVEL_KM = 100
+
+
+class Interest(models.Model):
+    class Every(models.TextChoices):
+        WEEKLY = "weekly", _("Every week")
+        FORTNIGHTLY = "fortnightly", _("Every two weeks")
+        MONTHLY = "monthly", _("Every month")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="interest"
+    )
+    categories = models.JSONField(_("what I would buy"), default=list, blank=True)
+    suppliers = models.JSONField(_("suppliers I would order from"), default=list, blank=True)
+    products = models.CharField(_("products"), max_length=500, blank=True)
+    spend_per_round = models.DecimalField(
+        _("about how much per order (£)"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    every = models.CharField(
+        _("how often"), max_length=12, choices=Every.choices, default=Every.MONTHLY
+    )
+    postcode = models.CharField(_("postcode"), max_length=12)
+    area = models.CharField(_("postcode district"), max_length=4, db_index=True)
+    latitude = models.DecimalField(max_digits=9, decimal_places=6)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6)
+    travel_km = models.PositiveSmallIntegerField(_("how far I would travel (km)"), default=5)
+    can_host_pickup = models.BooleanField(_("I could host a pickup"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["latitude", "longitude"], name="interest_lat_lon")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(travel_km__gte=1, travel_km__lte=MAX_TRAVEL_KM),
+                name="interest_travel_km_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(spend_per_round__isnull=True) | Q(spend_per_round__gte=0),
+                name="interest_spend_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    latitude__gte=-90, latitude__lte=90, longitude__gte=-180, longitude__lte=180
+                ),
+                name="interest_coordinates_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(every__in=["weekly", "fortnightly", "monthly"]),
+                name="interest_every_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} near {self.postcode}"
+
+
+class InterestNotice(models.Model):
+    """We told a person that a group near them formed or opened to new members (once a group)."""
+
+    class Reason(models.TextChoices):
+        FORMED = "formed", _("A new group formed near you")
+        OPENED = "opened", _("A group near you opened to new members")
+
+    interest = models.ForeignKey(Interest, on_delete=models.CASCADE, related_name="notices")
+    group = models.ForeignKey("groups.BuyingGroup", on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(max_length=8, choices=Reason.choices)
+    distance_km = models.DecimalField(max_digits=6, decimal_places=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("-created_at", "-pk")
+        constraints = [
+            models.UniqueConstraint(fields=["interest", "group"], name="interest_notice_once"),
+            models.CheckConstraint(
+                condition=Q(reason__in=["formed", "opened"]), name="interest_notice_reason_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()}: group {self.group_id}"

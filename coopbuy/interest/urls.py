@@ -1,0 +1,9 @@
+from django.urls import path
+
+from coopbuy.interest import views
+
+app_name = "interest"
+urlpatterns = [
+    path("interest/", views.mine, name="mine"),
+    path("interest/delete/", views.delete, name="delete"),
+]

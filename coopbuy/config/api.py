@@ -14,6 +14,8 @@ from coopbuy.api.docs import LocalSwagger
 from coopbuy.api.problems import install_problem_handlers
 from coopbuy.api.ratelimit import DatabaseRateThrottle
 from coopbuy.api.schemas import PROBLEM_MEDIA_TYPE
+from coopbuy.campaigns.api import group_router as group_campaigns_router
+from coopbuy.campaigns.api import router as campaigns_router
 from coopbuy.catalog.api import router as catalog_router
 from coopbuy.groups.api import invitations_router
 from coopbuy.groups.api import router as groups_router
@@ -74,4 +76,6 @@ api.add_router("/groups", catalog_router)
 api.add_router("/groups", rounds_router)
 api.add_router("/groups", ledger_router)
 api.add_router("/groups", statement_router)
+api.add_router("/campaigns", campaigns_router)
+api.add_router("/groups", group_campaigns_router)
 api.add_router("/groups", reports_router)

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "coopbuy.interest",
     "coopbuy.catalog",
     "coopbuy.rounds",
+    "coopbuy.campaigns",
     "coopbuy.reports",
     "coopbuy.ledger",
     "coopbuy.outbox",

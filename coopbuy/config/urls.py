@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/", include("coopbuy.config.api_urls")),
     path("", include("coopbuy.catalog.urls")),
     path("", include("coopbuy.rounds.urls")),
+    path("", include("coopbuy.campaigns.urls")),
     path("", include("coopbuy.ledger.urls")),
     path("", include("coopbuy.reports.urls")),
     path("", include("coopbuy.groups.urls")),

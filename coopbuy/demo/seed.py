@@ -19,6 +19,7 @@ from coopbuy.accounts.models import User
 from coopbuy.groups import services
 from coopbuy.groups.models import BuyingGroup, Invitation, JoinRequest, Membership
 
+from .campaigns_seed import seed_campaigns
 from .catalog_seed import seed_catalogs
 from .interest_seed import seed_homes, seed_interest
 from .ledger_seed import seed_ledger
@@ -155,4 +156,9 @@ def seed_demo() -> DemoSummary:
     # Money first: members top up before they order, as a group that asks for prepayment expects.
     seed_ledger()
     seed_rounds(GROUPS[0].slug)
+    campaign = seed_campaigns(GROUPS[0].slug)
+    if campaign is not None:
+        summary.logins.append(
+            (f"/c/{campaign.code}/", "a campaign in progress (open it signed out)")
+        )
     return summary

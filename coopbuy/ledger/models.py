@@ -219,6 +219,7 @@ class Transaction(models.Model):
         TOP_UP = "top_up", _("Top-up")
         REFUND = "refund", _("Refund")
         ADJUSTMENT = "adjustment", _("Adjustment")
+        CAMPAIGN = "campaign", _("Campaign")
         ROUND_CHARGE = "round_charge", _("Round charges")
         ROUND_ADJUSTMENT = "round_adjust", _("Round adjustment")
         SUPPLIER_INVOICE = "supplier_inv", _("Supplier invoice difference")
@@ -493,3 +494,7 @@ class StatementDispatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account_id} {self.year}-{self.month:02d}"
+
+
+# Registered with the app's models from its own module (holds are not postings).
+from coopbuy.ledger.hold_models import Hold as Hold  # noqa: E402

@@ -17,6 +17,7 @@ from coopbuy.groups.models import BuyingGroup, Membership
 from coopbuy.ledger.models import (
     Account,
     Entry,
+    Hold,
     Invoice,
     LedgerSettings,
     StatementLine,
@@ -52,11 +53,30 @@ def balance_of(*, membership: Membership) -> Decimal:
     return account.balance if account is not None else ZERO
 
 
+def held_of(*, membership: Membership) -> Decimal:
+    """The money set aside on the member's account by active holds (e.g. campaign pledges)."""
+    account = account_of(membership=membership)
+    if account is None:
+        return ZERO
+    return held_on(account=account)
+
+
+def held_on(*, account: Account) -> Decimal:
+    total = Hold.objects.filter(account=account, released_at__isnull=True).aggregate(
+        total=Sum("amount")
+    )["total"]
+    return total if total is not None else ZERO
+
+
 def available_to_spend(*, membership: Membership) -> Decimal | None:
-    """What the member may still order under the group's rule; None when the group sets no limit."""
+    """What the member may still order under the group's rule; None when the group sets no limit.
+
+    Active holds (pledges waiting for a campaign to tip) are taken off: the money is promised.
+    """
     settings = ledger_settings_of(group=membership.group)
     rule = core.CreditRule(settings.prepayment_required, to_minor(settings.credit_limit))
-    available = core.available_to_spend(to_minor(balance_of(membership=membership)), rule)
+    spendable = balance_of(membership=membership) - held_of(membership=membership)
+    available = core.available_to_spend(to_minor(spendable), rule)
     return None if available is None else from_minor(available)
 
 

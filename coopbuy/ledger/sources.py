@@ -1,11 +1,11 @@
 """Where a posting comes from: a source named by kind and id, never by a label.
 
 A round's charges and its receiving adjustments name the round (`round`, its id); a top-up booked
-from a bank line names the line; a supplier invoice's difference names the invoice; the two legs
-of a transfer between books name the transfer. A booking a treasurer entered by hand (a top-up,
-a refund, an adjustment, a payment to a supplier) has no other record: it is `manual`, without an
-id. A reversal names the same source as the transaction it undoes (it is part of that thing's
-history); `Transaction.reverses` links the two.
+from a bank line names the line; a supplier invoice's difference names the invoice; the two legs of
+a transfer between books name the transfer; a campaign's charge when it tips names the campaign. A
+booking a treasurer entered by hand (a top-up, a refund, an adjustment, a payment to a supplier)
+has no other record: it is `manual`, without an id. A reversal names the same source as the
+transaction it undoes (it is part of that thing's history); `Transaction.reverses` links the two.
 
 Labels (`round_reference`, descriptions) stay what people read; renaming a round moves no money,
 because nothing finds money by its label.
@@ -24,6 +24,7 @@ class SourceKind(models.TextChoices):
     STATEMENT_LINE = "statement_line", _("Bank statement line")
     SUPPLIER_INVOICE = "supplier_invoice", _("Supplier invoice")
     TRANSFER = "transfer", _("Transfer between books")
+    CAMPAIGN = "campaign", _("Campaign")
     MANUAL = "manual", _("Entered by hand")
 
 
@@ -33,6 +34,7 @@ SOURCE_MODELS = {
     SourceKind.STATEMENT_LINE: "ledger.StatementLine",
     SourceKind.SUPPLIER_INVOICE: "ledger.SupplierInvoice",
     SourceKind.TRANSFER: "ledger.Transfer",
+    SourceKind.CAMPAIGN: "campaigns.Campaign",
 }
 
 

@@ -1,4 +1,4 @@
-"""Every row lock in groups, rounds and the ledger is FOR NO KEY UPDATE (docs/adr/0005)."""
+"""Every row lock in groups, rounds, the ledger and campaigns is FOR NO KEY UPDATE (ADR 0005)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import coopbuy
 
-AREAS = ("groups", "rounds", "ledger")
+AREAS = ("groups", "rounds", "ledger", "campaigns")
 PLAIN = re.compile(r"select_for_update\((?![^)]*no_key=True)[^)]*\)")
 
 

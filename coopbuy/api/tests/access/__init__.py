@@ -27,6 +27,7 @@ class Upload:
 def areas() -> list[ModuleType]:
     from coopbuy.api.tests.access import (
         bank_statements,
+        campaigns,
         catalog,
         groups,
         interest,
@@ -35,4 +36,4 @@ def areas() -> list[ModuleType]:
         rounds,
     )
 
-    return [groups, catalog, rounds, ledger, bank_statements, interest, reports]
+    return [groups, catalog, rounds, ledger, bank_statements, interest, campaigns, reports]

@@ -1,0 +1,1 @@
+"""Campaigns: prices that drop as more people join, going ahead only at a tipping point."""

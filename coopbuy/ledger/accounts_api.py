@@ -8,7 +8,7 @@ coordinators reach every account of their group. Ids of another group are not fo
 from collections.abc import Sequence
 from typing import overload
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -82,10 +82,12 @@ def _row(row: Membership | Account) -> AccountRowOut:
 def list_accounts(request: HttpRequest, slug: str, paging: Query[Paging]) -> Page[AccountRowOut]:
     """Every account with its balance: members by name (a member without an account yet shows
     0.00 and a null `account_id`), then the group's bank, cash, supplier payables, costs and
-    income, and the accounts of people who have left (`membership_id` null) (treasurers and
-    coordinators)."""
+    income, and the accounts of people who have left (their ended membership's id, or null for
+    accounts older than ended memberships) (treasurers and coordinators)."""
     group, _membership = group_for_treasurer(slug=slug, user=caller(request))
-    without_member = Account.objects.filter(group=group, membership__isnull=True)
+    without_member = Account.objects.filter(group=group).filter(
+        Q(membership__isnull=True) | Q(membership__ended_at__isnull=False)
+    )
     rows = _MembersThenAccounts(
         selectors.members_with_balances(group=group),
         without_member.order_by("kind", "name", "pk"),

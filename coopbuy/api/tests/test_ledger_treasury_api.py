@@ -18,10 +18,11 @@ from django.utils import timezone
 
 from coopbuy.api.tests.conftest import World
 from coopbuy.catalog.models import Supplier
+from coopbuy.groups.services import membership_leave
 from coopbuy.ledger.documents import CSV_HEADER
 from coopbuy.ledger.models import Account, Entry, LedgerSettings, SupplierInvoice, Transaction
 from coopbuy.ledger.selectors import lines_to_review
-from coopbuy.ledger.services import ledger_top_up
+from coopbuy.ledger.services import ledger_refund, ledger_top_up
 from coopbuy.testing.factories import add_member
 from coopbuy.tokens.services import token_create
 
@@ -82,25 +83,17 @@ def test_the_accounts_list_has_every_member_then_the_groups_own_accounts(world: 
     assert [row["kind"] for row in rows[: len(members)]] == ["member"] * len(members)
 
 
-@pytest.mark.xfail(
-    reason="leaving deletes the membership until the members branch (issue 10 item 1) ends it",
-    strict=False,
-)
 def test_the_accounts_list_keeps_the_account_of_someone_who_left(world: World) -> None:
     leaving = add_member(world.a)
-    ledger_top_up(
-        membership=leaving,
-        amount=Decimal("7.00"),
-        method="cash",
-        actor=world.people["treasurer"],
-        idempotency_key="before-leaving",
-    )
-    leaving.delete()  # what leaving the group does: the account stays, without its member
+    treasurer = world.people["treasurer"]
+    ledger_top_up(membership=leaving, amount=Decimal("7.00"), method="cash", actor=treasurer,
+                  idempotency_key="before-leaving")  # fmt: skip
+    ledger_refund(membership=leaving, amount=Decimal("7.00"), method="cash", actor=treasurer,
+                  idempotency_key="paid-back")  # fmt: skip
+    membership_leave(membership=leaving, user=leaving.user)  # ends it: the account stays
     rows = world.client("treasurer").get(url(world, "/accounts?limit=100")).json()["items"]
-    left = [row for row in rows if row["kind"] == "member" and row["membership_id"] is None]
-    assert [row["balance"] for row in left] == ["7.00"]
-    current = [row for row in rows if row["membership_id"] is not None]
-    assert rows[: len(current)] == current  # the members first, then the other accounts
+    kept = [row for row in rows if row["membership_id"] == leaving.pk]
+    assert [row["balance"] for row in kept] == ["0.00"]
 
 
 def test_the_accounts_list_pages_across_members_and_accounts(world: World) -> None:

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "coopbuy.catalog",
     "coopbuy.rounds",
     "coopbuy.campaigns",
+    "coopbuy.reports",
     "coopbuy.ledger",
     "coopbuy.organisations",
     "coopbuy.outbox",

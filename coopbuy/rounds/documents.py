@@ -27,6 +27,7 @@ from coopbuy.core.money import from_minor
 from coopbuy.csvcells import csv_row
 from coopbuy.groups.models import Membership
 from coopbuy.outbox.services import Email
+from coopbuy.reports.selectors import saving_sentences_by_email
 from coopbuy.rounds.adapters import MemberLine
 from coopbuy.rounds.models import Round, RoundProduct, RoundSupplier
 
@@ -61,6 +62,7 @@ class AllocationMail:
         self.total = _("Total")
         url = settings.SITE_URL + reverse("rounds:detail", args=[round.group.slug, round.pk])
         self.foot = _("See your order: %(url)s") % {"url": url}
+        self.savings = saving_sentences_by_email(round_id=round.pk, currency=round.currency)
 
     def money(self, amount: Decimal) -> str:
         return display_money(amount, self.round.currency, get_language() or "en")
@@ -80,6 +82,8 @@ class AllocationMail:
             if amount or name != "deposit":
                 out.append(f"{label}: {self.money(from_minor(amount))}")
         out.append(f"{self.total}: {self.money(from_minor(charge.total))}")
+        if to in self.savings:
+            out += ["", self.savings[to]]
         out += ["", self.foot, ""]
         return Email(to=[to], subject=self.subject, body="\n".join(out))
 

@@ -21,6 +21,7 @@ from coopbuy.audit.services import audit_record
 from coopbuy.core.receiving import Held, reallocate
 from coopbuy.groups.models import Membership
 from coopbuy.outbox.services import outbox_enqueue_many
+from coopbuy.reports.services import round_figures_record
 from coopbuy.rounds import adapters, billing, documents
 from coopbuy.rounds.errors import RoundError
 from coopbuy.rounds.locking import lock_round
@@ -163,6 +164,7 @@ def round_receive_product(
         round.status = Round.Status.RECEIVED
         round.received_at = timezone.now()
         round.save(update_fields=["status", "received_at"])
+    round_figures_record(round=round)
     audit_record(
         action="round.received",
         summary=_("%(user)s received %(got)d of %(ordered)d units of %(product)s")

@@ -34,7 +34,18 @@ def areas() -> list[ModuleType]:
         identities,
         interest,
         ledger,
+        reports,
         rounds,
     )
 
-    return [groups, catalog, rounds, ledger, bank_statements, interest, campaigns, identities]
+    return [
+        groups,
+        catalog,
+        rounds,
+        ledger,
+        bank_statements,
+        interest,
+        campaigns,
+        identities,
+        reports,
+    ]

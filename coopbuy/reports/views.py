@@ -1,0 +1,64 @@
+"""The report pages: a group's rounds (every member sees them) and a member's own savings."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from coopbuy.groups.permissions import group_for_member
+from coopbuy.reports import exports, findings, selectors
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _download(body: str | bytes, filename: str, kind: str) -> HttpResponse:
+    content_type = "text/csv; charset=utf-8" if kind == "csv" else XLSX
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{kind}"'
+    return response
+
+
+@login_required
+def group_report(request: HttpRequest, slug: str) -> HttpResponse:
+    group, membership = group_for_member(slug=slug, user=request.user)
+    rows = list(selectors.group_rounds(group=group, since=selectors.year_ago()))
+    context = {
+        "group": group,
+        "membership": membership,
+        "rounds": rows,
+        "charts": findings.group_charts(rows, group.currency),
+        "table_rows": findings.rounds_table_rows(rows),
+    }
+    return render(request, "reports/group.html", context)
+
+
+@login_required
+def group_report_file(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
+    group, _membership = group_for_member(slug=slug, user=request.user)
+    rows = selectors.group_rounds(group=group)
+    body = exports.rounds_csv(rows) if kind == "csv" else exports.rounds_xlsx(rows)
+    return _download(body, f"{group.slug}-rounds", kind)
+
+
+@login_required
+def my_savings(request: HttpRequest, slug: str) -> HttpResponse:
+    group, membership = group_for_member(slug=slug, user=request.user)
+    rows = list(selectors.member_rounds(membership=membership, since=selectors.year_ago()))
+    context = {
+        "group": group,
+        "membership": membership,
+        "rounds": rows,
+        "chart": findings.member_chart(rows, group.currency),
+        "table_rows": findings.member_table_rows(rows, group.slug, group.currency),
+        "years": selectors.member_years(membership=membership),
+    }
+    return render(request, "reports/me.html", context)
+
+
+@login_required
+def my_savings_file(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
+    group, membership = group_for_member(slug=slug, user=request.user)
+    rows = selectors.member_rounds(membership=membership)
+    body = exports.member_csv(rows) if kind == "csv" else exports.member_xlsx(rows)
+    return _download(body, f"{group.slug}-my-savings", kind)

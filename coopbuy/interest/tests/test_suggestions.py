@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from io import StringIO
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -16,6 +18,7 @@ from coopbuy.groups.models import BuyingGroup, Invitation, Membership
 from coopbuy.groups.suggestion_start import suggestion_start
 from coopbuy.interest.models import SuggestedMember, Suggestion
 from coopbuy.interest.services import interest_save
+from coopbuy.interest.tasks import refresh_suggestions
 from coopbuy.interest.suggestions import (
     suggestion_accept,
     suggestion_decline,
@@ -186,3 +189,11 @@ def test_the_api_lists_mine_accepts_and_starts(neighbours: list[User]) -> None:
     started = host.post(f"/api/v1/me/suggestions/{suggestion.pk}/start")
     assert started.status_code == 201, started.content
     assert started.json()["status"] == "started" and started.json()["group_slug"]
+
+
+def test_the_command_and_the_task_run_the_refresh(neighbours: list[User]) -> None:
+    out = StringIO()
+    call_command("suggest_groups", "--time-limit", "5", stdout=out)
+    assert out.getvalue().strip() == "1 new suggestion(s); 5 of 5 people placed."
+    assert refresh_suggestions.call() == 0  # nobody left to match
+    assert Suggestion.objects.count() == 1

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from io import StringIO
 from decimal import Decimal
+from io import StringIO
 
 import pytest
 from django.core.management import call_command
@@ -18,12 +18,12 @@ from coopbuy.groups.models import BuyingGroup, Invitation, Membership
 from coopbuy.groups.suggestion_start import suggestion_start
 from coopbuy.interest.models import SuggestedMember, Suggestion
 from coopbuy.interest.services import interest_save
-from coopbuy.interest.tasks import refresh_suggestions
 from coopbuy.interest.suggestions import (
     suggestion_accept,
     suggestion_decline,
     suggestions_refresh,
 )
+from coopbuy.interest.tasks import refresh_suggestions
 from coopbuy.outbox.models import OutboxMessage
 from coopbuy.testing.factories import add_member, make_group, make_user
 from coopbuy.tokens.services import token_create

@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
@@ -12,7 +13,8 @@ class UserLanguageMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and user.language:
+        offered = {code for code, _name in settings.LANGUAGES}
+        if user is not None and user.is_authenticated and user.language in offered:
             translation.activate(user.language)
             request.LANGUAGE_CODE = user.language
         return self.get_response(request)

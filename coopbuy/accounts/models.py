@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+# What a profile may hold; what the site offers is `settings.LANGUAGES` (English only for now).
+STORED_LANGUAGES = [("en-gb", _("English")), ("de", _("German")), ("fr", _("French"))]
 
 
 class UserManager(BaseUserManager["User"]):
@@ -39,7 +41,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
     )
     language = models.CharField(
-        _("language"), max_length=10, choices=settings.LANGUAGES, default="en-gb"
+        _("language"), max_length=10, choices=STORED_LANGUAGES, default="en-gb"
     )
     is_staff = models.BooleanField(_("staff status"), default=False)
     is_active = models.BooleanField(_("active"), default=True)

@@ -108,7 +108,8 @@ class TokenAuth(HttpBearer):
         _enforce_token_limits(request, found)
         token_touch(found)
         request.user = found.user
-        if found.user.language:  # as the web does for a signed-in person (UserLanguageMiddleware)
+        offered = {code for code, _name in settings.LANGUAGES}
+        if found.user.language in offered:  # as the web does (UserLanguageMiddleware)
             translation.activate(found.user.language)
             request.LANGUAGE_CODE = found.user.language
         return Principal(user=found.user, token=found, address=client_address(request))

@@ -7,12 +7,14 @@ fraction with 4 places (0.2000 = 20 %). A round copies the prices it uses when i
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 MONEY: dict[str, Any] = {"max_digits": 12, "decimal_places": 2}
@@ -185,3 +187,74 @@ class CatalogImport(models.Model):
     @property
     def counts(self) -> dict[str, int]:
         return {key: len(self.changes.get(key, [])) for key in ("new", "changed", "vanished")}
+
+
+class SupplierUser(models.Model):
+    """A person who acts for a supplier (sees the purchase orders addressed to it; later, bids).
+
+    Not a member of the group: a supplier user reaches only their supplier's own pages. Ended,
+    never deleted (`ended_at`), like a membership.
+    """
+
+    supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="users")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="supplier_roles"
+    )
+    added_at = models.DateTimeField(default=timezone.now)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("supplier", "added_at", "id")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["supplier", "user"],
+                condition=Q(ended_at__isnull=True),
+                name="supplier_user_once_active",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} for {self.supplier}"
+
+
+class SupplierInvitation(models.Model):
+    """An invitation, sent by email, to act for a supplier; accepted once, by a signed-in person."""
+
+    supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("email address"))
+    code = models.CharField(max_length=43, unique=True)
+    expires_at = models.DateTimeField()
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(accepted_at__isnull=True) | Q(accepted_by__isnull=False),
+                name="supplier_invitation_accepted_by_someone",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitation for {self.email} to act for {self.supplier}"
+
+    def state(self, now: datetime | None = None) -> str:
+        now = now or timezone.now()
+        if self.accepted_at is not None:
+            return "accepted"
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.expires_at <= now:
+            return "expired"
+        return "active"

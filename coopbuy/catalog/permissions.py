@@ -8,7 +8,9 @@ the URL, so another group's supplier id is *not found*, whoever asks.
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
+from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from coopbuy.accounts.models import User
 from coopbuy.catalog.models import CatalogImport, Product, Supplier
@@ -58,3 +60,34 @@ def import_for_coordinator(
 def require_catalog_manager(*, group: BuyingGroup, user: User) -> Membership:
     """For services: only the group's coordinators change its suppliers and catalogues."""
     return require_coordinator(group=group, user=user)
+
+
+# Supplier users: people who act for a supplier, not members of its group --------------------------
+
+
+def suppliers_for_user(*, user: Viewer) -> list[Supplier]:
+    """The suppliers this person acts for now (none for anyone signed out)."""
+    if not user.is_authenticated:
+        return []
+    return list(
+        Supplier.objects.filter(users__user_id=user.pk, users__ended_at__isnull=True)
+        .select_related("group")
+        .order_by("name", "pk")
+    )
+
+
+def supplier_for_user(*, supplier_id: int, user: Viewer) -> Supplier:
+    """A supplier this person acts for; any other supplier is *not found* (its existence is not
+    revealed, as for a private group)."""
+    if not user.is_authenticated:
+        raise Http404(_("There is no such supplier."))
+    found = (
+        Supplier.objects.filter(
+            pk=supplier_id, users__user_id=user.pk, users__ended_at__isnull=True
+        )
+        .select_related("group")
+        .first()
+    )
+    if found is None:
+        raise Http404(_("There is no such supplier."))
+    return found

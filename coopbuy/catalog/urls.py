@@ -1,6 +1,6 @@
 from django.urls import path
 
-from coopbuy.catalog import import_views, views
+from coopbuy.catalog import import_views, supplier_user_views, views
 
 app_name = "catalog"
 S = "g/<slug:slug>/suppliers/<int:supplier_id>"
@@ -23,4 +23,16 @@ urlpatterns = [
         f"{S}/import/<int:import_id>/confirm/", import_views.import_confirm, name="import_confirm"
     ),
     path(f"{S}/export.csv", import_views.export, name="export"),
+    path(f"{S}/people/", supplier_user_views.supplier_people, name="supplier_people"),
+    path(
+        f"{S}/people/<int:supplier_user_id>/remove/",
+        supplier_user_views.supplier_person_end,
+        name="supplier_person_end",
+    ),
+    path("suppliers/mine/", supplier_user_views.my_suppliers, name="my_suppliers"),
+    path(
+        "suppliers/invitations/<str:code>/",
+        supplier_user_views.supplier_invitation,
+        name="supplier_invitation",
+    ),
 ]

@@ -17,6 +17,7 @@ from coopbuy.api.schemas import PROBLEM_MEDIA_TYPE
 from coopbuy.campaigns.api import group_router as group_campaigns_router
 from coopbuy.campaigns.api import router as campaigns_router
 from coopbuy.catalog.api import router as catalog_router
+from coopbuy.catalog.supplier_user_api import suppliers_router
 from coopbuy.groups.api import invitations_router
 from coopbuy.groups.api import router as groups_router
 from coopbuy.groups.suggestions_api import router as suggestion_start_router
@@ -24,7 +25,9 @@ from coopbuy.interest.api import router as interest_router
 from coopbuy.interest.suggestions_api import router as suggestions_router
 from coopbuy.ledger.api import router as ledger_router
 from coopbuy.ledger.statement_api import router as statement_router
+from coopbuy.organisations.api import router as organisations_router
 from coopbuy.rounds.api import router as rounds_router
+from coopbuy.rounds.supplier_portal_api import supplier_orders_router
 from coopbuy.tokens.api import router as token_router
 
 DESCRIPTION = """coopbuy's API for buying groups. Authenticate with a personal access token
@@ -79,5 +82,8 @@ api.add_router("/groups", catalog_router)
 api.add_router("/groups", rounds_router)
 api.add_router("/groups", ledger_router)
 api.add_router("/groups", statement_router)
+api.add_router("/suppliers", suppliers_router)
+api.add_router("/suppliers", supplier_orders_router)
+api.add_router("/organisations", organisations_router)
 api.add_router("/campaigns", campaigns_router)
 api.add_router("/groups", group_campaigns_router)

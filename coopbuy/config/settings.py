@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "coopbuy.rounds",
     "coopbuy.campaigns",
     "coopbuy.ledger",
+    "coopbuy.organisations",
     "coopbuy.outbox",
     "coopbuy.api",
     "coopbuy.tokens",
@@ -115,7 +116,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "groups:mine"
+LOGIN_REDIRECT_URL = "web:home"
 
 # django-allauth: people sign up and log in with their email address, which they must verify.
 ACCOUNT_LOGIN_METHODS = {"email"}
@@ -130,7 +131,10 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[coopbuy] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 
 LANGUAGE_CODE = "en-gb"
-LANGUAGES = [("en-gb", _("English")), ("de", _("German")), ("fr", _("French"))]
+# Only English is offered until the German and French catalogues are complete (with a CI check that
+# no user-facing string is untranslated): a half-translated page ("Closes 20:03, Freitag 11
+# Dezember") is worse than an English one. Profiles may still hold "de" or "fr"; they get English.
+LANGUAGES = [("en-gb", _("English"))]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/London")
 USE_I18N = True
 USE_TZ = True
@@ -203,6 +207,14 @@ COOPBUY_API_RATE_LIMITS = {
 
 # How long an invitation link stays valid unless its creator says otherwise.
 COOPBUY_INVITATION_DAYS = int(os.environ.get("COOPBUY_INVITATION_DAYS", "14"))
+
+# What the areas above `groups` say about a membership ending (leaving or being removed): each may
+# refuse (an unsettled round, a balance that is not zero) or tidy up first (empty an open basket).
+# Listed here, at the top layer, so that `groups` never imports the areas built on it.
+COOPBUY_MEMBERSHIP_END_STEPS = [
+    "coopbuy.rounds.membership_end.STEP",
+    "coopbuy.ledger.membership_end.STEP",
+]
 
 # The group directory's map: a tile URL template ({z}/{x}/{y}, optionally {s}) and the credit the
 # tile provider asks for. An empty MAP_TILES_URL shows the markers on a plain background.

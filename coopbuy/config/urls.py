@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("coopbuy.rounds.urls")),
     path("", include("coopbuy.campaigns.urls")),
     path("", include("coopbuy.ledger.urls")),
+    path("", include("coopbuy.organisations.urls")),
     path("", include("coopbuy.groups.urls")),
     path("", include("coopbuy.interest.urls")),
     path("", include("coopbuy.web.urls")),

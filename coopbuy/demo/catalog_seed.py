@@ -241,7 +241,8 @@ def seed_catalogs() -> int:
         if group is None:
             continue
         coordinator = (
-            Membership.objects.filter(group=group, role=Membership.Role.COORDINATOR)
+            Membership.objects.active()
+            .filter(group=group, role=Membership.Role.COORDINATOR)
             .order_by("pk")
             .select_related("user")
             .first()

@@ -28,7 +28,8 @@ def seed_ledger() -> int:
         if group is None:
             continue
         treasurer = (
-            Membership.objects.filter(group=group, role=Membership.Role.TREASURER)
+            Membership.objects.active()
+            .filter(group=group, role=Membership.Role.TREASURER)
             .select_related("user")
             .order_by("pk")
             .first()
@@ -40,7 +41,9 @@ def seed_ledger() -> int:
                 group=group, actor=treasurer.user, prepayment_required=True,
                 credit_limit=Decimal("10.00"), invoice_prefix="HEB",
             )  # fmt: skip
-        memberships = Membership.objects.filter(group=group).select_related("user", "group")
+        memberships = (
+            Membership.objects.active().filter(group=group).select_related("user", "group")
+        )
         for index, membership in enumerate(memberships.order_by("pk")):
             key = system_key(f"demo-opening-{membership.pk}")
             if Transaction.objects.filter(group=group, idempotency_key=key).exists():

@@ -59,7 +59,9 @@ def seed_rounds(slug: str) -> int:
     )
     if not suppliers:
         return 0
-    memberships = list(Membership.objects.filter(group=group).select_related("user").order_by("pk"))
+    memberships = list(
+        Membership.objects.active().filter(group=group).select_related("user").order_by("pk")
+    )
     coordinator = next(m.user for m in memberships if m.role == Membership.Role.COORDINATOR)
     rnd = random.Random(2026)
     added = 0

@@ -22,6 +22,7 @@ from coopbuy.interest.suggestions import suggestions_refresh
 
 from .campaigns_seed import seed_campaigns
 from .catalog_seed import seed_catalogs
+from .identities_seed import seed_identities
 from .interest_seed import seed_homes, seed_interest
 from .ledger_seed import seed_ledger
 from .people import DEMO_PASSWORD, FIRST_NAMES, GROUPS, SURNAMES, email_for
@@ -107,7 +108,7 @@ def seed_demo() -> DemoSummary:
             group=group, actor=coordinator, role=Role.MEMBER, days_valid=30
         )
         for offset, person in enumerate(members[1:], start=1):
-            if not Membership.objects.filter(group=group, user=person).exists():
+            if not Membership.objects.active().filter(group=group, user=person).exists():
                 membership = services.invitation_accept(code=link.code, user=person)
                 membership.joined_at = timezone.now() - timedelta(days=180 - offset * 9)
                 membership.save(update_fields=["joined_at"])
@@ -163,4 +164,7 @@ def seed_demo() -> DemoSummary:
         summary.logins.append(
             (f"/c/{campaign.code}/", "a campaign in progress (open it signed out)")
         )
+    added, logins = seed_identities(group_slug=GROUPS[0].slug, password_hash=_demo_password_hash())
+    summary.created_users += added
+    summary.logins += logins
     return summary

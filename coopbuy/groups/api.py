@@ -50,7 +50,12 @@ from coopbuy.groups.api_schemas import (
 )
 from coopbuy.groups.directory import DEFAULT_WITHIN_KM, DirectorySearch, directory
 from coopbuy.groups.models import BuyingGroup, Invitation, JoinRequest, Membership
-from coopbuy.groups.permissions import group_for_coordinator, group_for_member, group_for_viewer
+from coopbuy.groups.permissions import (
+    group_for_coordinator,
+    group_for_member,
+    group_for_viewer,
+    member_in_group,
+)
 
 router = Router(tags=["groups"])
 invitations_router = Router(tags=["groups"])
@@ -207,7 +212,9 @@ def join_group(request: HttpRequest, slug: str) -> Status[MembershipOut]:
 @router.post("/{slug:slug}/leave", response={200: Ok, **problem_responses()})
 @idempotent
 def leave_group(request: HttpRequest, slug: str) -> Ok:
-    """Leave a group (its only coordinator must hand over first)."""
+    """Leave a group: the membership ends, its history stays (its only coordinator must hand over
+    first). Refused (409) while a round you ordered in is unsettled or your balance is not zero;
+    an open round's basket is emptied."""
     _group, membership = group_for_member(slug=slug, user=caller(request))
     services.membership_leave(membership=membership, user=caller(request))
     return Ok()
@@ -247,9 +254,7 @@ def list_members(
 
 
 def _member(group: BuyingGroup, membership_id: int) -> Membership:
-    return get_object_or_404(
-        Membership.objects.select_related("user", "group"), pk=membership_id, group=group
-    )
+    return member_in_group(group=group, membership_id=membership_id)
 
 
 @router.patch(
@@ -268,7 +273,9 @@ def change_role(request: HttpRequest, slug: str, membership_id: Id, payload: Rol
     "/{slug:slug}/members/{int:membership_id}", response={200: Ok, **problem_responses()}
 )
 def remove_member(request: HttpRequest, slug: str, membership_id: Id) -> Ok:
-    """Remove someone from the group (coordinators)."""
+    """Remove someone from the group (coordinators): the membership ends, its history stays.
+    Refused (409) while a round they ordered in is unsettled or their balance is not zero (settle,
+    refund, or write it off: POST .../members/{membership_id}/write-off)."""
     group, _mine = group_for_coordinator(slug=slug, user=caller(request))
     services.membership_remove(membership=_member(group, membership_id), actor=caller(request))
     return Ok()
@@ -340,7 +347,7 @@ def preview_invitation(
         role=cast(Role, found.role),
         expires_at=found.expires_at,
         already_member=user.is_authenticated
-        and Membership.objects.filter(group=found.group, user_id=user.pk).exists(),
+        and Membership.objects.active().filter(group=found.group, user_id=user.pk).exists(),
     )
 
 

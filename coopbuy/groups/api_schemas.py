@@ -55,7 +55,7 @@ class GroupOut(Schema):
     def of(cls, group: BuyingGroup, member_count: int | None = None) -> "GroupOut":
         count = getattr(group, "member_count", None) if member_count is None else member_count
         if count is None:
-            count = group.memberships.count()
+            count = group.memberships.filter(ended_at__isnull=True).count()
         return cls.model_validate({**_fields(group), "member_count": count})
 
 

@@ -37,9 +37,11 @@ def invitation_email(invitation: Invitation) -> Email:
 
 def join_request_emails(join_request: JoinRequest) -> list[Email]:
     """One message to each coordinator of the group."""
-    coordinators = Membership.objects.filter(
-        group=join_request.group, role=Membership.Role.COORDINATOR
-    ).select_related("user")
+    coordinators = (
+        Membership.objects.active()
+        .filter(group=join_request.group, role=Membership.Role.COORDINATOR)
+        .select_related("user")
+    )
     context: dict[str, object] = {
         "join_request": join_request,
         "group": join_request.group,

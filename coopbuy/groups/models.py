@@ -76,13 +76,31 @@ class BuyingGroup(models.Model):
         return self.name
 
 
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def active(self) -> MembershipQuerySet:
+        """Memberships that have not ended: everyone who is in the group now."""
+        return self.filter(ended_at__isnull=True)
+
+    def ended(self) -> MembershipQuerySet:
+        return self.filter(ended_at__isnull=False)
+
+
 class Membership(models.Model):
-    """A person's place in one group. Roles differ per group."""
+    """A person's place in one group. Roles differ per group.
+
+    A membership ends (`ended_at`), it is never deleted: its orders, charges and ledger account are
+    history that must stay. Rejoining the group reactivates the same row (and the same account).
+    Whatever asks "is this person a member" or lists members uses `Membership.objects.active()`.
+    """
 
     class Role(models.TextChoices):
         COORDINATOR = "coordinator", _("Coordinator")
         TREASURER = "treasurer", _("Treasurer")
         MEMBER = "member", _("Member")
+
+    class EndReason(models.TextChoices):
+        LEFT = "left", _("Left the group")
+        REMOVED = "removed", _("Removed by a coordinator")
 
     group = models.ForeignKey(BuyingGroup, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(
@@ -90,6 +108,19 @@ class Membership(models.Model):
     )
     role = models.CharField(_("role"), max_length=12, choices=Role.choices, default=Role.MEMBER)
     joined_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    end_reason = models.CharField(
+        _("why it ended"), max_length=10, choices=EndReason.choices, blank=True
+    )
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         ordering = ("group", "joined_at", "id")
@@ -99,6 +130,11 @@ class Membership(models.Model):
                 condition=Q(role__in=["coordinator", "treasurer", "member"]),
                 name="membership_role_known",
             ),
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True, end_reason="")
+                | Q(ended_at__isnull=False, end_reason__in=["left", "removed"]),
+                name="membership_end_has_reason",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -107,6 +143,10 @@ class Membership(models.Model):
     @property
     def is_coordinator(self) -> bool:
         return self.role == self.Role.COORDINATOR
+
+    @property
+    def is_active(self) -> bool:
+        return self.ended_at is None
 
 
 class Invitation(models.Model):

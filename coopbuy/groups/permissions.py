@@ -29,9 +29,10 @@ class AccessDenied(PermissionDenied):
 
 
 def membership_of(*, group: BuyingGroup, user: User | AnonymousUser) -> Membership | None:
+    """The person's active membership of the group; an ended one counts as none."""
     if not user.is_authenticated:
         return None
-    return Membership.objects.filter(group=group, user_id=user.pk).first()
+    return Membership.objects.active().filter(group=group, user_id=user.pk).first()
 
 
 def group_for_viewer(
@@ -78,8 +79,21 @@ def require_coordinator(*, group: BuyingGroup, user: User) -> Membership:
 
 
 def can_see_members(membership: Membership | None) -> bool:
-    return membership is not None
+    return membership is not None and membership.is_active
 
 
 def can_manage(membership: Membership | None) -> bool:
-    return membership is not None and membership.role in MANAGING_ROLES
+    return membership is not None and membership.is_active and membership.role in MANAGING_ROLES
+
+
+def member_in_group(*, group: BuyingGroup, membership_id: int) -> Membership:
+    """An active member of this group by id (for pages and operations on one member)."""
+    found = (
+        Membership.objects.active()
+        .select_related("user", "group")
+        .filter(pk=membership_id, group=group)
+        .first()
+    )
+    if found is None:
+        raise Http404(_("There is no such member in this group."))
+    return found

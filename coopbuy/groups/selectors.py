@@ -24,6 +24,7 @@ from coopbuy.accounts.models import User
 from coopbuy.groups.models import BuyingGroup, Invitation, JoinRequest, Membership
 
 KM_PER_DEGREE = 111.32
+ACTIVE_IN_GROUP = Q(group__memberships__ended_at__isnull=True)
 ROLE_ORDER = Case(
     When(role=Membership.Role.COORDINATOR, then=Value(0)),
     When(role=Membership.Role.TREASURER, then=Value(1)),
@@ -42,9 +43,10 @@ class GroupListing:
 def memberships_for_user(*, user: User) -> QuerySet[Membership]:
     """The groups a person belongs to, with their role in each."""
     return (
-        Membership.objects.filter(user=user)
+        Membership.objects.active()
+        .filter(user=user)
         .select_related("group")
-        .annotate(member_count=Count("group__memberships"))
+        .annotate(member_count=Count("group__memberships", filter=ACTIVE_IN_GROUP))
         .order_by("group__name")
     )
 
@@ -54,7 +56,7 @@ def public_groups(
 ) -> QuerySet[BuyingGroup]:
     """Groups anyone may find; matching `query` by name, place or description; nearest first."""
     groups = BuyingGroup.objects.filter(visibility=BuyingGroup.Visibility.PUBLIC).annotate(
-        member_count=Count("memberships")
+        member_count=Count("memberships", filter=Q(memberships__ended_at__isnull=True))
     )
     if query:
         groups = groups.filter(
@@ -85,8 +87,10 @@ def distance_km(group: BuyingGroup, near: tuple[Decimal, Decimal] | None) -> flo
 
 
 def members_of_group(*, group: BuyingGroup) -> QuerySet[Membership]:
+    """The group's members now (ended memberships are history: `former_members_of_group`)."""
     return (
-        Membership.objects.filter(group=group)
+        Membership.objects.active()
+        .filter(group=group)
         .select_related("user")
         .annotate(role_order=ROLE_ORDER)
         .order_by("role_order", "user__display_name", "user__email")
@@ -112,4 +116,18 @@ def invitations_of_group(*, group: BuyingGroup) -> QuerySet[Invitation]:
 
 
 def coordinator_count(*, group: BuyingGroup) -> int:
-    return Membership.objects.filter(group=group, role=Membership.Role.COORDINATOR).count()
+    return Membership.objects.active().filter(group=group, role=Membership.Role.COORDINATOR).count()
+
+
+def member_count(*, group: BuyingGroup) -> int:
+    return Membership.objects.active().filter(group=group).count()
+
+
+def former_members_of_group(*, group: BuyingGroup) -> QuerySet[Membership]:
+    """Memberships that ended, most recent first: who left or was removed, when and by whom."""
+    return (
+        Membership.objects.ended()
+        .filter(group=group)
+        .select_related("user", "ended_by")
+        .order_by("-ended_at", "-pk")
+    )

@@ -22,7 +22,7 @@ from coopbuy import places
 from coopbuy.accounts.models import User
 from coopbuy.audit.services import audit_record
 from coopbuy.errors import UserFacingError
-from coopbuy.groups import emails
+from coopbuy.groups import emails, ending
 from coopbuy.groups.models import BuyingGroup, Invitation, JoinRequest, Membership
 from coopbuy.groups.permissions import require_coordinator
 from coopbuy.interest.services import GroupNearby, interest_notify_group_nearby
@@ -202,28 +202,47 @@ def _tell_waiting_list(
 
 
 def _lock_memberships(group: BuyingGroup) -> list[Membership]:
-    """Lock the group, then its memberships by primary key (the fixed order of all writers)."""
+    """Lock the group, then its active memberships by pk (the fixed order of all writers)."""
     BuyingGroup.objects.select_for_update(no_key=True).filter(pk=group.pk).first()
     return list(
-        Membership.objects.select_for_update(no_key=True).filter(group=group).order_by("pk")
+        Membership.objects.active()
+        .select_for_update(no_key=True)
+        .filter(group=group)
+        .order_by("pk")
     )
 
 
 def _join(*, group: BuyingGroup, user: User, role: str, how: str, actor: User | None) -> Membership:
-    if Membership.objects.filter(group=group, user=user).exists():
+    """Add a person, or reactivate the membership they had (same row, same ledger account)."""
+    existing = Membership.objects.select_for_update().filter(group=group, user=user).first()
+    if existing is not None and existing.is_active:
         raise GroupError(_("You are already a member of %(group)s.") % {"group": group.name})
-    membership = Membership.objects.create(group=group, user=user, role=role)
+    if existing is None:
+        membership = Membership.objects.create(group=group, user=user, role=role)
+        action, summary = "membership.joined", _("%(user)s joined as %(role)s (%(how)s)")
+        data: dict[str, object] = {"role": role, "how": how}
+    else:
+        membership = existing
+        data = {
+            "role": role,
+            "how": how,
+            "ended_at": membership.ended_at.isoformat() if membership.ended_at else None,
+            "end_reason": membership.end_reason,
+        }
+        membership.role, membership.joined_at = role, timezone.now()
+        membership.ended_at, membership.ended_by, membership.end_reason = None, None, ""
+        membership.save(update_fields=["role", "joined_at", "ended_at", "ended_by", "end_reason"])
+        action, summary = "membership.rejoined", _("%(user)s rejoined as %(role)s (%(how)s)")
     JoinRequest.objects.filter(group=group, user=user, status=JoinRequest.Status.PENDING).update(
         status=JoinRequest.Status.APPROVED, decided_at=timezone.now(), decided_by=actor
     )
     audit_record(
-        action="membership.joined",
-        summary=_("%(user)s joined as %(role)s (%(how)s)")
-        % {"user": user.name, "role": membership.get_role_display(), "how": how},
+        action=action,
+        summary=summary % {"user": user.name, "role": membership.get_role_display(), "how": how},
         actor=actor or user,
         group=group,
         subject=user,
-        data={"role": role, "how": how},
+        data=data,
     )
     return membership
 
@@ -279,7 +298,14 @@ def membership_change_role(*, membership: Membership, actor: User, role: str) ->
     return target
 
 
-def _end_membership(*, membership: Membership, actor: User, action: str, summary: str) -> None:
+def _end_membership(
+    *, membership: Membership, actor: User, reason: str, action: str, summary: str
+) -> Membership:
+    """End (never delete) a membership: its orders, charges and account stay as history.
+
+    Refused while a round the person ordered in is unsettled or their balance is not zero (the
+    areas above say so through `ending`), and for the group's only coordinator.
+    """
     locked = {m.pk: m for m in _lock_memberships(membership.group)}
     target = locked.get(membership.pk)
     if target is None:
@@ -289,27 +315,33 @@ def _end_membership(*, membership: Membership, actor: User, action: str, summary
         raise GroupError(
             _("The group's only coordinator cannot leave: make someone else coordinator first.")
         )
-    group, user = target.group, target.user
-    target.delete()
+    refusals = ending.end_refusals(target, leaving=reason == Membership.EndReason.LEFT)
+    if refusals:
+        raise GroupError(" ".join(refusals))
+    ending.before_end(target, actor=actor)
+    target.ended_at, target.ended_by, target.end_reason = timezone.now(), actor, reason
+    target.save(update_fields=["ended_at", "ended_by", "end_reason"])
     audit_record(
         action=action,
         summary=summary,
         actor=actor,
-        group=group,
-        subject=user,
-        data={"role": target.role},
+        group=target.group,
+        subject=target.user,
+        data={"role": target.role, "membership": target.pk, "reason": reason},
     )
+    return target
 
 
 @transaction.atomic
-def membership_remove(*, membership: Membership, actor: User) -> None:
-    """A coordinator removes someone from the group."""
+def membership_remove(*, membership: Membership, actor: User) -> Membership:
+    """A coordinator removes someone from the group: the membership ends, its history stays."""
     require_coordinator(group=membership.group, user=actor)
     if membership.user_id == actor.pk:
         raise GroupError(_("To leave the group yourself, use “Leave group”."))
-    _end_membership(
+    return _end_membership(
         membership=membership,
         actor=actor,
+        reason=Membership.EndReason.REMOVED,
         action="membership.removed",
         summary=_("%(actor)s removed %(user)s")
         % {"actor": actor.name, "user": membership.user.name},
@@ -317,13 +349,14 @@ def membership_remove(*, membership: Membership, actor: User) -> None:
 
 
 @transaction.atomic
-def membership_leave(*, membership: Membership, user: User) -> None:
-    """A person leaves a group of their own accord."""
+def membership_leave(*, membership: Membership, user: User) -> Membership:
+    """A person leaves a group of their own accord: the membership ends, its history stays."""
     if membership.user_id != user.pk:
         raise GroupError(_("You can only leave a group for yourself."))
-    _end_membership(
+    return _end_membership(
         membership=membership,
         actor=user,
+        reason=Membership.EndReason.LEFT,
         action="membership.left",
         summary=_("%(user)s left the group") % {"user": user.name},
     )
@@ -340,7 +373,7 @@ def join_request_create(*, group: BuyingGroup, user: User, message: str = "") ->
         raise GroupError(
             _("%(group)s only admits people with an invitation.") % {"group": group.name}
         )
-    if Membership.objects.filter(group=group, user=user).exists():
+    if Membership.objects.active().filter(group=group, user=user).exists():
         raise GroupError(_("You are already a member of %(group)s.") % {"group": group.name})
     if JoinRequest.objects.filter(
         group=group, user=user, status=JoinRequest.Status.PENDING
@@ -443,7 +476,7 @@ def invitation_create(
         )
     email = email.strip().lower()
     if email:
-        if Membership.objects.filter(group=group, user__email__iexact=email).exists():
+        if Membership.objects.active().filter(group=group, user__email__iexact=email).exists():
             raise GroupError(_("%(email)s is already a member.") % {"email": email}, field="email")
         max_uses = 1
     invitation = Invitation.objects.create(
@@ -516,7 +549,7 @@ def invitation_accept(*, code: str, user: User) -> Membership:
     problem = invitation_problem(invitation)
     if problem or invitation is None:
         raise GroupError(problem or "")
-    if Membership.objects.filter(group=invitation.group, user=user).exists():
+    if Membership.objects.active().filter(group=invitation.group, user=user).exists():
         raise GroupError(
             _("You are already a member of %(group)s.") % {"group": invitation.group.name}
         )

@@ -28,6 +28,7 @@ from coopbuy.groups.permissions import (
     group_for_coordinator,
     group_for_member,
     group_for_viewer,
+    member_in_group,
 )
 
 PAGE_SIZE = 25
@@ -72,7 +73,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "group": group,
         "membership": membership,
-        "member_count": group.memberships.count(),
+        "member_count": selectors.member_count(group=group),
         "coordinators": selectors.members_of_group(group=group).filter(
             role=Membership.Role.COORDINATOR
         ),
@@ -147,6 +148,7 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
         "can_manage": manage,
         "roles": Membership.Role.choices,
         "join_requests": selectors.pending_join_requests(group=group) if manage else [],
+        "former": selectors.former_members_of_group(group=group)[:50] if manage else [],
     }
     return render(request, "groups/members.html", context)
 
@@ -155,9 +157,7 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def member_role(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
     group, mine_ = group_for_coordinator(slug=slug, user=request.user)
-    target = get_object_or_404(
-        Membership.objects.select_related("user"), pk=membership_id, group=group
-    )
+    target = member_in_group(group=group, membership_id=membership_id)
     form = RoleForm(request.POST)
     error = None
     if form.is_valid():
@@ -199,9 +199,7 @@ def member_role(request: HttpRequest, slug: str, membership_id: int) -> HttpResp
 @require_POST
 def member_remove(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
     group, _mine = group_for_coordinator(slug=slug, user=request.user)
-    target = get_object_or_404(
-        Membership.objects.select_related("user"), pk=membership_id, group=group
-    )
+    target = member_in_group(group=group, membership_id=membership_id)
     try:
         services.membership_remove(membership=target, actor=_user(request))
     except UserFacingError as error:
@@ -303,7 +301,7 @@ def invitation(request: HttpRequest, code: str) -> HttpResponse:
     already = (
         found is not None
         and request.user.is_authenticated
-        and Membership.objects.filter(group=found.group, user_id=request.user.pk).exists()
+        and Membership.objects.active().filter(group=found.group, user_id=request.user.pk).exists()
     )
     if request.method == "POST" and not problem:
         if not request.user.is_authenticated:

@@ -12,7 +12,8 @@ from ninja import Query
 
 import coopbuy.ledger.accounts_api  # attaches its operations to `router`, as do the next two
 import coopbuy.ledger.supplier_api
-import coopbuy.ledger.treasury_api  # noqa: F401
+import coopbuy.ledger.treasury_api
+import coopbuy.ledger.write_off_api  # noqa: F401
 from coopbuy.api.auth import caller
 from coopbuy.api.pagination import paginate
 from coopbuy.api.problems import problem_responses

@@ -15,9 +15,11 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from coopbuy.catalog.models import Supplier
+from coopbuy.errors import MONEY_MESSAGES
 from coopbuy.groups.models import BuyingGroup, Membership
 from coopbuy.ledger import form_tokens
 from coopbuy.ledger.models import Account, Transaction
+from coopbuy.ledger.selectors import format_money, unusual_top_up_threshold
 from coopbuy.ledger.sources import SourceKind
 from coopbuy.ledger.statements import DATE_FORMATS, FIELDS
 
@@ -30,8 +32,10 @@ class MemberChoiceField(forms.ModelChoiceField[Membership]):
 
 
 def members_of(group: BuyingGroup) -> QuerySet[Membership]:
+    """The group's members now: money forms offer no one who has left."""
     return (
-        Membership.objects.filter(group=group)
+        Membership.objects.active()
+        .filter(group=group)
         .select_related("user", "group")
         .order_by("user__display_name", "user__email")
     )
@@ -67,7 +71,13 @@ class IdempotentForm(forms.Form):
 
 
 class AmountMixin(forms.Form):
-    amount = forms.DecimalField(label=_("Amount"), max_digits=10, decimal_places=2, min_value=0.01)
+    amount = forms.DecimalField(
+        error_messages=MONEY_MESSAGES,
+        label=_("Amount"),
+        max_digits=10,
+        decimal_places=2,
+        min_value=0.01,
+    )
 
 
 class TopUpForm(IdempotentForm, AmountMixin):
@@ -81,11 +91,41 @@ class TopUpForm(IdempotentForm, AmountMixin):
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("Leave empty for today."),
     )
+    confirm_amount = forms.CharField(widget=forms.HiddenInput, required=False, max_length=20)
     field_order = ["membership", "amount", "method", "reference", "booked_on"]
 
     def __init__(self, *args: Any, group: BuyingGroup, **kwargs: Any) -> None:
         super().__init__(*args, group=group, **kwargs)
+        self.group = group
         self.fields["membership"].queryset = members_of(group)  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        """An amount far above the group's usual top-up is asked about once more (a typo?)."""
+        data = super().clean() or {}
+        amount = data.get("amount")
+        if amount is None:
+            return data
+        threshold, usual = unusual_top_up_threshold(group=self.group)
+        if amount >= threshold and data.get("confirm_amount") != str(amount):
+            shown = format_money(amount, self.group.currency)
+            message = (
+                _(
+                    "%(amount)s is far more than the usual top-up of %(usual)s. Check the "
+                    "amount; if it is right, press Record again."
+                )
+                % {"amount": shown, "usual": format_money(usual, self.group.currency)}
+                if usual is not None
+                else _(
+                    "%(amount)s is a large top-up. Check the amount; if it is right, press "
+                    "Record again."
+                )
+                % {"amount": shown}
+            )
+            data_copy = dict(self.data.items())
+            data_copy["confirm_amount"] = str(amount)
+            self.data = data_copy
+            self.add_error("amount", message)
+        return data
 
 
 class RefundForm(IdempotentForm, AmountMixin):
@@ -104,6 +144,7 @@ class AdjustmentForm(IdempotentForm):
     operation = "adjustment"
     membership = MemberChoiceField(label=_("Member"), queryset=Membership.objects.none())
     amount = forms.DecimalField(
+        error_messages=MONEY_MESSAGES,
         label=_("Amount"),
         max_digits=10,
         decimal_places=2,
@@ -126,6 +167,7 @@ class SettingsForm(forms.Form):
         label=_("Members must have the money on their account before they order"), required=False
     )
     credit_limit = forms.DecimalField(
+        error_messages=MONEY_MESSAGES,
         label=_("Credit a member may run"),
         max_digits=10,
         decimal_places=2,
@@ -148,7 +190,11 @@ class SupplierInvoiceForm(IdempotentForm):
     supplier = SupplierChoiceField(label=_("Supplier"), queryset=Supplier.objects.none())
     number = forms.CharField(label=_("Invoice number"), max_length=80)
     amount = forms.DecimalField(
-        label=_("Invoice total"), max_digits=10, decimal_places=2, min_value=0.01
+        error_messages=MONEY_MESSAGES,
+        label=_("Invoice total"),
+        max_digits=10,
+        decimal_places=2,
+        min_value=0.01,
     )
     round_id = forms.TypedChoiceField(
         label=_("Round"),
@@ -248,3 +294,21 @@ class AssignLineForm(forms.Form):
     def __init__(self, *args: Any, group: BuyingGroup, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["membership"].queryset = members_of(group)  # type: ignore[attr-defined]
+
+
+class BankDetailsForm(forms.Form):
+    account_name = forms.CharField(
+        label=_("Account name"),
+        max_length=70,
+        required=False,
+        help_text=_("The name on the account, as members' banks check it."),
+    )
+    sort_code = forms.CharField(label=_("Sort code"), max_length=10, required=False)
+    account_number = forms.CharField(label=_("Account number"), max_length=12, required=False)
+    iban = forms.CharField(
+        label=_("IBAN"),
+        max_length=42,
+        required=False,
+        help_text=_("For transfers from outside the UK, or instead of a sort code and number."),
+    )
+    bic = forms.CharField(label=_("BIC"), max_length=14, required=False)

@@ -200,6 +200,13 @@ class LedgerSettings(models.Model):
         decimal_places=2,
     )
     invoice_prefix = models.CharField(_("invoice number prefix"), max_length=12)
+    # Where members send money (shown with each member's payment reference): a UK account
+    # (sort code and number) or an IBAN, or both; all empty until a treasurer fills them in.
+    bank_account_name = models.CharField(_("account name"), max_length=70, blank=True)
+    bank_sort_code = models.CharField(_("sort code"), max_length=8, blank=True)
+    bank_account_number = models.CharField(_("account number"), max_length=8, blank=True)
+    bank_iban = models.CharField(_("IBAN"), max_length=34, blank=True)
+    bank_bic = models.CharField(_("BIC"), max_length=11, blank=True)
 
     class Meta:
         constraints = [
@@ -210,6 +217,10 @@ class LedgerSettings(models.Model):
 
     def __str__(self) -> str:
         return f"Money rules of {self.group_id}"
+
+    @property
+    def has_bank_details(self) -> bool:
+        return bool(self.bank_account_name and (self.bank_account_number or self.bank_iban))
 
 
 class Transaction(models.Model):

@@ -9,9 +9,11 @@ from decimal import Decimal
 
 from django.db.models import DecimalField, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from coopbuy.core import ledger as core
+from coopbuy.core.display import display_money
 from coopbuy.core.money import from_minor, to_minor
 from coopbuy.groups.models import BuyingGroup, Membership
 from coopbuy.ledger.models import (
@@ -26,14 +28,11 @@ from coopbuy.ledger.models import (
 )
 
 ZERO = Decimal("0.00")
-SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$"}
 
 
 def format_money(amount: Decimal, currency: str) -> str:
-    """£12.40, -£3.00: the way members read amounts."""
-    symbol = SYMBOLS.get(currency, currency + " ")
-    sign = "-" if amount < 0 else ""
-    return f"{sign}{symbol}{abs(amount):,.2f}"
+    """£12.40, -£3.00: the way members read amounts (`core.display`, in the active language)."""
+    return display_money(amount, currency, get_language() or "en")
 
 
 def ledger_settings_of(*, group: BuyingGroup) -> LedgerSettings:
@@ -68,16 +67,73 @@ def held_on(*, account: Account) -> Decimal:
     return total if total is not None else ZERO
 
 
+@dataclass(frozen=True)
+class Spending:
+    """A member's balance and the group's ordering rule, read together (`spending_of`)."""
+
+    prepayment_required: bool
+    credit_limit: Decimal
+    balance: Decimal
+    currency: str
+    held: Decimal = ZERO  # set aside by active holds (campaign pledges): promised already
+
+    @property
+    def available(self) -> Decimal | None:
+        """What the member may order in all; None when the group sets no limit."""
+        rule = core.CreditRule(self.prepayment_required, to_minor(self.credit_limit))
+        available = core.available_to_spend(to_minor(self.balance - self.held), rule)
+        return None if available is None else from_minor(available)
+
+    def left(self, committed: Decimal) -> Decimal | None:
+        """What the member may still add when `committed` is already in open baskets."""
+        available = self.available
+        return None if available is None else available - committed
+
+    def explanation(self, committed: Decimal = ZERO) -> str:
+        """One sentence for the ordering page: how much, and why (the figure is `left`)."""
+        return _spending_sentence(self, committed)
+
+
+def spending_of(*, membership: Membership) -> Spending:
+    """The member's balance and the group's rule in one query (the group row is always there)."""
+    balance = Subquery(
+        Account.objects.filter(membership_id=membership.pk, kind=Account.Kind.MEMBER)
+        .order_by("pk")
+        .values("balance")[:1]
+    )
+    held = Subquery(
+        Hold.objects.filter(
+            account__membership_id=membership.pk,
+            account__kind=Account.Kind.MEMBER,
+            released_at__isnull=True,
+        )
+        .order_by()
+        .values("account__membership_id")
+        .annotate(total=Sum("amount"))
+        .values("total")[:1]
+    )
+    row = (
+        BuyingGroup.objects.filter(pk=membership.group_id)
+        .annotate(balance=balance, held=held)
+        .values_list(
+            "ledger_settings__prepayment_required",
+            "ledger_settings__credit_limit",
+            "balance",
+            "currency",
+            "held",
+        )
+        .first()
+    )
+    prepayment, credit, money, currency, promised = row or (False, ZERO, ZERO, "GBP", ZERO)
+    return Spending(bool(prepayment), credit or ZERO, money or ZERO, currency, promised or ZERO)
+
+
 def available_to_spend(*, membership: Membership) -> Decimal | None:
     """What the member may still order under the group's rule; None when the group sets no limit.
 
     Active holds (pledges waiting for a campaign to tip) are taken off: the money is promised.
     """
-    settings = ledger_settings_of(group=membership.group)
-    rule = core.CreditRule(settings.prepayment_required, to_minor(settings.credit_limit))
-    spendable = balance_of(membership=membership) - held_of(membership=membership)
-    available = core.available_to_spend(to_minor(spendable), rule)
-    return None if available is None else from_minor(available)
+    return spending_of(membership=membership).available
 
 
 def spending_explanation(*, membership: Membership, committed: Decimal = ZERO) -> str:
@@ -86,14 +142,16 @@ def spending_explanation(*, membership: Membership, committed: Decimal = ZERO) -
     `committed` is what the member's open basket already takes (not charged until the round
     closes); what they can still order is what is left after it.
     """
-    group = membership.group
-    settings = ledger_settings_of(group=group)
-    balance = balance_of(membership=membership)
+    return spending_of(membership=membership).explanation(committed)
+
+
+def _spending_sentence(spending: Spending, committed: Decimal) -> str:
+    currency = spending.currency
     values = {
-        "balance": format_money(balance, group.currency),
-        "credit": format_money(settings.credit_limit, group.currency),
+        "balance": format_money(spending.balance, currency),
+        "credit": format_money(spending.credit_limit, currency),
     }
-    available = available_to_spend(membership=membership)
+    available = spending.available
     if available is None:
         return (
             _(
@@ -102,9 +160,9 @@ def spending_explanation(*, membership: Membership, committed: Decimal = ZERO) -
             )
             % values
         )
-    values["available"] = format_money(available - committed, group.currency)
-    values["basket"] = format_money(committed, group.currency)
-    if committed and settings.credit_limit:
+    values["available"] = format_money(max(ZERO, available - committed), currency)
+    values["basket"] = format_money(committed, currency)
+    if committed and spending.credit_limit:
         return (
             _(
                 "You can still order %(available)s: your balance is %(balance)s, the group lets "
@@ -120,7 +178,7 @@ def spending_explanation(*, membership: Membership, committed: Decimal = ZERO) -
             )
             % values
         )
-    if settings.credit_limit:
+    if spending.credit_limit:
         return (
             _(
                 "You can still order %(available)s: your balance is %(balance)s and the group lets "
@@ -179,7 +237,8 @@ def members_with_balances(*, group: BuyingGroup) -> QuerySet[Membership]:
     """Every member with `balance` and `account_id` (no account yet: 0.00 and None)."""
     accounts = Account.objects.filter(membership=OuterRef("pk"))
     return (
-        Membership.objects.filter(group=group)
+        Membership.objects.active()
+        .filter(group=group)
         .select_related("user")
         .annotate(
             balance=Coalesce(
@@ -269,3 +328,30 @@ def statement_months(*, account: Account) -> list[date]:
         "transaction__booked_on", "month", order="DESC"
     )
     return list(dates)
+
+
+UNUSUAL_FACTOR = 50
+UNUSUAL_WITHOUT_HISTORY = Decimal("1000.00")
+
+
+def unusual_top_up_threshold(*, group: BuyingGroup) -> tuple[Decimal, Decimal | None]:
+    """From what amount a top-up is unusual enough to ask once more, and the usual one.
+
+    50 times the median of the group's last 200 top-ups (from 3 of them on); before that, a fixed
+    1000.00 in the group's currency.
+    """
+    amounts = sorted(
+        Entry.objects.filter(
+            transaction__group=group,
+            transaction__kind=Transaction.Kind.TOP_UP,
+            account__kind=Account.Kind.MEMBER,
+            amount__gt=0,
+        )
+        .order_by("-transaction_id")
+        .values_list("amount", flat=True)[:200]
+    )
+    if len(amounts) < 3:
+        return UNUSUAL_WITHOUT_HISTORY, None
+    middle = len(amounts) // 2
+    median = amounts[middle] if len(amounts) % 2 else (amounts[middle - 1] + amounts[middle]) / 2
+    return median * UNUSUAL_FACTOR, median

@@ -25,9 +25,11 @@ from coopbuy.errors import UserFacingError
 from coopbuy.groups.models import BuyingGroup, Membership
 from coopbuy.ledger import selectors, services
 from coopbuy.ledger import suppliers as supplier_money
+from coopbuy.ledger.bank_details import BankDetails, ledger_bank_details_update
 from coopbuy.ledger.documents import transactions_csv
 from coopbuy.ledger.forms import (
     AdjustmentForm,
+    BankDetailsForm,
     RefundForm,
     ReverseForm,
     SettingsForm,
@@ -213,15 +215,37 @@ def reverse_transaction(request: HttpRequest, slug: str, transaction_id: int) ->
 def settings_view(request: HttpRequest, slug: str) -> HttpResponse:
     group, membership = group_for_treasurer(slug=slug, user=request.user)
     current = selectors.ledger_settings_of(group=group)
+    bank = request.method == "POST" and request.POST.get("action") == "bank"
+    bank_form = BankDetailsForm(
+        request.POST if bank else None,
+        prefix="bank",
+        initial={
+            "account_name": current.bank_account_name,
+            "sort_code": current.bank_sort_code,
+            "account_number": current.bank_account_number,
+            "iban": current.bank_iban,
+            "bic": current.bank_bic,
+        },
+    )
+    if bank and bank_form.is_valid():
+        try:
+            ledger_bank_details_update(
+                group=group, actor=_user(request), details=BankDetails(**bank_form.cleaned_data)
+            )
+        except UserFacingError as error:
+            form_error(bank_form, error)
+        else:
+            messages.success(request, _("The bank details are saved; members see them now."))
+            return redirect("ledger:settings", slug=group.slug)
     form = SettingsForm(
-        request.POST or None,
+        request.POST if request.method == "POST" and not bank else None,
         initial={
             "prepayment_required": current.prepayment_required,
             "credit_limit": current.credit_limit,
             "invoice_prefix": current.invoice_prefix,
         },
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not bank and form.is_valid():
         try:
             services.ledger_settings_update(group=group, actor=_user(request), **form.cleaned_data)
         except UserFacingError as error:
@@ -229,7 +253,9 @@ def settings_view(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             messages.success(request, _("The money rules are saved."))
             return redirect("ledger:overview", slug=group.slug)
-    return render(request, "ledger/settings.html", _context(group, membership, form=form))
+    return render(
+        request, "ledger/settings.html", _context(group, membership, form=form, bank_form=bank_form)
+    )
 
 
 @login_required

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from coopbuy.ledger import statement_views, treasurer_views, views
+from coopbuy.ledger import statement_views, treasurer_views, views, write_off_views
 
 app_name = "ledger"
 G = "g/<slug:slug>/money/"
@@ -22,6 +22,7 @@ urlpatterns = [
     path(f"{G}treasury/top-up/", treasurer_views.top_up, name="top_up"),
     path(f"{G}treasury/refund/", treasurer_views.refund, name="refund"),
     path(f"{G}treasury/adjust/", treasurer_views.adjust, name="adjust"),
+    path(f"{G}treasury/write-off/", write_off_views.write_off, name="write_off"),
     path(f"{G}treasury/transactions/", treasurer_views.transactions, name="transactions"),
     path(
         f"{G}treasury/transactions/<int:transaction_id>/reverse/",

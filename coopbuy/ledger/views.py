@@ -48,6 +48,7 @@ def account(request: HttpRequest, slug: str) -> HttpResponse:
         "invoices": selectors.invoices_of_account(account=own)[:24] if own else [],
         "months": selectors.statement_months(account=own) if own else [],
         "can_run_money": can_run_money(membership),
+        "settings": selectors.ledger_settings_of(group=group),
     }
     return render(request, "ledger/account.html", context)
 

@@ -24,6 +24,7 @@ from coopbuy.rounds.api_delivery_schemas import (
     ProductPickOut,
     ReceivedProductOut,
     ReceiveIn,
+    ReceivingDoneOut,
 )
 from coopbuy.rounds.api_router import ROUND, Id, router
 from coopbuy.rounds.errors import RoundError
@@ -113,6 +114,21 @@ def receive_product(
     )
     product = RoundProduct.objects.select_related("supplier").get(pk=record.product_id)
     return _received_product(product)
+
+
+@router.post(f"{ROUND}/receiving/done", response={200: ReceivingDoneOut, **problem_responses()})
+@idempotent
+def receiving_done(request: HttpRequest, slug: str, round_id: Id) -> ReceivingDoneOut:
+    """Finished receiving: each member whose order or bill the deliveries recorded since last time
+    changed gets one email with all of it (coordinators).
+
+    Recording a delivery sends nothing by itself; calling this again with nothing new tells
+    nobody. A round not being received is a 409.
+    """
+    _membership, round = _coordinated(request, slug, round_id)
+    return ReceivingDoneOut(
+        members_told=receiving.round_receiving_done(round=round, actor=caller(request))
+    )
 
 
 @router.get(

@@ -146,3 +146,7 @@ class CollectionOut(Schema):
 class CollectIn(Input):
     collected: StrictBool = Field(description="The bag was collected (false: not yet).")
     note: Text = Field("", max_length=300, description="A problem at collection, if any.")
+
+
+class ReceivingDoneOut(Schema):
+    members_told: int = Field(description="How many members were sent their one email.")

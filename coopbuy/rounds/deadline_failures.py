@@ -61,9 +61,11 @@ def round_close_failed(*, round_id: int, error: Exception) -> None:
     url = settings.SITE_URL + reverse(
         "rounds:detail", kwargs={"slug": round.group.slug, "round_id": round.pk}
     )
-    coordinators = Membership.objects.filter(
-        group=round.group, role=Membership.Role.COORDINATOR
-    ).select_related("user")
+    coordinators = (
+        Membership.objects.active()
+        .filter(group=round.group, role=Membership.Role.COORDINATOR)
+        .select_related("user")
+    )
     subject = _("%(round)s did not close at its deadline") % {"round": round.name}
     body = _(
         "The round %(round)s of %(group)s should have closed at its deadline, but closing it "

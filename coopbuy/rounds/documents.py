@@ -9,20 +9,30 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from coopbuy.core.charges import MemberCharge
+from coopbuy.core.display import display_money
 from coopbuy.core.money import from_minor
+from coopbuy.groups.models import Membership
 from coopbuy.outbox.services import Email
 from coopbuy.rounds.adapters import MemberLine
-from coopbuy.rounds.models import Allocation, Round, RoundProduct, RoundSupplier
+from coopbuy.rounds.models import Round, RoundProduct, RoundSupplier
+
+
+def money(amount: Decimal | None, round: Round) -> str:
+    """An amount of the round in the one money format (`core.display`), in the active language."""
+    return display_money(amount or Decimal(0), round.currency, get_language() or "en")
 
 
 class AllocationMail:
@@ -51,35 +61,46 @@ class AllocationMail:
         url = settings.SITE_URL + reverse("rounds:detail", args=[round.group.slug, round.pk])
         self.foot = _("See your order: %(url)s") % {"url": url}
 
+    def money(self, amount: Decimal) -> str:
+        return display_money(amount, self.round.currency, get_language() or "en")
+
     def email(self, to: str, lines: list[MemberLine], charge: MemberCharge) -> Email:
         out = [self.head, ""]
         for x in lines:
             out.append(
                 self.line
                 % {"product": x.product, "units": x.units, "requested": x.requested,
-                   "amount": x.amount}
+                   "amount": self.money(x.amount)}
             )  # fmt: skip
             out.append(f"  {x.explanation}")
         out.append("")
         for name, label in self.labels:
             amount = getattr(charge, name)
             if amount or name != "deposit":
-                out.append(f"{label}: {from_minor(amount)}")
-        out.append(f"{self.total}: {from_minor(charge.total)} {self.round.currency}")
+                out.append(f"{label}: {self.money(from_minor(amount))}")
+        out.append(f"{self.total}: {self.money(from_minor(charge.total))}")
         out += ["", self.foot, ""]
         return Email(to=[to], subject=self.subject, body="\n".join(out))
 
 
-class BillChangeMail:
-    """After a delivery changed a member's bill: what they get now of the product, the new total.
+@dataclass(frozen=True)
+class DeliveryChange:
+    product: str
+    before: int
+    now: int
+    reason: str
 
-    Sent from inside the receiving's transaction through the outbox, to every member whose total
-    moved (a shortage of one product can move others' delivery shares too).
+
+class DeliveryDigestMail:
+    """After the coordinator finished receiving: one email per member whose order or bill moved.
+
+    Every product the deliveries changed for the member (what they get now, and why), any new
+    price of what they get, and the bill before and after; written once per receiving session.
     """
 
-    def __init__(self, round: Round, product: RoundProduct) -> None:
-        self.round, self.product = round, product
-        self.subject = _("%(round)s: the delivery changed your bill") % {"round": round.name}
+    def __init__(self, round: Round) -> None:
+        self.round = round
+        self.subject = _("%(round)s: what arrived, and your bill") % {"round": round.name}
         url = settings.SITE_URL + reverse("rounds:detail", args=[round.group.slug, round.pk])
         self.foot = _("See your order: %(url)s") % {"url": url}
 
@@ -87,42 +108,36 @@ class BillChangeMail:
         self,
         *,
         to: str,
-        line: Allocation | None,
-        units_before: int | None,
+        changes: list[DeliveryChange],
+        prices: list[tuple[str, Decimal, Decimal]],
         total_before: Decimal,
         total_now: Decimal,
     ) -> Email:
-        name = self.product.substitute_name or self.product.name
-        out = [
-            _("What arrived for the round %(round)s changed what you pay.")
-            % {"round": self.round.name},
-            "",
-        ]
-        if line is not None and units_before is not None and line.units != units_before:
+        out = [_("The delivery for %(round)s has been checked.") % {"round": self.round.name}, ""]
+        for change in changes:
             out.append(
                 _("%(product)s: you get %(now)d (before: %(before)d).")
-                % {"product": name, "now": line.units, "before": units_before}
+                % {"product": change.product, "now": change.now, "before": change.before}
             )
-            out.append(f"  {line.explanation}")
-        elif line is not None and line.units:
+            if change.reason:
+                out.append(f"  {change.reason}")
+        for name, old, new in prices:
             out.append(
-                _("%(product)s: the price is now %(price)s a unit.")
-                % {"product": name, "price": self.product.applied_unit_price}
+                _("%(product)s: the price is now %(price)s a unit (it was %(old)s).")
+                % {"product": name, "price": money(new, self.round), "old": money(old, self.round)}
             )
+        out.append("")
+        if total_now != total_before:
+            out.append(
+                _("Your bill for the round is now %(now)s (it was %(before)s); your account "
+                  "shows the difference.")
+                % {"now": money(total_now, self.round), "before": money(total_before, self.round)}
+            )  # fmt: skip
         else:
             out.append(
-                _("The delivery cost is shared anew now that %(product)s has arrived.")
-                % {"product": name}
+                _("Your bill for the round stays %(now)s.") % {"now": money(total_now, self.round)}
             )
-        out += [
-            "",
-            _("Your bill for the round is now %(now)s %(currency)s (it was %(before)s); your "
-              "account shows the difference.")
-            % {"now": total_now, "before": total_before, "currency": self.round.currency},
-            "",
-            self.foot,
-            "",
-        ]  # fmt: skip
+        out += ["", self.foot, ""]
         return Email(to=[to], subject=self.subject, body="\n".join(out))
 
 
@@ -144,6 +159,26 @@ class PurchaseOrder:
     supplier: RoundSupplier
     lines: list[OrderLine]
     total: Decimal
+
+    @property
+    def number(self) -> str:
+        """Unique in the group and stable: the round and the supplier's place in it."""
+        return f"PO-{self.round.pk:05d}-{self.supplier.pk}"
+
+    @property
+    def dated(self) -> datetime:
+        return self.round.ordered_at or self.round.closed_at or timezone.now()
+
+    @property
+    def contacts(self) -> list[tuple[str, str]]:
+        """The group's coordinators (name, email): whom the supplier asks about the order."""
+        return list(
+            Membership.objects.filter(
+                group_id=self.round.group_id, role=Membership.Role.COORDINATOR
+            )
+            .order_by("pk")
+            .values_list("user__display_name", "user__email")[:3]
+        )
 
     @property
     def filename(self) -> str:

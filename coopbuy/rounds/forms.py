@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from coopbuy.catalog.models import Supplier
+from coopbuy.errors import MONEY_MESSAGES, WHOLE_NUMBER_MESSAGES
 from coopbuy.groups.models import BuyingGroup
 from coopbuy.rounds.models import Round
 
@@ -31,7 +32,12 @@ class RoundForm(forms.Form):
         widget=forms.RadioSelect,
     )
     markup_percent = forms.DecimalField(
-        label=_("Markup (%)"), min_value=0, max_value=99, decimal_places=2, initial=0
+        error_messages={**MONEY_MESSAGES, "invalid": _("Give a percentage, such as 5 or 7.5.")},
+        label=_("Markup (%)"),
+        min_value=0,
+        max_value=99,
+        decimal_places=2,
+        initial=0,
     )
     delivery_share = forms.ChoiceField(
         label=_("Share delivery costs"),
@@ -48,21 +54,31 @@ class RoundForm(forms.Form):
 
 
 class ReceiveForm(forms.Form):
-    units_received = forms.IntegerField(label=_("Units that arrived"), min_value=0)
+    units_received = forms.IntegerField(
+        error_messages=WHOLE_NUMBER_MESSAGES, label=_("Units that arrived"), min_value=0
+    )
     invoice_unit_price = forms.DecimalField(
-        label=_("Price per unit on the invoice"), min_value=0, decimal_places=2, required=False
+        error_messages=MONEY_MESSAGES,
+        label=_("Price per unit on the invoice"),
+        min_value=0,
+        decimal_places=2,
+        required=False,
     )
     substitute_name = forms.CharField(label=_("Substituted by"), max_length=200, required=False)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
 
 class BasketForm(forms.Form):
-    quantity = forms.IntegerField(min_value=0, max_value=9999)
-    tolerance = forms.IntegerField(min_value=0, max_value=9999, required=False)
+    quantity = forms.IntegerField(error_messages=WHOLE_NUMBER_MESSAGES, min_value=0, max_value=9999)
+    tolerance = forms.IntegerField(
+        error_messages=WHOLE_NUMBER_MESSAGES, min_value=0, max_value=9999, required=False
+    )
 
 
 class BudgetForm(forms.Form):
-    amount = forms.DecimalField(min_value=0, max_digits=11, decimal_places=2, required=False)
+    amount = forms.DecimalField(
+        error_messages=MONEY_MESSAGES, min_value=0, max_digits=11, decimal_places=2, required=False
+    )
 
 
 class CollectionForm(forms.Form):
@@ -75,4 +91,35 @@ class DeadlineForm(forms.Form):
 
 
 class RepeatForm(forms.Form):
-    interval_weeks = forms.IntegerField(label=_("Repeat every (weeks)"), min_value=1, max_value=12)
+    interval_weeks = forms.IntegerField(
+        error_messages=WHOLE_NUMBER_MESSAGES,
+        label=_("Repeat every (weeks)"),
+        min_value=1,
+        max_value=12,
+    )
+
+
+class CloseConfirmForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("I have read what closing does"),
+        error_messages={"required": _("Tick the box to say you have read what closing does.")},
+    )
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is the round cancelled?"),
+        max_length=200,
+        help_text=_("Kept in the group's activity log, so that others know why."),
+        error_messages={"required": _("Say why the round is cancelled.")},
+    )
+    confirm = forms.BooleanField(
+        label=_("Cancel the round: nothing will be ordered and every basket is dropped"),
+        error_messages={"required": _("Tick the box to confirm the cancellation.")},
+    )
+
+    def clean_reason(self) -> str:
+        reason = str(self.cleaned_data["reason"]).strip()
+        if not reason:
+            raise forms.ValidationError(_("Say why the round is cancelled."))
+        return reason

@@ -202,7 +202,7 @@ class DemandLine(models.Model):
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="demand")
     membership = models.ForeignKey(
-        "groups.Membership", on_delete=models.CASCADE, related_name="demand_lines"
+        "groups.Membership", on_delete=models.PROTECT, related_name="demand_lines"
     )
     product = models.ForeignKey(RoundProduct, on_delete=models.CASCADE, related_name="demand")
     quantity = models.PositiveIntegerField()
@@ -231,7 +231,7 @@ class MemberBudget(models.Model):
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="budgets")
     membership = models.ForeignKey(
-        "groups.Membership", on_delete=models.CASCADE, related_name="round_budgets"
+        "groups.Membership", on_delete=models.PROTECT, related_name="round_budgets"
     )
     amount = models.DecimalField(**MONEY)
 
@@ -250,7 +250,7 @@ class Allocation(models.Model):
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="allocations")
     membership = models.ForeignKey(
-        "groups.Membership", on_delete=models.CASCADE, related_name="allocations"
+        "groups.Membership", on_delete=models.PROTECT, related_name="allocations"
     )
     product = models.ForeignKey(RoundProduct, on_delete=models.CASCADE, related_name="allocations")
     requested = models.PositiveIntegerField(default=0)
@@ -281,7 +281,7 @@ class MemberRoundCharge(models.Model):
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="charges")
     membership = models.ForeignKey(
-        "groups.Membership", on_delete=models.CASCADE, related_name="round_charges"
+        "groups.Membership", on_delete=models.PROTECT, related_name="round_charges"
     )
     goods = models.DecimalField(**MONEY)
     deposit = models.DecimalField(default=0, **MONEY)

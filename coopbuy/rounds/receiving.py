@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coopbuy.accounts.models import User
+from coopbuy.audit.models import AuditEvent
 from coopbuy.audit.services import audit_record
 from coopbuy.core.receiving import Held, reallocate
 from coopbuy.groups.models import Membership
@@ -95,6 +96,7 @@ def round_receive_product(
         units=units_received,
     )
     changed = []
+    originally = (product.cases or 0) * product.case_size
     units_before = {row.membership_id: row.units for row in current.values()}
     for member, held in outcome.held.items():
         row = current.get(member)
@@ -103,12 +105,29 @@ def round_receive_product(
         row.from_quantity, row.from_tolerance = held.from_quantity, held.from_tolerance
         row.units = held.units
         row.amount = new_price * held.units
-        if held.units != row.requested and kind in (Kind.SHORT, Kind.EXTRA):
+        before = units_before.get(row.membership_id, 0)
+        # Only a member whose units this delivery changed gets the delivery as the reason; one
+        # who got less at closing (earlier orders filled the case...) keeps the closing's reason.
+        if held.units < before:
             row.explanation = (
-                _("The supplier delivered %(got)d of the %(ordered)d units ordered.")
-                % {"got": units_received, "ordered": ordered}
-            )[:300]
-            row.explanation_code = "delivery_short" if kind == Kind.SHORT else "delivery_extra"
+                _(
+                    "The supplier delivered %(got)d of the %(ordered)d units ordered, so you get "
+                    "%(units)d of the %(requested)d you asked for."
+                )
+                % {"got": units_received, "ordered": originally, "units": held.units,
+                   "requested": row.requested}
+            )[:300]  # fmt: skip
+            row.explanation_code = "delivery_short"
+        elif held.units > before:
+            row.explanation = (
+                _(
+                    "More arrived than was ordered (%(got)d of %(ordered)d), so you get %(units)d "
+                    "of the %(requested)d you asked for."
+                )
+                % {"got": units_received, "ordered": originally, "units": held.units,
+                   "requested": row.requested}
+            )[:300]  # fmt: skip
+            row.explanation_code = "delivery_extra"
         changed.append(row)
     Allocation.objects.bulk_update(
         changed,
@@ -140,7 +159,6 @@ def round_receive_product(
         reason=_("%(product)s: %(got)d of %(ordered)d units arrived")
         % {"product": product.name, "got": units_received, "ordered": ordered},
     )
-    _tell_members(round, product, bills, units_before, {r.membership_id: r for r in changed})
     if round.status != Round.Status.RECEIVED:
         round.status = Round.Status.RECEIVED
         round.received_at = timezone.now()
@@ -151,7 +169,21 @@ def round_receive_product(
         % {"user": actor.name, "got": units_received, "ordered": ordered, "product": product.name},
         actor=actor,
         group=round.group,
-        data={"round": round.pk, "product": product.pk, "kind": kind, "record": record.pk},
+        data={
+            "round": round.pk,
+            "product": product.pk,
+            "kind": kind,
+            "record": record.pk,
+            # what the members' digest (`round_receiving_done`) is written from
+            "name": (substitute_name or product.name)[:200],
+            "price": [str(old_price), str(new_price)],
+            "bills": {str(pk): [str(b), str(n)] for pk, (b, n) in bills.items()},
+            "units": {
+                str(r.membership_id): [units_before.get(r.membership_id, 0), r.units]
+                for r in changed
+                if r.units != units_before.get(r.membership_id, 0)
+            },
+        },
     )
     return record
 
@@ -179,31 +211,96 @@ def _recompute_charges(round: Round) -> dict[int, tuple[Decimal, Decimal]]:
     return moved
 
 
-def _tell_members(
-    round: Round,
-    product: RoundProduct,
-    bills: dict[int, tuple[Decimal, Decimal]],
-    units_before: dict[int, int],
-    lines: dict[int, Allocation],
-) -> None:
-    """Email each member whose bill the delivery changed: what they get now, and the new total."""
-    if not bills:
-        return
-    emails = dict(Membership.objects.filter(pk__in=bills).values_list("pk", "user__email"))
-    mail = documents.BillChangeMail(round, product)
+def receiving_news(round: Round) -> list[AuditEvent]:
+    """The deliveries recorded since members were last told (`round_receiving_done`)."""
+    events = list(
+        AuditEvent.objects.filter(
+            group_id=round.group_id,
+            action__in=["round.received", "round.receiving_done"],
+            data__round=round.pk,
+        ).order_by("created_at", "pk")
+    )
+    done = [i for i, e in enumerate(events) if e.action == "round.receiving_done"]
+    return events[done[-1] + 1 :] if done else events
+
+
+@transaction.atomic
+def round_receiving_done(*, round: Round, actor: User) -> int:
+    """Tell each member once what the deliveries recorded since last time changed for them.
+
+    One email per member per receiving session, however many products were recorded: what they
+    get now of each product that changed for them (with the reason), and their bill before and
+    after. Returns how many members were told.
+    """
+    round = lock_round(round)
+    require_round_coordinator(round=round, user=actor)
+    if round.status not in RECEIVABLE:
+        raise RoundError(_("Only a round being received can tell its members about the delivery."))
+    news = receiving_news(round)
+    bills: dict[int, list[Decimal]] = {}
+    units: dict[int, dict[int, list[int]]] = {}  # member -> product -> [before, now]
+    names: dict[int, str] = {}
+    prices: dict[int, list[Decimal]] = {}
+    for event in news:
+        product = int(event.data["product"])
+        names[product] = str(event.data.get("name", ""))
+        old, new = (Decimal(x) for x in event.data.get("price", ["0", "0"]))
+        prices.setdefault(product, [old, new])[1] = new
+        for pk, (before, now) in event.data.get("bills", {}).items():
+            bills.setdefault(int(pk), [Decimal(before), Decimal(now)])[1] = Decimal(now)
+        for pk, (before, now) in event.data.get("units", {}).items():
+            units.setdefault(int(pk), {}).setdefault(product, [before, now])[1] = now
+    told = {pk for pk, (before, now) in bills.items() if before != now} | {
+        pk for pk, lines in units.items() if any(b != n for b, n in lines.values())
+    }
+    lines = {
+        (a.membership_id, a.product_id): a
+        for a in Allocation.objects.filter(
+            round=round, membership_id__in=told, product_id__in=names
+        )
+    }
+    totals = dict(
+        MemberRoundCharge.objects.filter(round=round, membership_id__in=told).values_list(
+            "membership_id", "total"
+        )
+    )
+    emails = dict(Membership.objects.filter(pk__in=told).values_list("pk", "user__email"))
+    mail = documents.DeliveryDigestMail(round)
     outbox_enqueue_many(
         [
             mail.email(
                 to=emails[pk],
-                line=lines.get(pk),
-                units_before=units_before.get(pk),
-                total_before=before,
-                total_now=now,
+                changes=[
+                    documents.DeliveryChange(
+                        names[product],
+                        before,
+                        now,
+                        lines[(pk, product)].explanation if (pk, product) in lines else "",
+                    )
+                    for product, (before, now) in sorted(units.get(pk, {}).items())
+                    if before != now
+                ],
+                prices=[
+                    (names[product], old, new)
+                    for product, (old, new) in sorted(prices.items())
+                    if old != new and (pk, product) in lines and lines[(pk, product)].units
+                ],
+                total_before=bills[pk][0] if pk in bills else totals.get(pk, Decimal(0)),
+                total_now=totals.get(pk, Decimal(0)),
             )
-            for pk, (before, now) in sorted(bills.items())
+            for pk in sorted(told)
             if emails.get(pk)
         ]
     )
+    audit_record(
+        action="round.receiving_done",
+        summary=_("%(user)s finished receiving %(round)s; %(n)d members were told")
+        % {"user": actor.name, "round": round.name, "n": len(told)},
+        actor=actor,
+        group=round.group,
+        data={"round": round.pk, "records": len(news), "members": len(told)},
+    )
+    return len(told)
 
 
 @transaction.atomic

@@ -12,7 +12,13 @@ from coopbuy.core.ledger import delivery_alone as core_delivery_alone
 from coopbuy.core.money import from_minor
 from coopbuy.groups.models import BuyingGroup
 from coopbuy.rounds import adapters
-from coopbuy.rounds.models import Allocation, MemberRoundCharge, Round, RoundSupplier
+from coopbuy.rounds.models import (
+    Allocation,
+    DemandLine,
+    MemberRoundCharge,
+    Round,
+    RoundSupplier,
+)
 
 
 def rounds_of_group(*, group: BuyingGroup) -> QuerySet[Round]:
@@ -181,4 +187,14 @@ def delivery_alone(*, round: Round, membership_id: int) -> Decimal:
             for s in RoundSupplier.objects.filter(round=round, pk__in=goods)
         ),
         Decimal("0.00"),
+    )
+
+
+def members_with_baskets(*, round: Round) -> int:
+    """How many members have something in their basket for the round."""
+    return (
+        DemandLine.objects.filter(round=round, quantity__gt=0)
+        .values("membership_id")
+        .distinct()
+        .count()
     )

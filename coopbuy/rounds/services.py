@@ -7,10 +7,13 @@ Closing and the order to the supplier are in `closing.py`, delivery and collecti
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,15 +21,20 @@ from coopbuy.accounts.models import User
 from coopbuy.audit.services import audit_record
 from coopbuy.catalog.models import PriceTier, Product, Supplier
 from coopbuy.core.basket import BasketPlan, BasketRow, plan_change
-from coopbuy.groups.models import BuyingGroup
+from coopbuy.groups.models import BuyingGroup, Membership
 from coopbuy.groups.permissions import require_coordinator
+from coopbuy.ledger.selectors import Spending, spending_of
 from coopbuy.rounds.deadline import schedule_close
 from coopbuy.rounds.errors import RoundClosed, RoundError, closed_message
 from coopbuy.rounds.locking import lock_round
 from coopbuy.rounds.models import DemandLine, MemberBudget, Round, RoundProduct, RoundSupplier
-from coopbuy.rounds.ordering import basket_summary
-from coopbuy.rounds.permissions import require_round_coordinator, require_round_member
-from coopbuy.rounds.spending import check_spending
+from coopbuy.rounds.ordering import BasketSummary, ProductRow, row_for, summarise
+from coopbuy.rounds.permissions import (
+    RoundNotFound,
+    require_round_coordinator,
+    require_round_member,
+)
+from coopbuy.rounds.spending import overspending_message
 
 BATCH = 2000
 
@@ -186,7 +194,8 @@ def round_set_closing_time(*, round: Round, actor: User, closes_at: datetime) ->
 
 
 @transaction.atomic
-def round_cancel(*, round: Round, actor: User) -> Round:
+def round_cancel(*, round: Round, actor: User, reason: str = "") -> Round:
+    """Cancel a draft or open round; the reason (the web form asks for one) goes in the audit."""
     round = lock_round(round)
     require_round_coordinator(round=round, user=actor)
     if round.status not in (Round.Status.DRAFT, Round.Status.OPEN):
@@ -195,11 +204,15 @@ def round_cancel(*, round: Round, actor: User) -> Round:
     round.save(update_fields=["status"])
     audit_record(
         action="round.cancelled",
-        summary=_("%(user)s cancelled the round %(round)s")
-        % {"user": actor.name, "round": round.name},
+        summary=(
+            _("%(user)s cancelled the round %(round)s: %(reason)s")
+            if reason.strip()
+            else _("%(user)s cancelled the round %(round)s")
+        )
+        % {"user": actor.name, "round": round.name, "reason": reason.strip()[:200]},
         actor=actor,
         group=round.group,
-        data={"round": round.pk},
+        data={"round": round.pk, "reason": reason.strip()[:200]},
     )
     return round
 
@@ -232,6 +245,17 @@ def budget_set(
     return budget
 
 
+@dataclass(frozen=True)
+class BasketChange:
+    """What a basket change did, and what the ordering page shows after it (no more queries)."""
+
+    plan: BasketPlan
+    round: Round  # as locked
+    row: ProductRow  # the product's row: everybody's progress and the member's figures
+    summary: BasketSummary  # the member's whole basket after the change
+    spending: Spending
+
+
 @transaction.atomic
 def basket_set(
     *,
@@ -241,48 +265,119 @@ def basket_set(
     quantity: int,
     tolerance: int,
     now: datetime | None = None,
-) -> BasketPlan:
+    membership: Membership | None = None,
+) -> BasketChange:
     """Set what the member wants of one product; refused once the round has closed.
 
     The round row is locked first, so a basket change and the close serialise: a change that
-    loses the race to the deadline sees the round closed and changes nothing.
+    loses the race to the deadline sees the round closed and changes nothing. `membership` is the
+    caller's own, when a view has it already (it must be `user`'s in the round's group).
+
+    Queries: the lock, the product with everybody's totals, the member's lines, the write, the
+    spending rule (a fixed number whatever the basket or catalogue size).
     """
-    round = lock_round(round)
-    membership = require_round_member(round=round, user=user)
+    try:
+        round = lock_round(round)
+    except Round.DoesNotExist:
+        raise RoundNotFound(_("There is no such round in this group.")) from None
+    if membership is not None and membership.group_id != round.group_id:
+        raise RoundNotFound(_("There is no such round in this group."))
+    if membership is None or membership.user_id != user.pk:
+        membership = require_round_member(round=round, user=user)
     now = now or timezone.now()
     _refuse_if_closed(round, now)
     if quantity < 0 or tolerance < 0 or quantity > 9999 or tolerance > 9999:
         raise RoundError(_("Give a whole number from 0 to 9999."), field="quantity")
-    if not RoundProduct.objects.filter(round=round, pk=product_id).exists():
+    product = _product_with_totals(round, membership, product_id)
+    if product is None:
         raise RoundError(_("This product is not in the round."), field="product")
-    rows = [
-        BasketRow(pk, q, t, at)
-        for pk, q, t, at in DemandLine.objects.filter(
-            round=round, membership=membership, product_id=product_id
-        ).values_list("pk", "quantity", "tolerance", "placed_at")
-    ]
+    rows: list[BasketRow] = []
+    priced: dict[int, list[object]] = {}  # product -> [supplier, quantity, price, VAT, deposit]
+    for pk, pid, q, t, at, sup, price, vat, deposit in DemandLine.objects.filter(
+        round=round, membership=membership
+    ).values_list(
+        "pk",
+        "product_id",
+        "quantity",
+        "tolerance",
+        "placed_at",
+        "product__supplier_id",
+        "product__unit_price",
+        "product__vat_rate",
+        "product__deposit",
+    ):
+        line = priced.setdefault(pid, [sup, 0, price, vat, deposit])
+        line[1] = int(str(line[1])) + q
+        if pid == product_id:
+            rows.append(BasketRow(pk, q, t, at))
+    budget = product.my_budget if round.policy == Round.Policy.OPTIMAL else None  # type: ignore[attr-defined]
+    summary_before = summarise(round, _summary_rows(priced), budget)
     before = {r.key: r for r in rows}
-    total_before = basket_summary(round=round, membership=membership).total
     plan = plan_change(rows, quantity=quantity, tolerance=tolerance, now=now)
+    priced[product_id] = [
+        product.supplier_id,
+        plan.quantity,
+        product.unit_price,
+        product.vat_rate,
+        product.deposit,
+    ]
+    summary = summarise(round, _summary_rows(priced), budget)
+    spending = spending_of(membership=membership)
+    refused = overspending_message(
+        spending=spending, before=summary_before.total, after=summary.total
+    )
+    if refused:
+        raise RoundError(refused, field="quantity")
     if plan.delete:
         DemandLine.objects.filter(pk__in=plan.delete).delete()
+    created = [
+        DemandLine(
+            round=round,
+            membership=membership,
+            product_id=product_id,
+            quantity=row.quantity,
+            tolerance=row.tolerance,
+            placed_at=row.placed_at,
+        )
+        for row in plan.rows
+        if row.key is None
+    ]
+    if created:
+        DemandLine.objects.bulk_create(created)
     for row in plan.rows:
-        if row.key is None:
-            DemandLine.objects.create(
-                round=round,
-                membership=membership,
-                product_id=product_id,
-                quantity=row.quantity,
-                tolerance=row.tolerance,
-                placed_at=row.placed_at,
-            )
-        elif row != before[row.key]:
+        if row.key is not None and row != before[row.key]:
             DemandLine.objects.filter(pk=row.key).update(
                 quantity=row.quantity, tolerance=row.tolerance
             )
-    check_spending(
-        membership=membership,
-        before=total_before,
-        after=basket_summary(round=round, membership=membership).total,
+    mine_before = (sum(r.quantity for r in rows), sum(r.tolerance for r in rows))
+    all_q = product.all_quantity - mine_before[0] + plan.quantity  # type: ignore[attr-defined]
+    all_t = product.all_tolerance - mine_before[1] + plan.tolerance  # type: ignore[attr-defined]
+    shown = row_for(
+        round, product, quantity=all_q, tolerance=all_t, mine=(plan.quantity, plan.tolerance)
     )
-    return plan
+    return BasketChange(plan, round, shown, summary, spending)
+
+
+def _product_with_totals(
+    round: Round, membership: Membership, product_id: int
+) -> RoundProduct | None:
+    """The product, with everybody's quantity and tolerance and the member's budget, one query."""
+    lines = DemandLine.objects.filter(product=OuterRef("pk")).order_by().values("product")
+    return (
+        RoundProduct.objects.filter(round=round, pk=product_id)
+        .select_related("supplier")
+        .annotate(
+            all_quantity=Coalesce(Subquery(lines.annotate(s=Sum("quantity")).values("s")), 0),
+            all_tolerance=Coalesce(Subquery(lines.annotate(s=Sum("tolerance")).values("s")), 0),
+            my_budget=Subquery(
+                MemberBudget.objects.filter(round=round, membership=membership).values("amount")[:1]
+            ),
+        )
+        .first()
+    )
+
+
+def _summary_rows(
+    priced: dict[int, list[object]],
+) -> list[tuple[int, int, Decimal, Decimal, Decimal]]:
+    return [tuple(line) for line in priced.values()]  # type: ignore[misc]

@@ -1,14 +1,20 @@
 from django.urls import path, re_path
 
-from coopbuy.rounds import views
+from coopbuy.rounds import supplier_portal, views
 
 app_name = "rounds"
 R = "g/<slug:slug>/rounds/<int:round_id>/"
 urlpatterns = [
+    path(
+        "suppliers/<int:supplier_id>/orders/",
+        supplier_portal.supplier_orders,
+        name="supplier_orders",
+    ),
     path("g/<slug:slug>/rounds/", views.round_list, name="list"),
     path("g/<slug:slug>/rounds/new/", views.round_create, name="create"),
     path(R, views.round_detail, name="detail"),
     path(R + "order/", views.order_page, name="order"),
+    path(R + "order/suppliers/", views.order_suppliers, name="order_suppliers"),
     path(R + "basket/<int:product_id>/", views.basket_update, name="basket"),
     path(
         R + "suppliers/<int:supplier_id>/order.<str:kind>",
@@ -19,6 +25,7 @@ urlpatterns = [
     path(R + "budget/", views.budget, name="budget"),
     path(R + "repeat/", views.repeat, name="repeat"),
     path(R + "receive/", views.receive, name="receive"),
+    path(R + "receive/done/", views.receive_done, name="receive_done"),
     path(R + "pick-lists/", views.pick_lists, name="pick_lists"),
     path(R + "collection/", views.collection, name="collection"),
     path(R + "collection/<int:membership_id>/", views.collect, name="collect"),

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,6 +33,8 @@ from coopbuy.rounds import (
 from coopbuy.rounds.forms import (
     BasketForm,
     BudgetForm,
+    CancelForm,
+    CloseConfirmForm,
     CollectionForm,
     DeadlineForm,
     ReceiveForm,
@@ -41,6 +43,7 @@ from coopbuy.rounds.forms import (
 )
 from coopbuy.rounds.models import Allocation, MemberRoundCharge, Round, RoundProduct
 from coopbuy.rounds.permissions import round_for_coordinator, round_for_member
+from coopbuy.rounds.preclose import close_preview
 from coopbuy.rounds.schedules import round_repeat
 
 
@@ -141,18 +144,6 @@ def _action(request: HttpRequest, slug: str, round_id: int, action: str) -> Http
         if action == "open":
             services.round_open(round=round, actor=user)
             messages.success(request, _("The round is open for orders."))
-        elif action == "close":
-            result = closing.round_close(round=round, actor=user)
-            messages.success(
-                request,
-                _("The round is closed; %(n)d members were told what they get.")
-                % {"n": result.members}
-                if result.closed_now
-                else _("The round was already closed."),
-            )
-        elif action == "cancel":
-            services.round_cancel(round=round, actor=user)
-            messages.success(request, _("The round is cancelled."))
         elif action == "send-order":
             closing.round_send_order(round=round, actor=user)
             messages.success(request, _("The orders are on their way to the suppliers."))
@@ -168,9 +159,74 @@ def _action(request: HttpRequest, slug: str, round_id: int, action: str) -> Http
 
 
 @login_required
-@require_POST
 def round_action(request: HttpRequest, slug: str, round_id: str, action: str) -> HttpResponse:
+    """Open, send the orders, settle (POST); close and cancel show what they do first (GET)."""
+    if action == "close":
+        return _close(request, slug, int(round_id))
+    if action == "cancel":
+        return _cancel(request, slug, int(round_id))
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     return _action(request, slug, int(round_id), action)
+
+
+def _close(request: HttpRequest, slug: str, round_id: int) -> HttpResponse:
+    group, membership, round = round_for_coordinator(
+        slug=slug, round_id=round_id, user=request.user
+    )
+    if round.status != Round.Status.OPEN:
+        if round.status in closing.FROZEN:
+            messages.info(request, _("The round was already closed."))
+        else:
+            messages.error(request, _("Only an open round can be closed."))
+        return redirect("rounds:detail", slug=group.slug, round_id=round.pk)
+    form = CloseConfirmForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = closing.round_close(round=round, actor=_user(request))
+        except UserFacingError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                _("The round is closed; %(n)d members were told what they get.")
+                % {"n": result.members}
+                if result.closed_now
+                else _("The round was already closed."),
+            )
+        return redirect("rounds:detail", slug=group.slug, round_id=round.pk)
+    context = {
+        **_context(group, membership, round),
+        "preview": close_preview(round=round),
+        "form": form,
+    }
+    return render(request, "rounds/close.html", context)
+
+
+def _cancel(request: HttpRequest, slug: str, round_id: int) -> HttpResponse:
+    group, membership, round = round_for_coordinator(
+        slug=slug, round_id=round_id, user=request.user
+    )
+    if round.status not in (Round.Status.DRAFT, Round.Status.OPEN):
+        messages.error(request, _("Only a draft or open round can be cancelled."))
+        return redirect("rounds:detail", slug=group.slug, round_id=round.pk)
+    form = CancelForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.round_cancel(
+                round=round, actor=_user(request), reason=form.cleaned_data["reason"]
+            )
+        except UserFacingError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The round is cancelled."))
+        return redirect("rounds:detail", slug=group.slug, round_id=round.pk)
+    baskets = selectors.members_with_baskets(round=round)
+    return render(
+        request,
+        "rounds/cancel.html",
+        {**_context(group, membership, round), "form": form, "baskets": baskets},
+    )
 
 
 @login_required
@@ -242,12 +298,19 @@ def _order_context(
 ) -> dict[str, Any]:
     query = request.GET.get("q", "").strip()[:80]
     category = request.GET.get("category", "")[:80]
+    mine_only = request.GET.get("mine") == "1"
     try:
         page = max(1, int(request.GET.get("page", "1")))
     except ValueError:
         page = 1
     rows, has_more = ordering.product_rows(
-        round=round, membership=membership, query=query, category=category, page=page, only=only
+        round=round,
+        membership=membership,
+        query=query,
+        category=category,
+        page=page,
+        only=only,
+        mine_only=mine_only,
     )
     return {
         "rows": rows,
@@ -255,6 +318,7 @@ def _order_context(
         "next_page": page + 1,
         "query": query,
         "category": category,
+        "mine_only": mine_only,
         **_spending(round, membership),
         "accepting": round.is_open and timezone.now() < round.closes_at,
         "closed_message": errors.closed_message(round),
@@ -284,16 +348,35 @@ def order_page(request: HttpRequest, slug: str, round_id: int) -> HttpResponse:
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "rounds/_product_page.html", context)
     context["categories"] = ordering.categories(round=round)
+    context["suppliers"] = ordering.supplier_progress(round=round)
     return render(request, "rounds/order.html", context)
+
+
+@login_required
+def order_suppliers(request: HttpRequest, slug: str, round_id: int) -> HttpResponse:
+    """The group's progress towards each supplier's minimum and free delivery (htmx refresh)."""
+    group, membership, round = round_for_member(slug=slug, round_id=round_id, user=request.user)
+    if round.status == Round.Status.DRAFT:
+        raise Http404(_("This round is not open yet."))
+    context = {
+        **_context(group, membership, round),
+        "suppliers": ordering.supplier_progress(round=round),
+    }
+    return render(request, "rounds/_supplier_progress.html", context)
 
 
 @login_required
 @require_POST
 def basket_update(request: HttpRequest, slug: str, round_id: int, product_id: int) -> HttpResponse:
-    group, membership, round = round_for_member(slug=slug, round_id=round_id, user=request.user)
-    get_object_or_404(RoundProduct, round=round, pk=product_id)
+    """One product's quantity or tolerance; the htmx answer is the row and the summary (oob).
+
+    A refused value is explained beside the field and the row shows what is really saved.
+    """
+    group, membership = group_for_member(slug=slug, user=request.user)
+    membership.group = group
     form = BasketForm(request.POST)
     error = None
+    change = None
     if form.is_valid():
         quantity, tolerance = form.cleaned_data["quantity"], form.cleaned_data["tolerance"] or 0
         step = request.POST.get("step", "")
@@ -301,31 +384,63 @@ def basket_update(request: HttpRequest, slug: str, round_id: int, product_id: in
             quantity = max(0, quantity + int(step.split(":")[1]))
         elif step in ("tolerance:1", "tolerance:-1"):
             tolerance = max(0, tolerance + int(step.split(":")[1]))
-        try:
-            services.basket_set(
-                round=round,
+        try:  # the service locks the round and checks it is this group's (404 otherwise)
+            change = services.basket_set(
+                round=Round(pk=round_id, group=group),
                 user=_user(request),
                 product_id=product_id,
                 quantity=quantity,
                 tolerance=tolerance,
+                membership=membership,
             )
         except UserFacingError as failure:
             error = failure.message
     else:
-        error = _("Give a whole number from 0 to 9999.")
-    round.refresh_from_db()
+        error = form_error_text(form)
+    if change is not None and request.htmx:  # type: ignore[attr-defined]
+        context = {  # the service worked out what the page shows: no more queries
+            **_context(group, membership, change.round),
+            "row": change.row,
+            "summary": change.summary,
+            "available_to_spend": change.spending.left(change.summary.total),
+            "spending_explanation": change.spending.explanation(change.summary.total),
+            "accepting": True,
+            "oob": True,
+        }
+        response = render(request, "rounds/_basket_update.html", context)
+        response["HX-Trigger"] = "basket-changed"
+        return response
+    group, membership, round = round_for_member(slug=slug, round_id=round_id, user=request.user)
+    if not request.htmx:  # type: ignore[attr-defined]
+        get_object_or_404(RoundProduct, round=round, pk=product_id)
+        if error:
+            messages.error(request, error)
+        return redirect("rounds:order", slug=group.slug, round_id=round.pk)
     context = {
         **_context(group, membership, round),
         **_order_context(request, round, membership, only=product_id),
         "error": error,
         "oob": True,
     }
+    if not context["rows"]:
+        raise Http404(_("There is no such product in this round."))
     context["row"] = context["rows"][0]
-    if not request.htmx:  # type: ignore[attr-defined]
-        if error:
-            messages.error(request, error)
-        return redirect("rounds:order", slug=group.slug, round_id=round.pk)
     return render(request, "rounds/_basket_update.html", context, status=200)
+
+
+def form_error_text(form: BasketForm) -> str:
+    """The refusal of a value the form cannot take, in words that say what to type instead."""
+    for name in ("quantity", "tolerance"):
+        raw = str(form.data.get(name, "")).strip()
+        if name in form.errors:
+            what = _("the quantity") if name == "quantity" else _("the extra")
+            return _(
+                "%(value)s is not possible for %(what)s: give a whole number from 0 to 9999."
+            ) % {
+                "value": raw or _("An empty value"),
+                "what": what,
+            }
+    return _("Give a whole number from 0 to 9999.")
 
 
 @login_required
@@ -380,11 +495,31 @@ def receive(request: HttpRequest, slug: str, round_id: int) -> HttpResponse:
             messages.error(request, _("Check the figures for %(name)s.") % {"name": product.name})
         return redirect("rounds:receive", slug=group.slug, round_id=round.pk)
     products = RoundProduct.objects.filter(round=round, cases__gt=0).order_by("name", "pk")
+    news = len(receiving.receiving_news(round))
     return render(
         request,
         "rounds/receive.html",
-        {**_context(group, membership, round), "products": products},
+        {**_context(group, membership, round), "products": products, "news": news},
     )
+
+
+@login_required
+@require_POST
+def receive_done(request: HttpRequest, slug: str, round_id: int) -> HttpResponse:
+    """The coordinator finished receiving: each member affected gets one email with all of it."""
+    group, _membership, round = round_for_coordinator(
+        slug=slug, round_id=round_id, user=request.user
+    )
+    try:
+        told = receiving.round_receiving_done(round=round, actor=_user(request))
+    except UserFacingError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("%(n)d members were told what arrived and what they pay now.") % {"n": told},
+        )
+    return redirect("rounds:detail", slug=group.slug, round_id=round.pk)
 
 
 @login_required

@@ -36,4 +36,4 @@ def add_member(group: BuyingGroup, user: User | None = None, role: str = "member
 
 
 def coordinator_of(group: BuyingGroup) -> User:
-    return Membership.objects.filter(group=group, role="coordinator").earliest("pk").user
+    return Membership.objects.active().filter(group=group, role="coordinator").earliest("pk").user

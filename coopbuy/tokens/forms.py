@@ -40,4 +40,6 @@ class TokenForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["group"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = BuyingGroup.objects.filter(memberships__user=user).order_by("name")
+        field.queryset = BuyingGroup.objects.filter(
+            memberships__user=user, memberships__ended_at__isnull=True
+        ).order_by("name")

@@ -6,4 +6,5 @@ app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
     path("health/", views.health, name="health"),
+    path("g/<slug:slug>/now/", views.group_now, name="group_now"),
 ]

@@ -74,7 +74,7 @@ def test_a_round_from_price_list_to_pick_list(
         expect(oats).to_contain_text(f"{expected} in the next case")
     oats.get_by_role("button", name="One more extra").click()
     expect(oats).to_contain_text("4 of 6 in the next case: 2 more fill it.")
-    expect(phone_a.locator("#basket-summary")).to_contain_text("1 product, 3.60 GBP")
+    expect(phone_a.locator("#basket-summary")).to_contain_text("1 product, £3.60")
 
     # Ben types 3: with Ann's tolerance the case is full.
     phone_b = logged_in(new_page, base, ben, width=375)
@@ -89,7 +89,10 @@ def test_a_round_from_price_list_to_pick_list(
 
     # Cora closes the round; everybody is told.
     coordinator.goto(round_url)
-    coordinator.get_by_role("button", name="Close now").click()
+    coordinator.get_by_role("link", name="Close now").click()
+    expect(coordinator.locator("#consequence")).to_contain_text("2 members are told")
+    coordinator.get_by_label("I have read what closing does").check()
+    coordinator.get_by_role("button", name="Close the round now").click()
     expect(coordinator.get_by_text("The round is closed")).to_be_visible()
     assert {m.to[0] for m in mail.outbox if "has closed" in m.subject} >= {ann.email, ben.email}
 

@@ -96,15 +96,23 @@ def test_profile_saves_name_place_location_and_language() -> None:
             "home_place": "HX7 8AD",
             "home_latitude": "53.74",
             "home_longitude": "-2.01",
-            "language": "de",
+            "language": "en-gb",
         },
     )
     assert response.status_code == 302
     user.refresh_from_db()
-    assert (user.display_name, user.home_place, user.language) == ("Gareth Evans", "HX7 8AD", "de")
+    assert (user.display_name, user.home_place, user.language) == (
+        "Gareth Evans",
+        "HX7 8AD",
+        "en-gb",
+    )
     assert user.home_latitude == Decimal("53.740000")
-    # The chosen language is used for the next page.
-    assert 'lang="de"' in client.get(reverse("accounts:profile")).content.decode()
+    # Only English is offered until the translations are complete; an old "de" gets English.
+    assert 'lang="en-gb"' in client.get(reverse("accounts:profile")).content.decode()
+    User.objects.filter(pk=user.pk).update(language="de")
+    assert 'lang="en-gb"' in client.get(reverse("accounts:profile")).content.decode()
+    refused = client.post(reverse("accounts:profile"), {"display_name": "G", "language": "de"})
+    assert refused.status_code == 200
 
 
 def test_profile_form_names_the_field_at_fault_and_changes_nothing() -> None:

@@ -26,6 +26,7 @@ class World:
     request_a: JoinRequest
     tokens: dict[str, str] = field(default_factory=dict)
     ids: dict[str, int] = field(default_factory=dict)  # group A's objects of other areas, by name
+    scopes: dict[str, str] = field(default_factory=dict)  # other scopes' addresses (org_slug)
 
     def client(self, role: str) -> Client:
         """A client for a role; roles with a token send it, 'anonymous' sends nothing."""

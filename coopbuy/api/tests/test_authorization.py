@@ -33,6 +33,10 @@ if TYPE_CHECKING:
 #   member      - members of A (any role)
 #   money       - treasurers and coordinators of A
 #   coordinator - coordinators of A
+#   supplier_user      - only the people who act for the supplier in the path (group A's)
+#   organisation_admin - only the admins of the organisation in the path
+# Beside A's roles, three callers who are not members of A must be refused on every group-A
+# operation: a supplier user of A's supplier, an organisation admin, and a former member of A.
 # Each area lists its operations in coopbuy/api/tests/access/<area>.py.
 ACCESS: dict[str, str] = {k: v for area in areas() for k, v in area.ACCESS.items()}
 BODIES: dict[str, dict[str, Any] | Upload] = {
@@ -48,6 +52,9 @@ ROLES = [
     "coordinator_b_own_slug",  # B's coordinator, B's address, A's ids
     "read_only",  # A's coordinator with a read-only token
     "limited_to_b",  # A's coordinator with a token limited to group B
+    "supplier_user",  # acts for group A's supplier; not a member of A
+    "organisation_admin",  # runs an organisation; not a member of A
+    "former_member",  # left group A
 ]
 A_MEMBERS = {"member", "treasurer", "coordinator", "read_only"}
 FILES = ("text/csv", "application/pdf")  # what an allowed caller may get instead of JSON
@@ -84,6 +91,8 @@ def allowed(role: str, level: str, method: str) -> bool:
         return level in {"anyone", "code_holder"}
     if role == "coordinator_b_own_slug":
         return False  # only ever used with A's ids on paths that have them
+    if level in {"supplier_user", "organisation_admin"}:
+        return role == level
     if level in {"anyone", "code_holder", "signed_in"}:
         return True
     if role == "read_only" and write:
@@ -105,7 +114,12 @@ def snapshot(group: BuyingGroup) -> tuple[object, ...]:
 
 def url_for(template: str, world: World, role: str) -> str:
     slug = world.b.slug if role == "coordinator_b_own_slug" else world.a.slug
-    values: dict[str, object] = {"slug": slug, "code": world.invitation_a.code, **world.ids}
+    values: dict[str, object] = {
+        "slug": slug,
+        "code": world.invitation_a.code,
+        **world.ids,
+        **world.scopes,
+    }
     if "/rounds/" in template:  # a round's products are the round's copies
         values["product_id"] = world.ids["round_product_id"]
     return "/api/v1" + template.format(**values)

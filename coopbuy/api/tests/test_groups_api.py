@@ -77,7 +77,7 @@ def test_lists_are_pages_with_links(world: World) -> None:
 def test_members_are_listed_coordinators_first_without_email_addresses(world: World) -> None:
     body = call(world.client("member"), "GET", f"/groups/{world.a.slug}/members").json()
     assert body["items"][0]["role"] == "coordinator"
-    assert body["count"] == Membership.objects.filter(group=world.a).count()
+    assert body["count"] == Membership.objects.active().filter(group=world.a).count()
     assert "@" not in json.dumps(body)
 
 
@@ -101,9 +101,17 @@ def test_a_coordinator_changes_a_role_and_removes_a_member(world: World) -> None
     url = f"/groups/{world.a.slug}/members/{target.pk}"
     response = call(client, "PATCH", url, {"role": "treasurer"})
     assert response.status_code == 200 and response.json()["role"] == "treasurer"
+    refused = call(client, "DELETE", url)
+    assert refused.status_code == 409
+    assert "30.00 GBP in credit: refund it, or write the balance off" in refused.json()["detail"]
+    written_off = call(client, "POST", f"{url}/write-off", {"reason": "moved away"})
+    assert written_off.status_code == 201 and written_off.json()["amount"] == "-30.00"
     assert call(client, "DELETE", url).json() == {"ok": True}
-    assert not Membership.objects.filter(pk=target.pk).exists()
+    target.refresh_from_db()
+    assert (target.end_reason, target.ended_by) == ("removed", world.people["coordinator"])
     assert call(client, "DELETE", url).status_code == 404
+    listed = call(client, "GET", f"/groups/{world.a.slug}/members").json()["items"]
+    assert target.pk not in [row["id"] for row in listed]
 
 
 def test_an_invitation_made_by_api_lets_someone_join(world: World) -> None:

@@ -174,14 +174,14 @@ def test_the_settings_page_needs_a_login(world: World) -> None:
     assert "/accounts/login/" in response["Location"]
 
 
-def test_answers_are_in_the_token_owners_language(world: World) -> None:
+def test_answers_are_in_english_while_only_english_is_offered(world: World) -> None:
     user = make_user()
-    user.language = "de"
+    user.language = "de"  # a profile from before German was withdrawn
     user.save()
     _token, secret = token_create(user=user, name="t")
     response = Client(**bearer(secret)).get("/api/v1/groups/no-such-group")
     assert response.status_code == 404
-    assert response["Content-Language"] == "de"
+    assert response["Content-Language"] == "en-gb"
 
 
 def test_i_list_my_tokens_through_the_api_never_their_secrets(world: World) -> None:

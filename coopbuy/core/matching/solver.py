@@ -9,11 +9,11 @@ x[p, h, s] <= x[h, h, s] (the strong link, which keeps the LP bound close).
 Two stages, as rule 4 orders them, rather than one weighted sum: (1) maximise the people placed;
 (2) with placed >= the best of (1), minimise the metres travelled. Both objectives are integers,
 so `mip_abs_gap` 0.99 and `mip_rel_gap` 0 prove each exactly. The heuristic's answer
-(`heuristic.py`) is handed to HiGHS as a start, and kept if HiGHS finds nothing better in time.
+(`heuristic.py`) is kept if HiGHS finds nothing better in time; it is not handed to HiGHS as a
+start, because HiGHS reported such a start as optimal when it was not (see `_run`).
 Each group also gets a travel cut (`_travel_floor`): valid, though it did not move the LP bound
-of the regions measured. Starting HiGHS from a solution is checked against a brute force on
-tiny problems (tests/test_matching_optimum.py), since `policies/optimal.py` once saw HiGHS
-report a worse start as optimal.
+of the regions measured. The answers are checked against a brute force on tiny problems
+(tests/test_matching_optimum.py).
 """
 
 from __future__ import annotations
@@ -155,7 +155,9 @@ class RegionSolver:
         h.changeColsCost(self.n, cols, cost)
         sense = highspy.ObjSense.kMaximize if maximise else highspy.ObjSense.kMinimize
         h.changeObjectiveSense(sense)
-        h.setSolution(self.n, cols, self.best)
+        # No `setSolution(self.best)`: HiGHS (1.15) reported a given start as optimal for the
+        # travel stage while a start-free solve found less travel (a brute force on tiny problems
+        # caught it). The best answer so far is kept below if HiGHS finds nothing better.
         h.setOptionValue("time_limit", max(0.01, time_limit))
         h.run()
         info = h.getInfo()

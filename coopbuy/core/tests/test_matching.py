@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from decimal import Decimal
 
+from coopbuy.core.matching import match, problem_from_json
 from coopbuy.core.matching.problem import km
 from coopbuy.core.tests.matching_support import check_rules, person, problem, solve
 
@@ -202,3 +203,69 @@ def test_reach_crosses_the_antimeridian_and_the_poles() -> None:
     check_rules(data, out)
     assert [g["members"] for g in out["groups"]] == [["fiji", "fiji2"], ["pole", "pole2"]]
     assert [g["farthest_km"] for g in out["groups"]] == ["2.13", "1.11"]
+
+
+def test_least_travel_is_found_even_when_the_first_answer_travels_more() -> None:
+    """HiGHS, handed a start that placed as many people but travelled 4 km, called it optimal;
+    three people at the host's own address travel nothing (found by the brute-force test)."""
+    data = {
+        "min_size": 3,
+        "max_size": 3,
+        "suppliers": [
+            {"id": "suma", "min_order_value": "0.00"},
+            {"id": "infinity", "min_order_value": "0.00"},
+        ],
+        "people": [
+            {
+                "id": "p0",
+                "lat": "53.7000000",
+                "lon": "-2.0000000",
+                "max_km": "1",
+                "host": False,
+                "wants": {"suma": "1.00", "infinity": "1.00"},
+            },
+            {
+                "id": "p1",
+                "lat": "53.7000000",
+                "lon": "-2.0000000",
+                "max_km": "1",
+                "host": False,
+                "wants": {},
+            },
+            {
+                "id": "p2",
+                "lat": "53.7000000",
+                "lon": "-2.0000000",
+                "max_km": "2.5",
+                "host": False,
+                "wants": {"suma": "1.00", "infinity": "1.00"},
+            },
+            {
+                "id": "p3",
+                "lat": "53.7000000",
+                "lon": "-2.0000000",
+                "max_km": "2.5",
+                "host": True,
+                "wants": {"suma": "1.00", "infinity": "1.00"},
+            },
+            {
+                "id": "p4",
+                "lat": "53.7000000",
+                "lon": "-1.9696182",
+                "max_km": "1",
+                "host": True,
+                "wants": {"infinity": "1.00"},
+            },
+            {
+                "id": "p5",
+                "lat": "53.7000000",
+                "lon": "-2.0000000",
+                "max_km": "1",
+                "host": False,
+                "wants": {"infinity": "1.00"},
+            },
+        ],
+    }
+    result = match(problem_from_json(data), time_limit=10)
+    assert result.objective.placed == 3 and result.objective.travel_m == 0
+    assert result.objective.proven_optimal

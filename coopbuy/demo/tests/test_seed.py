@@ -6,10 +6,14 @@ import pytest
 
 from coopbuy.accounts.models import User
 from coopbuy.audit.models import AuditEvent
+from coopbuy.catalog.models import SupplierUser
+from coopbuy.demo.identities_seed import ORGANISATION_ADMIN_EMAIL, SUPPLIER_USER_EMAIL
 from coopbuy.demo.people import DEMO_PASSWORD
 from coopbuy.demo.seed import seed_demo
 from coopbuy.groups.models import BuyingGroup, Invitation, JoinRequest, Membership
 from coopbuy.interest.models import Interest, Suggestion
+from coopbuy.organisations.models import OrganisationAdmin
+from coopbuy.rounds.supplier_portal import purchase_orders_of_supplier
 
 pytestmark = pytest.mark.django_db
 
@@ -42,6 +46,12 @@ def test_demo_has_three_towns_forty_members_roles_invitations_and_requests() -> 
     email, _what = summary.logins[0]
     assert User.objects.get(email=email).check_password(DEMO_PASSWORD)
     assert "password: buy-together" in summary.describe("http://127.0.0.1:8000/")
+    rep = SupplierUser.objects.get(user__email=SUPPLIER_USER_EMAIL)
+    assert purchase_orders_of_supplier(supplier=rep.supplier).exists()  # something to see
+    assert OrganisationAdmin.objects.filter(user__email=ORGANISATION_ADMIN_EMAIL).exists()
+    printed = summary.describe("http://127.0.0.1:8000/")
+    assert SUPPLIER_USER_EMAIL in printed and ORGANISATION_ADMIN_EMAIL in printed
+    assert User.objects.get(email=SUPPLIER_USER_EMAIL).check_password(DEMO_PASSWORD)
 
 
 def test_demo_people_have_home_postcodes_and_neighbours_wait_near_hebden_bridge() -> None:

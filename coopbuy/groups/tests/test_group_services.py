@@ -69,9 +69,11 @@ def test_the_last_coordinator_cannot_leave_but_can_after_naming_another() -> Non
     second = add_member(group)
     services.membership_change_role(membership=second, actor=first.user, role="coordinator")
     services.membership_leave(membership=first, user=first.user)
-    assert list(Membership.objects.filter(group=group).values_list("user", "role")) == [
+    assert list(Membership.objects.active().filter(group=group).values_list("user", "role")) == [
         (second.user_id, "coordinator")
     ]
+    first.refresh_from_db()
+    assert (first.end_reason, first.ended_by) == ("left", first.user)
     assert AuditEvent.objects.filter(group=group, action="membership.left").exists()
 
 
@@ -126,12 +128,16 @@ def test_a_coordinator_of_group_a_can_do_nothing_to_group_b() -> None:
     assert group_b.name != "Mine now"
 
 
-def test_remove_member_deletes_the_membership_and_records_it() -> None:
+def test_remove_member_ends_the_membership_and_records_it() -> None:
     group = make_group()
     coordinator = Membership.objects.get(group=group).user
     member = add_member(group)
     services.membership_remove(membership=member, actor=coordinator)
-    assert not Membership.objects.filter(pk=member.pk).exists()
+    member.refresh_from_db()
+    assert (member.is_active, member.end_reason, member.ended_by) == (False, "removed", coordinator)
+    assert not Membership.objects.active().filter(pk=member.pk).exists()
+    with pytest.raises(UserFacingError, match="no longer a member"):
+        services.membership_remove(membership=member, actor=coordinator)
     assert AuditEvent.objects.filter(action="membership.removed", subject=member.user).exists()
 
 

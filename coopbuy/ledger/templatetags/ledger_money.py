@@ -7,6 +7,7 @@ from decimal import Decimal
 from django import template
 
 from coopbuy.core.ledger import DEBIT_NORMAL_KINDS
+from coopbuy.ledger.bank_details import iban_shown, sort_code_shown
 from coopbuy.ledger.models import Account
 from coopbuy.ledger.selectors import format_money
 
@@ -25,7 +26,27 @@ def shown_balance(account: Account) -> Decimal:
 
 
 @register.filter
+def shown_amount(amount: Decimal, account: Account | None) -> Decimal:
+    """An entry as the account holder reads it: money into the bank or cash box is positive."""
+    if account is not None and account.kind in DEBIT_NORMAL_KINDS:
+        return -amount
+    return amount
+
+
+@register.filter
 def percent(rate: Decimal) -> str:
     """0.2000 -> "20", 0.1750 -> "17.5"."""
     value = (Decimal(rate) * 100).normalize()
     return f"{value:f}"
+
+
+@register.filter
+def sort_code(value: str) -> str:
+    """123456 -> "12-34-56"."""
+    return sort_code_shown(value)
+
+
+@register.filter
+def iban(value: str) -> str:
+    """In groups of four, as printed on statements."""
+    return iban_shown(value)

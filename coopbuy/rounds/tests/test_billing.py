@@ -89,8 +89,9 @@ def test_a_member_cannot_order_beyond_what_the_group_lets_them_spend() -> None:
                            credit_limit=Decimal("0.00"), invoice_prefix="TST")  # fmt: skip
     ledger_top_up(membership=ann, amount=Decimal("10.00"), method="bank", actor=s["cora"],
                   idempotency_key="top-up-1")  # fmt: skip
-    # Ann's basket (4 x 2.00 = 8.00) fits her 10.00; 6 units (12.00) do not.
-    with pytest.raises(RoundError, match=r"You can still order £10\.00") as refused:
+    # Ann's basket (4 x 2.00 = 8.00) fits her 10.00; 6 units (12.00) do not. The refusal says
+    # what she may still add (2.00), the same figure the ordering page's summary shows.
+    with pytest.raises(RoundError, match=r"You can still order £2\.00") as refused:
         basket_set(round=s["round"], user=ann.user, product_id=s["oats"].pk, quantity=6,
                    tolerance=0)  # fmt: skip
     assert refused.value.field == "quantity"
@@ -153,7 +154,7 @@ def test_a_member_sees_their_delivery_share_beside_the_cost_alone() -> None:
     client.force_login(s["members"]["Ben"].user)
     page = client.get(reverse("rounds:detail", args=[s["group"].slug, s["round"].pk]))
     # Ben's share of the 3.00 delivery is 1.00; alone he would pay all of it.
-    assert "(on your own: 3.00)" in page.content.decode()
+    assert "(on your own: £3.00)" in page.content.decode()
 
 
 def test_the_close_posts_the_same_charges_as_the_stored_allocations_give() -> None:

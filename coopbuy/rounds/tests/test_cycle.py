@@ -99,10 +99,10 @@ def test_full_cycle(setup: dict[str, Any], django_capture_on_commit_callbacks: A
     carol_mail = by_to[s["carol"].email].body
     assert "Oats: 1 of 2" in carol_mail and "orders placed before yours" in carol_mail
     alice_mail = by_to[s["alice"].email].body
-    assert "- Oats: 2 of 2 (6.20)" in alice_mail and "- Rice: 2 of 3 (10.00)" in alice_mail
+    assert "- Oats: 2 of 2 (£6.20)" in alice_mail and "- Rice: 2 of 3 (£10.00)" in alice_mail
     # 16.20 + VAT 2.00 + markup 0.91 + delivery 4.50 x 16.20 / 28.60 = 2.55
-    assert "Delivery: 2.55" in alice_mail and "Total: 21.66 GBP" in alice_mail
-    assert "- Oats: 3 of 3 (9.30)" in by_to[s["bob"].email].body
+    assert "Delivery: £2.55" in alice_mail and "Total: £21.66" in alice_mail
+    assert "- Oats: 3 of 3 (£9.30)" in by_to[s["bob"].email].body
     charges = {c.membership.user.email: c for c in MemberRoundCharge.objects.all()}
     alice = charges[s["alice"].email]
     assert alice.goods == Decimal("16.20")  # 2 x 3.10 + 2 x 5.00

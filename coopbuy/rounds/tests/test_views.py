@@ -65,7 +65,7 @@ def test_member_orders_with_htmx_and_sees_the_case_bar_and_basket(world: dict[st
     client = _client(world["member"])
     page = client.get(reverse("rounds:order", args=[group.slug, round.pk]))
     assert page.status_code == 200
-    assert "Extra you would take so that a case fills." in page.content.decode()
+    assert "Extra: what more you would take so that a case fills." in page.content.decode()
     url = reverse("rounds:basket", args=[group.slug, round.pk, oats.pk])
     response = client.post(
         url, {"quantity": "3", "tolerance": "0", "step": "quantity:1"}, HTTP_HX_REQUEST="true"
@@ -73,9 +73,9 @@ def test_member_orders_with_htmx_and_sees_the_case_bar_and_basket(world: dict[st
     html = response.content.decode()
     assert response.status_code == 200
     assert "4 of 6 in the next case: 2 more fill it." in html
-    assert "2 more cases unlock 2.90 a unit." in html
+    assert "2 more cases unlock £2.90 a unit." in html
     assert 'id="basket-summary"' in html and 'hx-swap-oob="true"' in html
-    assert "1 product, 12.40 GBP" in html  # 4 x 3.10, no VAT, no markup
+    assert "1 product, £12.40" in html  # 4 x 3.10, no VAT, no markup
     assert list(DemandLine.objects.values_list("quantity", "tolerance")) == [(4, 0)]
 
 
@@ -190,7 +190,9 @@ def test_coordinator_pages_after_close(world: dict[str, Any]) -> None:
     basket_set(round=round, user=world["member"], product_id=oats.pk, quantity=6, tolerance=0)
     client = _client(coordinator)
     assert (
-        client.post(reverse("rounds:action", args=[group.slug, round.pk, "close"])).status_code
+        client.post(
+            reverse("rounds:action", args=[group.slug, round.pk, "close"]), {"confirm": "on"}
+        ).status_code
         == 302
     )
     detail = client.get(reverse("rounds:detail", args=[group.slug, round.pk])).content.decode()
@@ -315,5 +317,5 @@ def test_every_round_url_with_another_groups_ids_is_not_found(world: dict[str, A
             status = method(url).status_code
             assert status in (404, 405), (url, method.__name__, status)
         checked += 1
-    assert checked == 12  # every round page and action
+    assert checked == 14  # every round page and action
     assert Round.objects.get(pk=other_round.pk).status == Round.Status.OPEN

@@ -5,7 +5,8 @@ Each area's module defines:
   BODIES    - a valid request for operations that take one: a dict (sent as JSON) or an
               `Upload` (sent as multipart form data)
   seed(world)     - make the group A objects the area's paths name, adding their ids to world.ids
-                    (the keys are the path parameters' names, unique across areas)
+                    (the keys are the path parameters' names, unique across areas; addresses
+                    that are not ids, such as `org_slug`, go in world.scopes)
   snapshot(group) - the area's rows of a group that no denied request may change
 A new area adds a module here and one line to AREAS.
 """
@@ -30,9 +31,10 @@ def areas() -> list[ModuleType]:
         campaigns,
         catalog,
         groups,
+        identities,
         interest,
         ledger,
         rounds,
     )
 
-    return [groups, catalog, rounds, ledger, bank_statements, interest, campaigns]
+    return [groups, catalog, rounds, ledger, bank_statements, interest, campaigns, identities]

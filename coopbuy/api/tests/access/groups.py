@@ -63,7 +63,11 @@ def seed(world: World) -> None:
 
 def snapshot(group: BuyingGroup) -> tuple[object, ...]:
     return (
-        list(Membership.objects.filter(group=group).order_by("pk").values_list("user", "role")),
+        list(
+            Membership.objects.filter(group=group)
+            .order_by("pk")
+            .values_list("user", "role", "ended_at", "end_reason")
+        ),
         list(
             Invitation.objects.filter(group=group)
             .order_by("pk")

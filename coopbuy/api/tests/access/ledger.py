@@ -53,6 +53,7 @@ ACCESS = {
     "GET /groups/{slug}/supplier-invoices": "money",
     "POST /groups/{slug}/supplier-invoices": "money",
     "POST /groups/{slug}/supplier-payments": "money",
+    "POST /groups/{slug}/members/{membership_id}/write-off": "coordinator",
 }
 BODIES: dict[str, dict[str, Any] | Upload] = {
     "POST /groups/{slug}/top-ups": {"membership_id": 0, "amount": "20.00", "method": "bank"},
@@ -63,6 +64,7 @@ BODIES: dict[str, dict[str, Any] | Upload] = {
         "reason": "A broken jar",
     },
     "POST /groups/{slug}/transactions/{transaction_id}/reverse": {"reason": "Typed twice"},
+    "POST /groups/{slug}/members/{membership_id}/write-off": {"reason": "Moved away"},
     "PATCH /groups/{slug}/ledger-settings": {
         "prepayment_required": True,
         "credit_limit": "15.00",

@@ -50,6 +50,7 @@ ACCESS = {
     "PUT /groups/{slug}/rounds/{round_id}/budget": "member",
     "GET /groups/{slug}/rounds/{round_id}/receiving": "coordinator",
     "POST /groups/{slug}/rounds/{round_id}/receiving": "coordinator",
+    "POST /groups/{slug}/rounds/{round_id}/receiving/done": "coordinator",
     "GET /groups/{slug}/rounds/{round_id}/pick-list/products": "coordinator",
     "GET /groups/{slug}/rounds/{round_id}/pick-lists.pdf": "coordinator",
     "GET /groups/{slug}/rounds/{round_id}/collection": "coordinator",

@@ -97,9 +97,11 @@ class Command(BaseCommand):
         )
 
     def _actor(self, group: BuyingGroup, email: str | None) -> User:
-        coordinators = Membership.objects.filter(
-            group=group, role=Membership.Role.COORDINATOR
-        ).select_related("user")
+        coordinators = (
+            Membership.objects.active()
+            .filter(group=group, role=Membership.Role.COORDINATOR)
+            .select_related("user")
+        )
         if email:
             membership = coordinators.filter(user__email__iexact=email).first()
             if membership is None:

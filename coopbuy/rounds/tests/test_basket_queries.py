@@ -1,0 +1,58 @@
+"""A basket change from the ordering page costs a fixed, small number of SQL queries."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from coopbuy.ledger.models import LedgerSettings
+from coopbuy.rounds.models import DemandLine, RoundProduct
+from coopbuy.rounds.tests.factories import make_product, make_supplier, open_round
+from coopbuy.testing.factories import add_member, make_group, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("prepayment", [False, True])
+def test_one_htmx_basket_change_runs_at_most_12_queries(
+    prepayment: bool, django_assert_max_num_queries: Any
+) -> None:
+    coordinator, member = make_user("Cora"), make_user("Mo")
+    group = make_group(coordinator)
+    add_member(group, member)
+    if prepayment:
+        LedgerSettings.objects.update_or_create(
+            group=group,
+            defaults={
+                "prepayment_required": True,
+                "credit_limit": Decimal("500.00"),
+                "invoice_prefix": "CB",
+            },
+        )
+    supplier = make_supplier(group)
+    for i in range(5):
+        make_product(supplier, name=f"P{i}", case_size=6)
+    round = open_round(group, coordinator, [supplier])
+    products = list(RoundProduct.objects.filter(round=round).order_by("pk"))
+    client = Client()
+    client.force_login(member)
+    for p in products[1:]:  # a basket with a few lines already
+        client.post(
+            reverse("rounds:basket", args=[group.slug, round.pk, p.pk]),
+            {"quantity": "2", "tolerance": "1"},
+            HTTP_HX_REQUEST="true",
+        )
+    url = reverse("rounds:basket", args=[group.slug, round.pk, products[0].pk])
+    for quantity in ("3", "4", "2"):  # a new line, a raise (a second row), a cut
+        with django_assert_max_num_queries(12):
+            response = client.post(
+                url, {"quantity": quantity, "tolerance": "0"}, HTTP_HX_REQUEST="true"
+            )
+        assert response.status_code == 200
+    assert (
+        sum(DemandLine.objects.filter(product=products[0]).values_list("quantity", flat=True)) == 2
+    )

@@ -21,7 +21,9 @@ from coopbuy.catalog.api import router as catalog_router
 from coopbuy.catalog.supplier_user_api import suppliers_router
 from coopbuy.groups.api import invitations_router
 from coopbuy.groups.api import router as groups_router
+from coopbuy.groups.suggestions_api import router as suggestion_start_router
 from coopbuy.interest.api import router as interest_router
+from coopbuy.interest.suggestions_api import router as suggestions_router
 from coopbuy.ledger.api import router as ledger_router
 from coopbuy.ledger.statement_api import router as statement_router
 from coopbuy.organisations.api import router as organisations_router
@@ -77,6 +79,8 @@ api.add_router("", token_router)
 api.add_router("/groups", groups_router)
 api.add_router("/invitations", invitations_router)
 api.add_router("/me/interest", interest_router)
+api.add_router("/me/suggestions", suggestions_router)
+api.add_router("/me/suggestions", suggestion_start_router)
 api.add_router("/groups", catalog_router)
 api.add_router("/groups", rounds_router)
 api.add_router("/groups", ledger_router)

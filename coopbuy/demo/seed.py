@@ -18,6 +18,7 @@ from django.utils import timezone
 from coopbuy.accounts.models import User
 from coopbuy.groups import services
 from coopbuy.groups.models import BuyingGroup, Invitation, JoinRequest, Membership
+from coopbuy.interest.suggestions import suggestions_refresh
 
 from .campaigns_seed import seed_campaigns
 from .catalog_seed import seed_catalogs
@@ -147,6 +148,7 @@ def seed_demo() -> DemoSummary:
             services.join_request_create(group=hebden, user=person, message=message)
     seed_homes()
     neighbours = seed_interest(_demo_password_hash())
+    suggestions_refresh(time_limit=5.0)  # the neighbours get a suggested group
     summary.created_users += sum(1 for n in neighbours if n.date_joined >= started)
     summary.logins += [
         (people[45].email, "new here: asked to join Hebden Bridge"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from coopbuy.groups import directory_views, views
+from coopbuy.groups import directory_views, suggestion_views, views
 
 app_name = "groups"
 urlpatterns = [
@@ -9,6 +9,11 @@ urlpatterns = [
     path("groups/mine/", views.mine, name="mine"),
     path("join/", views.invitation_code, name="invitation_code"),
     path("join/<str:code>/", views.invitation, name="invitation"),
+    path(
+        "interest/suggestions/<int:suggestion_id>/start/",
+        suggestion_views.start,
+        name="suggestion_start",
+    ),
     path("g/<slug:slug>/", views.detail, name="detail"),
     path("g/<slug:slug>/join/", views.join, name="join"),
     path("g/<slug:slug>/join/withdraw/", views.withdraw_request, name="withdraw_request"),

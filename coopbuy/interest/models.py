@@ -93,3 +93,72 @@ class InterestNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_reason_display()}: group {self.group_id}"
+
+
+class Suggestion(models.Model):
+    """A group the matching engine proposes to people with registered interest (no group yet)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        STARTED = "started", _("Started")
+        EXPIRED = "expired", _("Expired")
+
+    supplier = models.CharField(max_length=80)
+    what = models.CharField(max_length=80, help_text="What they want, for the message.")
+    place = models.CharField(max_length=80, help_text="The place the pickup is near.")
+    host = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    expected_order_value = models.DecimalField(max_digits=10, decimal_places=2)
+    min_order_value = models.DecimalField(max_digits=10, decimal_places=2)
+    min_size = models.PositiveSmallIntegerField()
+    members_key = models.CharField(max_length=2000, help_text="Sorted user ids, to not repeat.")
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
+    group = models.ForeignKey(
+        "groups.BuyingGroup", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("-created_at", "-pk")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["open", "started", "expired"]),
+                name="suggestion_status_known",
+            ),
+            models.UniqueConstraint(
+                fields=["members_key", "supplier"],
+                condition=Q(status="open"),
+                name="suggestion_open_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.supplier} near {self.place}"
+
+
+class SuggestedMember(models.Model):
+    class State(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+
+    suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="suggested_in"
+    )
+    state = models.CharField(max_length=8, choices=State.choices, default=State.PROPOSED)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("pk",)
+        constraints = [
+            models.UniqueConstraint(fields=["suggestion", "user"], name="suggested_member_once"),
+            models.CheckConstraint(
+                condition=Q(state__in=["proposed", "accepted", "declined"]),
+                name="suggested_member_state_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.suggestion}: {self.state}"

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from coopbuy.accounts.models import User
 from coopbuy.errors import UserFacingError
-from coopbuy.interest import selectors, services
+from coopbuy.interest import selectors, services, suggestions
 from coopbuy.interest.forms import InterestForm
+from coopbuy.interest.models import Suggestion
+from coopbuy.interest.suggestions_api import SuggestionOut
 
 
 def _user(request: HttpRequest) -> User:
@@ -57,6 +59,9 @@ def mine(request: HttpRequest) -> HttpResponse:
         "interest": interest,
         "waiting": waiting,
         "notices": selectors.notices_for(user=user)[:20],
+        "suggestions": [
+            SuggestionOut.of(s, user) for s in suggestions.suggestions_for(user=user)[:10]
+        ],
     }
     return render(request, "interest/mine.html", context)
 
@@ -68,4 +73,27 @@ def delete(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Your interest is deleted: you are off the waiting list."))
     else:
         messages.info(request, _("You had no registered interest."))
+    return redirect("interest:mine")
+
+
+@login_required
+@require_POST
+def suggestion_answer(request: HttpRequest, suggestion_id: int, answer: str) -> HttpResponse:
+    """Accept or decline a suggested group (a POST form on my interest page)."""
+    if answer not in {"accept", "decline"}:
+        raise Http404(_("Accept or decline."))
+    action = suggestions.suggestion_accept if answer == "accept" else suggestions.suggestion_decline
+    try:
+        action(suggestion_id=suggestion_id, user=_user(request))
+    except Suggestion.DoesNotExist as error:
+        raise Http404(str(error)) from error
+    except UserFacingError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("You accepted: we will tell you when the group starts.")
+            if answer == "accept"
+            else _("You declined this group."),
+        )
     return redirect("interest:mine")

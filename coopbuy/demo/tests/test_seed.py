@@ -11,7 +11,7 @@ from coopbuy.demo.identities_seed import ORGANISATION_ADMIN_EMAIL, SUPPLIER_USER
 from coopbuy.demo.people import DEMO_PASSWORD
 from coopbuy.demo.seed import seed_demo
 from coopbuy.groups.models import BuyingGroup, Invitation, JoinRequest, Membership
-from coopbuy.interest.models import Interest
+from coopbuy.interest.models import Interest, Suggestion
 from coopbuy.organisations.models import OrganisationAdmin
 from coopbuy.rounds.supplier_portal import purchase_orders_of_supplier
 
@@ -21,7 +21,16 @@ pytestmark = pytest.mark.django_db
 def _counts() -> tuple[int, ...]:
     return tuple(
         model.objects.count()
-        for model in (User, BuyingGroup, Membership, Invitation, JoinRequest, AuditEvent, Interest)
+        for model in (
+            User,
+            BuyingGroup,
+            Membership,
+            Invitation,
+            JoinRequest,
+            AuditEvent,
+            Interest,
+            Suggestion,
+        )
     )
 
 
@@ -52,6 +61,12 @@ def test_demo_people_have_home_postcodes_and_neighbours_wait_near_hebden_bridge(
     assert members.filter(home_place__startswith="HX7").exists()
     waiting = Interest.objects.filter(area__in=["HX7", "OL14", "HX2"])
     assert waiting.count() == 9 and waiting.filter(can_host_pickup=True).count() == 1
+    suggestion = Suggestion.objects.get()
+    assert suggestion.supplier == "Suma" and suggestion.status == "open"
+    assert suggestion.members.count() >= 5
+    assert set(suggestion.members.values_list("user_id", flat=True)) <= set(
+        waiting.values_list("user_id", flat=True)
+    )
 
 
 def test_seeding_twice_adds_nothing_twice() -> None:

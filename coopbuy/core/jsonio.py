@@ -24,6 +24,8 @@ from operator import attrgetter, itemgetter
 from typing import Any
 
 from coopbuy.core.errors import ProblemError
+from coopbuy.core.jsonshape import json_list as _list
+from coopbuy.core.jsonshape import json_object as _object
 from coopbuy.core.money import format_minor, minor_units_for, parse_money, to_minor
 from coopbuy.core.pricing import PriceTier
 from coopbuy.core.problem import (
@@ -40,26 +42,6 @@ from coopbuy.core.problem import (
 _CURRENCY = re.compile(r"[A-Z]{3}")
 _TIME_HINT = 'must be an ISO-8601 time with a time zone, such as "2026-11-20T10:00:00Z"'
 _DEMAND_KEYS = ("member", "product", "quantity", "tolerance", "placed_at")
-
-
-def _object(
-    value: object, path: str, required: tuple[str, ...], optional: tuple[str, ...]
-) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise ProblemError(path, "must be an object")
-    for key in value:
-        if key not in required and key not in optional:
-            raise ProblemError(f"{path}.{key}" if path != "problem" else key, "unknown field")
-    for key in required:
-        if key not in value:
-            raise ProblemError(f"{path}.{key}" if path != "problem" else key, "required")
-    return value
-
-
-def _list(value: object, path: str) -> list[Any]:
-    if not isinstance(value, list):
-        raise ProblemError(path, "must be a list")
-    return value
 
 
 def _id(value: object, path: str) -> str:

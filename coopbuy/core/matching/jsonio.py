@@ -13,38 +13,15 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from coopbuy.core.errors import ProblemError
+from coopbuy.core.jsonshape import json_id as _id
+from coopbuy.core.jsonshape import json_list as _list
+from coopbuy.core.jsonshape import json_object as _object
 from coopbuy.core.matching.problem import MatchProblem, MatchResult, Person, Supplier
 from coopbuy.core.money import format_minor, parse_money, to_minor
 
 _DECIMAL = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 #: The largest reach accepted: half the Earth's circumference (any point is nearer than that).
 MAX_KM = Decimal(20_016)
-
-
-def _object(
-    value: object, path: str, required: tuple[str, ...], optional: tuple[str, ...]
-) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise ProblemError(path, "must be an object")
-    for key in value:
-        if key not in required and key not in optional:
-            raise ProblemError(f"{path}.{key}" if path != "problem" else key, "unknown field")
-    for key in required:
-        if key not in value:
-            raise ProblemError(f"{path}.{key}" if path != "problem" else key, "required")
-    return value
-
-
-def _list(value: object, path: str) -> list[Any]:
-    if not isinstance(value, list):
-        raise ProblemError(path, "must be a list")
-    return value
-
-
-def _id(value: object, path: str) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise ProblemError(path, "must be a non-empty string")
-    return value
 
 
 def _size(value: object, path: str) -> int:

@@ -20,6 +20,9 @@ from fractions import Fraction
 from typing import Any
 
 from coopbuy.core.errors import ProblemError
+from coopbuy.core.jsonshape import json_id as _id
+from coopbuy.core.jsonshape import json_list as _list
+from coopbuy.core.jsonshape import json_object as _object
 from coopbuy.core.money import format_minor, minor_units_for, parse_money, to_minor
 from coopbuy.core.tender.problem import (
     SPLITS,
@@ -36,35 +39,6 @@ _CURRENCY = re.compile(r"[A-Z]{3}")
 #: Places allowed in a weight or a score: their products stay exact integers in the solver.
 SCORE_PLACES = 4
 MAX_WEIGHT_SUM = Decimal("0.5")
-
-
-def _object(
-    value: object, path: str, required: tuple[str, ...], optional: tuple[str, ...]
-) -> dict[str, Any]:
-    def at(key: str) -> str:
-        return key if path == "problem" else f"{path}.{key}"
-
-    if not isinstance(value, dict):
-        raise ProblemError(path, "must be an object")
-    for key in value:
-        if key not in required and key not in optional:
-            raise ProblemError(at(str(key)), "unknown field")
-    for key in required:
-        if key not in value:
-            raise ProblemError(at(key), "required")
-    return value
-
-
-def _list(value: object, path: str) -> list[Any]:
-    if not isinstance(value, list):
-        raise ProblemError(path, "must be a list")
-    return value
-
-
-def _id(value: object, path: str) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise ProblemError(path, "must be a non-empty string")
-    return value
 
 
 def _int(value: object, path: str, *, minimum: int = 0) -> int:

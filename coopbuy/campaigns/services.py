@@ -10,7 +10,7 @@ the same campaign lock and returns at once when the campaign is no longer open: 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from django.db import transaction
@@ -87,6 +87,7 @@ def campaign_create(
         raise CampaignError(_("Count households or units."), field="measure")
     if timezone.is_naive(deadline):
         raise CampaignError(_("Give the deadline with a time zone."), field="deadline")
+    deadline = deadline.astimezone(UTC)  # an offset beyond ±15:59 is more than PostgreSQL stores
     if deadline <= timezone.now():
         raise CampaignError(_("The deadline must be in the future."), field="deadline")
     if cap is not None and cap < 1:

@@ -215,7 +215,9 @@ def _lock_memberships(group: BuyingGroup) -> list[Membership]:
 
 def _join(*, group: BuyingGroup, user: User, role: str, how: str, actor: User | None) -> Membership:
     """Add a person, or reactivate the membership they had (same row, same ledger account)."""
-    existing = Membership.objects.select_for_update().filter(group=group, user=user).first()
+    existing = (
+        Membership.objects.select_for_update(no_key=True).filter(group=group, user=user).first()
+    )
     if existing is not None and existing.is_active:
         raise GroupError(_("You are already a member of %(group)s.") % {"group": group.name})
     if existing is None:

@@ -32,7 +32,7 @@ def _free_slug(name: str) -> str:
 @transaction.atomic
 def suggestion_start(*, suggestion_id: int, user: User) -> BuyingGroup:
     """Create the group from an open suggestion and invite the others; one transaction."""
-    Suggestion.objects.select_for_update().filter(pk=suggestion_id).first()
+    Suggestion.objects.select_for_update(no_key=True).filter(pk=suggestion_id).first()
     member = suggestions.suggested_member_for(suggestion_id=suggestion_id, user=user)
     suggestion = member.suggestion
     if suggestion.status != Suggestion.Status.OPEN:

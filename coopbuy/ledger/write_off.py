@@ -34,7 +34,7 @@ def ledger_write_off(
     # no top-up or charge lands between the reading and the write-off.
     locked = {
         a.pk: a
-        for a in Account.objects.select_for_update()
+        for a in Account.objects.select_for_update(no_key=True)
         .filter(pk__in=[account.pk, adjustments.pk])
         .order_by("pk")
     }

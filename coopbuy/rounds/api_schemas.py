@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
@@ -91,9 +91,11 @@ def _a_time_string(value: object) -> object:
 
 
 def _this_millennium(value: datetime) -> datetime:
+    """In the years 2000 to 2999, and in UTC: an offset such as +17:33 is valid RFC 3339 but
+    beyond what PostgreSQL stores (±15:59), so the instant is kept, not the offset."""
     if not 2000 <= value.year <= 2999:
         raise ValueError("give a year from 2000 to 2999")
-    return value
+    return value.astimezone(UTC)
 
 
 Moment = Annotated[

@@ -73,7 +73,7 @@ class RoundsOnMembershipEnd:
             .values("pk")
         )
         open_rounds = list(  # locked by primary key; a round closed meanwhile is left alone
-            Round.objects.select_for_update()
+            Round.objects.select_for_update(no_key=True)
             .filter(pk__in=involved, status=Round.Status.OPEN)
             .order_by("pk")
         )

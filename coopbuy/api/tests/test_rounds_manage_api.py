@@ -176,6 +176,18 @@ def test_moving_the_deadline_of_an_open_round(world: World) -> None:
     assert seeded_round(world).closes_at == moved
 
 
+def test_a_deadline_with_an_offset_beyond_what_postgresql_stores_keeps_its_instant(
+    world: World,
+) -> None:
+    """+17:33 is valid RFC 3339 but beyond PostgreSQL's ±15:59: it was a 500 there."""
+    closes_at = "2547-12-08T04:32:03+17:33"
+    response = send_json(
+        world.client("coordinator"), "PATCH", round_url(world), {"closes_at": closes_at}
+    )
+    assert response.status_code == 200, response.content
+    assert seeded_round(world).closes_at == datetime.fromisoformat(closes_at)
+
+
 def test_a_deadline_before_the_opening_or_of_a_closed_round_names_closes_at(
     world: World,
 ) -> None:

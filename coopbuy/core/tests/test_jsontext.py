@@ -41,6 +41,12 @@ ODD: st.SearchStrategy[Any] = st.sampled_from(
 )  # fmt: skip
 
 
+def odd(draw: st.DrawFn) -> Any:
+    """A fresh copy: `sampled_from` hands out the same [] and {} every time, and a problem that
+    holds one of them twice could end up inside itself (json.dumps: circular reference)."""
+    return copy.deepcopy(draw(ODD))
+
+
 @st.composite
 def mangled(draw: st.DrawFn) -> dict[str, Any]:
     """A generated problem with up to two values replaced, deleted or added anywhere."""
@@ -60,19 +66,19 @@ def mangled(draw: st.DrawFn) -> dict[str, Any]:
         if isinstance(target, dict):
             keys = sorted(target)
             if action == "add" or not keys:
-                target[draw(st.sampled_from(["tolerence", "groups", "tolerance", "budget"]))] = (
-                    draw(ODD)
+                target[draw(st.sampled_from(["tolerence", "groups", "tolerance", "budget"]))] = odd(
+                    draw
                 )
             elif action == "delete":
                 del target[draw(st.sampled_from(keys))]
             else:
-                target[draw(st.sampled_from(keys))] = draw(ODD)
+                target[draw(st.sampled_from(keys))] = odd(draw)
         elif isinstance(target, list) and target:
             i = draw(st.integers(0, len(target) - 1))
             if action == "delete":
                 del target[i]
             else:
-                target[i] = draw(ODD)
+                target[i] = odd(draw)
     return data
 
 

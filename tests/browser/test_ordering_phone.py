@@ -84,6 +84,9 @@ def test_ordering_on_a_phone(live_server: object, new_page: Callable[..., Page])
     page = logged_in(new_page, base, w["ann"], width=375)  # type: ignore[arg-type]
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.goto(f"{base}/g/{group.slug}/rounds/{round.pk}/order/")  # type: ignore[attr-defined]
+    # The supplier progress refresh replaces one still in flight (hx-sync="this:replace"): htmx
+    # logs the aborted one as an error. That is the intended behaviour, not a page error.
+    aborted = ("htmx:sendAbort", "htmx:afterRequest")
     _no_sideways_scroll(page)
     progress = page.locator("#supplier-progress")
     expect(progress).to_contain_text("£50.00 more to reach the minimum of £50.00")
@@ -121,7 +124,7 @@ def test_ordering_on_a_phone(live_server: object, new_page: Callable[..., Page])
     _no_sideways_scroll(page)
     summary_height = page.locator("#basket-summary").bounding_box()["height"]  # type: ignore[index]
     assert summary_height < 0.15 * 800, summary_height  # a slim bar, not a quarter of the screen
-    assert not errors, errors
+    assert not [e for e in errors if not e.startswith(aborted)], errors
 
 
 def test_closing_shows_what_it_does_and_asks(

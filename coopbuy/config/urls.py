@@ -14,6 +14,12 @@ urlpatterns = [
     path("account/", include("coopbuy.accounts.urls")),
     path("api/tokens/", include("coopbuy.tokens.urls")),  # before /api/'s catch-all
     path("api/", include("coopbuy.config.api_urls")),
+    path("", include("coopbuy.federations.urls")),
+    path("", include("coopbuy.pooled.urls")),
+    path("", include("coopbuy.tenders.urls")),
+    path("", include("coopbuy.programmes.urls")),
+    path("", include("coopbuy.subsidies.urls")),
+    path("", include("coopbuy.teamdeals.urls")),
     path("", include("coopbuy.catalog.urls")),
     path("", include("coopbuy.rounds.urls")),
     path("", include("coopbuy.campaigns.urls")),

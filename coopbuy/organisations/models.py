@@ -1,7 +1,9 @@
 """Organisations beyond the buying groups: employers, retailers or producers, community bodies.
 
-Kept small on purpose: a later issue builds employer programmes (subsidies, enrolment) on these
-two tables. An organisation is run by its admins; an admin is ended (`ended_at`), never deleted.
+An organisation is run by its admins; an admin is ended (`ended_at`), never deleted. Its money
+(a subsidy fund, payroll receipts) lives in its own ledger `Book` (kind `organisation`). A
+`Programme` is an organisation running or sponsoring one buying group for its employees; the
+`programmes` and `subsidies` areas build enrolment, pickup, subsidies and payroll on it.
 """
 
 from __future__ import annotations
@@ -26,6 +28,13 @@ class Organisation(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    book = models.OneToOneField(
+        "ledger.Book",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="organisation",
     )
 
     class Meta:
@@ -63,3 +72,28 @@ class OrganisationAdmin(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} runs {self.organisation}"
+
+
+class Programme(models.Model):
+    """An organisation's buying programme: it runs (or sponsors) one buying group.
+
+    Employees join the group through the programme (a verified work email, or a code); friends and
+    family only if `allows_friends_and_family`. Ended (`ended_at`), never deleted.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="programmes"
+    )
+    group = models.OneToOneField(
+        "groups.BuyingGroup", on_delete=models.PROTECT, related_name="programme"
+    )
+    name = models.CharField(_("name"), max_length=120)
+    allows_friends_and_family = models.BooleanField(_("friends and family may join"), default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("organisation", "name", "pk")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.organisation})"

@@ -16,7 +16,7 @@ from coopbuy.core.problem import AllocationResult
 from coopbuy.groups.models import Membership
 from coopbuy.outbox.services import Email, outbox_enqueue_many
 from coopbuy.reports.services import round_figures_record
-from coopbuy.rounds import adapters, billing, documents
+from coopbuy.rounds import adapters, billing, documents, extensions
 from coopbuy.rounds.errors import RoundError
 from coopbuy.rounds.locking import lock_round
 from coopbuy.rounds.models import Round
@@ -114,6 +114,8 @@ def _close_locked(
         round.closes_at = now  # closed early: the deadline members are told is the real one
     round.save(update_fields=["status", "closed_at", "closes_at"])
     billing.round_post_charges(round=round, actor=actor, computed=charges)
+    for step in extensions.close_steps():
+        step(round=round, charges=charges, actor=actor)
     round_figures_record(round=round)
     emails = dict(Membership.objects.filter(pk__in=lines_of).values_list("pk", "user__email"))
     mail = documents.AllocationMail(round)

@@ -25,6 +25,7 @@ from coopbuy.rounds import (
     closing,
     documents,
     errors,
+    extensions,
     ordering,
     receiving,
     selectors,
@@ -354,6 +355,7 @@ def order_page(request: HttpRequest, slug: str, round_id: int) -> HttpResponse:
         return render(request, "rounds/_product_page.html", context)
     context["categories"] = ordering.categories(round=round)
     context["suppliers"] = ordering.supplier_progress(round=round)
+    context["panels"] = extensions.ordering_panels(round=round, membership=membership)
     return render(request, "rounds/order.html", context)
 
 

@@ -1,0 +1,6 @@
+"""Federations: pages."""
+
+from django.urls import URLPattern, URLResolver
+
+app_name = "federations"
+urlpatterns: list[URLPattern | URLResolver] = []

@@ -1,0 +1,3 @@
+"""Pooled rounds: the tables."""
+
+from __future__ import annotations

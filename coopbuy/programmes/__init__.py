@@ -1,0 +1,4 @@
+"""Employer programmes.
+
+Work-email domains, enrolment, workplace pickup, the privacy-floored dashboard.
+"""

@@ -1,0 +1,3 @@
+"""Employer programmes: the tables."""
+
+from __future__ import annotations

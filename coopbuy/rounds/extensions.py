@@ -1,0 +1,50 @@
+"""The two places where areas above `rounds` plug in, listed in settings so `rounds` imports none.
+
+`close_steps`: run in a round's close transaction after the members' charges are posted
+(`settings.COOPBUY_ROUND_CLOSE_STEPS`). `ordering_panels`: extra panels on a member's ordering
+page (`settings.COOPBUY_ORDERING_PANELS`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+from coopbuy.accounts.models import User
+from coopbuy.core.charges import MemberCharge
+from coopbuy.groups.models import Membership
+from coopbuy.rounds.models import Round
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A template to include on the ordering page, and what it reads."""
+
+    template: str
+    context: Mapping[str, Any] = field(default_factory=dict)
+
+
+class CloseStep(Protocol):
+    def __call__(
+        self, *, round: Round, charges: Mapping[int, MemberCharge], actor: User | None
+    ) -> None: ...
+
+
+class OrderingPanel(Protocol):
+    def __call__(self, *, round: Round, membership: Membership) -> Panel | None: ...
+
+
+def close_steps() -> tuple[CloseStep, ...]:
+    return tuple(import_string(path) for path in settings.COOPBUY_ROUND_CLOSE_STEPS)
+
+
+def ordering_panels(*, round: Round, membership: Membership) -> list[Panel]:
+    panels = (
+        import_string(path)(round=round, membership=membership)
+        for path in settings.COOPBUY_ORDERING_PANELS
+    )
+    return [panel for panel in panels if panel is not None]

@@ -1,0 +1,1 @@
+"""Employer subsidies applied at round close, the subsidy fund, payroll deduction and its export."""

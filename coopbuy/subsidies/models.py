@@ -1,0 +1,3 @@
+"""Subsidies and payroll: the tables."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Team deals: the tables."""
+
+from __future__ import annotations

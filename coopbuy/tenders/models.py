@@ -1,0 +1,3 @@
+"""Tenders: the tables."""
+
+from __future__ import annotations

@@ -1,0 +1,84 @@
+"""Who may see and run a federation: the only place these questions are answered.
+
+Like `groups.permissions`, each helper takes the federation's address and the person and returns
+the scope or raises. A federation's coordinators and treasurer run it; the coordinators of its
+member groups may see it (per-group totals, never a member's basket). Anyone else: not found.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from coopbuy.accounts.models import User
+from coopbuy.federations.models import Federation, FederationGroup, FederationRole
+from coopbuy.groups.models import BuyingGroup, Membership
+
+Role = FederationRole.Role
+
+
+def roles_of(*, federation: Federation, user: User | AnonymousUser) -> set[str]:
+    """The federation roles this person holds now (coordinator, treasurer), maybe none."""
+    if not user.is_authenticated:
+        return set()
+    return set(
+        FederationRole.objects.filter(
+            federation=federation, user_id=user.pk, ended_at__isnull=True
+        ).values_list("role", flat=True)
+    )
+
+
+def member_groups(federation: Federation) -> list[BuyingGroup]:
+    """The groups that belong to the federation now (approved, not left)."""
+    return list(
+        BuyingGroup.objects.filter(
+            federation_rows__federation=federation,
+            federation_rows__status=FederationGroup.Status.MEMBER,
+        ).order_by("name", "pk")
+    )
+
+
+def coordinated_member_groups(
+    *, federation: Federation, user: User | AnonymousUser
+) -> list[BuyingGroup]:
+    """The federation's member groups this person coordinates."""
+    if not user.is_authenticated:
+        return []
+    return [
+        group
+        for group in member_groups(federation)
+        if Membership.objects.active()
+        .filter(group=group, user_id=user.pk, role=Membership.Role.COORDINATOR)
+        .exists()
+    ]
+
+
+def federation_for_runner(
+    *, slug: str, user: User | AnonymousUser, roles: tuple[str, ...] = (Role.COORDINATOR,)
+) -> Federation:
+    """A federation this person runs in one of `roles`; any other is not found."""
+    federation = Federation.objects.select_related("book").filter(slug=slug).first()
+    if federation is None or not roles_of(federation=federation, user=user) & set(roles):
+        raise Http404(_("There is no federation at this address."))
+    return federation
+
+
+def federation_for_viewer(*, slug: str, user: User | AnonymousUser) -> Federation:
+    """A federation this person runs, or one whose member group they coordinate."""
+    federation = Federation.objects.select_related("book").filter(slug=slug).first()
+    if federation is None or not (
+        roles_of(federation=federation, user=user)
+        or coordinated_member_groups(federation=federation, user=user)
+    ):
+        raise Http404(_("There is no federation at this address."))
+    return federation
+
+
+def require_federation_role(
+    *, federation: Federation, user: User, roles: tuple[str, ...] = (Role.COORDINATOR,)
+) -> None:
+    """For services: the actor must hold one of `roles` in this very federation."""
+    if not roles_of(federation=federation, user=user) & set(roles):
+        raise PermissionDenied(_("Only the federation's coordinators can do this."))

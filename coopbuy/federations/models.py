@@ -7,6 +7,8 @@ The federation's money lives in its own ledger `Book` (kind `federation`), linke
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -57,6 +59,13 @@ class FederationGroup(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     left_at = models.DateTimeField(null=True, blank=True)
+    markup_rate = models.DecimalField(
+        _("the group's markup on pooled orders"),
+        max_digits=6,
+        decimal_places=4,
+        default=Decimal("0"),
+        help_text=_("A fraction: 0.05 adds 5 % to the pooled price for the group's members."),
+    )
 
     class Meta:
         ordering = ("federation", "applied_at", "pk")
@@ -107,3 +116,35 @@ class FederationRole(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.role} of {self.federation}"
+
+
+class FederationSupplier(models.Model):
+    """A supplier whose catalogue the federation shares: its member groups order from it together.
+
+    The supplier row (with its products, case sizes and price tiers) is kept by the group that
+    added it; sharing it makes it the catalogue of the federation's pooled rounds. Ended, never
+    deleted.
+    """
+
+    federation = models.ForeignKey(Federation, on_delete=models.PROTECT, related_name="suppliers")
+    supplier = models.ForeignKey(
+        "catalog.Supplier", on_delete=models.PROTECT, related_name="federation_rows"
+    )
+    added_at = models.DateTimeField(default=timezone.now)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("federation", "added_at", "pk")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["federation", "supplier"],
+                condition=Q(ended_at__isnull=True),
+                name="federation_supplier_once_active",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.supplier} shared in {self.federation}"

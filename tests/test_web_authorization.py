@@ -1,7 +1,8 @@
 """Every web page x method x role against an allow-list: everything else refused, nothing changed.
 
 The pages are read from the URL resolver (`tests/web_access/harness.py`), so a new page fails
-`test_every_page_is_classified` until it is given a level in `tests/web_access/levels.py`. Each
+`test_every_page_is_classified` until it is given a level (`tests/web_access/`: the base pages in
+`levels.py`, an area's pages in its own module). Each
 role's requests run against group A's objects (the API matrix's world); a request that is refused
 must answer 403, 404, 405 or a redirect to the login page, and change nothing (the areas'
 snapshots of group A, and the audit log). Each request runs in a savepoint that is rolled back, so
@@ -21,7 +22,7 @@ from coopbuy.api.tests.test_authorization import snapshot
 from coopbuy.audit.models import AuditEvent
 from coopbuy.testing.factories import make_user
 from tests.web_access.harness import Page, fill, methods, pages
-from tests.web_access.levels import LEVELS, allowed, parameters
+from tests.web_access.levels import allowed, levels, parameters
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
@@ -33,7 +34,7 @@ DENIED = {403, 404, 405}
 
 
 def test_every_page_is_classified() -> None:
-    assert {page.name for page in pages()} == set(LEVELS)
+    assert {page.name for page in pages()} == set(levels())
 
 
 def _client(world: World, role: str) -> Client:
@@ -63,12 +64,13 @@ class _Rollback(Exception):
 def test_each_page_answers_each_role_as_the_allow_list_says(world: World, role: str) -> None:
     client = _client(world, role)
     values = parameters(world)
+    level_of = levels()
     before = _state(world)  # each request is rolled back: the state before each is this one
     failures: list[str] = []
     for page in pages():
         for method in methods():
             url = fill(page, values)
-            failure = _check(client, world, before, page, method, url, role)
+            failure = _check(client, world, before, level_of[page.name], page, method, url, role)
             if failure:
                 failures.append(failure)
     assert not failures, "\n".join(failures)
@@ -82,13 +84,14 @@ def _check(
     client: Client,
     world: World,
     before: tuple[object, ...],
+    level: str | dict[str, str],
     page: Page,
     method: str,
     url: str,
     role: str,
 ) -> str | None:
     outcome: dict[str, Any] = {}
-    may = allowed(role, LEVELS[page.name], method)
+    may = allowed(role, level, method)
     try:
         with transaction.atomic():
             response = client.generic(method, url)

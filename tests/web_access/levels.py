@@ -41,7 +41,7 @@ ROLES_AT["joiner"] = ROLES_AT["signed_in"] - ROLES_AT["member"]
 _ = "anyone signed_in joiner member money coordinator supplier_user organisation_admin nobody"
 ANYONE, SIGNED_IN, JOINER, MEMBER, MONEY, COORDINATOR, SUPPLIER, ORG_ADMIN, NOBODY = _.split()
 
-LEVELS: dict[str, str | dict[str, str]] = {
+BASE_LEVELS: dict[str, str | dict[str, str]] = {
     "accounts:profile": SIGNED_IN,
     "catalog:suppliers": MEMBER,
     "catalog:supplier_create": COORDINATOR,
@@ -139,8 +139,27 @@ LEVELS: dict[str, str | dict[str, str]] = {
 }
 
 
+def levels() -> dict[str, str | dict[str, str]]:
+    """Every page's level: the base pages' here, then each area's (`tests/web_access/__init__`)."""
+    from tests.web_access import areas
+
+    found = dict(BASE_LEVELS)
+    for area in areas():
+        found.update(area.LEVELS)
+    return found
+
+
 def parameters(world: World) -> dict[str, object]:
     """Group A's objects for each path parameter; `name.param` overrides for one page."""
+    from tests.web_access import areas
+
+    values = _base_parameters(world)
+    for area in areas():
+        values.update(area.parameters(world))
+    return values
+
+
+def _base_parameters(world: World) -> dict[str, object]:
     supplier_user = SupplierUser.objects.filter(supplier_id=world.ids["supplier_id"]).first()
     org_admin = OrganisationAdmin.objects.filter(
         organisation__slug=world.scopes["org_slug"]

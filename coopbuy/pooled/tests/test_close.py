@@ -145,8 +145,8 @@ def test_alone_is_the_engine_on_the_group_alone() -> None:
         for s in PooledMemberSaving.objects.filter(pool=pool)
     }
     assert stored == expected
-    # amy's 4 (+2) with ann's 3 make a case in group A alone: then 7 oats ordered alone.
-    assert stored[w.members["amy"].pk][2] == 4
+    # amy 4 (+2) after ann 3 in group A alone: one case of 6, fcfs gives amy 3 of her 4.
+    assert stored[w.members["amy"].pk][2] == 3
 
 
 def test_a_negative_saving_is_said_as_a_cost() -> None:

@@ -1,8 +1,6 @@
 """The pooled rounds API: `/api/v1/federations/{slug}/pooled-rounds` (the federation's
 coordinators), and a member's own saving in their child round."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 from django.http import Http404, HttpRequest
@@ -86,6 +84,7 @@ def get_pooled_round(request: HttpRequest, slug: str, pool_id: Id) -> PooledRoun
 
 
 @router.post("/{slug:slug}/pooled-rounds/{pool_id}/close", response=DETAIL)
+@idempotent
 def close_pooled_round(request: HttpRequest, slug: str, pool_id: Id) -> PooledRoundDetailOut:
     """Close now (idempotent): allocate the pool, freeze every group's round, post the money."""
     _federation, pool = pool_for_runner(slug=slug, pool_id=pool_id, user=caller(request))
@@ -93,6 +92,7 @@ def close_pooled_round(request: HttpRequest, slug: str, pool_id: Id) -> PooledRo
 
 
 @router.post("/{slug:slug}/pooled-rounds/{pool_id}/cancel", response=DETAIL)
+@idempotent
 def cancel_pooled_round(request: HttpRequest, slug: str, pool_id: Id) -> PooledRoundDetailOut:
     _federation, pool = pool_for_runner(slug=slug, pool_id=pool_id, user=caller(request))
     return _detail(services.pooled_round_cancel(pool=pool, actor=caller(request)))

@@ -130,8 +130,8 @@ def test_the_federation_sees_group_totals_never_a_basket_and_others_see_nothing(
         "Pooling with 2 other groups made no difference to your bill this round and filled "
         "1 case your group could not have filled alone."
     )
-    page = _client(w.users["bob"]).get(f"/g/{w.groups[1].slug}/rounds/{child.pk}/")
-    assert "filled 1 case your group could not have filled alone" in page.content.decode()
+    bobs = _client(w.users["bob"]).get(f"/g/{w.groups[1].slug}/rounds/{child.pk}/")
+    assert "filled 1 case your group could not have filled alone" in bobs.content.decode()
     assert Decimal(data["goods"]) == Decimal("18.00")
 
 

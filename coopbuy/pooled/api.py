@@ -17,11 +17,11 @@ from coopbuy.catalog.models import Supplier
 from coopbuy.federations.permissions import federation_for_runner
 from coopbuy.pooled import selectors, services
 from coopbuy.pooled.api_schemas import (
-    GroupOut,
-    MySavingOut,
+    PooledGroupOut,
     PooledRoundDetailOut,
     PooledRoundIn,
     PooledRoundOut,
+    PooledSavingOut,
 )
 from coopbuy.pooled.closing import pooled_round_close
 from coopbuy.pooled.errors import PooledError
@@ -35,14 +35,16 @@ Id = Annotated[int, Path(ge=1, le=2**62)]
 DETAIL = {200: PooledRoundDetailOut, **problem_responses()}
 LIST = {200: Page[PooledRoundOut], **problem_responses()}
 CREATED = {201: PooledRoundDetailOut, **problem_responses()}
-MINE = {200: MySavingOut, **problem_responses()}
+MINE = {200: PooledSavingOut, **problem_responses()}
 
 
 def _detail(pool: PooledRound) -> PooledRoundDetailOut:
     drops: dict[int, list[PooledDrop]] = {}
     for d in selectors.drops(pool):
         drops.setdefault(d.group_id, []).append(d)
-    groups = [GroupOut.of(r, drops.get(r.group_id, [])) for r in selectors.group_results(pool)]
+    groups = [
+        PooledGroupOut.of(r, drops.get(r.group_id, [])) for r in selectors.group_results(pool)
+    ]
     return PooledRoundDetailOut(**PooledRoundOut.of(pool).model_dump(), groups=groups)
 
 
@@ -100,9 +102,9 @@ def cancel_pooled_round(request: HttpRequest, slug: str, pool_id: Id) -> PooledR
 
 @router.get(
     "/groups/{slug:slug}/rounds/{round_id}/pooling",
-    response={200: MySavingOut, **problem_responses()},
+    response={200: PooledSavingOut, **problem_responses()},
 )
-def my_pooling_saving(request: HttpRequest, slug: str, round_id: Id) -> MySavingOut:
+def my_pooling_saving(request: HttpRequest, slug: str, round_id: Id) -> PooledSavingOut:
     """What pooling saved (or cost) me in my group's child round, once it closed."""
     _group, membership, round = round_for_member(slug=slug, round_id=round_id, user=caller(request))
     saving = selectors.member_saving(round=round, membership_id=membership.pk)
@@ -110,7 +112,7 @@ def my_pooling_saving(request: HttpRequest, slug: str, round_id: Id) -> MySaving
     if saving is None or result is None or round.pool_id is None:
         raise Http404(_("This round has no pooled result for you."))
     others = PooledGroupResult.objects.filter(pool_id=round.pool_id).count() - 1
-    return MySavingOut(
+    return PooledSavingOut(
         received_quantity=saving.received_quantity, goods=saving.goods, delivery=saving.delivery,
         alone_received_quantity=saving.alone_received_quantity, alone_goods=saving.alone_goods,
         alone_delivery=saving.alone_delivery, alone_total=saving.alone_total,

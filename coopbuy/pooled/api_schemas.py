@@ -41,7 +41,7 @@ class PooledRoundOut(Schema):
         )  # fmt: skip
 
 
-class DropOut(Schema):
+class PooledDropOut(Schema):
     product: str
     sku: str
     units: int
@@ -52,7 +52,7 @@ class DropOut(Schema):
     extra_cases: int
 
     @classmethod
-    def of(cls, d: PooledDrop) -> DropOut:
+    def of(cls, d: PooledDrop) -> PooledDropOut:
         return cls(
             product=d.name, sku=d.sku, units=d.units, unit_price=d.unit_price,
             alone_units=d.alone_units, alone_cases=d.alone_cases,
@@ -60,7 +60,7 @@ class DropOut(Schema):
         )  # fmt: skip
 
 
-class GroupOut(Schema):
+class PooledGroupOut(Schema):
     group: str
     goods: Decimal
     delivery: Decimal
@@ -75,25 +75,25 @@ class GroupOut(Schema):
     alone_received_quantity: int
     pooling_saving: Decimal = Field(description="May be negative: pooling cost more.")
     extra_cases: int = Field(description="Cases only the pool filled for this group.")
-    drop: list[DropOut]
+    drop: list[PooledDropOut]
 
     @classmethod
-    def of(cls, r: PooledGroupResult, drops: list[PooledDrop]) -> GroupOut:
+    def of(cls, r: PooledGroupResult, drops: list[PooledDrop]) -> PooledGroupOut:
         return cls(
             group=r.group.slug, goods=r.goods, delivery=r.delivery, drop_fee=r.drop_fee,
             total=r.total, owed_to_federation=r.owed, members_receiving=r.members_receiving,
             received_quantity=r.received_quantity, alone_goods=r.alone_goods,
             alone_delivery=r.alone_delivery, alone_total=r.alone_total,
             alone_received_quantity=r.alone_received_quantity, pooling_saving=r.pooling_saving,
-            extra_cases=r.extra_cases, drop=[DropOut.of(d) for d in drops],
+            extra_cases=r.extra_cases, drop=[PooledDropOut.of(d) for d in drops],
         )  # fmt: skip
 
 
 class PooledRoundDetailOut(PooledRoundOut):
-    groups: list[GroupOut]
+    groups: list[PooledGroupOut]
 
 
-class MySavingOut(Schema):
+class PooledSavingOut(Schema):
     received_quantity: int
     goods: Decimal
     delivery: Decimal

@@ -27,6 +27,7 @@ from coopbuy.interest.suggestions_api import router as suggestions_router
 from coopbuy.ledger.api import router as ledger_router
 from coopbuy.ledger.statement_api import router as statement_router
 from coopbuy.organisations.api import router as organisations_router
+from coopbuy.pooled.api import router as pooled_router
 from coopbuy.reports.api import router as reports_router
 from coopbuy.rounds.api import router as rounds_router
 from coopbuy.rounds.supplier_portal_api import supplier_orders_router
@@ -91,3 +92,4 @@ api.add_router("/organisations", organisations_router)
 api.add_router("/campaigns", campaigns_router)
 api.add_router("/groups", group_campaigns_router)
 api.add_router("/groups", reports_router)
+api.add_router("/federations", pooled_router)

@@ -268,7 +268,7 @@ COOPBUY_ROUND_CLOSE_STEPS: list[str] = []
 # Panels the areas above `rounds` add to a member's ordering page (a pool's progress, a subsidy):
 # each is called as `panel(round=..., membership=...)` and returns None or
 # `coopbuy.rounds.panels.Panel(template, context)`, rendered after the suppliers' progress.
-COOPBUY_ORDERING_PANELS: list[str] = []
+COOPBUY_ORDERING_PANELS: list[str] = ["coopbuy.pooled.panels.pooled_panel"]
 
 # The group directory's map: a tile URL template ({z}/{x}/{y}, optionally {s}) and the credit the
 # tile provider asks for. An empty MAP_TILES_URL shows the markers on a plain background.

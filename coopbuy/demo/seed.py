@@ -26,6 +26,7 @@ from .identities_seed import seed_identities
 from .interest_seed import seed_homes, seed_interest
 from .ledger_seed import seed_ledger
 from .people import DEMO_PASSWORD, FIRST_NAMES, GROUPS, SURNAMES, email_for
+from .pooled_seed import seed_pooled
 from .rounds_seed import seed_rounds
 
 Role = Membership.Role
@@ -167,4 +168,7 @@ def seed_demo() -> DemoSummary:
     added, logins = seed_identities(group_slug=GROUPS[0].slug, password_hash=_demo_password_hash())
     summary.created_users += added
     summary.logins += logins
+    pooled_login = seed_pooled([spec.slug for spec in GROUPS[:3]])
+    if pooled_login is not None:
+        summary.logins.append(pooled_login)
     return summary

@@ -1,6 +1,21 @@
 """Pooled rounds: pages."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
+
+from coopbuy.pooled import views
 
 app_name = "pooled"
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("federations/<slug:slug>/pooled/", views.pooled_list, name="list"),
+    path("federations/<slug:slug>/pooled/<int:pool_id>/", views.pooled_detail, name="detail"),
+    path(
+        "federations/<slug:slug>/pooled/<int:pool_id>/order.csv",
+        views.purchase_order_csv,
+        name="order_csv",
+    ),
+    path(
+        "federations/<slug:slug>/pooled/<int:pool_id>/<slug:action>",
+        views.pooled_action,
+        name="action",
+    ),
+]

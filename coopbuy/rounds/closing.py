@@ -17,7 +17,7 @@ from coopbuy.groups.models import Membership
 from coopbuy.outbox.services import Email, outbox_enqueue_many
 from coopbuy.reports.services import round_figures_record
 from coopbuy.rounds import adapters, billing, documents, extensions
-from coopbuy.rounds.errors import RoundError
+from coopbuy.rounds.errors import RoundError, refuse_if_pooled
 from coopbuy.rounds.locking import lock_round
 from coopbuy.rounds.models import Round
 from coopbuy.rounds.permissions import require_round_coordinator
@@ -74,6 +74,8 @@ def _due(round: Round, actor: User | None, now: datetime | None) -> bool:
     """Whether a close would allocate now (read without the lock; checked again under it)."""
     if actor is not None:
         require_round_coordinator(round=round, user=actor)
+    if round.pool_id is not None:
+        return False  # closed with its pool (`coopbuy.pooled`); `_close_locked` says so
     if round.status != Round.Status.OPEN:
         return False
     return actor is not None or (now or timezone.now()) >= round.closes_at
@@ -95,6 +97,10 @@ def _close_locked(
         require_round_coordinator(round=round, user=actor)
     if round.status in FROZEN:
         return CloseResult(round, False)
+    if round.pool_id is not None:
+        if actor is None:  # the round's own deadline task: the pool's task closes it
+            return CloseResult(round, False)
+        refuse_if_pooled(round, _("close"))
     if round.status != Round.Status.OPEN:
         raise RoundError(_("Only an open round can be closed."))
     now = now or timezone.now()
@@ -146,6 +152,7 @@ def round_send_order(*, round: Round, actor: User) -> Round:
     require_round_coordinator(round=round, user=actor)
     if round.status == Round.Status.ORDERED:
         return round
+    refuse_if_pooled(round, _("order"))
     if round.status != Round.Status.CLOSED:
         raise RoundError(_("Close the round before ordering from suppliers."))
     emails: list[Email] = []

@@ -17,6 +17,15 @@ class RoundClosed(RoundError):
     pass
 
 
+def refuse_if_pooled(round: Round, doing: str) -> None:
+    """A child round of a pooled round is run by the federation: `doing` it alone is refused."""
+    if round.pool_id is not None:
+        raise RoundError(
+            _("This round is part of the pooled round %(pool)s: %(doing)s it there.")
+            % {"pool": round.pool.name, "doing": doing}  # type: ignore[union-attr]
+        )
+
+
 def closed_message(round: Round) -> str:
     """“This round closed at 20:00 on Tuesday 1 December”, in the site's time zone."""
     local = timezone.localtime(round.closes_at)

@@ -67,6 +67,14 @@ class Round(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     ordered_at = models.DateTimeField(null=True, blank=True)
     received_at = models.DateTimeField(null=True, blank=True)
+    # A child round of a federation's pooled round (`coopbuy.pooled`): allocated with the pool.
+    pool = models.ForeignKey(
+        "pooled.PooledRound",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="rounds",
+    )
 
     class Meta:
         ordering = ("-closes_at", "-id")

@@ -31,6 +31,7 @@ class ProductRow:
     tolerance: int
     progress: CaseProgress
     next_tier_price: Decimal | None  # the member's price at the next tier
+    pooled: bool = False  # the progress counts every group of the round's pool
 
 
 @dataclass(frozen=True)
@@ -86,13 +87,23 @@ def product_rows(
     ids = [p.pk for p in chunk]
     mine_q = Sum("quantity", filter=Q(membership=membership))
     mine_t = Sum("tolerance", filter=Q(membership=membership))
+    if round.pool_id is None:
+        lines = DemandLine.objects.filter(product_id__in=ids)
+        key = "product_id"
+    else:  # a pooled round's child: the case fills with every group's demand
+        catalog = {p.product_id: p.pk for p in chunk if p.product_id is not None}
+        lines = DemandLine.objects.filter(
+            round__pool_id=round.pool_id, product__product_id__in=catalog
+        )
+        key = "product__product_id"
     totals = {
         pid: (q or 0, t or 0, my_q or 0, my_t or 0)
-        for pid, q, t, my_q, my_t in DemandLine.objects.filter(product_id__in=ids)
-        .values("product_id")
+        for pid, q, t, my_q, my_t in lines.values(key)
         .annotate(q=Sum("quantity"), t=Sum("tolerance"), my_q=mine_q, my_t=mine_t)
-        .values_list("product_id", "q", "t", "my_q", "my_t")
+        .values_list(key, "q", "t", "my_q", "my_t")
     }
+    if round.pool_id is not None:
+        totals = {catalog[k]: v for k, v in totals.items() if k in catalog}
     rows = []
     for p in chunk:
         q, t, my_q, my_t = totals.get(p.pk, (0, 0, 0, 0))
@@ -119,6 +130,7 @@ def row_for(
         mine[1],
         progress,
         None if tier_price is None else member_price(round, product, tier_price),
+        round.pool_id is not None,
     )
 
 

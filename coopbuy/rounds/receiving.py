@@ -23,7 +23,7 @@ from coopbuy.groups.models import Membership
 from coopbuy.outbox.services import outbox_enqueue_many
 from coopbuy.reports.services import round_figures_record
 from coopbuy.rounds import adapters, billing, documents
-from coopbuy.rounds.errors import RoundError
+from coopbuy.rounds.errors import RoundError, refuse_if_pooled
 from coopbuy.rounds.locking import lock_round
 from coopbuy.rounds.models import (
     Allocation,
@@ -53,6 +53,7 @@ def round_receive_product(
     """Record what arrived of one product and adjust allocations and charges."""
     round = lock_round(round)
     require_round_coordinator(round=round, user=actor)
+    refuse_if_pooled(round, _("receive"))  # receiving a pooled delivery: not built yet
     if round.status not in RECEIVABLE:
         raise RoundError(_("Only a closed or ordered round can be received."))
     product = (

@@ -10,9 +10,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
-from django.db.models import OuterRef, Subquery, Sum
+from django.db.models import OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,7 +26,7 @@ from coopbuy.groups.models import BuyingGroup, Membership
 from coopbuy.groups.permissions import require_coordinator
 from coopbuy.ledger.selectors import Spending, spending_of
 from coopbuy.rounds.deadline import schedule_close
-from coopbuy.rounds.errors import RoundClosed, RoundError, closed_message
+from coopbuy.rounds.errors import RoundClosed, RoundError, closed_message, refuse_if_pooled
 from coopbuy.rounds.locking import lock_round
 from coopbuy.rounds.models import DemandLine, MemberBudget, Round, RoundProduct, RoundSupplier
 from coopbuy.rounds.ordering import BasketSummary, ProductRow, row_for, summarise
@@ -198,6 +199,7 @@ def round_cancel(*, round: Round, actor: User, reason: str = "") -> Round:
     """Cancel a draft or open round; the reason (the web form asks for one) goes in the audit."""
     round = lock_round(round)
     require_round_coordinator(round=round, user=actor)
+    refuse_if_pooled(round, _("cancel"))
     if round.status not in (Round.Status.DRAFT, Round.Status.OPEN):
         raise RoundError(_("Only a draft or open round can be cancelled."))
     round.status = Round.Status.CANCELLED
@@ -362,7 +364,17 @@ def _product_with_totals(
     round: Round, membership: Membership, product_id: int
 ) -> RoundProduct | None:
     """The product, with everybody's quantity and tolerance and the member's budget, one query."""
-    lines = DemandLine.objects.filter(product=OuterRef("pk")).order_by().values("product")
+    lines: QuerySet[DemandLine, Any] = (
+        DemandLine.objects.filter(product=OuterRef("pk")).order_by().values("product")
+    )
+    if round.pool_id is not None:  # a pooled round's child: every group's demand fills the case
+        lines = (
+            DemandLine.objects.filter(
+                round__pool_id=round.pool_id, product__product_id=OuterRef("product_id")
+            )
+            .order_by()
+            .values("round__pool_id")
+        )
     return (
         RoundProduct.objects.filter(round=round, pk=product_id)
         .select_related("supplier")

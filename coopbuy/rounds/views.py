@@ -133,6 +133,7 @@ def round_detail(request: HttpRequest, slug: str, round_id: int) -> HttpResponse
         "repeat_form": RepeatForm(initial={"interval_weeks": 2}),
         "deadline_form": DeadlineForm(initial={"closes_at": timezone.localtime(round.closes_at)}),
         "receiving_records": round.receiving_records.select_related("product", "recorded_by")[:20],
+        "panels": extensions.ordering_panels(round=round, membership=membership),
     }
     return render(request, "rounds/detail.html", context)
 

@@ -36,6 +36,7 @@ def areas() -> list[ModuleType]:
         identities,
         interest,
         ledger,
+        pooled,
         reports,
         rounds,
     )
@@ -50,4 +51,5 @@ def areas() -> list[ModuleType]:
         campaigns,
         identities,
         reports,
+        pooled,
     ]

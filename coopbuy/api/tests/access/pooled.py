@@ -1,0 +1,49 @@
+"""Pooled rounds: a federation's coordinators run them; a member reads their own saving.
+
+No role of the matrix runs a federation, so every caller of the federation paths (group A's slug
+in the federation's place) must get not found: the level "coordinator" asks only that A's
+coordinator is not refused with 401/403, and every other role is refused. Who runs a federation
+is tested in `coopbuy/pooled/tests/test_access.py`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from coopbuy.groups.models import BuyingGroup
+from coopbuy.pooled.models import PooledMemberSaving
+
+if TYPE_CHECKING:
+    from coopbuy.api.tests.access import Upload
+    from coopbuy.api.tests.conftest import World
+
+ACCESS = {
+    "GET /federations/{slug}/pooled-rounds": "coordinator",
+    "POST /federations/{slug}/pooled-rounds": "coordinator",
+    "GET /federations/{slug}/pooled-rounds/{pool_id}": "coordinator",
+    "POST /federations/{slug}/pooled-rounds/{pool_id}/close": "coordinator",
+    "POST /federations/{slug}/pooled-rounds/{pool_id}/cancel": "coordinator",
+    "GET /federations/groups/{slug}/rounds/{round_id}/pooling": "member",
+}
+BODIES: dict[str, dict[str, Any] | Upload] = {
+    "POST /federations/{slug}/pooled-rounds": {
+        "name": "Pooled",
+        "supplier_id": 1,
+        "opens_at": "2099-01-01T12:00:00+00:00",
+        "closes_at": "2099-01-08T12:00:00+00:00",
+    },
+}
+
+
+def seed(world: World) -> None:
+    world.ids["pool_id"] = 1
+
+
+def snapshot(group: BuyingGroup) -> tuple[object, ...]:
+    return (
+        list(
+            PooledMemberSaving.objects.filter(round__group=group)
+            .order_by("pk")
+            .values_list("pk", "pooling_saving")
+        ),
+    )

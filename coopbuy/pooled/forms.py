@@ -1,0 +1,48 @@
+"""Forms for pooled rounds; they parse and validate, services decide."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from coopbuy.catalog.models import Supplier
+from coopbuy.errors import MONEY_MESSAGES
+from coopbuy.pooled.models import PooledRound
+
+LOCAL_TIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class PooledRoundForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=120)
+    supplier = forms.ModelChoiceField(
+        label=_("Shared supplier"), queryset=Supplier.objects.none(), empty_label=None
+    )
+    opens_at = forms.DateTimeField(label=_("Opens"), widget=LOCAL_TIME)
+    closes_at = forms.DateTimeField(
+        label=_("Closes"), widget=LOCAL_TIME, help_text=_("Every group's orders close then.")
+    )
+    policy = forms.ChoiceField(
+        label=_("When a case cannot be filled for everyone"),
+        choices=PooledRound.Policy.choices,
+        widget=forms.RadioSelect,
+    )
+    drop_fee = forms.DecimalField(
+        error_messages=MONEY_MESSAGES,
+        label=_("Drop fee per group"),
+        help_text=_(
+            "What delivering one group's drop costs the federation; shared by its members."
+        ),
+        min_value=0,
+        max_value=9999,
+        decimal_places=2,
+        initial=0,
+    )
+
+    def __init__(self, *args: Any, suppliers: list[Supplier], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["supplier"]
+        field.queryset = Supplier.objects.filter(  # type: ignore[attr-defined]
+            pk__in=[s.pk for s in suppliers]
+        ).order_by("name", "pk")

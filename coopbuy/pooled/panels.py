@@ -1,0 +1,36 @@
+"""The pooled round's panel on a child round's ordering and round pages (through
+`settings.COOPBUY_ORDERING_PANELS`): pooled with N groups and the pool's totals while it is open;
+what pooling saved (or cost) the member once it is closed."""
+
+from __future__ import annotations
+
+from coopbuy.groups.models import Membership
+from coopbuy.pooled import selectors
+from coopbuy.pooled.models import PooledGroupResult, PooledRound
+from coopbuy.pooled.savings import saving_sentence
+from coopbuy.rounds.extensions import Panel
+from coopbuy.rounds.models import Round
+
+
+def pooled_panel(*, round: Round, membership: Membership) -> Panel | None:
+    if round.pool_id is None:
+        return None
+    pool = PooledRound.objects.select_related("federation", "supplier").get(pk=round.pool_id)
+    progress = selectors.pool_progress(pool)
+    context: dict[str, object] = {
+        "pool": pool,
+        "progress": progress,
+        "others": progress.groups - 1,
+        "currency": pool.currency,
+    }
+    saving = selectors.member_saving(round=round, membership_id=membership.pk)
+    result = PooledGroupResult.objects.filter(round=round).first()
+    if saving is not None and result is not None:
+        context["saving"] = saving
+        context["sentence"] = saving_sentence(
+            saving.pooling_saving,
+            pool.currency,
+            others=progress.groups - 1,
+            extra_cases=result.extra_cases,
+        )
+    return Panel("pooled/_panel.html", context)

@@ -1,0 +1,112 @@
+"""Pooled round pages for a federation's coordinators: open, watch per-group totals, close,
+and the purchase order with each group's drop (page and CSV). Never a member's basket."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from coopbuy.accounts.models import User
+from coopbuy.errors import UserFacingError
+from coopbuy.federations.permissions import federation_for_runner
+from coopbuy.pooled import selectors, services
+from coopbuy.pooled.closing import pooled_round_close
+from coopbuy.pooled.forms import PooledRoundForm
+from coopbuy.pooled.permissions import pool_for_runner
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+@login_required
+def pooled_list(request: HttpRequest, slug: str) -> HttpResponse:
+    """The federation's pooled rounds, and the form to open one."""
+    federation = federation_for_runner(slug=slug, user=request.user)
+    suppliers = services.shared_suppliers(federation)
+    now = timezone.localtime().replace(second=0, microsecond=0)
+    form = PooledRoundForm(
+        request.POST or None,
+        suppliers=suppliers,
+        initial={"opens_at": now, "closes_at": now + timedelta(days=7), "policy": "fcfs"},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            pool = services.pooled_round_open(
+                federation=federation, actor=_user(request), supplier=data["supplier"],
+                name=data["name"], opens_at=data["opens_at"], closes_at=data["closes_at"],
+                policy=data["policy"], drop_fee=data["drop_fee"],
+            )  # fmt: skip
+        except UserFacingError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("The pooled round is open in every member group."))
+            return redirect("pooled:detail", slug=federation.slug, pool_id=pool.pk)
+    page = Paginator(selectors.pooled_rounds_of(federation), 20).get_page(request.GET.get("page"))
+    context = {"federation": federation, "page": page, "form": form, "suppliers": suppliers}
+    return render(request, "pooled/list.html", context)
+
+
+@login_required
+def pooled_detail(request: HttpRequest, slug: str, pool_id: int) -> HttpResponse:
+    federation, pool = pool_for_runner(slug=slug, pool_id=pool_id, user=request.user)
+    context = {
+        "federation": federation,
+        "pool": pool,
+        "open_totals": selectors.open_totals(pool) if pool.status == "open" else [],
+        "progress": selectors.pool_progress(pool),
+        "results": list(selectors.group_results(pool)),
+        "drops": list(selectors.drops(pool)),
+        "order_lines": selectors.purchase_order(pool),
+    }
+    return render(request, "pooled/detail.html", context)
+
+
+@login_required
+@require_POST
+def pooled_action(request: HttpRequest, slug: str, pool_id: int, action: str) -> HttpResponse:
+    federation, pool = pool_for_runner(slug=slug, pool_id=pool_id, user=request.user)
+    try:
+        if action == "close":
+            pooled_round_close(pool=pool, actor=_user(request))
+            messages.success(request, _("The pooled round is closed; every group has its drop."))
+        elif action == "cancel":
+            services.pooled_round_cancel(pool=pool, actor=_user(request))
+            messages.success(request, _("The pooled round is cancelled."))
+        elif action == "ordered":
+            services.pooled_round_mark_ordered(pool=pool, actor=_user(request))
+            messages.success(request, _("The pooled order is marked as sent to the supplier."))
+    except UserFacingError as error:
+        messages.error(request, error.message)
+    return redirect("pooled:detail", slug=federation.slug, pool_id=pool.pk)
+
+
+@login_required
+def purchase_order_csv(request: HttpRequest, slug: str, pool_id: int) -> HttpResponse:
+    """The order to the supplier, then each group's drop: one CSV."""
+    _federation, pool = pool_for_runner(slug=slug, pool_id=pool_id, user=request.user)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["section", "group", "sku", "product", "case_size", "cases", "units",
+                     "unit_price", "amount"])  # fmt: skip
+    for line in selectors.purchase_order(pool):
+        writer.writerow(["order", "", line.sku, line.name, line.case_size, line.cases,
+                         line.units, line.unit_price, line.amount])  # fmt: skip
+    for d in selectors.drops(pool):
+        writer.writerow(["drop", d.group.name, d.sku, d.name, d.case_size, "", d.units,
+                         d.unit_price, d.units * d.unit_price])  # fmt: skip
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="pooled-order-{pool.pk}.csv"'
+    return response

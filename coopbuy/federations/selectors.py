@@ -199,3 +199,12 @@ def book_transactions(federation: Federation) -> QuerySet[Transaction]:
         .prefetch_related(Prefetch("entries", queryset=entries))
         .order_by("-booked_on", "-pk")
     )
+
+
+def current_row_by_slug(*, federation: Federation, slug: str) -> FederationGroup | None:
+    """A group's application or membership in this federation now, by the group's address."""
+    return (
+        FederationGroup.objects.select_related("group")
+        .filter(federation=federation, group__slug=slug, status__in=CURRENT)
+        .first()
+    )

@@ -30,6 +30,7 @@ def areas() -> list[ModuleType]:
         bank_statements,
         campaigns,
         catalog,
+        federations,
         groups,
         identities,
         interest,
@@ -48,4 +49,5 @@ def areas() -> list[ModuleType]:
         campaigns,
         identities,
         reports,
+        federations,
     ]

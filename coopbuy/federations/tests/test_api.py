@@ -11,6 +11,7 @@ from django.test import Client
 
 from coopbuy.accounts.models import User
 from coopbuy.federations.models import FederationGroup, FederationRole
+from coopbuy.federations.tests.conftest import Fed
 from coopbuy.ledger.models import Account
 from coopbuy.ledger.services import system_account
 from coopbuy.ledger.transfers import ledger_transfer
@@ -124,3 +125,49 @@ def test_roles_suppliers_and_the_book_through_the_api() -> None:
     assert balances == {"Federation bank": "-40.00", "Hebden": "40.00"}
     assert send(client_for(member), "GET", "/federations/pennine/book").status_code == 404
     assert send(client_for(make_user()), "GET", "/federations/pennine/roles").status_code == 404
+
+
+API_READS = ("", "/roles", "/suppliers", "/applications", "/book")
+# role -> status of each read above (401: no credentials)
+API_EXPECTED = {
+    "visitor": (200, 401, 401, 401, 401),
+    "outsider": (200, 404, 404, 404, 404),
+    "lee": (200, 200, 200, 404, 404),  # a member of a member group
+    "gina": (200, 200, 200, 404, 404),  # a coordinator of a member group
+    "tess": (200, 200, 200, 404, 200),  # the federation's treasurer
+    "fay": (200, 200, 200, 200, 200),  # the federation's coordinator
+}
+
+
+@pytest.mark.parametrize("role", list(API_EXPECTED))
+def test_who_reads_what_through_the_api(fed: Fed, role: str) -> None:
+    api = Client() if role == "visitor" else client_for(fed.people[role])
+    base = f"/federations/{fed.federation.slug}"
+    got = tuple(send(api, "GET", f"{base}{read}").status_code for read in API_READS)
+    assert got == API_EXPECTED[role]
+    named = [g["name"] for g in send(api, "GET", base).json()["groups"]]
+    assert named == (["Hebden Bulk"] if role in ("visitor", "outsider") else
+                     ["Hebden Bulk", "Leith Larder"])  # fmt: skip
+
+
+@pytest.mark.parametrize("role", ["outsider", "lee", "gina", "tess"])
+def test_only_the_federations_coordinators_act_for_it(fed: Fed, role: str) -> None:
+    api = client_for(fed.people[role])
+    base = f"/federations/{fed.federation.slug}"
+    totnes = make_group(name="Totnes")
+    row = FederationGroup.objects.create(federation=fed.federation, group=totnes)
+    shared = fed.federation.suppliers.get()
+    tries = [
+        ("POST", f"{base}/applications/{row.pk}/approve", None),
+        ("POST", f"{base}/applications/{row.pk}/refuse", {"reason": "No"}),
+        ("POST", f"{base}/roles", {"email": fed.people["outsider"].email, "role": "treasurer"}),
+        ("POST", f"{base}/suppliers/{shared.pk}/end", None),
+        ("POST", f"{base}/groups/{fed.hebden.slug}/leave", None),
+    ]
+    for method, url, body in tries:
+        assert send(api, method, url, body).status_code in {403, 404}, (url, role)
+    row.refresh_from_db()
+    shared.refresh_from_db()
+    assert (row.status, shared.ended_at) == ("applied", None)
+    assert FederationRole.objects.filter(federation=fed.federation).count() == 2
+    assert FederationGroup.objects.get(group=fed.hebden).status == "member"

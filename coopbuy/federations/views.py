@@ -83,6 +83,7 @@ def _context(federation: Federation, user: User | AnonymousUser, **extra: Any) -
         "is_coordinator": Role.COORDINATOR in mine,
         "is_runner": bool(mine),
         "my_roles": mine,
+        "sees_all": bool(mine) or sees_every_group(federation=federation, user=user),
         **extra,
     }
 

@@ -45,6 +45,7 @@ def test_strangers_see_public_groups_and_only_a_count_of_private_ones(fed: Fed, 
     assert "Hebden Bulk" in content and "Hebden Bridge" in content
     assert "Leith" not in content and "and 1 private group" in content
     assert "Suma" in content and "Fay Federation" not in content  # no names of people
+    assert f"/f/{fed.federation.slug}/suppliers/" not in content  # no link to a 404
     listing = fed.client(role).get("/federations/").content.decode()
     assert "Pennine Food" in listing and "Hebden Bulk" in listing and "Leith" not in listing
 
@@ -52,6 +53,7 @@ def test_strangers_see_public_groups_and_only_a_count_of_private_ones(fed: Fed, 
 def test_people_of_member_groups_see_every_group_and_who_runs_it(fed: Fed) -> None:
     content = fed.client("lee").get(f"/f/{fed.federation.slug}/").content.decode()
     assert "Leith Larder" in content and "Fay Federation" in content and "Tess" in content
+    assert f"/f/{fed.federation.slug}/suppliers/" in content
     products = fed.client("lee").get(f"/f/{fed.federation.slug}/suppliers/").content.decode()
     assert "Porridge oats" in products and "6 units" in products
     assert "from 3 cases: 1.95" in products and "2.10" in products

@@ -19,6 +19,7 @@ from coopbuy.campaigns.api import group_router as group_campaigns_router
 from coopbuy.campaigns.api import router as campaigns_router
 from coopbuy.catalog.api import router as catalog_router
 from coopbuy.catalog.supplier_user_api import suppliers_router
+from coopbuy.federations.api import router as federations_router
 from coopbuy.groups.api import invitations_router
 from coopbuy.groups.api import router as groups_router
 from coopbuy.groups.suggestions_api import router as suggestion_start_router
@@ -92,4 +93,5 @@ api.add_router("/organisations", organisations_router)
 api.add_router("/campaigns", campaigns_router)
 api.add_router("/groups", group_campaigns_router)
 api.add_router("/groups", reports_router)
+api.add_router("/federations", federations_router)
 api.add_router("/federations", pooled_router)

@@ -270,6 +270,11 @@ COOPBUY_ROUND_CLOSE_STEPS: list[str] = []
 # `coopbuy.rounds.panels.Panel(template, context)`, rendered after the suppliers' progress.
 COOPBUY_ORDERING_PANELS: list[str] = ["coopbuy.pooled.panels.pooled_panel"]
 
+# What the areas above `federations` say before a group leaves a federation (a pooled round not
+# yet settled): each is called as `step(federation=..., group=...)` and returns a list of
+# refusal messages (empty: nothing stops it). See `coopbuy/federations/leaving.py`.
+COOPBUY_FEDERATION_LEAVE_STEPS: list[str] = []
+
 # The group directory's map: a tile URL template ({z}/{x}/{y}, optionally {s}) and the credit the
 # tile provider asks for. An empty MAP_TILES_URL shows the markers on a plain background.
 MAP_TILES_URL = os.environ.get("MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")

@@ -22,6 +22,7 @@ from coopbuy.interest.suggestions import suggestions_refresh
 
 from .campaigns_seed import seed_campaigns
 from .catalog_seed import seed_catalogs
+from .federations_seed import seed_federations
 from .identities_seed import seed_identities
 from .interest_seed import seed_homes, seed_interest
 from .ledger_seed import seed_ledger
@@ -168,6 +169,7 @@ def seed_demo() -> DemoSummary:
     added, logins = seed_identities(group_slug=GROUPS[0].slug, password_hash=_demo_password_hash())
     summary.created_users += added
     summary.logins += logins
+    summary.logins += seed_federations()
     pooled_login = seed_pooled([spec.slug for spec in GROUPS[:3]])
     if pooled_login is not None:
         summary.logins.append(pooled_login)

@@ -58,7 +58,11 @@ class FederationGroup(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    refusal_reason = models.CharField(_("why it was refused"), max_length=500, blank=True)
     left_at = models.DateTimeField(null=True, blank=True)
+    left_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     markup_rate = models.DecimalField(
         _("the group's markup on pooled orders"),
         max_digits=6,

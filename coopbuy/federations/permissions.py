@@ -82,3 +82,46 @@ def require_federation_role(
     """For services: the actor must hold one of `roles` in this very federation."""
     if not roles_of(federation=federation, user=user) & set(roles):
         raise PermissionDenied(_("Only the federation's coordinators can do this."))
+
+
+def in_member_group(*, federation: Federation, user: User | AnonymousUser) -> bool:
+    """Whether this person is an active member (any role) of one of the federation's groups."""
+    if not user.is_authenticated:
+        return False
+    return (
+        Membership.objects.active()
+        .filter(
+            user_id=user.pk,
+            group__federation_rows__federation=federation,
+            group__federation_rows__status=FederationGroup.Status.MEMBER,
+        )
+        .exists()
+    )
+
+
+def federation_for_member(*, slug: str, user: User | AnonymousUser) -> Federation:
+    """A federation this person runs, or one of whose member groups they belong to (any role):
+    its people and shared catalogues. Anyone else: not found."""
+    federation = Federation.objects.select_related("book").filter(slug=slug).first()
+    if federation is None or not (
+        roles_of(federation=federation, user=user)
+        or in_member_group(federation=federation, user=user)
+    ):
+        raise Http404(_("There is no federation at this address."))
+    return federation
+
+
+def federation_for_public(*, slug: str) -> Federation:
+    """Any federation, for its public overview (name, description, public groups)."""
+    federation = Federation.objects.select_related("book").filter(slug=slug).first()
+    if federation is None:
+        raise Http404(_("There is no federation at this address."))
+    return federation
+
+
+def sees_every_group(*, federation: Federation, user: User | AnonymousUser) -> bool:
+    """Whether this person sees every member group named: its runners and the people of its
+    member groups do; anyone else sees only the public groups (a private one is counted)."""
+    return bool(roles_of(federation=federation, user=user)) or in_member_group(
+        federation=federation, user=user
+    )

@@ -1,20 +1,39 @@
-"""Every write to federations: one use case, one transaction, one audit row."""
+"""Every write to federations: one use case, one transaction, one audit row.
+
+This module starts a federation and keeps its roles; `membership.py` holds a group's applying,
+the decision, leaving and its markup; `sharing.py` the shared suppliers. Each locks the
+federation's row first (ADR 0005: the federation before anything of a round or the ledger).
+"""
 
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from coopbuy.accounts.models import User
 from coopbuy.audit.services import audit_record
 from coopbuy.errors import UserFacingError
 from coopbuy.federations.models import Federation, FederationRole
+from coopbuy.federations.permissions import require_federation_role
 from coopbuy.ledger.models import Book
+
+Role = FederationRole.Role
+ROLE_NAMES = {
+    Role.COORDINATOR: gettext_lazy("coordinator"),
+    Role.TREASURER: gettext_lazy("treasurer"),
+}
 
 
 class FederationError(UserFacingError):
     pass
+
+
+def lock_federation(federation: Federation) -> Federation:
+    """Lock the federation's row (FOR NO KEY UPDATE): writers of one federation queue here."""
+    return Federation.objects.select_for_update(no_key=True).get(pk=federation.pk)
 
 
 @transaction.atomic
@@ -25,6 +44,12 @@ def federation_create(
     name = name.strip()
     if not name:
         raise FederationError(_("Give the federation a name."), field="name")
+    if len(name) > 120:
+        raise FederationError(_("Keep the name to 120 characters or fewer."), field="name")
+    if len(description) > 4000:
+        raise FederationError(
+            _("Keep the description to 4000 characters or fewer."), field="description"
+        )
     slug = slugify(slug or name)[:60]
     if not slug:
         raise FederationError(_("The web address needs letters or digits."), field="slug")
@@ -52,3 +77,85 @@ def federation_create(
         data={"federation": federation.pk},
     )
     return federation
+
+
+@transaction.atomic
+def federation_role_add(
+    *, federation: Federation, actor: User, email: str, role: str
+) -> FederationRole:
+    """A coordinator makes a person with a coopbuy account a coordinator or the treasurer."""
+    require_federation_role(federation=federation, user=actor)
+    if role not in Role.values:
+        raise FederationError(_("Choose coordinator or treasurer."), field="role")
+    email = email.strip()
+    if not email:
+        raise FederationError(_("Give the person's email address."), field="email")
+    person = User.objects.filter(email__iexact=email, is_active=True).first()
+    if person is None:
+        raise FederationError(
+            _("Nobody has a coopbuy account with this address: ask them to sign up first."),
+            field="email",
+        )
+    federation = lock_federation(federation)
+    if FederationRole.objects.filter(
+        federation=federation, user=person, role=role, ended_at__isnull=True
+    ).exists():
+        raise FederationError(
+            _("%(user)s is already a %(role)s of %(name)s.")
+            % {"user": person.name, "role": ROLE_NAMES[Role(role)], "name": federation.name},
+            field="email",
+        )
+    added = FederationRole.objects.create(federation=federation, user=person, role=role)
+    audit_record(
+        action="federation.role_added",
+        summary=_("%(actor)s made %(user)s a %(role)s of %(name)s")
+        % {
+            "actor": actor.name,
+            "user": person.name,
+            "role": ROLE_NAMES[Role(role)],
+            "name": federation.name,
+        },
+        actor=actor,
+        subject=person,
+        data={"federation": federation.pk, "role": role},
+    )
+    return added
+
+
+@transaction.atomic
+def federation_role_end(*, role: FederationRole, actor: User) -> FederationRole:
+    """A coordinator ends someone's role (their own too); one coordinator always stays."""
+    federation = role.federation
+    require_federation_role(federation=federation, user=actor)
+    federation = lock_federation(federation)
+    target = (
+        FederationRole.objects.select_related("user")
+        .filter(pk=role.pk, federation=federation, ended_at__isnull=True)
+        .first()
+    )
+    if target is None:
+        raise FederationError(_("This role has already ended."))
+    coordinators = FederationRole.objects.filter(
+        federation=federation, role=Role.COORDINATOR, ended_at__isnull=True
+    )
+    if target.role == Role.COORDINATOR and coordinators.count() <= 1:
+        raise FederationError(
+            _("%(name)s needs at least one coordinator: add another before this one steps down.")
+            % {"name": federation.name}
+        )
+    target.ended_at = timezone.now()
+    target.save(update_fields=["ended_at"])
+    audit_record(
+        action="federation.role_ended",
+        summary=_("%(actor)s ended %(user)s's role as %(role)s of %(name)s")
+        % {
+            "actor": actor.name,
+            "user": target.user.name,
+            "role": ROLE_NAMES[Role(target.role)],
+            "name": federation.name,
+        },
+        actor=actor,
+        subject=target.user,
+        data={"federation": federation.pk, "role": target.role},
+    )
+    return target

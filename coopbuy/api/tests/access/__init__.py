@@ -32,6 +32,7 @@ def areas() -> list[ModuleType]:
         bank_statements,
         campaigns,
         catalog,
+        federations,
         groups,
         identities,
         interest,
@@ -51,5 +52,6 @@ def areas() -> list[ModuleType]:
         campaigns,
         identities,
         reports,
+        federations,
         pooled,
     ]

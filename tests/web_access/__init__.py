@@ -13,6 +13,6 @@ from types import ModuleType
 
 
 def areas() -> list[ModuleType]:
-    from tests.web_access import federations
+    from tests.web_access import federations, pooled
 
-    return [federations]
+    return [federations, pooled]

@@ -1,9 +1,10 @@
 """Pooled rounds: a federation's coordinators run them; a member reads their own saving.
 
-No role of the matrix runs a federation, so every caller of the federation paths (group A's slug
-in the federation's place) must get not found: the level "coordinator" asks only that A's
-coordinator is not refused with 401/403, and every other role is refused. Who runs a federation
-is tested in `coopbuy/pooled/tests/test_access.py`.
+The federation paths name the federation the federations area seeds (`path_values`): A's
+coordinator runs it, so "coordinator" is its runners; every other role must be refused. The world
+opens no pooled round, so a round's own paths answer not found even to a runner (not a 401/403,
+which is what the level asks of an allowed caller); who may run an existing pooled round is tested
+in `coopbuy/pooled/tests/test_access.py`.
 """
 
 from __future__ import annotations
@@ -33,6 +34,12 @@ BODIES: dict[str, dict[str, Any] | Upload] = {
         "closes_at": "2099-01-08T12:00:00+00:00",
     },
 }
+
+
+def path_values(world: World, template: str) -> dict[str, object]:
+    if template.startswith("/federations/{slug}/pooled-rounds"):
+        return {"slug": world.scopes["fed_slug"]}
+    return {}
 
 
 def seed(world: World) -> None:

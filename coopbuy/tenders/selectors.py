@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
@@ -113,3 +114,16 @@ def tenders_for_member(user: User) -> QuerySet[Tender]:
         .select_related("federation", "group")
         .order_by("-deadline", "pk")
     )
+
+
+def published_result(tender: Tender) -> dict[str, Any] | None:
+    """The published award (after it only), each bid and award named by its supplier."""
+    if not tender.result:
+        return None
+    names = {f"bid-{b.pk}": b.supplier.name for b in bids_metadata(tender)}
+    result = dict(tender.result)
+    result["awards"] = [
+        {**a, "supplier_name": names.get(a["bid"], a["bid"])} for a in result["awards"]
+    ]
+    result["bids"] = [{**b, "supplier_name": names.get(b["id"], b["id"])} for b in result["bids"]]
+    return result

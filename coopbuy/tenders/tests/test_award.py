@@ -37,11 +37,35 @@ def test_the_award_is_the_engines_on_the_same_problem_and_publishes_the_ranking(
         weights={"organic": D("0.1"), "local": D("0.05")},
         items=(Item("lentils-5kg", 40), Item("oats-25kg", 120)),
         bids=(
-            Bid(ids[0], sups[0], (Price("lentils-5kg", D("6.10")), Price("oats-25kg", D("2.90"), 200, (Tier(100, D("2.70")),))), D("40"), D("200"), {"organic": D("0.8"), "local": D("0.2")}),
-            Bid(ids[1], sups[1], (Price("lentils-5kg", D("6.40")), Price("oats-25kg", D("2.75"))), D("25"), D("0"), {"organic": D("0.2"), "local": D("0.9")}),
-            Bid(ids[2], sups[2], (Price("lentils-5kg", D("5.80")), Price("oats-25kg", D("3.10"), 80)), D("10"), D("0"), {}),
+            Bid(
+                ids[0],
+                sups[0],
+                (
+                    Price("lentils-5kg", D("6.10")),
+                    Price("oats-25kg", D("2.90"), 200, (Tier(100, D("2.70")),)),
+                ),
+                D("40"),
+                D("200"),
+                {"organic": D("0.8"), "local": D("0.2")},
+            ),
+            Bid(
+                ids[1],
+                sups[1],
+                (Price("lentils-5kg", D("6.40")), Price("oats-25kg", D("2.75"))),
+                D("25"),
+                D("0"),
+                {"organic": D("0.2"), "local": D("0.9")},
+            ),
+            Bid(
+                ids[2],
+                sups[2],
+                (Price("lentils-5kg", D("5.80")), Price("oats-25kg", D("3.10"), 80)),
+                D("10"),
+                D("0"),
+                {},
+            ),
         ),
-    )  # fmt: skip
+    )
     assert tender.result == tender_result_to_json(award(problem))
     assert tender.status == Tender.Status.AWARDED
     result = tender.result
@@ -68,7 +92,9 @@ def test_award_refuses_before_the_deadline_and_for_anyone_but_the_organisers() -
     assert Tender.objects.get(pk=world.tender.pk).status == Tender.Status.PUBLISHED
 
 
-def test_confirmation_makes_a_shared_catalogue_with_case_tiers_and_members_see_their_saving() -> None:
+def test_confirmation_makes_a_shared_catalogue_with_case_tiers_and_members_see_their_saving() -> (
+    None
+):
     world = make_world()
     mia_in_a = Membership.objects.get(user=world.mia, group=world.a)
     past_round(world.a, 30, {mia_in_a: [("oats-25kg", 10, "32.00"), ("lentils-5kg", 4, "27.20")]})
@@ -98,7 +124,9 @@ def test_confirmation_makes_a_shared_catalogue_with_case_tiers_and_members_see_t
     assert list(PriceTier.objects.filter(product=oats).values_list("min_cases", "unit_price")) == [
         (10, D("2.70"))
     ]
-    assert FederationSupplier.objects.filter(federation=world.federation, supplier=catalogue).exists()
+    assert FederationSupplier.objects.filter(
+        federation=world.federation, supplier=catalogue
+    ).exists()
     opt_in = tender_opt_in(tender=Tender.objects.get(pk=tender.pk), membership=mia_in_a)
     assert opt_in.expected_saving == D("9.80")
     tender_opt_in(tender=Tender.objects.get(pk=tender.pk), membership=mia_in_a)

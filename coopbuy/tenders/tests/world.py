@@ -125,7 +125,7 @@ def bid_all(world: World) -> None:
             actor=seller,
             data=BidInput(
                 lines=[
-                    LineInput("oats-25kg", oats, capacity, list(tiers)),  # type: ignore[arg-type]
+                    LineInput("oats-25kg", oats, capacity, list(tiers)),
                     LineInput("lentils-5kg", lentils),
                 ],
                 delivery_fee=fee,

@@ -7,8 +7,6 @@ organiser's view has `bid_count` only, and the award reads bids through
 `selectors.bids_for_award`, which refuses until the deadline.
 """
 
-from __future__ import annotations
-
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router

@@ -27,6 +27,7 @@ from .interest_seed import seed_homes, seed_interest
 from .ledger_seed import seed_ledger
 from .people import DEMO_PASSWORD, FIRST_NAMES, GROUPS, SURNAMES, email_for
 from .rounds_seed import seed_rounds
+from .tenders_seed import seed_tenders
 
 Role = Membership.Role
 MEMBERS_PER_GROUP = 15
@@ -167,4 +168,5 @@ def seed_demo() -> DemoSummary:
     added, logins = seed_identities(group_slug=GROUPS[0].slug, password_hash=_demo_password_hash())
     summary.created_users += added
     summary.logins += logins
+    summary.logins += seed_tenders(_demo_password_hash())
     return summary

@@ -88,7 +88,7 @@ class TenderForm(forms.Form):
 
 
 class ItemForm(forms.Form):
-    code = forms.SlugField(label=gettext_lazy("Item code"), max_length=64)
+    code = forms.CharField(label=gettext_lazy("Item code (SKU)"), max_length=64)
     name = forms.CharField(label=gettext_lazy("Item or specification"), max_length=200)
     quantity = forms.IntegerField(
         label=gettext_lazy("Expected quantity (units)"),

@@ -141,7 +141,7 @@ class TenderItem(models.Model):
     """One line of the pooled demand: an article (by its order code) or a specification."""
 
     tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="items")
-    code = models.SlugField(_("item code"), max_length=64)
+    code = models.CharField(_("item code (SKU)"), max_length=64)
     name = models.CharField(_("item or specification"), max_length=200)
     specification = models.TextField(_("specification"), blank=True, max_length=2000)
     category = models.CharField(_("category"), max_length=80, blank=True)

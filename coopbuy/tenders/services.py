@@ -8,6 +8,7 @@ not. Locks: the federation or group first, then the tender (ADR 0005).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -33,6 +34,7 @@ from coopbuy.tenders.models import CONTRACT_MAX_WEIGHT_SUM, Tender, TenderInvita
 from coopbuy.tenders.permissions import require_organiser
 
 MAX_QUANTITY = 10_000_000
+CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 
 
 class TenderError(UserFacingError):
@@ -198,9 +200,12 @@ class ItemInput:
 
 
 def check_item(data: ItemInput) -> ItemInput:
-    code = slugify(data.code)[:64]
-    if not code:
-        raise TenderError(_("Give the item a code of letters or digits."), field="code")
+    code = data.code.strip()
+    if not CODE.fullmatch(code):
+        raise TenderError(
+            _("Give the item a code (its SKU) of letters, digits, dots, dashes or underscores."),
+            field="code",
+        )
     if not data.name.strip():
         raise TenderError(_("Name the item or describe its specification."), field="name")
     if not 0 <= int(data.quantity) <= MAX_QUANTITY:

@@ -13,9 +13,7 @@ urlpatterns = [
     path("tenders/new/group/<slug:slug>/", views.create_for_group, name="create_group"),
     path("tenders/<int:tender_id>/", views.detail, name="detail"),
     path("tenders/<int:tender_id>/items/", views.item_save, name="item_save"),
-    path(
-        "tenders/<int:tender_id>/items/<slug:code>/delete/", views.item_delete, name="item_delete"
-    ),
+    path("tenders/<int:tender_id>/items/<str:code>/delete/", views.item_delete, name="item_delete"),
     path("tenders/<int:tender_id>/prefill/", views.prefill, name="prefill"),
     path("tenders/<int:tender_id>/invite/", views.invite, name="invite"),
     path("tenders/<int:tender_id>/publish/", views.publish, name="publish"),

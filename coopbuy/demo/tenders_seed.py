@@ -104,9 +104,9 @@ def seed_tenders(password_hash: str) -> list[tuple[str, str]]:
         return []
     actor = coordinator.user
     federation = _federation(actor, groups)
-    logins = [(actor.email, f"coordinator of the federation {federation.name} (Tenders)")]
+    logins = [(actor.email, f"coordinator of the federation {federation.name}: /tenders/")]
     if Tender.objects.filter(federation=federation, title=TITLE).exists():
-        return [*logins, (TENDER_LOGIN, "a supplier that won a tender (Tenders)")]
+        return [*logins, (TENDER_LOGIN, "a supplier that won a tender: /tenders/")]
     if hebden not in coordinated_member_groups(federation=federation, user=actor):
         return logins
     tender = services.tender_create(
@@ -165,4 +165,4 @@ def seed_tenders(password_hash: str) -> list[tuple[str, str]]:
     tender.refresh_from_db()
     tender = services.tender_award(tender=tender, actor=actor)
     tender_confirm(tender=tender, actor=actor, group=hebden)
-    return [*logins, (TENDER_LOGIN, "a supplier that won a tender (Tenders)")]
+    return [*logins, (TENDER_LOGIN, "a supplier that won a tender: /tenders/")]

@@ -64,7 +64,7 @@ def locked_tender(tender: Tender) -> Tender:
     elif tender.group_id is not None:
         BuyingGroup.objects.select_for_update(no_key=True).get(pk=tender.group_id)
     return (
-        Tender.objects.select_for_update(no_key=True)
+        Tender.objects.select_for_update(no_key=True, of=("self",))
         .select_related("federation", "group")
         .get(pk=tender.pk)
     )

@@ -25,9 +25,8 @@ def test_the_demo_has_an_awarded_and_confirmed_tender_with_savings_and_is_idempo
     assert TenderItem.objects.filter(tender=tender).count() == 8
     assert Bid.objects.filter(tender=tender, status="submitted").count() == 3
     assert tender.result == tender_result_to_json(award(tender_from_json(tender.problem)))
-    ranks = [b["rank"] for b in tender.result["bids"]]
-    assert sorted(r for r in ranks if r is not None) == [1, 2, 3][: len([r for r in ranks if r])]
-    assert ranks.count(1) >= 1
+    assert 1 in [b["rank"] for b in tender.result["bids"]]  # a ranking is published
+    assert tender.result["totals"]["covered_units"] == tender.result["totals"]["demand_units"]
     contract = TenderContract.objects.filter(tender=tender).first()
     assert contract is not None
     assert FederationSupplier.objects.filter(supplier=contract.catalogue).exists()

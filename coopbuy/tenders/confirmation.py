@@ -202,7 +202,13 @@ def expected_saving(*, tender: Tender, user: User) -> Saving:
         at_price = (prices[code] * row["units"]).quantize(CENT, ROUND_HALF_UP)
         unit_price = prices[code].quantize(CENT, ROUND_HALF_UP)
         lines.append(
-            SavingLine(code, int(row["units"]), Decimal(row["paid"]), at_price, unit_price)
+            SavingLine(
+                code,
+                int(row["units"]),
+                Decimal(row["paid"]).quantize(CENT, ROUND_HALF_UP),
+                at_price,
+                unit_price,
+            )
         )
     return Saving(lines)
 

@@ -108,7 +108,7 @@ def test_confirmation_makes_a_shared_catalogue_with_case_tiers_and_members_see_t
         ("lentils-5kg", 4, D("27.20"), D("24.40")),
         ("oats-25kg", 15, D("47.50"), D("40.50")),
     ]
-    assert saving.total == D("9.80")
+    assert str(saving.total) == "9.80"  # to the penny, on every database
     with pytest.raises(TenderError, match="once the award is confirmed"):
         tender_opt_in(tender=tender, membership=mia_in_a)
 

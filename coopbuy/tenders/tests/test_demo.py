@@ -36,6 +36,7 @@ def test_the_demo_has_an_awarded_and_confirmed_tender_with_savings_and_is_idempo
         for m in Membership.objects.filter(group__slug="hebden-bridge-bulk-buyers")
     ]
     assert sum(1 for s in savings if s > Decimal(0)) >= 5
+    assert all(str(s) == str(s.quantize(Decimal("0.01"))) for s in savings if s)  # pennies
     assert TENDER_LOGIN in summary.describe("http://x/")
     counts = (Tender.objects.count(), Bid.objects.count(), BidRevision.objects.count())
     seed_demo()

@@ -12,13 +12,14 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router
 from ninja.responses import Status
 
-from coopbuy.api.auth import caller
+from coopbuy.api.auth import caller, principal, within_token_group
 from coopbuy.api.idempotency import idempotent
 from coopbuy.api.pagination import paginate
 from coopbuy.api.problems import problem_responses
 from coopbuy.api.schemas import Page, Paging
 from coopbuy.catalog.models import Supplier
 from coopbuy.federations.permissions import coordinated_member_groups, federation_for_runner
+from coopbuy.groups.models import Membership
 from coopbuy.groups.permissions import group_for_coordinator
 from coopbuy.tenders import selectors, services
 from coopbuy.tenders.api_schemas import (
@@ -53,6 +54,30 @@ from coopbuy.tenders.permissions import (
 router = Router(tags=["tenders"])
 
 
+def _in_scope(request: HttpRequest, tender: Tender) -> Tender:
+    """A token limited to one group sees only that group's own tenders (not a federation's)."""
+    token = principal(request).token
+    if token is not None and token.group_id is not None and tender.group_id != token.group_id:
+        raise Http404(_("There is no tender at this address."))
+    return tender
+
+
+def _organised(request: HttpRequest, tender_id: int) -> Tender:
+    return _in_scope(request, tender_for_organiser(tender_id=tender_id, user=caller(request)))
+
+
+def _bidder(request: HttpRequest, tender_id: int, supplier_id: int) -> tuple[Tender, Supplier]:
+    tender, supplier = tender_for_supplier(
+        tender_id=tender_id, supplier_id=supplier_id, user=caller(request)
+    )
+    return _in_scope(request, tender), supplier
+
+
+def _membered(request: HttpRequest, tender_id: int) -> tuple[Tender, Membership]:
+    tender, membership = tender_for_member(tender_id=tender_id, user=caller(request))
+    return _in_scope(request, tender), membership
+
+
 def _detail(tender: Tender) -> TenderDetailOut:
     base = TenderOut.of(tender)
     return TenderDetailOut(
@@ -67,7 +92,12 @@ def _detail(tender: Tender) -> TenderDetailOut:
 @router.get("/mine", response={200: Page[TenderOut], **problem_responses()})
 def my_tenders(request: HttpRequest, paging: Query[Paging]) -> Page[TenderOut]:
     """The tenders the caller organises."""
-    return paginate(request, selectors.tenders_for_organiser(caller(request)), paging, TenderOut.of)
+    return paginate(
+        request,
+        within_token_group(request, selectors.tenders_for_organiser(caller(request)), "group_id"),
+        paging,
+        TenderOut.of,
+    )
 
 
 @router.get("/invitations", response={200: Page[InvitationOut], **problem_responses()})
@@ -75,7 +105,9 @@ def my_invitations(request: HttpRequest, paging: Query[Paging]) -> Page[Invitati
     """Published tenders the suppliers the caller acts for are invited to."""
     return paginate(
         request,
-        selectors.invitations_for_user(caller(request)),
+        within_token_group(
+            request, selectors.invitations_for_user(caller(request)), "tender__group_id"
+        ),
         paging,
         lambda i: InvitationOut(
             tender=TenderOut.of(i.tender), supplier_id=i.supplier_id, supplier_name=i.supplier.name
@@ -110,14 +142,14 @@ def create_tender(request: HttpRequest, payload: TenderIn) -> Status[TenderDetai
 @router.get("/{int:tender_id}", response={200: TenderDetailOut, **problem_responses()})
 def get_tender(request: HttpRequest, tender_id: int) -> TenderDetailOut:
     """A tender you organise: its items, who is invited, how many bids (never their content)."""
-    return _detail(tender_for_organiser(tender_id=tender_id, user=caller(request)))
+    return _detail(_organised(request, tender_id))
 
 
 @router.post("/{int:tender_id}/items", response={200: TenderDetailOut, **problem_responses()})
 @idempotent
 def save_item(request: HttpRequest, tender_id: int, payload: ItemIn) -> TenderDetailOut:
     """Add an item to a draft, or change the item with this code."""
-    tender = tender_for_organiser(tender_id=tender_id, user=caller(request))
+    tender = _organised(request, tender_id)
     services.tender_item_save(
         tender=tender, actor=caller(request), item=services.ItemInput(**payload.model_dump())
     )
@@ -128,7 +160,7 @@ def save_item(request: HttpRequest, tender_id: int, payload: ItemIn) -> TenderDe
 @idempotent
 def prefill(request: HttpRequest, tender_id: int, payload: DemandIn) -> TenderDetailOut:
     """Fill a draft's items from the owner's groups' last rounds."""
-    tender = tender_for_organiser(tender_id=tender_id, user=caller(request))
+    tender = _organised(request, tender_id)
     tender_prefill(tender=tender, actor=caller(request), spec=DemandFilter(**payload.model_dump()))
     return _detail(tender)
 
@@ -137,7 +169,7 @@ def prefill(request: HttpRequest, tender_id: int, payload: DemandIn) -> TenderDe
 @idempotent
 def invite(request: HttpRequest, tender_id: int, payload: InviteIn) -> TenderDetailOut:
     """Invite a supplier of one of the owner's groups (it needs a supplier user)."""
-    tender = tender_for_organiser(tender_id=tender_id, user=caller(request))
+    tender = _organised(request, tender_id)
     groups = [g.pk for g in owner_groups(tender)]
     supplier = Supplier.objects.filter(pk=payload.supplier_id, group_id__in=groups).first()
     if supplier is None:
@@ -151,7 +183,7 @@ def invite(request: HttpRequest, tender_id: int, payload: InviteIn) -> TenderDet
 @router.post("/{int:tender_id}/publish", response={200: TenderDetailOut, **problem_responses()})
 @idempotent
 def publish(request: HttpRequest, tender_id: int) -> TenderDetailOut:
-    tender = tender_for_organiser(tender_id=tender_id, user=caller(request))
+    tender = _organised(request, tender_id)
     return _detail(services.tender_publish(tender=tender, actor=caller(request)))
 
 
@@ -159,7 +191,7 @@ def publish(request: HttpRequest, tender_id: int) -> TenderDetailOut:
 @idempotent
 def award(request: HttpRequest, tender_id: int) -> TenderDetailOut:
     """Open the bids after the deadline and award by the tender contract; publish the result."""
-    tender = tender_for_organiser(tender_id=tender_id, user=caller(request))
+    tender = _organised(request, tender_id)
     return _detail(services.tender_award(tender=tender, actor=caller(request)))
 
 
@@ -168,7 +200,7 @@ def award(request: HttpRequest, tender_id: int) -> TenderDetailOut:
 def confirm(request: HttpRequest, tender_id: int, payload: ConfirmIn) -> TenderDetailOut:
     """Confirm the award: the winning bids become catalogues for the next (pooled) round."""
     user = caller(request)
-    tender = tender_for_organiser(tender_id=tender_id, user=user)
+    tender = _organised(request, tender_id)
     group = None
     if tender.federation is not None and payload.group_slug:
         mine = coordinated_member_groups(federation=tender.federation, user=user)
@@ -187,7 +219,7 @@ def confirm(request: HttpRequest, tender_id: int, payload: ConfirmIn) -> TenderD
 @idempotent
 def not_confirmed(request: HttpRequest, tender_id: int, payload: ReasonIn) -> TenderDetailOut:
     """Record why the award is not confirmed."""
-    tender = tender_for_organiser(tender_id=tender_id, user=caller(request))
+    tender = _organised(request, tender_id)
     return _detail(
         services.tender_not_confirm(tender=tender, actor=caller(request), reason=payload.reason)
     )
@@ -207,7 +239,7 @@ def result(request: HttpRequest, tender_id: int) -> TenderDetailOut:
     )
     if tender is None or not allowed or tender.status not in AFTER_AWARD:
         raise Http404(_("There is no published award at this address."))
-    return _detail(tender)
+    return _detail(_in_scope(request, tender))
 
 
 def _bid_input(payload: BidIn) -> BidInput:
@@ -231,9 +263,7 @@ def _bid_input(payload: BidIn) -> BidInput:
 )
 def own_bid(request: HttpRequest, tender_id: int, supplier_id: int) -> OwnBidOut:
     """Your supplier's own bid (its latest revision); nobody else's."""
-    tender, supplier = tender_for_supplier(
-        tender_id=tender_id, supplier_id=supplier_id, user=caller(request)
-    )
+    tender, supplier = _bidder(request, tender_id, supplier_id)
     return OwnBidOut.of(*selectors.own_bid(tender=tender, supplier=supplier))
 
 
@@ -242,9 +272,7 @@ def own_bid(request: HttpRequest, tender_id: int, supplier_id: int) -> OwnBidOut
 )
 def submit_bid(request: HttpRequest, tender_id: int, supplier_id: int, payload: BidIn) -> OwnBidOut:
     """Submit your supplier's bid, or revise it (a new revision; the latest counts)."""
-    tender, supplier = tender_for_supplier(
-        tender_id=tender_id, supplier_id=supplier_id, user=caller(request)
-    )
+    tender, supplier = _bidder(request, tender_id, supplier_id)
     bid_submit(tender=tender, supplier=supplier, actor=caller(request), data=_bid_input(payload))
     return OwnBidOut.of(*selectors.own_bid(tender=tender, supplier=supplier))
 
@@ -255,9 +283,7 @@ def submit_bid(request: HttpRequest, tender_id: int, supplier_id: int, payload: 
 )
 @idempotent
 def withdraw_bid(request: HttpRequest, tender_id: int, supplier_id: int) -> OwnBidOut:
-    tender, supplier = tender_for_supplier(
-        tender_id=tender_id, supplier_id=supplier_id, user=caller(request)
-    )
+    tender, supplier = _bidder(request, tender_id, supplier_id)
     bid_withdraw(tender=tender, supplier=supplier, actor=caller(request))
     return OwnBidOut.of(*selectors.own_bid(tender=tender, supplier=supplier))
 
@@ -265,7 +291,7 @@ def withdraw_bid(request: HttpRequest, tender_id: int, supplier_id: int) -> OwnB
 @router.get("/{int:tender_id}/saving", response={200: SavingOut, **problem_responses()})
 def saving(request: HttpRequest, tender_id: int) -> SavingOut:
     """Your expected saving: your past purchases of the awarded items at the awarded prices."""
-    tender, membership = tender_for_member(tender_id=tender_id, user=caller(request))
+    tender, membership = _membered(request, tender_id)
     opted = TenderOptIn.objects.filter(tender=tender, membership=membership).exists()
     return SavingOut.of(expected_saving(tender=tender, user=caller(request)), opted)
 
@@ -274,6 +300,6 @@ def saving(request: HttpRequest, tender_id: int) -> SavingOut:
 @idempotent
 def opt_in(request: HttpRequest, tender_id: int) -> SavingOut:
     """Opt in to order at the confirmed tender's prices (recorded once)."""
-    tender, membership = tender_for_member(tender_id=tender_id, user=caller(request))
+    tender, membership = _membered(request, tender_id)
     tender_opt_in(tender=tender, membership=membership)
     return SavingOut.of(expected_saving(tender=tender, user=caller(request)), True)

@@ -6,11 +6,12 @@ bids only through `selectors.bids_for_award`, which refuses until then.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -47,17 +48,47 @@ def _show(form: Form, error: UserFacingError) -> None:
     form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
+PER_PAGE = 20
+
+
+@dataclass(frozen=True)
+class Pages:
+    """One list's page with plain links to its neighbours that keep the other lists' pages."""
+
+    page: Page[Any]
+    previous: str
+    next: str
+
+
+def _pages(request: HttpRequest, rows: Any, param: str, anchor: str) -> Pages:
+    page = Paginator(rows, PER_PAGE).get_page(request.GET.get(param))
+
+    def link(number: int) -> str:
+        query = request.GET.copy()
+        query[param] = str(number)
+        return f"?{query.urlencode()}#{anchor}"
+
+    return Pages(
+        page,
+        link(page.previous_page_number()) if page.has_previous() else "",
+        link(page.next_page_number()) if page.has_next() else "",
+    )
+
+
 @login_required
 def mine(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    page = Paginator(selectors.tenders_for_organiser(user), 20).get_page(request.GET.get("page"))
     return render(
         request,
         "tenders/mine.html",
         {
-            "page": page,
-            "invitations": selectors.invitations_for_user(user)[:50],
-            "member_tenders": selectors.tenders_for_member(user)[:50],
+            "organised": _pages(request, selectors.tenders_for_organiser(user), "page", "run"),
+            "invitations": _pages(
+                request, selectors.invitations_for_user(user), "invitations", "invited"
+            ),
+            "member_tenders": _pages(
+                request, selectors.tenders_for_member(user), "awarded", "awarded"
+            ),
         },
     )
 

@@ -35,5 +35,5 @@ def test_invitations_and_awarded_tenders_are_paged_with_plain_links() -> None:
     member.force_login(world.mia)
     page = member.get("/tenders/?awarded=2").content.decode()
     assert page.count("/saving/") == 5  # 25 awarded tenders of her group
-    assert 'aria-label="Pages of my groups&#x27; awarded tenders"' in page
+    assert 'aria-label="Pages of the awarded tenders of my groups"' in page
     assert 'href="?awarded=1#awarded" rel="prev"' in page

@@ -29,6 +29,7 @@ from .ledger_seed import seed_ledger
 from .people import DEMO_PASSWORD, FIRST_NAMES, GROUPS, SURNAMES, email_for
 from .pooled_seed import seed_pooled
 from .rounds_seed import seed_rounds
+from .tenders_seed import seed_tenders
 
 Role = Membership.Role
 MEMBERS_PER_GROUP = 15
@@ -173,4 +174,5 @@ def seed_demo() -> DemoSummary:
     pooled_login = seed_pooled([spec.slug for spec in GROUPS[:3]])
     if pooled_login is not None:
         summary.logins.append(pooled_login)
+    summary.logins += seed_tenders(_demo_password_hash())
     return summary

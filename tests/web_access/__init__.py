@@ -16,3 +16,6 @@ def areas() -> list[ModuleType]:
     from tests.web_access import federations, pooled
 
     return [federations, pooled]
+    from tests.web_access import tenders
+
+    return [tenders]

@@ -35,6 +35,8 @@ if TYPE_CHECKING:
 #   coordinator - coordinators of A
 #   supplier_user      - only the people who act for the supplier in the path (group A's)
 #   organisation_admin - only the admins of the organisation in the path
+#   member_or_supplier - members of A and the people who act for the supplier in the world (a
+#                        tender's published award: its owner's members and its invited suppliers)
 # Beside A's roles, three callers who are not members of A must be refused on every group-A
 # operation: a supplier user of A's supplier, an organisation admin, and a former member of A.
 # Each area lists its operations in coopbuy/api/tests/access/<area>.py.
@@ -93,6 +95,8 @@ def allowed(role: str, level: str, method: str) -> bool:
         return False  # only ever used with A's ids on paths that have them
     if level in {"supplier_user", "organisation_admin"}:
         return role == level
+    if level == "member_or_supplier":
+        return role == "supplier_user" or allowed(role, "member", method)
     if level in {"anyone", "code_holder", "signed_in"}:
         return True
     if role == "read_only" and write:

@@ -40,6 +40,7 @@ def areas() -> list[ModuleType]:
         pooled,
         reports,
         rounds,
+        tenders,
     )
 
     return [
@@ -54,4 +55,5 @@ def areas() -> list[ModuleType]:
         reports,
         federations,
         pooled,
+        tenders,
     ]

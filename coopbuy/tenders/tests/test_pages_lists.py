@@ -1,0 +1,39 @@
+"""The tenders page pages its three lists apart: plain links, each keeping the others' pages."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from coopbuy.tenders.models import Tender, TenderInvitation
+from coopbuy.tenders.tests.world import make_world
+
+pytestmark = pytest.mark.django_db
+
+
+def test_invitations_and_awarded_tenders_are_paged_with_plain_links() -> None:
+    world = make_world()
+    start = timezone.now() + timedelta(days=30)
+    for n in range(25):  # 25 more awarded tenders of group a, Alpha invited to each
+        tender = Tender.objects.create(
+            group=world.a, title=f"Extra {n:02}", status="awarded", deadline=start + timedelta(n)
+        )
+        TenderInvitation.objects.create(tender=tender, supplier=world.suppliers[0])
+    seller = Client()
+    seller.force_login(world.sellers[0])
+    first = seller.get("/tenders/").content.decode()
+    assert first.count("/bid/") == 20  # 26 invitations (the world's tender too): 20 a page
+    assert 'href="?invitations=2#invited" rel="next"' in first
+    second = seller.get("/tenders/?invitations=2&awarded=1").content.decode()
+    assert second.count("/bid/") == 6
+    assert 'href="?invitations=1&amp;awarded=1#invited" rel="prev"' in second
+    assert "Extra 04" in second and "Extra 05" not in second  # the latest deadlines first
+    member = Client()
+    member.force_login(world.mia)
+    page = member.get("/tenders/?awarded=2").content.decode()
+    assert page.count("/saving/") == 5  # 25 awarded tenders of her group
+    assert 'aria-label="Pages of the awarded tenders of my groups"' in page
+    assert 'href="?awarded=1#awarded" rel="prev"' in page

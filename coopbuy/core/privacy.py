@@ -39,3 +39,19 @@ def is_shown(people: int, floor: int = SMALL_COUNT_FLOOR) -> bool:
 def floored[T](value: T, *, people: int, floor: int = SMALL_COUNT_FLOOR) -> Floored[T]:
     """`value` if it rests on at least `floor` people, otherwise a suppressed cell."""
     return Floored(value if is_shown(people, floor) else None, people, floor)
+
+
+def floored_parts(counts: list[int], floor: int = SMALL_COUNT_FLOOR) -> list[Floored[int]]:
+    """Counts of the parts of a shown whole (e.g. people by how they joined), each floored.
+
+    When the whole is shown, one hidden part could be worked out by subtracting the shown parts
+    from it; so while the hidden parts together hold between 1 and `floor` - 1 people, the
+    smallest shown part is hidden too (secondary suppression).
+    """
+    hidden = [not is_shown(count, floor) for count in counts]
+    while 0 < sum(c for c, h in zip(counts, hidden, strict=True) if h) < floor and not all(hidden):
+        smallest = min((c, i) for i, (c, h) in enumerate(zip(counts, hidden, strict=True)) if not h)
+        hidden[smallest[1]] = True
+    return [
+        Floored(None if h else count, count, floor) for count, h in zip(counts, hidden, strict=True)
+    ]

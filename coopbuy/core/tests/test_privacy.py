@@ -42,3 +42,19 @@ def test_nonsense_counts_are_refused() -> None:
         is_shown(-1)
     with pytest.raises(ValueError, match="floor"):
         is_shown(3, floor=0)
+
+
+def _values(counts: list[int]) -> list[int | None]:
+    from coopbuy.core.privacy import floored_parts
+
+    return [cell.value for cell in floored_parts(counts)]
+
+
+def test_parts_of_a_whole_hide_a_second_part_when_one_hidden_part_could_be_subtracted() -> None:
+    # 6 enrolled: 5 by work email, 1 friend; hiding only the 1 leaves 6 - 5 = 1 in plain sight.
+    assert _values([5, 1]) == [None, None]
+    assert _values([9, 7, 2]) == [9, None, None]
+    assert _values([9, 8, 0]) == [9, 8, None]  # an empty part reveals nobody
+    assert _values([3, 3]) == [None, None]
+    assert _values([6, 7, 8]) == [6, 7, 8]
+    assert _values([2, 4, 12]) == [None, None, 12]  # the hidden hold 6 together

@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -51,7 +52,7 @@ class DomainClaim(models.Model):
                 name="domain_claim_confirmed_once",
             ),
             models.CheckConstraint(
-                condition=Q(domain=models.functions.Lower("domain")),
+                condition=Q(domain=Lower("domain")),
                 name="domain_claim_lower_case",
             ),
         ]

@@ -19,7 +19,7 @@ LINK = re.compile(r"http://testserver(/\S+)")
 def link_in_last_email(to: str) -> str:
     """The path of the last link emailed to `to` (the locmem outbox)."""
     message = [m for m in mail.outbox if to in m.to][-1]
-    found = LINK.search(message.body)
+    found = LINK.search(str(message.body))
     assert found is not None, message.body
     return found.group(1)
 

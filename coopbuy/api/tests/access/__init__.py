@@ -34,6 +34,7 @@ def areas() -> list[ModuleType]:
         identities,
         interest,
         ledger,
+        programmes,
         reports,
         rounds,
     )
@@ -48,4 +49,5 @@ def areas() -> list[ModuleType]:
         campaigns,
         identities,
         reports,
+        programmes,
     ]

@@ -99,7 +99,7 @@ def domain_claim_create(
         proof_email=f"{local}@{proof_domain}",
         created_by=actor,
     )
-    token = signing.dumps({"claim": claim.pk, "domain": domain}, salt=CLAIM_SALT)
+    token = claim_token(claim)
     outbox_enqueue_many([emails.claim_confirmation_email(claim, organisation, token, CLAIM_DAYS)])
     audit_record(
         action="programmes.domain_claimed",
@@ -109,6 +109,11 @@ def domain_claim_create(
         data={"organisation": organisation.pk, "claim": claim.pk, "domain": domain},
     )
     return claim
+
+
+def claim_token(claim: DomainClaim) -> str:
+    """The signed token of a claim's confirmation link (what the emailed link carries)."""
+    return signing.dumps({"claim": claim.pk, "domain": claim.domain}, salt=CLAIM_SALT)
 
 
 def claim_for_token(token: str) -> DomainClaim:

@@ -88,9 +88,7 @@ def enrolment_request(*, programme: Programme, user: User, email: str) -> str:
     address = _work_address(programme, email)
     if _address_taken(programme, address, user):
         raise EnrolmentError(_("Someone has already joined with this address."), field="email")
-    token = signing.dumps(
-        {"p": programme.pk, "u": user.pk, "e": address}, salt=VERIFY_SALT, compress=True
-    )
+    token = verification_token(programme=programme, user=user, email=address)
     outbox_enqueue_many([emails.work_email_verification(programme, address, token, VERIFY_DAYS)])
     audit_record(
         action="programmes.work_email_sent",
@@ -101,6 +99,12 @@ def enrolment_request(*, programme: Programme, user: User, email: str) -> str:
         data={"programme": programme.pk},
     )
     return address
+
+
+def verification_token(*, programme: Programme, user: User, email: str) -> str:
+    """The signed token of a work-email link (what the emailed link carries)."""
+    return signing.dumps({"p": programme.pk, "u": user.pk, "e": email}, salt=VERIFY_SALT,
+                         compress=True)  # fmt: skip
 
 
 def verification_of(token: str) -> tuple[Programme, int, str]:
@@ -121,7 +125,7 @@ def verification_of(token: str) -> tuple[Programme, int, str]:
     return programme, int(data.get("u", 0)), str(data.get("e", ""))
 
 
-def _join_group(programme: Programme, user: User, how: str) -> Membership:
+def _join_group(programme: Programme, user: User) -> Membership:
     membership = membership_of(group=programme.group, user=user)
     if membership is not None:
         return membership
@@ -138,7 +142,7 @@ def _join_group(programme: Programme, user: User, how: str) -> Membership:
 
 
 def _enrol(programme: Programme, user: User, via: str, email: str) -> Enrolment:
-    membership = _join_group(programme, user, via)
+    membership = _join_group(programme, user)
     previous = Enrolment.objects.filter(programme=programme, user=user).first()
     try:
         with transaction.atomic():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from django.core import mail, signing
+from django.core import mail
 
 from coopbuy.accounts.models import User
 from coopbuy.organisations.models import Organisation, Programme
@@ -34,8 +34,7 @@ def confirm_domain(organisation: Organisation, admin: User, domain: str) -> Doma
     claim = claims.domain_claim_create(
         organisation=organisation, actor=admin, domain=domain, proof_email=f"hr@{domain}"
     )
-    token = signing.dumps({"claim": claim.pk, "domain": claim.domain}, salt=claims.CLAIM_SALT)
-    return claims.domain_claim_confirm(token=token)
+    return claims.domain_claim_confirm(token=claims.claim_token(claim))
 
 
 def make_programme(

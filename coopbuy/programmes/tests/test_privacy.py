@@ -63,8 +63,6 @@ def programme_world() -> dict[str, Any]:
     for name in NAMES[:5]:
         person = make_user(name, email=f"{name.lower().replace(' ', '.')}@home.example")
         email = f"{name.lower().replace(' ', '.')}@caldermills.example"
-        from django.core import signing
-
         token = signing.dumps(
             {"p": programme.pk, "u": person.pk, "e": email}, salt=enrolment.VERIFY_SALT,
             compress=True,

@@ -5,7 +5,8 @@ Mills staff buying group" runs the private group `calder-mills-staff` (the subsi
 it by this slug), coordinated by an employee the HR admin named (the admin has no role in the
 group). Nine employees join by work email (the link the email carries, opened as they would),
 a friend of one joins with the code as friends and family, and the reception at Dean Clough is
-the Thursday pickup point. Idempotent: each piece is looked up first.
+the Thursday pickup point; Joanne Greenwood keeps the group's money (treasurer). Idempotent:
+each piece is looked up first.
 """
 
 from __future__ import annotations
@@ -13,6 +14,9 @@ from __future__ import annotations
 from allauth.account.models import EmailAddress
 
 from coopbuy.accounts.models import User
+from coopbuy.accounts.services import profile_update
+from coopbuy.groups.models import Membership
+from coopbuy.groups.services import membership_change_role
 from coopbuy.organisations.models import Organisation, Programme
 from coopbuy.organisations.services import organisation_create
 from coopbuy.programmes import claims, enrolment, services
@@ -29,6 +33,25 @@ EMPLOYEES = [
     "Amira Haddad", "Stuart Brearley", "Nadia Kowalczyk", "Liam Crowther",
 ]  # fmt: skip
 FRIEND = ("Tom Sutcliffe", "tom.sutcliffe@example.org")
+TREASURER = EMPLOYEES[1]
+HOMES = ("HX1 1", "HX1 2", "HX3 5", "HX2 0", "HX3 0", "HX6 1", "HX2 9")  # around Halifax
+
+
+def _homes(programme: Programme) -> None:
+    """Each member without a home place gets one near Halifax (the directory needs it)."""
+    members = Membership.objects.filter(group=programme.group, user__home_place="").select_related(
+        "user"
+    )
+    for index, membership in enumerate(members.order_by("pk")):
+        user = membership.user
+        profile_update(
+            user=user,
+            display_name=user.display_name,
+            home_place=HOMES[index % len(HOMES)],
+            home_latitude=None,
+            home_longitude=None,
+            language=user.language,
+        )
 
 
 def _user(name: str, email: str, password_hash: str) -> tuple[User, bool]:
@@ -112,6 +135,10 @@ def seed_programmes(*, password_hash: str) -> tuple[int, list[tuple[str, str]]]:
             code=JoinCode.objects.get(programme=programme).code,
             friends_and_family=True,
         )
+    treasurer = Membership.objects.get(group=programme.group, user__email=_email(TREASURER))
+    if treasurer.role != Membership.Role.TREASURER:
+        membership_change_role(membership=treasurer, actor=coordinator, role="treasurer")
+    _homes(programme)
     logins = [
         (admin.email, "HR admin of Calder Mills Ltd: programme dashboard (no member's data)"),
         (coordinator.email, "coordinator of the Calder Mills staff buying group"),

@@ -33,6 +33,7 @@ def test_the_demo_programme_is_seeded_once_with_its_slugs() -> None:
         m.user.email: m.role for m in Membership.objects.active().filter(group=programme.group)
     }
     assert roles["ruth.ackroyd@caldermills.example"] == "coordinator"
+    assert roles["joanne.greenwood@caldermills.example"] == "treasurer"
     assert "helen.sutcliffe@caldermills.example" not in roles  # the HR admin has no role
     assert len(roles) == 11
     assert logins[0][0] == "helen.sutcliffe@caldermills.example"

@@ -7,9 +7,10 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from coopbuy.groups.models import Membership
 from coopbuy.organisations.models import Organisation, Programme
 from coopbuy.outbox.services import Email
-from coopbuy.programmes.models import DomainClaim
+from coopbuy.programmes.models import DomainClaim, SponsorshipOffer
 
 
 def _url(path: str) -> str:
@@ -45,3 +46,19 @@ def work_email_verification(programme: Programme, email: str, token: str, days: 
         "url": _url(reverse("programmes:enrol_verify", args=[token])),
     }
     return _render("work_email", context, email)
+
+
+def sponsorship_offer_emails(offer: SponsorshipOffer) -> list[Email]:
+    """One message to each coordinator of the group offered sponsorship."""
+    coordinators = (
+        Membership.objects.active()
+        .filter(group=offer.group, role=Membership.Role.COORDINATOR)
+        .select_related("user")
+    )
+    context: dict[str, object] = {
+        "offer": offer,
+        "organisation": offer.organisation,
+        "group": offer.group,
+        "url": _url(reverse("programmes:sponsorship", args=[offer.group.slug, offer.pk])),
+    }
+    return [_render("sponsorship", context, m.user.email) for m in coordinators]

@@ -22,6 +22,8 @@ from coopbuy.groups.models import BuyingGroup, Membership
 from coopbuy.groups.permissions import require_coordinator
 from coopbuy.organisations.models import Organisation, Programme
 from coopbuy.organisations.permissions import require_admin
+from coopbuy.outbox.services import outbox_enqueue_many
+from coopbuy.programmes import emails
 from coopbuy.programmes.models import WEEKDAYS, JoinCode, PickupPoint, SponsorshipOffer
 
 
@@ -136,6 +138,7 @@ def sponsorship_offer(
         allows_friends_and_family=allows_friends_and_family,
         offered_by=actor,
     )
+    outbox_enqueue_many(emails.sponsorship_offer_emails(offer))
     audit_record(
         action="programmes.sponsorship_offered",
         summary=_("%(actor)s offered %(group)s sponsorship by %(name)s")

@@ -15,7 +15,7 @@ from coopbuy.groups.models import Membership
 from coopbuy.organisations.models import Programme
 from coopbuy.programmes import services
 from coopbuy.programmes.models import DomainClaim, Enrolment, PickupPoint
-from coopbuy.testing.factories import make_user
+from coopbuy.testing.factories import make_group, make_user
 from coopbuy.testing.programmes import (
     confirm_domain,
     link_in_last_email,
@@ -119,3 +119,18 @@ def test_the_profile_is_edited_by_its_admins() -> None:
     public = Client().get(reverse("programmes:public", args=[employer.slug])).content.decode()
     assert "Calder Mills" in public and "Dean Clough" in public
     assert not mail.outbox
+
+
+def test_a_group_coordinator_answers_a_sponsorship_offer_from_the_emailed_link(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    admin, kim = make_user(), make_user("Kim", email="kim@example.org")
+    employer = make_employer(admin)
+    group = make_group(kim, name="Halifax Wholefoods")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.sponsorship_offer(organisation=employer, actor=admin, group=group, name="Perk")
+    path = link_in_last_email("kim@example.org")
+    assert _client(admin).get(path).status_code in {403, 404}  # the admin is not its coordinator
+    assert "Accept" in _client(kim).get(path).content.decode()
+    _client(kim).post(path, {"answer": "accept"})
+    assert Programme.objects.get().group == group

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -97,9 +98,14 @@ def verify(request: HttpRequest, token: str) -> HttpResponse:
     """The work-email link: a page with one button (a mail scanner's GET changes nothing)."""
     problem, programme = None, None
     try:
-        programme, _user_id, address = enrolment.verification_of(token)
+        programme, user_id, address = enrolment.verification_of(token)
     except UserFacingError as error:
         problem, address = error.message, ""
+    else:
+        if user_id != _user(request).pk:  # another person's link: their address stays theirs
+            raise PermissionDenied(
+                _("This link was sent for another account: sign in as the person who asked.")
+            )
     if request.method == "POST" and problem is None:
         try:
             enrolment.enrolment_verify(token=token, user=_user(request))

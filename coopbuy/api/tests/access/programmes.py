@@ -2,7 +2,10 @@
 and enrolment (anyone signed in, about themselves).
 
 seed() gives the organisation of `identities` (run by `organisation_admin`) a confirmed domain
-and a programme whose group is not group A; its id is `programme_id`.
+and a programme whose group is not group A; its id is `programme_id`. For the web matrix it also
+holds a pickup point (`point_id`), a pending domain claim (`claim_id`, its emailed link's token in
+`scopes["claim_token"]`), a work-email link sent to the outsider (`scopes["enrol_token"]`) and an
+offer to sponsor group A (`offer_id`).
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from coopbuy.groups.models import BuyingGroup
 from coopbuy.organisations.models import Organisation, Programme
+from coopbuy.programmes import claims, enrolment, services
 from coopbuy.programmes.models import DomainClaim, Enrolment, JoinCode, PickupPoint
 from coopbuy.testing.factories import make_user
 from coopbuy.testing.programmes import confirm_domain, make_programme
@@ -63,6 +67,24 @@ def seed(world: World) -> None:
     make_user("Night coordinator", email="night.coordinator@millcoop.example")
     programme = make_programme(organisation, admin, name="Mill staff")
     world.ids["programme_id"] = programme.pk
+    point = services.pickup_point_add(
+        programme=programme, actor=admin, name="Weaving shed", address="Mill Lane",
+        delivery_days=["thu"],
+    )  # fmt: skip
+    world.ids["point_id"] = point.pk
+    pending = claims.domain_claim_create(
+        organisation=organisation, actor=admin, domain="millstaff.example",
+        proof_email="hr@millstaff.example",
+    )  # fmt: skip
+    world.ids["claim_id"] = pending.pk
+    world.scopes["claim_token"] = claims.claim_token(pending)
+    world.scopes["enrol_token"] = enrolment.verification_token(
+        programme=programme, user=world.people["outsider"], email="outsider@millcoop.example"
+    )
+    offer = services.sponsorship_offer(
+        organisation=organisation, actor=admin, group=world.a, name="Mill staff (group A)"
+    )
+    world.ids["offer_id"] = offer.pk
 
 
 def snapshot(group: BuyingGroup) -> tuple[object, ...]:

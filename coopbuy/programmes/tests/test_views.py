@@ -13,7 +13,7 @@ from django.urls import reverse
 from coopbuy.accounts.models import User
 from coopbuy.groups.models import Membership
 from coopbuy.organisations.models import Programme
-from coopbuy.programmes import services
+from coopbuy.programmes import enrolment, services
 from coopbuy.programmes.models import DomainClaim, Enrolment, PickupPoint
 from coopbuy.testing.factories import make_group, make_user
 from coopbuy.testing.programmes import (
@@ -134,3 +134,21 @@ def test_a_group_coordinator_answers_a_sponsorship_offer_from_the_emailed_link(
     assert "Accept" in _client(kim).get(path).content.decode()
     _client(kim).post(path, {"answer": "accept"})
     assert Programme.objects.get().group == group
+
+
+def test_a_work_email_link_opened_by_another_account_is_refused_and_shows_no_address() -> None:
+    admin = make_user()
+    employer = make_employer(admin)
+    confirm_domain(employer, admin, "caldermills.example")
+    programme = make_programme(employer, admin)
+    dana, eve = make_user("Dana"), make_user("Eve")
+    token = enrolment.verification_token(
+        programme=programme, user=dana, email="dana@caldermills.example"
+    )
+    url = reverse("programmes:enrol_verify", args=[token])
+    for method in ("get", "post"):
+        response = getattr(_client(eve), method)(url)
+        assert response.status_code == 403
+        assert "dana@caldermills.example" not in response.content.decode()
+    assert "dana@caldermills.example" in _client(dana).get(url).content.decode()
+    assert not Enrolment.objects.filter(user=eve).exists()

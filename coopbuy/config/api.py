@@ -29,6 +29,7 @@ from coopbuy.ledger.api import router as ledger_router
 from coopbuy.ledger.statement_api import router as statement_router
 from coopbuy.organisations.api import router as organisations_router
 from coopbuy.pooled.api import router as pooled_router
+from coopbuy.programmes.api import router as programmes_router
 from coopbuy.reports.api import router as reports_router
 from coopbuy.rounds.api import router as rounds_router
 from coopbuy.rounds.supplier_portal_api import supplier_orders_router
@@ -91,6 +92,7 @@ api.add_router("/groups", statement_router)
 api.add_router("/suppliers", suppliers_router)
 api.add_router("/suppliers", supplier_orders_router)
 api.add_router("/organisations", organisations_router)
+api.add_router("/organisations", programmes_router)
 api.add_router("/campaigns", campaigns_router)
 api.add_router("/groups", group_campaigns_router)
 api.add_router("/groups", reports_router)

@@ -28,6 +28,7 @@ from .interest_seed import seed_homes, seed_interest
 from .ledger_seed import seed_ledger
 from .people import DEMO_PASSWORD, FIRST_NAMES, GROUPS, SURNAMES, email_for
 from .pooled_seed import seed_pooled
+from .programmes_seed import seed_programmes
 from .rounds_seed import seed_rounds
 from .tenders_seed import seed_tenders
 
@@ -175,4 +176,7 @@ def seed_demo() -> DemoSummary:
     if pooled_login is not None:
         summary.logins.append(pooled_login)
     summary.logins += seed_tenders(_demo_password_hash())
+    added, logins = seed_programmes(password_hash=_demo_password_hash())
+    summary.created_users += added
+    summary.logins += logins
     return summary

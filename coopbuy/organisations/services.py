@@ -120,3 +120,29 @@ def organisation_admin_end(*, admin: OrganisationAdmin, actor: User) -> Organisa
         {"organisation": organisation.pk},
     )
     return target
+
+
+@transaction.atomic
+def organisation_update(
+    *, organisation: Organisation, actor: User, name: str, kind: str, description: str
+) -> Organisation:
+    """An admin changes the organisation's public profile (its web address stays)."""
+    require_admin(organisation=organisation, user=actor)
+    name = name.strip()
+    if not name:
+        raise OrganisationError(_("Give the organisation a name."), field="name")
+    if kind not in Organisation.Kind.values:
+        raise OrganisationError(
+            _("Choose employer, retailer or producer, or community organisation."), field="kind"
+        )
+    organisation.name, organisation.kind = name[:120], kind
+    organisation.description = description.strip()[:4000]
+    organisation.save(update_fields=["name", "kind", "description"])
+    _audit(
+        "organisation.updated",
+        _("%(actor)s changed the profile of %(name)s") % {"actor": actor.name, "name": name},
+        actor,
+        actor,
+        {"organisation": organisation.pk},
+    )
+    return organisation

@@ -7,6 +7,7 @@ urlpatterns = [
     path("organisations/", views.mine, name="mine"),
     path("organisations/new/", views.create, name="create"),
     path("organisations/<slug:slug>/", views.detail, name="detail"),
+    path("organisations/<slug:slug>/edit/", views.edit, name="edit"),
     path(
         "organisations/<slug:slug>/admins/<int:admin_id>/remove/",
         views.admin_remove,

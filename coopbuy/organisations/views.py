@@ -35,6 +35,17 @@ class OrganisationForm(forms.Form):
     )
 
 
+class ProfileForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=120)
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=Organisation.Kind.choices)
+    description = forms.CharField(
+        label=gettext_lazy("Public description"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+        required=False,
+    )
+
+
 class AdminForm(forms.Form):
     email = forms.EmailField(label=gettext_lazy("Email address of a person with a coopbuy account"))
 
@@ -116,3 +127,26 @@ def admin_remove(request: HttpRequest, slug: str, admin_id: int) -> HttpResponse
     if target.user_id == request.user.pk and target.ended_at is not None:
         return redirect("organisations:mine")
     return redirect("organisations:detail", slug=organisation.slug)
+
+
+@login_required
+def edit(request: HttpRequest, slug: str) -> HttpResponse:
+    """An admin edits the public profile (name, kind, description)."""
+    organisation, _admin = organisation_for_admin(slug=slug, user=request.user)
+    initial = {
+        "name": organisation.name,
+        "kind": organisation.kind,
+        "description": organisation.description,
+    }
+    form = ProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organisation_update(
+                organisation=organisation, actor=_user(request), **form.cleaned_data
+            )
+        except UserFacingError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("organisations:detail", slug=organisation.slug)
+    return render(request, "organisations/edit.html", {"organisation": organisation, "form": form})

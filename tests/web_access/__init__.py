@@ -19,3 +19,6 @@ def areas() -> list[ModuleType]:
     from tests.web_access import tenders
 
     return [tenders]
+    from tests.web_access import programmes
+
+    return [programmes]

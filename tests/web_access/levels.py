@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 #   coordinator        - A's coordinators
 #   supplier_user      - the people who act for A's supplier
 #   organisation_admin - the admins of the organisation in the path
+#   link_holder        - the outsider only: a personal link (a work-email enrolment) was sent for
+#                        their account; others holding it are refused
 #   nobody             - no role: the page needs something the world gives none of them (another
 #                        person's suggestion, a code nobody holds); all must be refused
 # A page whose methods differ maps each method ("GET"/"POST") to its level.
@@ -37,6 +39,8 @@ ROLES_AT = {
 }  # fmt: skip
 ROLES_AT["signed_in"] = ROLES_AT["anyone"] - {"anonymous"}
 ROLES_AT["joiner"] = ROLES_AT["signed_in"] - ROLES_AT["member"]
+ROLES_AT["link_holder"] = {"outsider"}
+LINK_HOLDER = "link_holder"
 
 _ = "anyone signed_in joiner member money coordinator supplier_user organisation_admin nobody"
 ANYONE, SIGNED_IN, JOINER, MEMBER, MONEY, COORDINATOR, SUPPLIER, ORG_ADMIN, NOBODY = _.split()

@@ -38,6 +38,7 @@ def areas() -> list[ModuleType]:
         interest,
         ledger,
         pooled,
+        programmes,
         reports,
         rounds,
         tenders,
@@ -56,4 +57,5 @@ def areas() -> list[ModuleType]:
         federations,
         pooled,
         tenders,
+        programmes,
     ]

@@ -268,11 +268,17 @@ class SettleResult:
 
 
 @transaction.atomic
-def campaign_settle(*, campaign: Campaign, now: datetime | None = None) -> SettleResult:
-    """At the deadline: tip (fill the counted pledges at the final price) or fail. Exactly once."""
+def campaign_settle(
+    *, campaign: Campaign, now: datetime | None = None, when_full: bool = False
+) -> SettleResult:
+    """At the deadline: tip (fill the counted pledges at the final price) or fail. Exactly once.
+
+    `when_full`: also end it before the deadline when its cap is reached (a team that fills).
+    """
     campaign = _lock(campaign)
     now = now or timezone.now()
-    if not campaign.is_open or now < campaign.deadline:
+    full = campaign.cap is not None and pledged_units(campaign) >= campaign.cap
+    if not campaign.is_open or (now < campaign.deadline and not (when_full and full)):
         return SettleResult(campaign, False)
     active = list(
         campaign.pledges.filter(status=Pledge.Status.ACTIVE).select_related("user").order_by("pk")

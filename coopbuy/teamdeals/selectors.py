@@ -36,6 +36,17 @@ def offered_deals(organisation: Organisation, now: datetime | None = None) -> Qu
     )
 
 
+def all_offered_deals(now: datetime | None = None) -> QuerySet[Deal]:
+    now = now or timezone.now()
+    return (
+        Deal.objects.filter(ended_at__isnull=True, active_from__lte=now)
+        .filter(Q(active_until__isnull=True) | Q(active_until__gt=now))
+        .select_related("organisation")
+        .prefetch_related("tiers")
+        .order_by("organisation__name", "title", "pk")
+    )
+
+
 def open_teams(deal: Deal, now: datetime | None = None) -> QuerySet[Team]:
     """Teams one can still join: open, before their deadline, not full; closest to full first."""
     now = now or timezone.now()

@@ -112,7 +112,9 @@ def _checked(data: DealInput, now: datetime) -> DealInput:
     start = start.astimezone(UTC)
     until = data.active_until.astimezone(UTC) if data.active_until is not None else None
     if until is not None and until <= max(start, now):
-        raise DealError(_("The offer must end after it starts, in the future."), field="active_until")
+        raise DealError(
+            _("The offer must end after it starts, in the future."), field="active_until"
+        )
     return DealInput(
         title=title[:120],
         solo_price=solo,

@@ -86,9 +86,11 @@ def test_a_join_racing_the_expiry_is_either_in_and_charged_or_out_and_released(
     outcomes = _race(
         [
             lambda: "joined" if not team_join(team=team, user=late, now=moment).filled else "x",
-            lambda: "settled"
-            if campaign_settle(campaign=team.campaign, now=deadline).ended_now
-            else "not",
+            lambda: (
+                "settled"
+                if campaign_settle(campaign=team.campaign, now=deadline).ended_now
+                else "not"
+            ),
         ]
     )
     assert "settled" in outcomes

@@ -116,10 +116,8 @@ def team_progress(team: Team) -> TeamProgress:
         tiers=core_tiers(campaign), measure="participants", pledges=core_pledges(pledges)
     )
     full_size = campaign.cap or figures.minimum
-    if not figures.tipped:
-        more, price = figures.more_to_tip, figures.next_price
-    else:
-        more, price = figures.more_to_next, figures.next_price
+    more: int | None = figures.more_to_next if figures.tipped else figures.more_to_tip
+    price = figures.next_price
     if more is not None and price is not None:
         sentence = _("%(buyers)s %(price)s each.") % {
             "buyers": _buyers(more), "price": format_money(price, currency),

@@ -18,9 +18,7 @@ from tests.browser.test_round_journey import logged_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_start_a_team_share_it_and_join(
-    live_server: object, new_page: Callable[..., Page], settings: object
-) -> None:
+def test_start_a_team_share_it_and_join(live_server: object, new_page: Callable[..., Page]) -> None:
     base = str(live_server.url)  # type: ignore[attr-defined]
     shop = make_shop()
     ann, ben = make_user("Ann Starter"), make_user("Ben Joiner")

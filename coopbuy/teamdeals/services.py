@@ -39,6 +39,7 @@ from coopbuy.teamdeals.errors import DealError
 from coopbuy.teamdeals.models import Deal, DealSetup, DealTier, Team
 
 MAX_PRICE = Decimal("99999.99")
+OWNER = "teamdeals"  # the campaigns that are teams take pledges only through this area
 TAKEN = (Pledge.Status.ACTIVE, Pledge.Status.FILLED)
 
 
@@ -289,9 +290,10 @@ def team_start(*, deal: Deal, user: User, now: datetime | None = None) -> Team:
         deadline=now + timedelta(hours=deal.window_hours),
         cap=tiers[-1].size,
         max_per_person=1,
+        owner=OWNER,
     )
     team = Team.objects.create(deal=deal, campaign=campaign, started_by=user)
-    pledge_set(campaign=campaign, user=user, quantity=1, now=now)
+    pledge_set(campaign=campaign, user=user, quantity=1, now=now, owner=OWNER)
     audit_record(
         action="teamdeals.team_started",
         summary=_("A team was started for %(title)s") % {"title": deal.title},
@@ -325,7 +327,7 @@ def team_join(*, team: Team, user: User, now: datetime | None = None) -> JoinRes
     if campaign.cap is not None and members.count() >= campaign.cap:
         raise DealError(_("This team is full: start a new one."))
     _check_buyer(deal, user, now)
-    pledge = pledge_set(campaign=campaign, user=user, quantity=1, now=now)
+    pledge = pledge_set(campaign=campaign, user=user, quantity=1, now=now, owner=OWNER)
     audit_record(
         action="teamdeals.team_joined",
         summary=_("A buyer joined a team for %(title)s") % {"title": deal.title},
@@ -343,7 +345,7 @@ def team_leave(*, team: Team, user: User, now: datetime | None = None) -> Pledge
     pledge = Pledge.objects.filter(campaign_id=team.campaign_id, user=user).first()
     if pledge is None or pledge.status != Pledge.Status.ACTIVE:
         raise DealError(_("You are not in this team."))
-    pledge = pledge_withdraw(pledge=pledge, user=user, now=now)
+    pledge = pledge_withdraw(pledge=pledge, user=user, now=now, owner=OWNER)
     audit_record(
         action="teamdeals.team_left",
         summary=_("A buyer left a team for %(title)s") % {"title": team.deal.title},

@@ -7,10 +7,12 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.test import Client
 from django.utils import timezone
 
+from coopbuy.campaigns.errors import CampaignError
 from coopbuy.campaigns.models import Campaign, Pledge
-from coopbuy.campaigns.services import campaign_settle
+from coopbuy.campaigns.services import campaign_settle, pledge_set, pledge_withdraw
 from coopbuy.ledger.checks import check_books
 from coopbuy.ledger.models import Entry, Hold, Transaction
 from coopbuy.teamdeals import selectors
@@ -184,3 +186,18 @@ def test_an_admin_sees_counts_and_totals_never_names(shop: Shop) -> None:
     campaign_settle(campaign=lone.campaign, now=lone.campaign.deadline)
     figures = {(f.state, f.members, f.total) for f in selectors.teams_for_admin(shop.deal)}
     assert figures == {("open", 2, D("44.00")), ("expired", 1, D("0.00"))}
+
+
+def test_a_team_takes_no_pledge_as_a_plain_campaign(shop: Shop, client: Client) -> None:
+    ann, ben = make_user("Ann"), make_user("Ben")
+    team = team_start(deal=shop.deal, user=ann)
+    with pytest.raises(CampaignError, match="through its own page"):
+        pledge_set(campaign=team.campaign, user=ben, quantity=1)
+    own = Pledge.objects.get(campaign=team.campaign, user=ann)
+    with pytest.raises(CampaignError, match="through its own page"):
+        pledge_withdraw(pledge=own, user=ann)
+    client.force_login(ben)
+    page = client.get(f"/c/{team.campaign.code}/").content.decode()
+    assert 'action="/c/' not in page  # no pledge form on the campaign's own page
+    assert client.post(f"/c/{team.campaign.code}/pledge/", {"quantity": 1}).status_code == 302
+    assert Pledge.objects.filter(campaign=team.campaign).count() == 1

@@ -38,6 +38,7 @@ def areas() -> list[ModuleType]:
         ledger,
         reports,
         rounds,
+        teamdeals,
     )
 
     return [
@@ -50,4 +51,5 @@ def areas() -> list[ModuleType]:
         campaigns,
         identities,
         reports,
+        teamdeals,
     ]

@@ -147,6 +147,7 @@ def _setup(organisation: Organisation) -> DealSetup:
         description=_("Buyers in team deals of %(name)s.") % {"name": organisation.name},
         visibility=BuyingGroup.Visibility.PRIVATE,
         join_policy=BuyingGroup.JoinPolicy.OPEN,
+        members_listed_to_members=False,  # buyers must not see one another; its operator does
     )
     supplier = supplier_create(group=group, actor=operator, name=organisation.name[:120])
     return DealSetup.objects.create(

@@ -96,6 +96,7 @@ def test_pennine_organics_offers_a_veg_box_with_three_teams() -> None:
         for t in deal.teams.select_related("campaign")
     )
     assert states == [("failed", 0), ("open", 3), ("tipped", 4)]
+    assert not deal.organisation.deal_setup.group.members_listed_to_members  # buyers unseen
     assert RETAILER_ADMIN_EMAIL in summary.describe("http://127.0.0.1:8000/")
     assert User.objects.get(email=RETAILER_ADMIN_EMAIL).check_password(DEMO_PASSWORD)
     assert [r.problems for r in check_books() if r.problems] == []

@@ -50,6 +50,9 @@ class Campaign(models.Model):
     unit_price = models.DecimalField(  # the final price, once tipped
         max_digits=10, decimal_places=2, null=True, blank=True
     )
+    # The area that runs it ("": the group itself): pledges then come only through that area
+    # (e.g. "teamdeals", whose teams are campaigns), never through the campaign's own pages.
+    owner = models.CharField(max_length=30, blank=True, default="")
     ended_at = models.DateTimeField(null=True, blank=True)
     end_reason = models.CharField(max_length=300, blank=True)
     created_by = models.ForeignKey(

@@ -75,6 +75,7 @@ def campaign_create(
     description: str = "",
     cap: int | None = None,
     max_per_person: int = 20,
+    owner: str = "",
 ) -> Campaign:
     """A coordinator starts a campaign for one product of one of the group's suppliers."""
     require_coordinator(group=group, user=actor)
@@ -116,6 +117,7 @@ def campaign_create(
         max_per_person=max_per_person,
         deadline=deadline,
         created_by=actor,
+        owner=owner[:30],
     )
     CampaignTier.objects.bulk_create(
         CampaignTier(campaign=campaign, threshold=t.threshold, unit_price=t.unit_price)
@@ -141,6 +143,11 @@ def _lock(campaign: Campaign) -> Campaign:
     )
 
 
+def _check_owner(campaign: Campaign, owner: str) -> None:
+    if campaign.owner != owner:
+        raise CampaignError(_("Join this through its own page, not as a campaign."))
+
+
 def _membership(campaign: Campaign, user: User) -> Membership | None:
     return Membership.objects.filter(group=campaign.group, user=user).first()
 
@@ -154,6 +161,7 @@ def pledge_set(
     max_price: Decimal | None = None,
     referral_code: str = "",
     now: datetime | None = None,
+    owner: str = "",
 ) -> Pledge:
     """Pledge, or change my pledge (one per person: a second pledge merges into the first).
 
@@ -161,6 +169,7 @@ def pledge_set(
     records a promise to pay. The cap counts every active pledge, and is judged under the lock.
     """
     campaign = _lock(campaign)
+    _check_owner(campaign, owner)
     now = now or timezone.now()
     if not campaign.is_open or now >= campaign.deadline:
         raise CampaignError(_("This campaign is closed for pledges."))
@@ -236,9 +245,12 @@ def pledge_set(
 
 
 @transaction.atomic
-def pledge_withdraw(*, pledge: Pledge, user: User, now: datetime | None = None) -> Pledge:
+def pledge_withdraw(
+    *, pledge: Pledge, user: User, now: datetime | None = None, owner: str = ""
+) -> Pledge:
     """Withdraw my pledge before the deadline; its hold is released at once."""
     campaign = _lock(pledge.campaign)
+    _check_owner(campaign, owner)
     pledge = Pledge.objects.select_for_update(no_key=True).get(pk=pledge.pk)
     if pledge.user_id != user.pk:
         raise CampaignError(_("You can only withdraw your own pledge."))
@@ -268,11 +280,17 @@ class SettleResult:
 
 
 @transaction.atomic
-def campaign_settle(*, campaign: Campaign, now: datetime | None = None) -> SettleResult:
-    """At the deadline: tip (fill the counted pledges at the final price) or fail. Exactly once."""
+def campaign_settle(
+    *, campaign: Campaign, now: datetime | None = None, when_full: bool = False
+) -> SettleResult:
+    """At the deadline: tip (fill the counted pledges at the final price) or fail. Exactly once.
+
+    `when_full`: also end it before the deadline when its cap is reached (a team that fills).
+    """
     campaign = _lock(campaign)
     now = now or timezone.now()
-    if not campaign.is_open or now < campaign.deadline:
+    full = campaign.cap is not None and pledged_units(campaign) >= campaign.cap
+    if not campaign.is_open or (now < campaign.deadline and not (when_full and full)):
         return SettleResult(campaign, False)
     active = list(
         campaign.pledges.filter(status=Pledge.Status.ACTIVE).select_related("user").order_by("pk")

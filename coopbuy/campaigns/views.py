@@ -120,7 +120,7 @@ def campaign_detail(request: HttpRequest, code: str) -> HttpResponse:
         "form": PledgeForm(initial=initial),
         "share_url": emails.share_url(pledge) if pledge is not None else None,
         "brought": selectors.referrals_of(pledge) if pledge is not None else 0,
-        "accepting": campaign.is_open and timezone.now() < campaign.deadline,
+        "accepting": campaign.is_open and timezone.now() < campaign.deadline and not campaign.owner,
         "is_member": membership is not None,
         "is_coordinator": membership is not None and can_manage(membership),
         "cancel_form": CancelForm(),

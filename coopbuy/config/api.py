@@ -34,6 +34,7 @@ from coopbuy.reports.api import router as reports_router
 from coopbuy.rounds.api import router as rounds_router
 from coopbuy.rounds.supplier_portal_api import supplier_orders_router
 from coopbuy.tenders.api import router as tenders_router
+from coopbuy.teamdeals.api import router as teamdeals_router
 from coopbuy.tokens.api import router as token_router
 
 DESCRIPTION = """coopbuy's API for buying groups. Authenticate with a personal access token
@@ -95,6 +96,7 @@ api.add_router("/organisations", organisations_router)
 api.add_router("/organisations", programmes_router)
 api.add_router("/campaigns", campaigns_router)
 api.add_router("/groups", group_campaigns_router)
+api.add_router("/deals", teamdeals_router)
 api.add_router("/groups", reports_router)
 api.add_router("/federations", federations_router)
 api.add_router("/federations", pooled_router)

@@ -31,6 +31,7 @@ from .pooled_seed import seed_pooled
 from .programmes_seed import seed_programmes
 from .rounds_seed import seed_rounds
 from .tenders_seed import seed_tenders
+from .teamdeals_seed import seed_teamdeals
 
 Role = Membership.Role
 MEMBERS_PER_GROUP = 15
@@ -177,6 +178,7 @@ def seed_demo() -> DemoSummary:
         summary.logins.append(pooled_login)
     summary.logins += seed_tenders(_demo_password_hash())
     added, logins = seed_programmes(password_hash=_demo_password_hash())
+    added, logins = seed_teamdeals(_demo_password_hash())
     summary.created_users += added
     summary.logins += logins
     return summary

@@ -53,6 +53,7 @@ from coopbuy.groups.models import BuyingGroup, Invitation, JoinRequest, Membersh
 from coopbuy.groups.permissions import (
     group_for_coordinator,
     group_for_member,
+    group_for_member_list,
     group_for_viewer,
     member_in_group,
 )
@@ -246,7 +247,7 @@ def list_members(
     request: HttpRequest, slug: str, filters: Query[MemberFilter], paging: Query[Paging]
 ) -> Page[MemberOut]:
     """The group's members, coordinators first, or only those with one `role` (members)."""
-    group, _membership = group_for_member(slug=slug, user=caller(request))
+    group, _membership = group_for_member_list(slug=slug, user=caller(request))
     rows = selectors.members_of_group(group=group)
     if filters.role is not None:
         rows = rows.filter(role=filters.role)

@@ -50,6 +50,9 @@ class BuyingGroup(models.Model):
         choices=JoinPolicy.choices,
         default=JoinPolicy.APPROVAL,
     )
+    # False: only the coordinators see who the members are (a shop's customers' group, whose
+    # buyers must not see one another); the members still see the group and its coordinators.
+    members_listed_to_members = models.BooleanField(_("members see the member list"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

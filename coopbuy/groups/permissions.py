@@ -79,7 +79,22 @@ def require_coordinator(*, group: BuyingGroup, user: User) -> Membership:
 
 
 def can_see_members(membership: Membership | None) -> bool:
-    return membership is not None and membership.is_active
+    """Who the group's members are: shown to its members, or to its coordinators only in a group
+    whose list is not shown to members (`BuyingGroup.members_listed_to_members`)."""
+    if membership is None or not membership.is_active:
+        return False
+    return membership.group.members_listed_to_members or membership.role in MANAGING_ROLES
+
+
+def group_for_member_list(
+    *, slug: str, user: User | AnonymousUser
+) -> tuple[BuyingGroup, Membership]:
+    """A group whose member list the person may see (pages and operations listing its members)."""
+    group, membership = group_for_member(slug=slug, user=user)
+    membership.group = group
+    if not can_see_members(membership):
+        raise AccessDenied(_("Only the group's coordinators can see who its members are."))
+    return group, membership
 
 
 def can_manage(membership: Membership | None) -> bool:

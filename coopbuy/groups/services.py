@@ -59,8 +59,10 @@ def group_create(
     currency: str = BuyingGroup.Currency.GBP,
     visibility: str = BuyingGroup.Visibility.PUBLIC,
     join_policy: str = BuyingGroup.JoinPolicy.APPROVAL,
+    members_listed_to_members: bool = True,
 ) -> BuyingGroup:
-    """Start a group; its creator becomes its first coordinator."""
+    """Start a group; its creator becomes its first coordinator. With
+    `members_listed_to_members=False` only its coordinators see who its members are."""
     name = name.strip()
     if not name:
         raise GroupError(_("Give the group a name."), field="name")
@@ -87,6 +89,7 @@ def group_create(
         currency=currency,
         visibility=visibility,
         join_policy=join_policy,
+        members_listed_to_members=members_listed_to_members,
         created_by=creator,
     )
     group.full_clean()

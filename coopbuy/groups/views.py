@@ -29,6 +29,7 @@ from coopbuy.groups.permissions import (
     can_manage,
     group_for_coordinator,
     group_for_member,
+    group_for_member_list,
     group_for_viewer,
     member_in_group,
 )
@@ -138,7 +139,7 @@ def leave(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def members(request: HttpRequest, slug: str) -> HttpResponse:
-    group, membership = group_for_member(slug=slug, user=request.user)
+    group, membership = group_for_member_list(slug=slug, user=request.user)
     page = Paginator(selectors.members_of_group(group=group), PAGE_SIZE * 2).get_page(
         request.GET.get("page")
     )

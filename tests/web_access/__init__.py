@@ -22,3 +22,6 @@ def areas() -> list[ModuleType]:
     from tests.web_access import programmes
 
     return [programmes]
+    from tests.web_access import teamdeals
+
+    return [teamdeals]

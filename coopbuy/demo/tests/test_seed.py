@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from coopbuy.accounts.models import User
@@ -10,10 +12,13 @@ from coopbuy.catalog.models import SupplierUser
 from coopbuy.demo.identities_seed import ORGANISATION_ADMIN_EMAIL, SUPPLIER_USER_EMAIL
 from coopbuy.demo.people import DEMO_PASSWORD
 from coopbuy.demo.seed import seed_demo
+from coopbuy.demo.teamdeals_seed import RETAILER_ADMIN_EMAIL
 from coopbuy.groups.models import BuyingGroup, Invitation, JoinRequest, Membership
 from coopbuy.interest.models import Interest, Suggestion
+from coopbuy.ledger.checks import check_books
 from coopbuy.organisations.models import OrganisationAdmin
 from coopbuy.rounds.supplier_portal import purchase_orders_of_supplier
+from coopbuy.teamdeals.models import Deal
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +43,7 @@ def test_demo_has_three_towns_forty_members_roles_invitations_and_requests() -> 
     summary = seed_demo()
     assert BuyingGroup.objects.values("place").distinct().count() >= 3
     assert Membership.objects.values("user").distinct().count() >= 40
-    for group in BuyingGroup.objects.all():
+    for group in BuyingGroup.objects.filter(deal_setup__isnull=True):  # not a team deal's own
         roles = set(Membership.objects.filter(group=group).values_list("role", flat=True))
         assert roles == {"coordinator", "treasurer", "member"}
     assert Invitation.objects.filter(use_count=0).exclude(email="").count() >= 3
@@ -56,7 +61,7 @@ def test_demo_has_three_towns_forty_members_roles_invitations_and_requests() -> 
 
 def test_demo_people_have_home_postcodes_and_neighbours_wait_near_hebden_bridge() -> None:
     seed_demo()
-    members = User.objects.filter(memberships__isnull=False).distinct()
+    members = User.objects.filter(memberships__isnull=False, deal_setup__isnull=True).distinct()
     assert not members.filter(home_latitude=None).exists()
     assert members.filter(home_place__startswith="HX7").exists()
     waiting = Interest.objects.filter(area__in=["HX7", "OL14", "HX2"])
@@ -75,3 +80,23 @@ def test_seeding_twice_adds_nothing_twice() -> None:
     second = seed_demo()
     assert _counts() == before
     assert (second.created_users, second.created_groups) == (0, 0)
+
+
+def test_pennine_organics_offers_a_veg_box_with_three_teams() -> None:
+    summary = seed_demo()
+    deal = Deal.objects.get(organisation__slug="pennine-organics")
+    assert (deal.title, deal.solo_price, deal.window_hours) == (
+        "Organic veg box (large)", Decimal("24.00"), 48,
+    )  # fmt: skip
+    assert [(t.size, t.unit_price) for t in deal.tiers.all()] == [
+        (2, Decimal("22.00")), (4, Decimal("18.00")),
+    ]  # fmt: skip
+    states = sorted(
+        (t.campaign.status, t.campaign.pledges.filter(status__in=["active", "filled"]).count())
+        for t in deal.teams.select_related("campaign")
+    )
+    assert states == [("failed", 0), ("open", 3), ("tipped", 4)]
+    assert not deal.organisation.deal_setup.group.members_listed_to_members  # buyers unseen
+    assert RETAILER_ADMIN_EMAIL in summary.describe("http://127.0.0.1:8000/")
+    assert User.objects.get(email=RETAILER_ADMIN_EMAIL).check_password(DEMO_PASSWORD)
+    assert [r.problems for r in check_books() if r.problems] == []

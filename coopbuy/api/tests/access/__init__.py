@@ -42,6 +42,7 @@ def areas() -> list[ModuleType]:
         reports,
         rounds,
         tenders,
+        teamdeals,
     )
 
     return [
@@ -58,4 +59,5 @@ def areas() -> list[ModuleType]:
         pooled,
         tenders,
         programmes,
+        teamdeals,
     ]

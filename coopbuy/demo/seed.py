@@ -177,8 +177,10 @@ def seed_demo() -> DemoSummary:
     if pooled_login is not None:
         summary.logins.append(pooled_login)
     summary.logins += seed_tenders(_demo_password_hash())
-    added, logins = seed_programmes(password_hash=_demo_password_hash())
-    added, logins = seed_teamdeals(_demo_password_hash())
-    summary.created_users += added
-    summary.logins += logins
+    for added, logins in (
+        seed_programmes(password_hash=_demo_password_hash()),
+        seed_teamdeals(_demo_password_hash()),
+    ):
+        summary.created_users += added
+        summary.logins += logins
     return summary

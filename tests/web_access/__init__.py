@@ -13,15 +13,6 @@ from types import ModuleType
 
 
 def areas() -> list[ModuleType]:
-    from tests.web_access import federations, pooled
+    from tests.web_access import federations, pooled, programmes, teamdeals, tenders
 
-    return [federations, pooled]
-    from tests.web_access import tenders
-
-    return [tenders]
-    from tests.web_access import programmes
-
-    return [programmes]
-    from tests.web_access import teamdeals
-
-    return [teamdeals]
+    return [federations, pooled, tenders, programmes, teamdeals]

@@ -33,8 +33,8 @@ from coopbuy.programmes.api import router as programmes_router
 from coopbuy.reports.api import router as reports_router
 from coopbuy.rounds.api import router as rounds_router
 from coopbuy.rounds.supplier_portal_api import supplier_orders_router
-from coopbuy.tenders.api import router as tenders_router
 from coopbuy.teamdeals.api import router as teamdeals_router
+from coopbuy.tenders.api import router as tenders_router
 from coopbuy.tokens.api import router as token_router
 
 DESCRIPTION = """coopbuy's API for buying groups. Authenticate with a personal access token

@@ -30,8 +30,8 @@ from .people import DEMO_PASSWORD, FIRST_NAMES, GROUPS, SURNAMES, email_for
 from .pooled_seed import seed_pooled
 from .programmes_seed import seed_programmes
 from .rounds_seed import seed_rounds
-from .tenders_seed import seed_tenders
 from .teamdeals_seed import seed_teamdeals
+from .tenders_seed import seed_tenders
 
 Role = Membership.Role
 MEMBERS_PER_GROUP = 15

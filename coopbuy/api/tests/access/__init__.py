@@ -41,8 +41,8 @@ def areas() -> list[ModuleType]:
         programmes,
         reports,
         rounds,
-        tenders,
         teamdeals,
+        tenders,
     )
 
     return [

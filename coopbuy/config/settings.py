@@ -256,12 +256,16 @@ COOPBUY_MEMBERSHIP_END_STEPS = [
 # What the areas above `rounds` add to a round's close, in the close's own transaction, after the
 # members' charges are posted: each is called as `step(round=..., charges=..., actor=...)`
 # (`charges`: membership id -> the `MemberCharge` just posted) and may post more (a subsidy).
-COOPBUY_ROUND_CLOSE_STEPS: list[str] = []
+COOPBUY_ROUND_CLOSE_STEPS: list[str] = [
+    "coopbuy.subsidies.closing.subsidy_close_step",
+]
 
 # Panels the areas above `rounds` add to a member's ordering page (a pool's progress, a subsidy):
 # each is called as `panel(round=..., membership=...)` and returns None or
 # `coopbuy.rounds.panels.Panel(template, context)`, rendered after the suppliers' progress.
-COOPBUY_ORDERING_PANELS: list[str] = []
+COOPBUY_ORDERING_PANELS: list[str] = [
+    "coopbuy.subsidies.panels.subsidy_panel",
+]
 
 # The group directory's map: a tile URL template ({z}/{x}/{y}, optionally {s}) and the credit the
 # tile provider asks for. An empty MAP_TILES_URL shows the markers on a plain background.

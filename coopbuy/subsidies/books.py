@@ -33,8 +33,9 @@ def organisation_book(organisation: Organisation) -> Book:
                 kind=Book.Kind.ORGANISATION, name=organisation.name[:160]
             )
             locked.save(update_fields=["book"])
-        organisation.book_id = locked.book_id
-        return Book.objects.get(pk=locked.book_id)
+        book = Book.objects.get(organisation=locked)
+        organisation.book_id = book.pk
+        return book
 
 
 def organisation_account(book: Book, kind: str) -> Account:

@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.db.models import Q, Sum
 from django.utils import timezone
 
+from coopbuy.core.money import quantize
 from coopbuy.groups.models import Membership
 from coopbuy.ledger.models import Account, Entry, Transaction
 from coopbuy.organisations.models import Organisation, Programme
@@ -45,7 +46,7 @@ def paid_this_month(*, rule: SubsidyRule, membership: Membership, month: date) -
     paid = SubsidyLine.objects.filter(
         rule=rule, membership=membership, subsidy__month=month, subsidy__reversed_at__isnull=True
     ).aggregate(s=Sum("amount"))["s"]
-    return paid if paid is not None else ZERO
+    return quantize(paid) if paid is not None else ZERO
 
 
 def left_this_month(
@@ -70,7 +71,7 @@ def fund_balance(*, organisation: Organisation, on: date | None = None) -> Decim
     if on is not None:
         entries = entries.filter(transaction__booked_on__lte=on)
     total = entries.aggregate(s=Sum("amount"))["s"]
-    return total if total is not None else ZERO
+    return quantize(total) if total is not None else ZERO
 
 
 def top_ups(*, organisation: Organisation) -> list[Transaction]:
@@ -145,8 +146,8 @@ def employer_statement(*, organisation: Organisation, months: int = 12) -> list[
                     )
                     for s in subsidies
                 ],
-                subsidies=-(paid or ZERO),
-                top_ups=added or ZERO,
+                subsidies=quantize(-(paid or ZERO)),
+                top_ups=quantize(added or ZERO),
                 balance=fund_balance(organisation=organisation, on=last),
             )
         )

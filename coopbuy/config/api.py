@@ -30,6 +30,7 @@ from coopbuy.organisations.api import router as organisations_router
 from coopbuy.reports.api import router as reports_router
 from coopbuy.rounds.api import router as rounds_router
 from coopbuy.rounds.supplier_portal_api import supplier_orders_router
+from coopbuy.subsidies.api import router as subsidies_router
 from coopbuy.tokens.api import router as token_router
 
 DESCRIPTION = """coopbuy's API for buying groups. Authenticate with a personal access token
@@ -91,3 +92,4 @@ api.add_router("/organisations", organisations_router)
 api.add_router("/campaigns", campaigns_router)
 api.add_router("/groups", group_campaigns_router)
 api.add_router("/groups", reports_router)
+api.add_router("", subsidies_router)

@@ -36,6 +36,7 @@ def areas() -> list[ModuleType]:
         ledger,
         reports,
         rounds,
+        subsidies,
     )
 
     return [
@@ -48,4 +49,5 @@ def areas() -> list[ModuleType]:
         campaigns,
         identities,
         reports,
+        subsidies,
     ]

@@ -6,7 +6,6 @@ consented, the only place their amounts appear). An employee: their own payroll 
 group's address. Anyone else: not found.
 """
 
-
 from decimal import Decimal
 from typing import Annotated, Literal
 

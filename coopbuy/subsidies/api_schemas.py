@@ -65,7 +65,7 @@ class SubsidyRuleIn(Input):
 class SubsidyRuleOut(Schema):
     id: int
     kind: str
-    percent: Decimal | None
+    percent: str | None = Field(description='e.g. "10.00" (10 %); null for the delivery fee')
     monthly_cap: Money | None
     when_dry: str
     active_from: date
@@ -76,7 +76,7 @@ class SubsidyRuleOut(Schema):
         return cls(
             id=rule.pk,
             kind=rule.kind,
-            percent=rule.percent,
+            percent=None if rule.percent is None else f"{rule.percent:.2f}",
             monthly_cap=rule.monthly_cap,
             when_dry=rule.when_dry,
             active_from=rule.active_from,

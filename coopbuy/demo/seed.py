@@ -27,6 +27,7 @@ from .interest_seed import seed_homes, seed_interest
 from .ledger_seed import seed_ledger
 from .people import DEMO_PASSWORD, FIRST_NAMES, GROUPS, SURNAMES, email_for
 from .rounds_seed import seed_rounds
+from .subsidies_seed import seed_subsidies
 
 Role = Membership.Role
 MEMBERS_PER_GROUP = 15
@@ -165,6 +166,9 @@ def seed_demo() -> DemoSummary:
             (f"/c/{campaign.code}/", "a campaign in progress (open it signed out)")
         )
     added, logins = seed_identities(group_slug=GROUPS[0].slug, password_hash=_demo_password_hash())
+    summary.created_users += added
+    summary.logins += logins
+    added, logins = seed_subsidies(password_hash=_demo_password_hash())
     summary.created_users += added
     summary.logins += logins
     return summary

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 
 from coopbuy.core.charges import MemberCharge
 from coopbuy.ledger.models import Account, Transaction
@@ -14,6 +16,7 @@ from coopbuy.ledger.services import member_account
 from coopbuy.rounds.billing import round_reference
 from coopbuy.rounds.closing import round_close
 from coopbuy.rounds.models import MemberRoundCharge
+from coopbuy.rounds.tests.factories import make_product, make_supplier, open_round
 from coopbuy.subsidies.closing import round_subsidy_apply, round_subsidy_reverse
 from coopbuy.subsidies.models import RoundSubsidy
 from coopbuy.subsidies.panels import subsidy_lines
@@ -178,3 +181,20 @@ def test_the_employer_statement_has_aggregates_only() -> None:
     assert (month.subsidies, month.balance, month.rounds[0].undone) == (
         Decimal("0.00"), Decimal("100.00"), True,
     )  # fmt: skip
+
+
+def test_the_ordering_page_shows_the_subsidy_panel(client: Any) -> None:
+    s = make_programme(1)
+    _fund(s, "50.00")
+    _ten_percent_capped(s)
+    supplier = make_supplier(s.group)
+    make_product(supplier)
+    round = open_round(s.group, s.coordinator, [supplier])
+    client.force_login(s.members[0].user)
+    page = client.get(reverse("rounds:order", args=[s.group.slug, round.pk]))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert '<h2 id="subsidy-heading">Your employer\'s subsidy</h2>' in text
+    assert (
+        "Calder Mills pays 10 % of your goods, up to £20.00 a month: £20.00 left this month."
+    ) in text

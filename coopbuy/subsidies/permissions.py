@@ -13,7 +13,6 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from coopbuy.accounts.models import User
-from coopbuy.groups.models import Membership
 from coopbuy.groups.permissions import MONEY_ROLES, membership_of
 from coopbuy.organisations.models import Organisation, Programme
 from coopbuy.organisations.permissions import admin_of, organisation_for_admin
@@ -41,21 +40,6 @@ def programme_of_group(*, group_id: int) -> Programme | None:
         .select_related("organisation", "group")
         .first()
     )
-
-
-def programme_for_employee(
-    *, org_slug: str, programme_id: int, user: User | AnonymousUser
-) -> tuple[Programme, Membership]:
-    """A programme whose group this person belongs to (their own consent); else not found."""
-    programme = (
-        Programme.objects.filter(organisation__slug=org_slug, pk=programme_id)
-        .select_related("organisation", "group")
-        .first()
-    )
-    membership = None if programme is None else membership_of(group=programme.group, user=user)
-    if programme is None or membership is None:
-        raise Http404(_("There is no such programme."))
-    return programme, membership
 
 
 def require_organisation_admin(*, organisation: Organisation, user: User) -> None:

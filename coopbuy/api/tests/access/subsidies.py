@@ -62,7 +62,7 @@ def seed(world: World) -> None:
 
 def snapshot(group: BuyingGroup) -> tuple[object, ...]:
     programmes = Programme.objects.filter(group=group)
-    books = [p.organisation.book_id for p in programmes]
+    books = [p.organisation.book_id for p in programmes if p.organisation.book_id is not None]
     return (
         list(SubsidyRule.objects.filter(programme__in=programmes).values_list("pk", "ended_at")),
         list(

@@ -19,6 +19,7 @@ from allauth.account.models import EmailAddress
 from django.utils import timezone
 
 from coopbuy.accounts.models import User
+from coopbuy.accounts.services import profile_update
 from coopbuy.catalog.models import Product, Supplier
 from coopbuy.catalog.services import product_save, supplier_create
 from coopbuy.groups import services as groups
@@ -39,6 +40,7 @@ ORGANISATION_SLUG = "calder-mills"
 GROUP_SLUG = "calder-mills-staff"
 ADMIN_EMAIL = "hr@calder-mills.example"
 ROUND_NAME = "Staff order, first week"
+HOME_SECTOR = "HX7 8"  # near the mill, in Hebden Bridge
 STAFF = [
     "Amira Shah", "Ben Holroyd", "Carys Lund", "Dev Mistry", "Elsie Booth", "Farid Naqvi",
     "Gwen Pickles", "Harry Sutcliffe", "Isla Greenwood",
@@ -68,6 +70,8 @@ def _user(name: str, password_hash: str) -> tuple[User, bool]:
     user.password = password_hash
     user.save(update_fields=["password"])
     EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    profile_update(user=user, display_name=user.display_name, home_place=HOME_SECTOR,
+                   home_latitude=None, home_longitude=None, language=user.language)  # fmt: skip
     return user, True
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from coopbuy.core.savings import ratio3
 from coopbuy.ledger.selectors import format_money
 from coopbuy.reports.charts import Bar, bar_chart
+from coopbuy.reports.flows import MonthMembers
 from coopbuy.reports.models import MemberRoundFigures, RoundFigures
 
 
@@ -25,6 +26,7 @@ class Chart:
     svg: SafeString
     column: str  # the table's value column heading
     rows: list[tuple[str, str]]  # (label, value shown) per bar, for the table beside the chart
+    per: str = "round"  # what each bar is: "round" or "month"
 
     @property
     def table_rows(self) -> SafeString:
@@ -211,3 +213,22 @@ def member_table_rows(rows: Sequence[MemberRoundFigures], slug: str, currency: s
             for r in rows
         ),
     )
+
+
+def members_chart(months: Sequence[MonthMembers]) -> Chart:
+    """Members at the end of each month; the title says where the group stands and how it moved."""
+    joined = sum(m.joined for m in months)
+    left = sum(m.left for m in months)
+    title = _(
+        "%(now)d members now: %(joined)d joined and %(left)d left in the last %(n)d months"
+    ) % {"now": months[-1].at_end, "joined": joined, "left": left, "n": len(months)}
+    bars = [Bar(f"{m.month:%b %Y}", Decimal(m.at_end)) for m in months]
+    svg = bar_chart(
+        heading_id="members-title",
+        description=_("Members at the end of each month, %(n)d months, oldest first.")
+        % {"n": len(months)},
+        bars=bars,
+        show=lambda v: f"{v:.0f}",
+    )
+    rows = [(b.label, f"{b.value:.0f}") for b in bars]
+    return Chart("members", title, mark_safe(svg), _("Members"), rows, per="month")

@@ -6,8 +6,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from coopbuy.groups.models import Membership
 from coopbuy.groups.permissions import group_for_member
-from coopbuy.reports import exports, findings, selectors
+from coopbuy.reports import exports, findings, flows, selectors
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -23,12 +24,18 @@ def _download(body: str | bytes, filename: str, kind: str) -> HttpResponse:
 def group_report(request: HttpRequest, slug: str) -> HttpResponse:
     group, membership = group_for_member(slug=slug, user=request.user)
     rows = list(selectors.group_rounds(group=group, since=selectors.year_ago()))
+    months = flows.last_months()
+    members = flows.members_by_month(group, months)
+    sees_money = membership.role in (Membership.Role.COORDINATOR, Membership.Role.TREASURER)
     context = {
         "group": group,
         "membership": membership,
         "rounds": rows,
         "charts": findings.group_charts(rows, group.currency),
         "table_rows": findings.rounds_table_rows(rows),
+        "members_chart": findings.members_chart(members),
+        "members_months": members,
+        "money_months": flows.money_by_month(group, months) if sees_money else None,
     }
     return render(request, "reports/group.html", context)
 

@@ -122,6 +122,8 @@ def url_for(template: str, world: World, role: str) -> str:
     }
     if "/rounds/" in template:  # a round's products are the round's copies
         values["product_id"] = world.ids["round_product_id"]
+    for area in areas():  # an area whose paths name another scope's address by `{slug}`
+        values.update(getattr(area, "path_values", lambda w, t: {})(world, template))
     return "/api/v1" + template.format(**values)
 
 

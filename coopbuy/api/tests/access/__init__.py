@@ -8,6 +8,8 @@ Each area's module defines:
                     (the keys are the path parameters' names, unique across areas; addresses
                     that are not ids, such as `org_slug`, go in world.scopes)
   snapshot(group) - the area's rows of a group that no denied request may change
+  path_values(world, template) - optional: values that replace the usual ones for this path
+                    (e.g. `{"slug": <the federation's slug>}` for "/federations/{slug}/...")
 A new area adds a module here and one line to AREAS.
 """
 

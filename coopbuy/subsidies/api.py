@@ -103,7 +103,7 @@ def undo_top_up(
     ORG + "/subsidy-statement", response={200: list[StatementMonthOut], **problem_responses()}
 )
 def subsidy_statement(request: HttpRequest, org_slug: str) -> list[StatementMonthOut]:
-    """Per month: subsidies paid per round (totals and head counts only), top-ups, the fund."""
+    """Per month: per round its total and head count ("fewer than 5" below the floor), top-ups."""
     organisation, _admin = organisation_for_admin(slug=org_slug, user=caller(request))
     return [
         StatementMonthOut.of(row) for row in selectors.employer_statement(organisation=organisation)

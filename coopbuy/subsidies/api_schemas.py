@@ -6,6 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
+from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from pydantic import BeforeValidator, WithJsonSchema
 
@@ -87,16 +88,17 @@ class SubsidyRuleOut(Schema):
 class StatementRoundOut(Schema):
     round_id: int
     round: str
-    people: int
-    total: Money
+    people: int | None = Field(description="Null when fewer than 5 people: see `note`.")
+    total: Money | None = Field(description="Null when fewer than 5 people: see `note`.")
+    note: str | None = Field(description='"fewer than 5" when people and total are hidden.')
     undone: bool
 
 
 class StatementMonthOut(Schema):
     month: Month
-    subsidies: Money
+    subsidies: Money = Field(description="The shown rounds' totals only (not undone).")
+    hidden_rounds: int = Field(description="Rounds for fewer than 5 people, in no total.")
     top_ups: Money
-    fund_balance: Money
     rounds: list[StatementRoundOut]
 
     @classmethod
@@ -104,19 +106,24 @@ class StatementMonthOut(Schema):
         return cls(
             month=f"{row.month:%Y-%m}",
             subsidies=row.subsidies,
+            hidden_rounds=row.hidden_rounds,
             top_ups=row.top_ups,
-            fund_balance=row.balance,
             rounds=[
                 StatementRoundOut(
                     round_id=r.round_id,
                     round=r.label,
-                    people=r.people,
-                    total=r.total,
+                    people=r.people.value,
+                    total=r.total.value,
+                    note=None if r.total.shown else _fewer_than(r.total.floor),
                     undone=r.undone,
                 )
                 for r in row.rounds
             ],
         )
+
+
+def _fewer_than(floor: int) -> str:
+    return _("fewer than %(floor)d") % {"floor": floor}
 
 
 class PayrollConsentIn(Input):

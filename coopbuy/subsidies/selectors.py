@@ -1,7 +1,8 @@
 """Reads: what a rule has left for a member this month, and the employer's monthly statement.
 
-The statement is aggregates only (per month: per round the total and how many people; top-ups;
-the fund's balance at the month's end): no individual's amount ever appears on it.
+The statement is aggregates only (per month: per round the total and how many people; top-ups):
+no individual's amount ever appears on it, and no figure about fewer than `SMALL_COUNT_FLOOR`
+people (`coopbuy.core.privacy.floored`): such a round shows "fewer than 5" instead.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 
 from coopbuy.core.money import quantize
+from coopbuy.core.privacy import Floored, floored
 from coopbuy.groups.models import Membership
 from coopbuy.ledger.models import Account, Entry, Transaction
 from coopbuy.organisations.models import Organisation, Programme
@@ -87,68 +89,75 @@ def top_ups(*, organisation: Organisation) -> list[Transaction]:
 
 @dataclass(frozen=True)
 class RoundRow:
+    """One round's subsidy: its total and head count, both hidden under the small-count floor."""
+
     round_id: int
     label: str
-    people: int
-    total: Decimal
+    people: Floored[int]
+    total: Floored[Decimal]
     undone: bool
 
 
 @dataclass(frozen=True)
 class MonthRow:
+    """A month of the statement. `subsidies` sums only the rounds shown (not undone): the rounds
+    hidden under the floor are counted (`hidden_rounds`), never added to any total. No month-end
+    balance either: with the top-ups it would give the month's true total by subtraction."""
+
     month: date
     rounds: list[RoundRow]
-    subsidies: Decimal  # paid in the month, net of subsidies undone
+    subsidies: Decimal  # the shown rounds' totals, rounds undone excluded
+    hidden_rounds: int  # rounds whose subsidy went to fewer than SMALL_COUNT_FLOOR people
     top_ups: Decimal  # put in during the month, net of top-ups undone
-    balance: Decimal  # the fund at the month's end
 
 
 def employer_statement(*, organisation: Organisation, months: int = 12) -> list[MonthRow]:
-    """The last `months` months with any fund movement, newest first (aggregates only)."""
+    """The last `months` months with any fund movement, newest first (aggregates only, floored)."""
     if organisation.book_id is None:
         return []
     fund_entries = Entry.objects.filter(
         account__book_id=organisation.book_id, account__kind=Account.Kind.SUBSIDIES
     )
     seen = sorted(
-        {month_start(d) for d in fund_entries.values_list("transaction__booked_on", flat=True)},
+        {month_start(d) for d in fund_entries.values_list("transaction__booked_on", flat=True)}
+        | set(
+            RoundSubsidy.objects.filter(programme__organisation=organisation).values_list(
+                "month", flat=True
+            )
+        ),
         reverse=True,
     )[:months]
     rows = []
     for month in seen:
-        last = month_end(month)
-        in_month = fund_entries.filter(
-            transaction__booked_on__gte=month, transaction__booked_on__lte=last
-        )
-        added = in_month.filter(
+        added = fund_entries.filter(
             Q(transaction__kind=TxKind.TOP_UP)
-            | Q(transaction__kind=TxKind.REVERSAL, transaction__reverses__kind=TxKind.TOP_UP)
-        ).aggregate(s=Sum("amount"))["s"]
-        paid = in_month.filter(
-            Q(transaction__kind=TxKind.TRANSFER)
-            | Q(transaction__kind=TxKind.REVERSAL, transaction__reverses__kind=TxKind.TRANSFER)
+            | Q(transaction__kind=TxKind.REVERSAL, transaction__reverses__kind=TxKind.TOP_UP),
+            transaction__booked_on__gte=month,
+            transaction__booked_on__lte=month_end(month),
         ).aggregate(s=Sum("amount"))["s"]
         subsidies = (
             RoundSubsidy.objects.filter(programme__organisation=organisation, month=month)
             .select_related("round")
             .order_by("round__closed_at", "pk")
         )
+        rounds = [
+            RoundRow(
+                s.round_id,
+                f"{s.round.name} · #{s.round_id}",
+                floored(s.members, people=s.members),
+                floored(quantize(s.total), people=s.members),
+                s.reversed_at is not None,
+            )
+            for s in subsidies
+        ]
+        shown = [r.total.value for r in rounds if r.total.value is not None and not r.undone]
         rows.append(
             MonthRow(
                 month=month,
-                rounds=[
-                    RoundRow(
-                        s.round_id,
-                        f"{s.round.name} · #{s.round_id}",
-                        s.members,
-                        s.total,
-                        s.reversed_at is not None,
-                    )
-                    for s in subsidies
-                ],
-                subsidies=quantize(-(paid or ZERO)),
+                rounds=rounds,
+                subsidies=quantize(sum(shown, ZERO)),
+                hidden_rounds=sum(1 for r in rounds if not r.total.shown),
                 top_ups=quantize(added or ZERO),
-                balance=fund_balance(organisation=organisation, on=last),
             )
         )
     return rows

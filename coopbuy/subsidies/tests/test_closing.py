@@ -20,7 +20,7 @@ from coopbuy.rounds.tests.factories import make_product, make_supplier, open_rou
 from coopbuy.subsidies.closing import round_subsidy_apply, round_subsidy_reverse
 from coopbuy.subsidies.models import RoundSubsidy
 from coopbuy.subsidies.panels import subsidy_lines
-from coopbuy.subsidies.selectors import employer_statement, fund_balance
+from coopbuy.subsidies.selectors import fund_balance
 from coopbuy.subsidies.services import SubsidyError, fund_top_up, subsidy_rule_create
 from coopbuy.subsidies.tests.helpers import Setup, assert_books_clean, closed_round, make_programme
 from coopbuy.testing.factories import make_user
@@ -158,29 +158,6 @@ def test_a_group_without_a_programme_or_rules_is_not_subsidised() -> None:
     round = closed_round(s, [2])
     assert not RoundSubsidy.objects.filter(round=round).exists()
     assert subsidy_lines(membership=s.members[0]) == []
-
-
-def test_the_employer_statement_has_aggregates_only() -> None:
-    s = make_programme(2)
-    _fund(s, "100.00")
-    _ten_percent_capped(s)
-    round = closed_round(s, [5, 3], delivery_fee="0.00")
-    [month] = employer_statement(organisation=s.organisation)
-    assert month.top_ups == Decimal("100.00")
-    assert month.subsidies == Decimal("1.60")
-    assert month.balance == Decimal("98.40")
-    [row] = month.rounds
-    assert (row.round_id, row.people, row.total, row.undone) == (
-        round.pk,
-        2,
-        Decimal("1.60"),
-        False,
-    )
-    round_subsidy_reverse(subsidy=RoundSubsidy.objects.get(round=round), actor=s.admin)
-    [month] = employer_statement(organisation=s.organisation)
-    assert (month.subsidies, month.balance, month.rounds[0].undone) == (
-        Decimal("0.00"), Decimal("100.00"), True,
-    )  # fmt: skip
 
 
 def test_the_ordering_page_shows_the_subsidy_panel(client: Any) -> None:

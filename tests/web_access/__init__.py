@@ -13,4 +13,6 @@ from types import ModuleType
 
 
 def areas() -> list[ModuleType]:
-    return []
+    from tests.web_access import subsidies
+
+    return [subsidies]

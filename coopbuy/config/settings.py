@@ -263,12 +263,17 @@ COOPBUY_MEMBERSHIP_END_STEPS = [
 # What the areas above `rounds` add to a round's close, in the close's own transaction, after the
 # members' charges are posted: each is called as `step(round=..., charges=..., actor=...)`
 # (`charges`: membership id -> the `MemberCharge` just posted) and may post more (a subsidy).
-COOPBUY_ROUND_CLOSE_STEPS: list[str] = []
+COOPBUY_ROUND_CLOSE_STEPS: list[str] = [
+    "coopbuy.subsidies.closing.subsidy_close_step",
+]
 
 # Panels the areas above `rounds` add to a member's ordering page (a pool's progress, a subsidy):
 # each is called as `panel(round=..., membership=...)` and returns None or
 # `coopbuy.rounds.panels.Panel(template, context)`, rendered after the suppliers' progress.
-COOPBUY_ORDERING_PANELS: list[str] = ["coopbuy.pooled.panels.pooled_panel"]
+COOPBUY_ORDERING_PANELS: list[str] = [
+    "coopbuy.pooled.panels.pooled_panel",
+    "coopbuy.subsidies.panels.subsidy_panel",
+]
 
 # What the areas above `federations` say before a group leaves a federation (a pooled round not
 # yet settled): each is called as `step(federation=..., group=...)` and returns a list of

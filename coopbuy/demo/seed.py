@@ -30,6 +30,7 @@ from .people import DEMO_PASSWORD, FIRST_NAMES, GROUPS, SURNAMES, email_for
 from .pooled_seed import seed_pooled
 from .programmes_seed import seed_programmes
 from .rounds_seed import seed_rounds
+from .subsidies_seed import seed_subsidies
 from .teamdeals_seed import seed_teamdeals
 from .tenders_seed import seed_tenders
 
@@ -179,6 +180,7 @@ def seed_demo() -> DemoSummary:
     summary.logins += seed_tenders(_demo_password_hash())
     for added, logins in (
         seed_programmes(password_hash=_demo_password_hash()),
+        seed_subsidies(password_hash=_demo_password_hash()),
         seed_teamdeals(_demo_password_hash()),
     ):
         summary.created_users += added

@@ -13,6 +13,6 @@ from types import ModuleType
 
 
 def areas() -> list[ModuleType]:
-    from tests.web_access import federations, pooled, programmes, teamdeals, tenders
+    from tests.web_access import federations, pooled, programmes, subsidies, teamdeals, tenders
 
-    return [federations, pooled, tenders, programmes, teamdeals]
+    return [federations, pooled, tenders, programmes, subsidies, teamdeals]

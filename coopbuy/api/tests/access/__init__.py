@@ -41,6 +41,7 @@ def areas() -> list[ModuleType]:
         programmes,
         reports,
         rounds,
+        subsidies,
         teamdeals,
         tenders,
     )
@@ -60,4 +61,5 @@ def areas() -> list[ModuleType]:
         tenders,
         programmes,
         teamdeals,
+        subsidies,
     ]

@@ -1,0 +1,257 @@
+"""A programme's subsidy applied when its group's round closes, and undone by a reversal.
+
+The close step (`settings.COOPBUY_ROUND_CLOSE_STEPS`) runs in the close's own transaction, after
+the members' charges are posted. For a round of a programme's group, the active rules (in their
+order) work out what each member charged gets (`coopbuy.core.subsidy`: caps per calendar month
+of the close, the fund shared when it runs dry). The money moves as one `Transfer` from the
+organisation's book to the group's, with one posting in each book:
+
+    organisation's book   subsidy fund                 debit  total   (the money leaves the fund)
+                          owed to the group (between)  credit total
+    group's book          owed by the organisation     debit  total
+                          each member's account        credit their subsidy
+
+The organisation's posting names the transfer as its source; the group's posting names the
+round (a round is found in its group's book only: `ledger check` looks for it there), with the
+kind `transfer`, so the round's own charges (`round_entries`) never include it. Both use the
+system key `subsidy-round-<round>-programme-<programme>`, and the `RoundSubsidy` row is unique
+per round and programme: a second close adds nothing.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from datetime import date
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from coopbuy.accounts.models import User
+from coopbuy.audit.services import audit_record
+from coopbuy.core import subsidy as core
+from coopbuy.core.charges import MemberCharge
+from coopbuy.core.money import from_minor, to_minor
+from coopbuy.groups.models import Membership
+from coopbuy.ledger.keys import system_key
+from coopbuy.ledger.models import Account, Transaction, Transfer
+from coopbuy.ledger.services import book_of, member_accounts, post
+from coopbuy.ledger.sources import Source, SourceKind
+from coopbuy.ledger.transfers import between_account
+from coopbuy.organisations.models import Programme
+from coopbuy.rounds.billing import round_reference
+from coopbuy.rounds.models import Round
+from coopbuy.subsidies.books import organisation_account, organisation_book
+from coopbuy.subsidies.models import RoundSubsidy, SubsidyLine, SubsidyRule
+from coopbuy.subsidies.permissions import programme_of_group, require_subsidy_undoer
+from coopbuy.subsidies.services import SubsidyError
+
+Kind = Account.Kind
+TxKind = Transaction.Kind
+
+
+def month_of(day: date) -> date:
+    return day.replace(day=1)
+
+
+def rules_in_force(programme: Programme, day: date) -> list[SubsidyRule]:
+    """The programme's rules that apply to a round closed on `day`, in their order."""
+    return list(
+        SubsidyRule.objects.filter(
+            programme=programme, active_from__lte=day, ended_at__isnull=True
+        ).order_by("pk")
+    )
+
+
+def core_rule(rule: SubsidyRule) -> core.Rule:
+    kind: core.RuleKind = "delivery" if rule.kind == "delivery" else "goods_percent"
+    return core.Rule(
+        id=rule.pk,
+        kind=kind,
+        percent=rule.percent,
+        monthly_cap=None if rule.monthly_cap is None else to_minor(rule.monthly_cap),
+        when_dry="nothing" if rule.when_dry == "nothing" else "partial",
+    )
+
+
+def used_this_month(
+    *, rules: list[SubsidyRule], membership_ids: list[int], month: date
+) -> dict[tuple[int, int], int]:
+    """What each (rule, member) was paid in the month by subsidies not undone, in pence."""
+    rows = (
+        SubsidyLine.objects.filter(
+            rule__in=rules,
+            membership_id__in=membership_ids,
+            subsidy__month=month,
+            subsidy__reversed_at__isnull=True,
+        )
+        .values_list("rule_id", "membership_id")
+        .annotate(paid=Sum("amount"))
+    )
+    return {(rule, member): to_minor(paid) for rule, member, paid in rows}
+
+
+def subsidy_close_step(
+    *, round: Round, charges: Mapping[int, MemberCharge], actor: User | None
+) -> None:
+    """The close step: subsidise the round's members if its group runs a programme."""
+    programme = programme_of_group(group_id=round.group_id)
+    if programme is None or not charges:
+        return
+    round_subsidy_apply(round=round, programme=programme, charges=charges, actor=actor)
+
+
+@transaction.atomic
+def round_subsidy_apply(
+    *,
+    round: Round,
+    programme: Programme,
+    charges: Mapping[int, MemberCharge],
+    actor: User | None,
+) -> RoundSubsidy | None:
+    """Post the programme's subsidy of the round (None: nothing to pay); idempotent."""
+    known = RoundSubsidy.objects.filter(round=round, programme=programme).first()
+    if known is not None:
+        return known
+    day = timezone.localdate(round.closed_at or timezone.now())
+    month = month_of(day)
+    rules = rules_in_force(programme, day)
+    if not rules:
+        return None
+    book = organisation_book(programme.organisation)
+    group_book = book_of(round.group)
+    fund = organisation_account(book, Kind.SUBSIDIES)
+    owed_to_group = between_account(book, group_book)
+    # The organisation's two accounts, locked in pk order before the fund is read (ADR 0005).
+    locked = {
+        a.pk: a
+        for a in Account.objects.select_for_update(no_key=True)
+        .filter(pk__in=[fund.pk, owed_to_group.pk])
+        .order_by("pk")
+    }
+    member_charges = [
+        core.Charge(member=pk, goods=c.total - c.delivery, delivery=c.delivery)
+        for pk, c in sorted(charges.items())
+        if c.total > 0
+    ]
+    used = used_this_month(
+        rules=rules, membership_ids=[c.member for c in member_charges], month=month
+    )
+    paid = core.subsidise(
+        [core_rule(r) for r in rules],
+        member_charges,
+        used=used,
+        fund=to_minor(locked[fund.pk].balance),
+    )
+    if not paid:
+        return None
+    per_member: dict[int, int] = defaultdict(int)
+    for (_rule, member), amount in paid.items():
+        per_member[member] += amount
+    total = from_minor(sum(per_member.values()))
+    reference = round_reference(round)
+    organisation = programme.organisation
+    transfer = Transfer.objects.create(
+        from_book=book,
+        to_book=group_book,
+        amount=total,
+        description=(_("Subsidy for %(round)s") % {"round": reference})[:300],
+        created_by=actor,
+    )
+    key = system_key(f"subsidy-round-{round.pk}-programme-{programme.pk}")
+    out, _created = post(
+        group=None,
+        book=book,
+        kind=TxKind.TRANSFER,
+        description=_("Subsidy paid to %(group)s for %(round)s")
+        % {"group": group_book.name, "round": reference},
+        legs=[(fund, -total), (owed_to_group, total)],
+        actor=actor,
+        idempotency_key=key,
+        source=Source(SourceKind.TRANSFER, transfer.pk),
+        booked_on=day,
+        round_reference=reference[:80],
+    )
+    accounts = member_accounts(
+        Membership.objects.filter(pk__in=per_member).select_related("user", "group")
+    )
+    owed_by_org = between_account(group_book, book)
+    into, _created = post(
+        group=round.group,
+        kind=TxKind.TRANSFER,
+        description=_("%(org)s pays towards %(round)s")
+        % {"org": organisation.name, "round": reference},
+        legs=[(owed_by_org, -total)]
+        + [(accounts[member], from_minor(amount)) for member, amount in sorted(per_member.items())],
+        actor=actor,
+        idempotency_key=key,
+        source=Source.round(round.pk),
+        booked_on=day,
+        round_reference=reference[:80],
+    )
+    subsidy = RoundSubsidy.objects.create(
+        round=round,
+        programme=programme,
+        month=month,
+        total=total,
+        members=len(per_member),
+        transfer=transfer,
+        organisation_posting=out,
+        group_posting=into,
+    )
+    SubsidyLine.objects.bulk_create(
+        SubsidyLine(subsidy=subsidy, rule_id=rule, membership_id=member, amount=from_minor(amount))
+        for (rule, member), amount in sorted(paid.items())
+    )
+    audit_record(
+        action="subsidies.round_subsidised",
+        summary=_("%(org)s paid %(total)s towards %(round)s for %(n)d member(s)")
+        % {"org": organisation.name, "total": total, "round": reference, "n": len(per_member)},
+        actor=actor,
+        group=round.group,
+        data={"round": round.pk, "subsidy": subsidy.pk, "total": str(total)},
+    )
+    return subsidy
+
+
+@transaction.atomic
+def round_subsidy_reverse(*, subsidy: RoundSubsidy, actor: User, reason: str = "") -> RoundSubsidy:
+    """Undo one round's subsidy: both postings reversed exactly; the month's caps given back."""
+    programme = subsidy.programme
+    require_subsidy_undoer(programme=programme, user=actor)
+    subsidy = RoundSubsidy.objects.select_for_update(no_key=True).get(pk=subsidy.pk)
+    if subsidy.reversed_at is not None:
+        raise SubsidyError(_("This subsidy has already been undone."))
+    note = f" ({reason.strip()})" if reason.strip() else ""
+    for original in (subsidy.organisation_posting, subsidy.group_posting):
+        entries = list(original.entries.select_related("account"))
+        post(
+            group=original.group,
+            book=original.book,
+            kind=TxKind.REVERSAL,
+            description=(
+                _("Reversal of #%(pk)s: %(what)s")
+                % {"pk": original.pk, "what": original.description}
+                + note
+            ),
+            legs=[(e.account, -e.amount) for e in entries],
+            actor=actor,
+            idempotency_key=system_key(f"subsidy-{subsidy.pk}-reversal"),
+            source=Source(original.source_kind, original.source_id),
+            round_reference=original.round_reference,
+            reverses=original,
+        )
+    subsidy.reversed_at = timezone.now()
+    subsidy.reversed_by = actor
+    subsidy.save(update_fields=["reversed_at", "reversed_by"])
+    audit_record(
+        action="subsidies.round_subsidy_undone",
+        summary=_("%(actor)s undid the subsidy of %(total)s for round %(round)s")
+        % {"actor": actor.name, "total": subsidy.total, "round": subsidy.round_id},
+        actor=actor,
+        group=programme.group,
+        data={"subsidy": subsidy.pk, "reason": reason},
+    )
+    return subsidy

@@ -1,0 +1,163 @@
+"""Reads: what a rule has left for a member this month, and the employer's monthly statement.
+
+The statement is aggregates only (per month: per round the total and how many people; top-ups):
+no individual's amount ever appears on it, and no figure about fewer than `SMALL_COUNT_FLOOR`
+people (`coopbuy.core.privacy.floored`): such a round shows "fewer than 5" instead.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Q, Sum
+from django.utils import timezone
+
+from coopbuy.core.money import quantize
+from coopbuy.core.privacy import Floored, floored
+from coopbuy.groups.models import Membership
+from coopbuy.ledger.models import Account, Entry, Transaction
+from coopbuy.organisations.models import Organisation, Programme
+from coopbuy.subsidies.models import RoundSubsidy, SubsidyLine, SubsidyRule
+
+ZERO = Decimal("0.00")
+TxKind = Transaction.Kind
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def month_end(month: date) -> date:
+    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
+
+
+def active_rules(*, programme: Programme, day: date | None = None) -> list[SubsidyRule]:
+    day = day or timezone.localdate()
+    return list(
+        SubsidyRule.objects.filter(
+            programme=programme, active_from__lte=day, ended_at__isnull=True
+        ).order_by("pk")
+    )
+
+
+def paid_this_month(*, rule: SubsidyRule, membership: Membership, month: date) -> Decimal:
+    """What the rule paid the member in the month (subsidies undone do not count)."""
+    paid = SubsidyLine.objects.filter(
+        rule=rule, membership=membership, subsidy__month=month, subsidy__reversed_at__isnull=True
+    ).aggregate(s=Sum("amount"))["s"]
+    return quantize(paid) if paid is not None else ZERO
+
+
+def left_this_month(
+    *, rule: SubsidyRule, membership: Membership, day: date | None = None
+) -> Decimal | None:
+    """How much more the rule's monthly cap allows the member this month (None: no cap)."""
+    if rule.monthly_cap is None:
+        return None
+    month = month_start(day or timezone.localdate())
+    return max(
+        rule.monthly_cap - paid_this_month(rule=rule, membership=membership, month=month), ZERO
+    )
+
+
+def fund_balance(*, organisation: Organisation, on: date | None = None) -> Decimal:
+    """What the subsidy fund holds (at the end of the day `on`, or now)."""
+    if organisation.book_id is None:
+        return ZERO
+    entries = Entry.objects.filter(
+        account__book_id=organisation.book_id, account__kind=Account.Kind.SUBSIDIES
+    )
+    if on is not None:
+        entries = entries.filter(transaction__booked_on__lte=on)
+    total = entries.aggregate(s=Sum("amount"))["s"]
+    return quantize(total) if total is not None else ZERO
+
+
+def top_ups(*, organisation: Organisation) -> list[Transaction]:
+    """The fund's top-ups, newest first, each with `reversed_by` if undone."""
+    if organisation.book_id is None:
+        return []
+    return list(
+        Transaction.objects.filter(book_id=organisation.book_id, kind=TxKind.TOP_UP)
+        .select_related("reversed_by")
+        .order_by("-booked_on", "-pk")
+    )
+
+
+@dataclass(frozen=True)
+class RoundRow:
+    """One round's subsidy: its total and head count, both hidden under the small-count floor."""
+
+    round_id: int
+    label: str
+    people: Floored[int]
+    total: Floored[Decimal]
+    undone: bool
+
+
+@dataclass(frozen=True)
+class MonthRow:
+    """A month of the statement. `subsidies` sums only the rounds shown (not undone): the rounds
+    hidden under the floor are counted (`hidden_rounds`), never added to any total. No month-end
+    balance either: with the top-ups it would give the month's true total by subtraction."""
+
+    month: date
+    rounds: list[RoundRow]
+    subsidies: Decimal  # the shown rounds' totals, rounds undone excluded
+    hidden_rounds: int  # rounds whose subsidy went to fewer than SMALL_COUNT_FLOOR people
+    top_ups: Decimal  # put in during the month, net of top-ups undone
+
+
+def employer_statement(*, organisation: Organisation, months: int = 12) -> list[MonthRow]:
+    """The last `months` months with any fund movement, newest first (aggregates only, floored)."""
+    if organisation.book_id is None:
+        return []
+    fund_entries = Entry.objects.filter(
+        account__book_id=organisation.book_id, account__kind=Account.Kind.SUBSIDIES
+    )
+    seen = sorted(
+        {month_start(d) for d in fund_entries.values_list("transaction__booked_on", flat=True)}
+        | set(
+            RoundSubsidy.objects.filter(programme__organisation=organisation).values_list(
+                "month", flat=True
+            )
+        ),
+        reverse=True,
+    )[:months]
+    rows = []
+    for month in seen:
+        added = fund_entries.filter(
+            Q(transaction__kind=TxKind.TOP_UP)
+            | Q(transaction__kind=TxKind.REVERSAL, transaction__reverses__kind=TxKind.TOP_UP),
+            transaction__booked_on__gte=month,
+            transaction__booked_on__lte=month_end(month),
+        ).aggregate(s=Sum("amount"))["s"]
+        subsidies = (
+            RoundSubsidy.objects.filter(programme__organisation=organisation, month=month)
+            .select_related("round")
+            .order_by("round__closed_at", "pk")
+        )
+        rounds = [
+            RoundRow(
+                s.round_id,
+                f"{s.round.name} · #{s.round_id}",
+                floored(s.members, people=s.members),
+                floored(quantize(s.total), people=s.members),
+                s.reversed_at is not None,
+            )
+            for s in subsidies
+        ]
+        shown = [r.total.value for r in rounds if r.total.value is not None and not r.undone]
+        rows.append(
+            MonthRow(
+                month=month,
+                rounds=rounds,
+                subsidies=quantize(sum(shown, ZERO)),
+                hidden_rounds=sum(1 for r in rounds if not r.total.shown),
+                top_ups=quantize(added or ZERO),
+            )
+        )
+    return rows

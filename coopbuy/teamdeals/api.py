@@ -81,6 +81,7 @@ def update_deal(request: HttpRequest, deal_id: Id, payload: DealIn) -> DealOut:
 
 
 @router.post("/{deal_id}/end", response={200: DealOut, **problem_responses()})
+@idempotent
 def end_deal(request: HttpRequest, deal_id: Id) -> DealOut:
     """Stop offering a deal (its admins); teams already started run to their deadline."""
     deal = deal_for_admin(deal_id=deal_id, user=caller(request))

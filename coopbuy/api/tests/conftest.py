@@ -41,6 +41,11 @@ def bearer(secret: str) -> dict[str, Any]:
 
 @pytest.fixture
 def world(db: None) -> World:
+    return build_world()
+
+
+def build_world() -> World:
+    """Groups A and B with every role, and each area's objects (`access/<area>.py` `seed`)."""
     a = make_group(name="Group A", visibility="private", join_policy="approval")
     b = make_group(name="Group B", visibility="public", join_policy="open")
     coordinator = coordinator_of(a)

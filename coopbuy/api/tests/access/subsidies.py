@@ -45,6 +45,12 @@ BODIES: dict[str, dict[str, Any] | Upload] = {
 }  # fmt: skip
 
 
+def path_values(world: World, template: str) -> dict[str, object]:
+    if template.startswith((PROGRAMME + "/subsidy-rules", PROGRAMME + "/payroll")):
+        return {"programme_id": world.ids["subsidy_programme_id"]}
+    return {}
+
+
 def seed(world: World) -> None:
     """Group A is the programme of the organisation its `organisation_admin` runs."""
     runner = world.people["organisation_admin"]
@@ -56,7 +62,8 @@ def seed(world: World) -> None:
                          idempotency_key="access-seed")  # fmt: skip
     rule = subsidy_rule_create(programme=programme, actor=runner, kind="delivery")
     last_month = timezone.localdate().replace(day=1) - timedelta(days=1)
-    world.ids.update(programme_id=programme.pk, top_up_id=top_up.pk, rule_id=rule.pk)
+    # `programme_id` is the programmes area's programme (not group A's); these paths get A's.
+    world.ids.update(subsidy_programme_id=programme.pk, top_up_id=top_up.pk, rule_id=rule.pk)
     world.scopes["month"] = f"{last_month:%Y-%m}"
 
 

@@ -51,7 +51,7 @@ class DealOut(Schema):
         )  # fmt: skip
 
 
-class ProgressOut(Schema):
+class TeamProgressOut(Schema):
     state: State
     members: int
     full_size: int
@@ -61,7 +61,7 @@ class ProgressOut(Schema):
     sentence: str = Field(description="The same sentence the team's page shows.")
 
     @classmethod
-    def of(cls, p: TeamProgress) -> ProgressOut:
+    def of(cls, p: TeamProgress) -> TeamProgressOut:
         return cls(
             state=p.state,  # type: ignore[arg-type]
             members=p.members, full_size=p.full_size, price_now=p.price_now,
@@ -84,14 +84,14 @@ class TeamOut(Schema):
     deal_id: int
     code: str = Field(description="The team's share code: /deals/<deal_id>/teams/<code>/.")
     deadline: datetime
-    progress: ProgressOut
+    progress: TeamProgressOut
     my_place: PlaceOut | None = Field(description="The caller's place (null: not in the team).")
 
     @classmethod
     def of(cls, team: Team, progress: TeamProgress, place: Pledge | None) -> TeamOut:
         return cls(
             deal_id=team.deal_id, code=team.campaign.code, deadline=team.campaign.deadline,
-            progress=ProgressOut.of(progress), my_place=PlaceOut.of(place),
+            progress=TeamProgressOut.of(progress), my_place=PlaceOut.of(place),
         )  # fmt: skip
 
 

@@ -26,7 +26,6 @@ from coopbuy.tenders.api_schemas import (
     BidIn,
     ConfirmIn,
     DemandIn,
-    InvitationOut,
     InviteIn,
     ItemIn,
     ItemOut,
@@ -35,6 +34,7 @@ from coopbuy.tenders.api_schemas import (
     SavingOut,
     TenderDetailOut,
     TenderIn,
+    TenderInvitationOut,
     TenderOut,
 )
 from coopbuy.tenders.bidding import BidInput, LineInput, bid_submit, bid_withdraw
@@ -100,8 +100,8 @@ def my_tenders(request: HttpRequest, paging: Query[Paging]) -> Page[TenderOut]:
     )
 
 
-@router.get("/invitations", response={200: Page[InvitationOut], **problem_responses()})
-def my_invitations(request: HttpRequest, paging: Query[Paging]) -> Page[InvitationOut]:
+@router.get("/invitations", response={200: Page[TenderInvitationOut], **problem_responses()})
+def my_invitations(request: HttpRequest, paging: Query[Paging]) -> Page[TenderInvitationOut]:
     """Published tenders the suppliers the caller acts for are invited to."""
     return paginate(
         request,
@@ -109,7 +109,7 @@ def my_invitations(request: HttpRequest, paging: Query[Paging]) -> Page[Invitati
             request, selectors.invitations_for_user(caller(request)), "tender__group_id"
         ),
         paging,
-        lambda i: InvitationOut(
+        lambda i: TenderInvitationOut(
             tender=TenderOut.of(i.tender), supplier_id=i.supplier_id, supplier_name=i.supplier.name
         ),
     )

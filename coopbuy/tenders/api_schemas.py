@@ -61,7 +61,7 @@ class ReasonIn(Input):
     reason: Text = Field(max_length=2000)
 
 
-class TierIn(Schema):
+class BidTierIn(Schema):
     min_quantity: int
     unit_price: Money
 
@@ -70,7 +70,7 @@ class PriceIn(Schema):
     item: Text = Field(max_length=64)
     unit_price: Money
     capacity: int | None = None
-    tiers: list[TierIn] = Field(default_factory=list, max_length=20)
+    tiers: list[BidTierIn] = Field(default_factory=list, max_length=20)
 
 
 class BidIn(Input):
@@ -166,7 +166,7 @@ class OwnBidOut(Schema):
         )
 
 
-class InvitationOut(Schema):
+class TenderInvitationOut(Schema):
     tender: TenderOut
     supplier_id: int
     supplier_name: str

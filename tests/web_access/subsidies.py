@@ -15,6 +15,8 @@ LEVELS: dict[str, str | dict[str, str]] = {f"subsidies:{n}": "organisation_admin
 
 def parameters(world: World) -> dict[str, object]:
     values: dict[str, object] = {f"subsidies:{n}.slug": world.scopes["org_slug"] for n in NAMES}
+    for name in ("rules", "rule_end"):  # group A's programme, not the programmes area's own
+        values[f"subsidies:{name}.programme_id"] = world.ids["subsidy_programme_id"]
     values["subsidies:payroll_file.month"] = world.scopes["month"]
     values["subsidies:payroll_file.format"] = "csv"
     values["subsidies:payroll_run.month"] = world.scopes["month"]

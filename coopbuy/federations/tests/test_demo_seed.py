@@ -37,7 +37,10 @@ def test_the_demo_federation_and_seeding_it_again_adds_nothing() -> None:
         for r in FederationRole.objects.filter(federation=federation).select_related("user")
     }
     assert roles == {("coordinator", "coordinator"), ("treasurer", "treasurer")}
-    shared = Shared.objects.get(federation=federation, ended_at__isnull=True)
+    # The seed shares one supplier; the demo tender's confirmed award adds its catalogue too.
+    current = Shared.objects.filter(federation=federation, ended_at__isnull=True)
+    shared = current.get(supplier__tender_contracts__isnull=True)
+    assert current.count() == 2
     assert shared.supplier.group.slug == GROUPS[0].slug
     most = max(s.products.count() for s in shared.supplier.group.suppliers.all())
     assert shared.supplier.products.count() == most

@@ -8,16 +8,20 @@ from decimal import Decimal
 from ninja import Schema
 from pydantic import Field
 
+from coopbuy.api.schemas import Input, Money, Text
 from coopbuy.pooled.models import PooledDrop, PooledGroupResult, PooledRound
+from coopbuy.rounds.api_schemas import Moment, Policy, SupplierId
 
 
-class PooledRoundIn(Schema):
-    name: str = Field(max_length=120)
-    supplier_id: int = Field(ge=1, le=2**62)
-    opens_at: datetime
-    closes_at: datetime
-    policy: str = "fcfs"
-    drop_fee: Decimal = Field(default=Decimal("0.00"), ge=0, max_digits=12, decimal_places=2)
+class PooledRoundIn(Input):
+    """A new pooled round, as the federation's form takes it; times carry their UTC offset."""
+
+    name: Text = Field(min_length=1, max_length=120)
+    supplier_id: SupplierId = Field(description="A supplier the federation shares.")
+    opens_at: Moment
+    closes_at: Moment = Field(description="Orders are refused from this time on.")
+    policy: Policy = Field("fcfs", description="How a case that cannot be filled is shared.")
+    drop_fee: Money = Field(Decimal("0.00"), description="What each group pays for its drop.")
 
 
 class PooledRoundOut(Schema):
@@ -28,9 +32,9 @@ class PooledRoundOut(Schema):
     opens_at: datetime
     closes_at: datetime
     policy: str
-    drop_fee: Decimal
-    goods: Decimal = Field(description="What the supplier bills for goods (closed rounds).")
-    delivery_fee: Decimal = Field(description="The supplier's delivery fee applied at close.")
+    drop_fee: Money
+    goods: Money = Field(description="What the supplier bills for goods (closed rounds).")
+    delivery_fee: Money = Field(description="The supplier's delivery fee applied at close.")
 
     @classmethod
     def of(cls, pool: PooledRound) -> PooledRoundOut:
@@ -45,10 +49,10 @@ class PooledDropOut(Schema):
     product: str
     sku: str
     units: int
-    unit_price: Decimal
+    unit_price: Money
     alone_units: int
     alone_cases: int
-    alone_unit_price: Decimal
+    alone_unit_price: Money
     extra_cases: int
 
     @classmethod
@@ -62,18 +66,18 @@ class PooledDropOut(Schema):
 
 class PooledGroupOut(Schema):
     group: str
-    goods: Decimal
-    delivery: Decimal
-    drop_fee: Decimal
-    total: Decimal
-    owed_to_federation: Decimal
+    goods: Money
+    delivery: Money
+    drop_fee: Money
+    total: Money
+    owed_to_federation: Money
     members_receiving: int
     received_quantity: int
-    alone_goods: Decimal
-    alone_delivery: Decimal
-    alone_total: Decimal
+    alone_goods: Money
+    alone_delivery: Money
+    alone_total: Money
     alone_received_quantity: int
-    pooling_saving: Decimal = Field(description="May be negative: pooling cost more.")
+    pooling_saving: Money = Field(description="May be negative: pooling cost more.")
     extra_cases: int = Field(description="Cases only the pool filled for this group.")
     drop: list[PooledDropOut]
 
@@ -95,11 +99,11 @@ class PooledRoundDetailOut(PooledRoundOut):
 
 class PooledSavingOut(Schema):
     received_quantity: int
-    goods: Decimal
-    delivery: Decimal
+    goods: Money
+    delivery: Money
     alone_received_quantity: int
-    alone_goods: Decimal
-    alone_delivery: Decimal
-    alone_total: Decimal
-    pooling_saving: Decimal
+    alone_goods: Money
+    alone_delivery: Money
+    alone_total: Money
+    pooling_saving: Money
     sentence: str

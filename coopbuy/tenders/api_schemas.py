@@ -4,16 +4,21 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
-from pydantic import BeforeValidator
+from pydantic import BeforeValidator, WithJsonSchema
 
 from coopbuy.api.schemas import Input, Money, Text, decimal_string
 from coopbuy.tenders.confirmation import Saving
 from coopbuy.tenders.models import Bid, BidRevision, Tender, TenderItem
 
-DecimalText = Annotated[Decimal, BeforeValidator(decimal_string)]
+DecimalText = Annotated[
+    Decimal,
+    BeforeValidator(decimal_string),
+    WithJsonSchema({"type": "string", "pattern": r"^\d{1,6}(\.\d{1,6})?$", "examples": ["0.10"]}),
+]
+"""A weight or a share, sent as a decimal string ("0.10"), as the tender contract has them."""
 
 
 class TenderIn(Input):
@@ -25,7 +30,7 @@ class TenderIn(Input):
     delivery_points: Text = Field("", max_length=2000)
     delivery_from: date | None = None
     delivery_until: date | None = None
-    split: str = Field("item", description='"lot", "item" or "units", as the tender contract.')
+    split: Literal["lot", "item", "units"] = Field("item", description="As the tender contract.")
     criteria: dict[str, str] = Field(
         default_factory=dict, description='Published criteria → weights, e.g. {"organic": "0.10"}.'
     )

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from django.db import transaction
 from django.test import Client
 
 from coopbuy.accounts.models import User
@@ -42,6 +45,22 @@ def bearer(secret: str) -> dict[str, Any]:
 @pytest.fixture
 def world(db: None) -> World:
     return build_world()
+
+
+@contextmanager
+def one_world_for_the_module(django_db_blocker: Any) -> Iterator[World]:
+    """For a module of many cases (the matrices): one world, built once in a transaction that is
+    never committed. Each case runs in its own savepoint inside it (pytest-django's `django_db`)
+    that is rolled back after the case, so every case still starts from the same world. Use as a
+    module-scoped `world` fixture that depends on `django_db_setup`."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield build_world()
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
 
 
 def build_world() -> World:

@@ -13,12 +13,11 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
 from django.test import Client
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 
-from coopbuy.api.tests.access import Upload, areas
-from coopbuy.api.tests.conftest import World, build_world
+from coopbuy.api.tests.access import Upload, areas, path_parameters
+from coopbuy.api.tests.conftest import World, one_world_for_the_module
 from coopbuy.config.api import api
 from coopbuy.groups.models import BuyingGroup
 
@@ -70,17 +69,9 @@ pytestmark = pytest.mark.django_db  # each case in its own savepoint inside the 
 
 @pytest.fixture(scope="module")
 def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
-    """One world for the whole matrix (about 2,200 cases): built once, in a transaction that is
-    never committed; each case runs in its own savepoint inside it (pytest-django's `django_db`),
-    rolled back after the case, so every case still starts from the same world."""
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            yield build_world()
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+    """One world for the whole matrix (about 2,200 cases), each case in a savepoint."""
+    with one_world_for_the_module(django_db_blocker) as built:
+        yield built
 
 
 def operations() -> list[tuple[str, str]]:
@@ -138,17 +129,7 @@ def snapshot(group: BuyingGroup) -> tuple[object, ...]:
 
 def url_for(template: str, world: World, role: str) -> str:
     slug = world.b.slug if role == "coordinator_b_own_slug" else world.a.slug
-    values: dict[str, object] = {
-        "slug": slug,
-        "code": world.invitation_a.code,
-        **world.ids,
-        **world.scopes,
-    }
-    if "/rounds/" in template:  # a round's products are the round's copies
-        values["product_id"] = world.ids["round_product_id"]
-    for area in areas():  # an area whose paths name another scope's address by `{slug}`
-        values.update(getattr(area, "path_values", lambda w, t: {})(world, template))
-    return "/api/v1" + template.format(**values)
+    return "/api/v1" + template.format(**path_parameters(template, world, slug))
 
 
 def cases() -> list[tuple[str, str, str]]:

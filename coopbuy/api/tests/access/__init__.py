@@ -17,6 +17,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from types import ModuleType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from coopbuy.api.tests.conftest import World
 
 
 @dataclass(frozen=True)
@@ -63,3 +67,18 @@ def areas() -> list[ModuleType]:
         teamdeals,
         subsidies,
     ]
+
+
+def path_parameters(template: str, world: World, slug: str) -> dict[str, object]:
+    """The real ids and addresses for a path's parameters: group `slug`'s, then each area's own."""
+    values: dict[str, object] = {
+        "slug": slug,
+        "code": world.invitation_a.code,
+        **world.ids,
+        **world.scopes,
+    }
+    if "/rounds/" in template:  # a round's products are the round's copies
+        values["product_id"] = world.ids["round_product_id"]
+    for area in areas():  # an area whose paths name another scope's address by `{slug}`
+        values.update(getattr(area, "path_values", lambda w, t: {})(world, template))
+    return values

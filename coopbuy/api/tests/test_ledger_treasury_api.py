@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from coopbuy.api.tests.conftest import World
 from coopbuy.catalog.models import Supplier
-from coopbuy.groups.services import membership_leave
+from coopbuy.groups.memberships import membership_leave
 from coopbuy.ledger.documents import CSV_HEADER
 from coopbuy.ledger.models import Account, Entry, LedgerSettings, SupplierInvoice, Transaction
 from coopbuy.ledger.selectors import lines_to_review

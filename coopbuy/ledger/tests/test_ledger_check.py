@@ -109,7 +109,7 @@ def test_an_entry_on_another_groups_account_fails_the_check_in_both_groups(
 def test_a_member_who_leaves_keeps_their_account_and_the_check_still_passes(
     world: World,
 ) -> None:
-    from coopbuy.groups.services import membership_leave
+    from coopbuy.groups.memberships import membership_leave
 
     ledger_top_up(
         membership=world.bob, amount=D("4.00"), method="cash", actor=world.treasurer,

@@ -13,7 +13,7 @@ from coopbuy.audit.models import AuditEvent
 from coopbuy.groups import join_requests, memberships, selectors, services
 from coopbuy.groups.models import Membership
 from coopbuy.groups.permissions import membership_of
-from coopbuy.ledger.services import ledger_top_up
+from coopbuy.ledger.treasury import ledger_top_up
 from coopbuy.testing.factories import add_member, coordinator_of, make_group, make_user
 from coopbuy.tokens.services import token_create
 

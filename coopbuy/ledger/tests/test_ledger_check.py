@@ -13,7 +13,8 @@ from django.db import connection
 
 from coopbuy.ledger.guards import guards_paused
 from coopbuy.ledger.models import Account, Entry, Transaction
-from coopbuy.ledger.services import book_of, ledger_top_up, member_account
+from coopbuy.ledger.services import book_of, member_account
+from coopbuy.ledger.treasury import ledger_top_up
 from coopbuy.ledger.write_off import ledger_write_off
 
 from .conftest import World, key

@@ -14,7 +14,7 @@ from coopbuy.catalog import services as catalog_services
 from coopbuy.catalog.export import export_csv
 from coopbuy.csvcells import csv_cell, csv_row, guard, unguard
 from coopbuy.ledger.documents import transactions_csv
-from coopbuy.ledger.services import ledger_top_up
+from coopbuy.ledger.treasury import ledger_top_up
 from coopbuy.rounds.documents import purchase_order_csv
 from coopbuy.testing.factories import add_member, coordinator_of, make_group
 

@@ -18,7 +18,7 @@ from coopbuy.campaigns.services import TierInput, campaign_create, pledge_set
 from coopbuy.catalog.models import Supplier
 from coopbuy.groups.models import BuyingGroup, Membership
 from coopbuy.ledger.selectors import available_to_spend
-from coopbuy.ledger.services import ledger_top_up
+from coopbuy.ledger.treasury import ledger_top_up
 
 TITLE = "Organic olive oil, 5 litre tins (Suma)"
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from coopbuy.groups.models import BuyingGroup, Membership
 from coopbuy.ledger.keys import system_key
 from coopbuy.ledger.models import LedgerSettings, Transaction
-from coopbuy.ledger.services import ledger_settings_update, ledger_top_up
+from coopbuy.ledger.treasury import ledger_settings_update, ledger_top_up
 
 from .people import GROUPS
 

@@ -15,8 +15,8 @@ from allauth.account.models import EmailAddress
 
 from coopbuy.accounts.models import User
 from coopbuy.accounts.services import profile_update
+from coopbuy.groups.memberships import membership_change_role
 from coopbuy.groups.models import Membership
-from coopbuy.groups.services import membership_change_role
 from coopbuy.organisations.models import Organisation, Programme
 from coopbuy.organisations.services import organisation_create
 from coopbuy.programmes import claims, enrolment, services

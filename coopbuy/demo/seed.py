@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from coopbuy.accounts.models import User
-from coopbuy.groups import services
+from coopbuy.groups import invitations, join_requests, memberships, services
 from coopbuy.groups.models import BuyingGroup, Invitation, JoinRequest, Membership
 from coopbuy.interest.suggestions import suggestions_refresh
 
@@ -110,22 +110,22 @@ def seed_demo() -> DemoSummary:
             summary.created_groups += 1
         link = Invitation.objects.filter(
             group=group, email=""
-        ).first() or services.invitation_create(
+        ).first() or invitations.invitation_create(
             group=group, actor=coordinator, role=Role.MEMBER, days_valid=30
         )
         for offset, person in enumerate(members[1:], start=1):
             if not Membership.objects.active().filter(group=group, user=person).exists():
-                membership = services.invitation_accept(code=link.code, user=person)
+                membership = invitations.invitation_accept(code=link.code, user=person)
                 membership.joined_at = timezone.now() - timedelta(days=180 - offset * 9)
                 membership.save(update_fields=["joined_at"])
         treasurer_membership = Membership.objects.get(group=group, user=treasurer)
         if treasurer_membership.role != Role.TREASURER:
-            services.membership_change_role(
+            memberships.membership_change_role(
                 membership=treasurer_membership, actor=coordinator, role=Role.TREASURER
             )
         second = Membership.objects.get(group=group, user=members[2])
         if number == 0 and second.role != Role.COORDINATOR:
-            services.membership_change_role(
+            memberships.membership_change_role(
                 membership=second, actor=coordinator, role=Role.COORDINATOR
             )
         # Pending invitations by email.
@@ -134,7 +134,7 @@ def seed_demo() -> DemoSummary:
             f"friend{number + 1}@example.org",
         ):
             if not Invitation.objects.filter(group=group, email=invitee).exists():
-                services.invitation_create(group=group, actor=coordinator, email=invitee)
+                invitations.invitation_create(group=group, actor=coordinator, email=invitee)
         if number == 0:
             summary.logins += [
                 (coordinator.email, f"coordinator of {group.name}"),
@@ -151,7 +151,7 @@ def seed_demo() -> DemoSummary:
         if not Membership.objects.filter(group=hebden, user=person).exists() and not (
             JoinRequest.objects.filter(group=hebden, user=person).exists()
         ):
-            services.join_request_create(group=hebden, user=person, message=message)
+            join_requests.join_request_create(group=hebden, user=person, message=message)
     seed_homes()
     neighbours = seed_interest(_demo_password_hash())
     suggestions_refresh(time_limit=5.0)  # the neighbours get a suggested group

@@ -22,6 +22,7 @@ from coopbuy.accounts.models import User
 from coopbuy.accounts.services import profile_update
 from coopbuy.catalog.models import Product, Supplier
 from coopbuy.catalog.services import product_save, supplier_create
+from coopbuy.groups import invitations, memberships
 from coopbuy.groups import services as groups
 from coopbuy.groups.models import BuyingGroup, Invitation, Membership
 from coopbuy.ledger.keys import system_key
@@ -113,19 +114,21 @@ def _staff(group: BuyingGroup, password_hash: str) -> tuple[list[Membership], in
     coordinator = next(m.user for m in members if m.role == Membership.Role.COORDINATOR)
     if len(members) < 9:
         link = Invitation.objects.filter(group=group, email="").first() or (
-            groups.invitation_create(group=group, actor=coordinator, role="member", days_valid=30)
+            invitations.invitation_create(
+                group=group, actor=coordinator, role="member", days_valid=30
+            )
         )
         for name in STAFF:
             user, created = _user(name, password_hash)
             added += created
             if not Membership.objects.active().filter(group=group, user=user).exists():
-                groups.invitation_accept(code=link.code, user=user)
+                invitations.invitation_accept(code=link.code, user=user)
         members = list(
             Membership.objects.active().filter(group=group).select_related("user").order_by("pk")
         )
     if not any(m.role == Membership.Role.TREASURER for m in members):
         treasurer = next(m for m in members if m.role == Membership.Role.MEMBER)
-        groups.membership_change_role(
+        memberships.membership_change_role(
             membership=treasurer, actor=coordinator, role=Membership.Role.TREASURER
         )
         treasurer.refresh_from_db()

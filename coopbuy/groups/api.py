@@ -25,7 +25,7 @@ from coopbuy.api.schemas import Ok, Page, Paging, PersonOut
 from coopbuy.audit.selectors import audit_events_for_group
 from coopbuy.core.geo.gazetteer import Location
 from coopbuy.errors import UserFacingError
-from coopbuy.groups import selectors, services
+from coopbuy.groups import invitations, join_requests, memberships, selectors, services
 from coopbuy.groups.api_schemas import (
     INVITATION_CODE,
     ActivityOut,
@@ -206,7 +206,7 @@ def update_group(request: HttpRequest, slug: str, payload: GroupUpdateIn) -> Gro
 def join_group(request: HttpRequest, slug: str) -> Status[MembershipOut]:
     """Join an open group directly (groups by approval take a join request instead)."""
     group, _membership = group_for_viewer(slug=slug, user=caller(request))
-    membership = services.group_join(group=group, user=caller(request))
+    membership = memberships.group_join(group=group, user=caller(request))
     return Status(201, MembershipOut.of(membership))
 
 
@@ -217,7 +217,7 @@ def leave_group(request: HttpRequest, slug: str) -> Ok:
     first). Refused (409) while a round you ordered in is unsettled or your balance is not zero;
     an open round's basket is emptied."""
     _group, membership = group_for_member(slug=slug, user=caller(request))
-    services.membership_leave(membership=membership, user=caller(request))
+    memberships.membership_leave(membership=membership, user=caller(request))
     return Ok()
 
 
@@ -264,7 +264,7 @@ def _member(group: BuyingGroup, membership_id: int) -> Membership:
 def change_role(request: HttpRequest, slug: str, membership_id: Id, payload: RoleIn) -> "MemberOut":
     """Change a member's role (coordinators); a group always keeps a coordinator."""
     group, _mine = group_for_coordinator(slug=slug, user=caller(request))
-    target = services.membership_change_role(
+    target = memberships.membership_change_role(
         membership=_member(group, membership_id), actor=caller(request), role=payload.role
     )
     return MemberOut.of(target)
@@ -278,7 +278,7 @@ def remove_member(request: HttpRequest, slug: str, membership_id: Id) -> Ok:
     Refused (409) while a round they ordered in is unsettled or their balance is not zero (settle,
     refund, or write it off: POST .../members/{membership_id}/write-off)."""
     group, _mine = group_for_coordinator(slug=slug, user=caller(request))
-    services.membership_remove(membership=_member(group, membership_id), actor=caller(request))
+    memberships.membership_remove(membership=_member(group, membership_id), actor=caller(request))
     return Ok()
 
 
@@ -300,7 +300,7 @@ def create_invitation(
 ) -> Status[InvitationOut]:
     """Invite one person by email, or make a shareable link (coordinators)."""
     group, _mine = group_for_coordinator(slug=slug, user=caller(request))
-    invitation = services.invitation_create(
+    invitation = invitations.invitation_create(
         group=group,
         actor=caller(request),
         email=payload.email,
@@ -321,7 +321,7 @@ def revoke_invitation(request: HttpRequest, slug: str, invitation_id: Id) -> "In
     group, _mine = group_for_coordinator(slug=slug, user=caller(request))
     invitation = get_object_or_404(Invitation, pk=invitation_id, group=group)
     return InvitationOut.of(
-        request, services.invitation_revoke(invitation=invitation, actor=caller(request))
+        request, invitations.invitation_revoke(invitation=invitation, actor=caller(request))
     )
 
 
@@ -337,7 +337,7 @@ def preview_invitation(
     invitation is a 409 that says why, an unknown code a 404.
     """
     found = Invitation.objects.select_related("group").filter(code=code).first()
-    problem = services.invitation_problem(found)
+    problem = invitations.invitation_problem(found)
     if found is None:
         raise Http404(problem)
     if problem:
@@ -358,7 +358,7 @@ def accept_invitation(
     request: HttpRequest, code: Annotated[str, Path(pattern=INVITATION_CODE)]
 ) -> Status[MembershipOut]:
     """Join a group with an invitation's code (the last part of its link)."""
-    membership = services.invitation_accept(code=code, user=caller(request))
+    membership = invitations.invitation_accept(code=code, user=caller(request))
     return Status(201, MembershipOut.of(membership))
 
 
@@ -384,7 +384,7 @@ def request_to_join(
 ) -> Status[JoinRequestOut]:
     """Ask to join a group that admits by approval; its coordinators are told by email."""
     group, _membership = group_for_viewer(slug=slug, user=caller(request))
-    join_request = services.join_request_create(
+    join_request = join_requests.join_request_create(
         group=group, user=caller(request), message=payload.message
     )
     return Status(201, JoinRequestOut.of(join_request))
@@ -402,7 +402,7 @@ def withdraw_join_request(request: HttpRequest, slug: str) -> "JoinRequestOut":
     if join_request is None:
         raise Http404(_("You have no open request for this group."))
     return JoinRequestOut.of(
-        services.join_request_withdraw(join_request=join_request, user=caller(request))
+        join_requests.join_request_withdraw(join_request=join_request, user=caller(request))
     )
 
 
@@ -411,7 +411,7 @@ def _decide(request: HttpRequest, slug: str, request_id: int, approve: bool) -> 
     join_request = get_object_or_404(
         JoinRequest.objects.select_related("user", "group"), pk=request_id, group=group
     )
-    decided = services.join_request_decide(
+    decided = join_requests.join_request_decide(
         join_request=join_request, actor=caller(request), approve=approve
     )
     return JoinRequestOut.of(decided)

@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 
 from coopbuy.accounts.models import User
 from coopbuy.audit.services import audit_record
+from coopbuy.groups.invitations import invitation_create
 from coopbuy.groups.models import BuyingGroup
-from coopbuy.groups.services import group_create, invitation_create
+from coopbuy.groups.services import group_create
 from coopbuy.interest import suggestions
 from coopbuy.interest.models import Interest, SuggestedMember, Suggestion
 

@@ -16,6 +16,9 @@ from django.views.decorators.http import require_POST
 from coopbuy.accounts.models import User
 from coopbuy.audit.selectors import audit_events_for_group
 from coopbuy.errors import UserFacingError
+from coopbuy.groups import invitations as invitation_services
+from coopbuy.groups import join_requests as join_request_services
+from coopbuy.groups import memberships as membership_services
 from coopbuy.groups import selectors, services
 from coopbuy.groups.forms import (
     GroupCreateForm,
@@ -97,14 +100,14 @@ def join(request: HttpRequest, slug: str) -> HttpResponse:
     user = _user(request)
     try:
         if group.join_policy == group.JoinPolicy.OPEN:
-            services.group_join(group=group, user=user)
+            membership_services.group_join(group=group, user=user)
             messages.success(request, _("Welcome to %(group)s!") % {"group": group.name})
         else:
             form = JoinRequestForm(request.POST)
             message = form.cleaned_data["message"] if form.is_valid() else ""
             if not form.is_valid():
                 raise UserFacingError(_("Keep the message under 1000 characters."))
-            services.join_request_create(group=group, user=user, message=message)
+            join_request_services.join_request_create(group=group, user=user, message=message)
             messages.success(request, _("Your request is sent. A coordinator will answer soon."))
     except UserFacingError as error:
         messages.error(request, error.message)
@@ -119,7 +122,7 @@ def withdraw_request(request: HttpRequest, slug: str) -> HttpResponse:
     if join_request is None:
         messages.info(request, _("You have no open request for this group."))
     else:
-        services.join_request_withdraw(join_request=join_request, user=_user(request))
+        join_request_services.join_request_withdraw(join_request=join_request, user=_user(request))
         messages.success(request, _("Your request is withdrawn."))
     return redirect("groups:detail", slug=group.slug)
 
@@ -129,7 +132,7 @@ def withdraw_request(request: HttpRequest, slug: str) -> HttpResponse:
 def leave(request: HttpRequest, slug: str) -> HttpResponse:
     group, membership = group_for_member(slug=slug, user=request.user)
     try:
-        services.membership_leave(membership=membership, user=_user(request))
+        membership_services.membership_leave(membership=membership, user=_user(request))
     except UserFacingError as error:
         messages.error(request, error.message)
         return redirect("groups:detail", slug=group.slug)
@@ -165,7 +168,7 @@ def member_role(request: HttpRequest, slug: str, membership_id: int) -> HttpResp
     error = None
     if form.is_valid():
         try:
-            target = services.membership_change_role(
+            target = membership_services.membership_change_role(
                 membership=target, actor=_user(request), role=form.cleaned_data["role"]
             )
         except UserFacingError as exc:
@@ -204,7 +207,7 @@ def member_remove(request: HttpRequest, slug: str, membership_id: int) -> HttpRe
     group, _mine = group_for_coordinator(slug=slug, user=request.user)
     target = member_in_group(group=group, membership_id=membership_id)
     try:
-        services.membership_remove(membership=target, actor=_user(request))
+        membership_services.membership_remove(membership=target, actor=_user(request))
     except UserFacingError as error:
         messages.error(request, error.message)
     else:
@@ -223,7 +226,7 @@ def join_request_decide(request: HttpRequest, slug: str, request_id: int) -> Htt
     )
     approve = request.POST.get("decision") == "approve"
     try:
-        services.join_request_decide(
+        join_request_services.join_request_decide(
             join_request=join_request, actor=_user(request), approve=approve
         )
     except UserFacingError as error:
@@ -241,7 +244,7 @@ def invitations(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            invitation = services.invitation_create(
+            invitation = invitation_services.invitation_create(
                 group=group,
                 actor=_user(request),
                 email=data["email"],
@@ -281,7 +284,7 @@ def invitations(request: HttpRequest, slug: str) -> HttpResponse:
 def invitation_revoke(request: HttpRequest, slug: str, invitation_id: int) -> HttpResponse:
     group, _mine = group_for_coordinator(slug=slug, user=request.user)
     invitation = get_object_or_404(Invitation, pk=invitation_id, group=group)
-    services.invitation_revoke(invitation=invitation, actor=_user(request))
+    invitation_services.invitation_revoke(invitation=invitation, actor=_user(request))
     messages.success(request, _("The invitation is revoked: its link no longer works."))
     return redirect("groups:invitations", slug=group.slug)
 
@@ -309,7 +312,7 @@ def invitation_code(request: HttpRequest) -> HttpResponse:
 def invitation(request: HttpRequest, code: str) -> HttpResponse:
     """Where an invitation link leads: see the group, then sign in or up, then accept."""
     found = Invitation.objects.select_related("group", "created_by").filter(code=code).first()
-    problem = services.invitation_problem(found)
+    problem = invitation_services.invitation_problem(found)
     already = (
         found is not None
         and request.user.is_authenticated
@@ -321,10 +324,10 @@ def invitation(request: HttpRequest, code: str) -> HttpResponse:
             return redirect(f"{reverse('account_login')}?next={request.path}")
         assert found is not None
         try:
-            services.invitation_accept(code=code, user=_user(request))
+            invitation_services.invitation_accept(code=code, user=_user(request))
         except UserFacingError as error:
             problem = error.message
-            refused = services.invitation_problem(found) is None  # for someone else, say
+            refused = invitation_services.invitation_problem(found) is None  # for someone else, say
         else:
             messages.success(request, _("Welcome to %(group)s!") % {"group": found.group.name})
             return redirect("groups:detail", slug=found.group.slug)

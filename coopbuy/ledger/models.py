@@ -8,6 +8,10 @@ Transactions and entries are append-only: nothing updates or deletes them (on Po
 refuse it, and a deferred constraint trigger refuses a transaction whose entries do not sum to zero
 at commit). Corrections are reversing transactions. `Account.balance` is a cache kept by the
 posting service with `F()` in the same database transaction; `coopbuy ledger check` replays it.
+
+Holds, invoices and bank statements are defined in `hold_models`, `invoice_models` and
+`statement_models`, and imported at the end of this module (Django's registry and every importer
+find them here).
 """
 
 from __future__ import annotations
@@ -19,17 +23,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from coopbuy.ledger.sources import SourceKind, source_constraint
-
-
-def _source_kind() -> models.CharField[str, str]:
-    return models.CharField(
-        _("source"), max_length=20, choices=SourceKind.choices, default=SourceKind.MANUAL
-    )
-
-
-def _source_id() -> models.PositiveBigIntegerField[int | None, int | None]:
-    return models.PositiveBigIntegerField(_("source id"), null=True, blank=True)
+from coopbuy.ledger.sources import source_constraint, source_id_field, source_kind_field
 
 
 class Book(models.Model):
@@ -254,8 +248,8 @@ class Transaction(models.Model):
     reverses = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by"
     )
-    source_kind = _source_kind()
-    source_id = _source_id()
+    source_kind = source_kind_field()
+    source_id = source_id_field()
     idempotency_key = models.CharField(max_length=80)
     fingerprint = models.CharField(max_length=64, blank=True)
     # How many entries the posting wrote: SQLite's guards check the sum once they are all in.
@@ -325,169 +319,6 @@ class Transfer(models.Model):
         return f"{self.amount} from {self.from_book_id} to {self.to_book_id}"
 
 
-class SupplierInvoice(models.Model):
-    """A supplier's invoice for a round, recorded against its payable; shows the difference."""
-
-    group = models.ForeignKey(
-        "groups.BuyingGroup", on_delete=models.PROTECT, related_name="supplier_invoices"
-    )
-    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="invoices_in")
-    number = models.CharField(_("invoice number"), max_length=80)
-    round_reference = models.CharField(_("round"), max_length=80, blank=True)
-    source_kind = _source_kind()
-    source_id = _source_id()
-    amount = models.DecimalField(_("invoice total"), max_digits=12, decimal_places=2)
-    posted_goods = models.DecimalField(max_digits=12, decimal_places=2)
-    transaction = models.OneToOneField(
-        Transaction, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    received_on = models.DateField(_("date"))
-    created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
-    )
-
-    class Meta:
-        ordering = ("-received_on", "-pk")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["account", "number"], name="supplier_invoice_number_once"
-            ),
-            source_constraint("supplier_invoice"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.number} ({self.amount})"
-
-    @property
-    def difference(self) -> Decimal:
-        return self.amount - self.posted_goods
-
-
-class InvoiceSequence(models.Model):
-    """The last invoice number used by a group in a year; locked to hand out the next, gap-free."""
-
-    group = models.ForeignKey("groups.BuyingGroup", on_delete=models.PROTECT, related_name="+")
-    year = models.PositiveSmallIntegerField()
-    last_number = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["group", "year"], name="invoice_sequence_per_year"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.group_id}/{self.year}: {self.last_number}"
-
-
-class Invoice(models.Model):
-    """A member's invoice for one round: numbered without gaps per group and year."""
-
-    group = models.ForeignKey("groups.BuyingGroup", on_delete=models.PROTECT, related_name="+")
-    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="invoices")
-    number = models.CharField(max_length=40, unique=True)
-    round_reference = models.CharField(max_length=80)
-    source_kind = _source_kind()
-    source_id = _source_id()
-    member_name = models.CharField(max_length=160)
-    total = models.DecimalField(max_digits=12, decimal_places=2)
-    issued_at = models.DateTimeField()
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
-    )
-
-    class Meta:
-        ordering = ("-issued_at", "-pk")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["account", "source_kind", "source_id"],
-                condition=~Q(source_kind=SourceKind.MANUAL),
-                name="invoice_once_per_source",
-            ),
-            source_constraint("invoice"),
-        ]
-
-    def __str__(self) -> str:
-        return self.number
-
-
-class InvoiceItem(models.Model):
-    """One line of a member invoice; `amount` is the line total including VAT."""
-
-    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="items")
-    position = models.PositiveSmallIntegerField()
-    description = models.CharField(max_length=300)
-    quantity = models.DecimalField(max_digits=12, decimal_places=3)
-    unit_price = models.DecimalField(max_digits=12, decimal_places=4)
-    vat_rate = models.DecimalField(max_digits=5, decimal_places=4)
-    amount = models.DecimalField(max_digits=12, decimal_places=2)
-
-    class Meta:
-        ordering = ("invoice", "position")
-
-    def __str__(self) -> str:
-        return self.description
-
-
-class StatementImport(models.Model):
-    """One bank statement file a treasurer imported, with the column mapping they chose."""
-
-    group = models.ForeignKey(
-        "groups.BuyingGroup", on_delete=models.PROTECT, related_name="statement_imports"
-    )
-    filename = models.CharField(max_length=200)
-    mapping = models.JSONField(default=dict)
-    line_count = models.PositiveIntegerField(default=0)
-    duplicate_count = models.PositiveIntegerField(default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
-    )
-
-    class Meta:
-        ordering = ("-created_at", "-pk")
-
-    def __str__(self) -> str:
-        return self.filename
-
-
-class StatementLine(models.Model):
-    """A bank line: matched to a member by payment reference, booked as a top-up, or waiting."""
-
-    class Status(models.TextChoices):
-        MATCHED = "matched", _("Matched: waiting for confirmation")
-        UNMATCHED = "unmatched", _("Waiting for review")
-        BOOKED = "booked", _("Booked as a top-up")
-        IGNORED = "ignored", _("Ignored")
-
-    group = models.ForeignKey("groups.BuyingGroup", on_delete=models.PROTECT, related_name="+")
-    statement = models.ForeignKey(StatementImport, on_delete=models.PROTECT, related_name="items")
-    line_number = models.PositiveIntegerField()
-    date = models.DateField()
-    amount = models.DecimalField(max_digits=12, decimal_places=2)
-    reference = models.CharField(max_length=300, blank=True)
-    counterparty = models.CharField(max_length=200, blank=True)
-    fingerprint = models.CharField(max_length=64)
-    status = models.CharField(max_length=10, choices=Status.choices)
-    account = models.ForeignKey(
-        Account, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    transaction = models.OneToOneField(
-        Transaction, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-
-    class Meta:
-        ordering = ("date", "pk")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["group", "fingerprint"], name="statement_line_once_per_group"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.date} {self.amount} {self.reference}"
-
-
 class StatementDispatch(models.Model):
     """A monthly statement emailed to a member: sent once per account and month."""
 
@@ -507,5 +338,12 @@ class StatementDispatch(models.Model):
         return f"{self.account_id} {self.year}-{self.month:02d}"
 
 
-# Registered with the app's models from its own module (holds are not postings).
+# Registered with the app's models from their own modules: holds (not postings), invoices and bank
+# statements (documents about postings). Import them from here, as every model of the app.
 from coopbuy.ledger.hold_models import Hold as Hold  # noqa: E402
+from coopbuy.ledger.invoice_models import Invoice as Invoice  # noqa: E402
+from coopbuy.ledger.invoice_models import InvoiceItem as InvoiceItem  # noqa: E402
+from coopbuy.ledger.invoice_models import InvoiceSequence as InvoiceSequence  # noqa: E402
+from coopbuy.ledger.invoice_models import SupplierInvoice as SupplierInvoice  # noqa: E402
+from coopbuy.ledger.statement_models import StatementImport as StatementImport  # noqa: E402
+from coopbuy.ledger.statement_models import StatementLine as StatementLine  # noqa: E402

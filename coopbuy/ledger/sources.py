@@ -61,3 +61,15 @@ def source_constraint(prefix: str) -> models.CheckConstraint:
         | (~models.Q(source_kind=SourceKind.MANUAL) & models.Q(source_id__isnull=False)),
         name=f"{prefix}_source_has_id",
     )
+
+
+def source_kind_field() -> models.CharField[str, str]:
+    """The `source_kind` column of a model that names its source (manual unless told)."""
+    return models.CharField(
+        _("source"), max_length=20, choices=SourceKind.choices, default=SourceKind.MANUAL
+    )
+
+
+def source_id_field() -> models.PositiveBigIntegerField[int | None, int | None]:
+    """The `source_id` column beside it: none for a manual source."""
+    return models.PositiveBigIntegerField(_("source id"), null=True, blank=True)

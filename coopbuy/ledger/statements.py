@@ -7,7 +7,7 @@ when its date, amount, reference and counterparty (the paying account) are: a fi
 lines holds two payments, and only as many as were not imported already are stored. A line with
 the bank's own transaction id is recognised by that id instead. Booking a line uses the key
 "statement-line-<id>", so a line becomes at most one top-up; reversing that top-up puts the line
-back for review (`services.ledger_reverse`), and booking it again uses the next key
+back for review (`treasury.ledger_reverse`), and booking it again uses the next key
 ("statement-line-<id>-2").
 
 Amounts are read as the bank wrote them: "1,50" with a decimal comma is 1.50, "1.234,56" and
@@ -37,13 +37,9 @@ from coopbuy.groups.permissions import AccessDenied
 from coopbuy.ledger.keys import system_key
 from coopbuy.ledger.models import StatementImport, StatementLine, Transaction
 from coopbuy.ledger.permissions import require_money_role
-from coopbuy.ledger.services import (
-    LedgerError,
-    ledger_top_up,
-    member_account,
-    payment_reference_for,
-)
+from coopbuy.ledger.services import LedgerError, member_account, payment_reference_for
 from coopbuy.ledger.sources import Source, SourceKind
+from coopbuy.ledger.treasury import ledger_top_up
 
 Status = StatementLine.Status
 REFERENCE = re.compile(r"\bCB-([A-Z0-9]{1,3})-(\d{4,})\b", re.IGNORECASE)

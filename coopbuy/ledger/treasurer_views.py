@@ -23,7 +23,7 @@ from coopbuy.accounts.models import User
 from coopbuy.catalog.models import Supplier
 from coopbuy.errors import UserFacingError
 from coopbuy.groups.models import BuyingGroup, Membership
-from coopbuy.ledger import selectors, services
+from coopbuy.ledger import selectors, services, treasury
 from coopbuy.ledger import suppliers as supplier_money
 from coopbuy.ledger.bank_details import BankDetails, ledger_bank_details_update
 from coopbuy.ledger.documents import transactions_csv
@@ -115,7 +115,7 @@ def _member_operation(
 @login_required
 def top_up(request: HttpRequest, slug: str) -> HttpResponse:
     def perform(*, group: BuyingGroup, actor: User, data: dict[str, Any]) -> Transaction:
-        return services.ledger_top_up(
+        return treasury.ledger_top_up(
             membership=data["membership"],
             amount=data["amount"],
             method=data["method"],
@@ -134,7 +134,7 @@ def top_up(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def refund(request: HttpRequest, slug: str) -> HttpResponse:
     def perform(*, group: BuyingGroup, actor: User, data: dict[str, Any]) -> Transaction:
-        return services.ledger_refund(
+        return treasury.ledger_refund(
             membership=data["membership"],
             amount=data["amount"],
             method=data["method"],
@@ -152,7 +152,7 @@ def refund(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def adjust(request: HttpRequest, slug: str) -> HttpResponse:
     def perform(*, group: BuyingGroup, actor: User, data: dict[str, Any]) -> Transaction:
-        return services.ledger_adjust(
+        return treasury.ledger_adjust(
             membership=data["membership"],
             amount=data["amount"],
             reason=data["reason"],
@@ -183,7 +183,7 @@ def reverse_transaction(request: HttpRequest, slug: str, transaction_id: int) ->
     form = ReverseForm(request.POST or None, group=group, user_id=_user(request).pk)
     if request.method == "POST" and form.is_valid():
         try:
-            reversal = services.ledger_reverse(
+            reversal = treasury.ledger_reverse(
                 original=original,
                 actor=_user(request),
                 idempotency_key=form.cleaned_data["idempotency_key"],
@@ -247,7 +247,7 @@ def settings_view(request: HttpRequest, slug: str) -> HttpResponse:
     )
     if request.method == "POST" and not bank and form.is_valid():
         try:
-            services.ledger_settings_update(group=group, actor=_user(request), **form.cleaned_data)
+            treasury.ledger_settings_update(group=group, actor=_user(request), **form.cleaned_data)
         except UserFacingError as error:
             form_error(form, error)
         else:

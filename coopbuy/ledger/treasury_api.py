@@ -20,7 +20,7 @@ from coopbuy.api.problems import problem_responses
 from coopbuy.api.schemas import Page, Paging
 from coopbuy.errors import UserFacingError
 from coopbuy.groups.models import Membership
-from coopbuy.ledger import selectors, services
+from coopbuy.ledger import selectors, services, treasury
 from coopbuy.ledger.api_document_schemas import file_response
 from coopbuy.ledger.api_router import ledger_key, router
 from coopbuy.ledger.api_schemas import (
@@ -57,7 +57,7 @@ def record_top_up(request: HttpRequest, slug: str, payload: TopUpIn) -> Status[T
     """Record money a member paid in, by bank transfer or cash (treasurers and coordinators)."""
     group, _membership = group_for_treasurer(slug=slug, user=caller(request))
     member = membership_in_group(group=group, membership_id=payload.membership_id)
-    posted = services.ledger_top_up(
+    posted = treasury.ledger_top_up(
         membership=member,
         amount=payload.amount,
         method=payload.method,
@@ -78,7 +78,7 @@ def record_refund(request: HttpRequest, slug: str, payload: RefundIn) -> Status[
     """
     group, _membership = group_for_treasurer(slug=slug, user=caller(request))
     member = membership_in_group(group=group, membership_id=payload.membership_id)
-    posted = services.ledger_refund(
+    posted = treasury.ledger_refund(
         membership=member,
         amount=payload.amount,
         method=payload.method,
@@ -101,7 +101,7 @@ def record_adjustment(
     """
     group, _membership = group_for_treasurer(slug=slug, user=caller(request))
     member = membership_in_group(group=group, membership_id=payload.membership_id)
-    posted = services.ledger_adjust(
+    posted = treasury.ledger_adjust(
         membership=member,
         amount=payload.amount,
         reason=payload.reason,
@@ -147,7 +147,7 @@ def reverse_transaction(
     """
     group, _membership = group_for_treasurer(slug=slug, user=caller(request))
     original = transaction_in_group(group=group, transaction_id=transaction_id)
-    reversal = services.ledger_reverse(
+    reversal = treasury.ledger_reverse(
         original=original,
         actor=caller(request),
         idempotency_key=ledger_key(request),
@@ -196,7 +196,7 @@ def update_ledger_settings(
     coordinators)."""
     group, _membership = group_for_treasurer(slug=slug, user=caller(request))
     current = services.settings_for(group)  # the rules in force (opened with a valid prefix)
-    settings = services.ledger_settings_update(
+    settings = treasury.ledger_settings_update(
         group=group,
         actor=caller(request),
         prepayment_required=(

@@ -14,7 +14,8 @@ from coopbuy.accounts.models import User
 from coopbuy.groups.models import Membership
 from coopbuy.groups.permissions import require_coordinator
 from coopbuy.ledger.models import Account, Transaction
-from coopbuy.ledger.services import LedgerError, ledger_adjust, member_account, system_account
+from coopbuy.ledger.services import LedgerError, member_account, system_account
+from coopbuy.ledger.treasury import ledger_adjust
 
 
 @transaction.atomic

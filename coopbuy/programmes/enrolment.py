@@ -24,7 +24,7 @@ from coopbuy.accounts.models import User
 from coopbuy.audit.services import audit_record
 from coopbuy.core.workdomains import DomainInvalid, domain_of_address
 from coopbuy.errors import UserFacingError
-from coopbuy.groups import services as group_services
+from coopbuy.groups import invitations
 from coopbuy.groups.models import Membership
 from coopbuy.groups.permissions import membership_of
 from coopbuy.organisations.models import Programme
@@ -135,10 +135,10 @@ def _join_group(programme: Programme, user: User) -> Membership:
             _("%(group)s has no coordinator just now; ask %(name)s.")
             % {"group": programme.group.name, "name": programme.organisation.name}
         )
-    invitation = group_services.invitation_create(
+    invitation = invitations.invitation_create(
         group=programme.group, actor=coordinator, days_valid=1, max_uses=1
     )
-    return group_services.invitation_accept(code=invitation.code, user=user)
+    return invitations.invitation_accept(code=invitation.code, user=user)
 
 
 def _enrol(programme: Programme, user: User, via: str, email: str) -> Enrolment:

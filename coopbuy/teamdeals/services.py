@@ -31,8 +31,9 @@ from coopbuy.campaigns.services import (
     pledge_withdraw,
 )
 from coopbuy.catalog.services import supplier_create
+from coopbuy.groups.memberships import group_join
 from coopbuy.groups.models import BuyingGroup, Membership
-from coopbuy.groups.services import group_create, group_join
+from coopbuy.groups.services import group_create
 from coopbuy.organisations.models import Organisation
 from coopbuy.organisations.permissions import require_admin
 from coopbuy.teamdeals.errors import DealError

@@ -13,7 +13,7 @@ from django.test import Client
 
 from coopbuy.accounts.models import User
 from coopbuy.api.tests.access import areas
-from coopbuy.groups import services
+from coopbuy.groups import invitations, join_requests
 from coopbuy.groups.models import BuyingGroup, Invitation, JoinRequest, Membership
 from coopbuy.testing.factories import add_member, coordinator_of, make_group, make_user
 from coopbuy.tokens.services import token_create
@@ -77,8 +77,8 @@ def build_world() -> World:
     }
     add_member(b, coordinator)  # A's coordinator also belongs to B (for the B-limited token)
     member_a = add_member(a, make_user("Plain member"))
-    invitation_a = services.invitation_create(group=a, actor=coordinator)
-    request_a = services.join_request_create(group=a, user=make_user("Asker"))
+    invitation_a = invitations.invitation_create(group=a, actor=coordinator)
+    request_a = join_requests.join_request_create(group=a, user=make_user("Asker"))
     world = World(a, b, people, member_a, invitation_a, request_a)
     for area in areas():
         area.seed(world)

@@ -18,8 +18,9 @@ from coopbuy.api.tests.conftest import World
 from coopbuy.groups.models import Membership
 from coopbuy.ledger import selectors
 from coopbuy.ledger.models import StatementImport, StatementLine, Transaction
-from coopbuy.ledger.services import ledger_reverse, payment_reference_for
+from coopbuy.ledger.services import payment_reference_for
 from coopbuy.ledger.statements import MAX_BYTES, statement_import
+from coopbuy.ledger.treasury import ledger_reverse
 from coopbuy.testing.factories import add_member
 
 if TYPE_CHECKING:

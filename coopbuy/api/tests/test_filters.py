@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from coopbuy.api.tests.conftest import World
 from coopbuy.ledger.selectors import account_of
-from coopbuy.ledger.services import ledger_adjust, ledger_top_up
+from coopbuy.ledger.treasury import ledger_adjust, ledger_top_up
 from coopbuy.rounds.models import Round
 
 

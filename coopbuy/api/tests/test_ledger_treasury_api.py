@@ -18,11 +18,11 @@ from django.utils import timezone
 
 from coopbuy.api.tests.conftest import World
 from coopbuy.catalog.models import Supplier
-from coopbuy.groups.services import membership_leave
+from coopbuy.groups.memberships import membership_leave
 from coopbuy.ledger.documents import CSV_HEADER
 from coopbuy.ledger.models import Account, Entry, LedgerSettings, SupplierInvoice, Transaction
 from coopbuy.ledger.selectors import lines_to_review
-from coopbuy.ledger.services import ledger_refund, ledger_top_up
+from coopbuy.ledger.treasury import ledger_refund, ledger_top_up
 from coopbuy.testing.factories import add_member
 from coopbuy.tokens.services import token_create
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from coopbuy.accounts.api import Language
 from coopbuy.accounts.models import User
 from coopbuy.api.tests.conftest import World
-from coopbuy.groups import services
+from coopbuy.groups import invitations, memberships
 from coopbuy.groups.models import BuyingGroup, Membership
 from coopbuy.testing.factories import make_group, make_user
 
@@ -85,7 +85,7 @@ def test_searching_near_me_without_a_home_place_says_how_to_set_one(world: World
 
 
 def test_coordinators_read_the_groups_activity_newest_first(world: World) -> None:
-    services.membership_change_role(
+    memberships.membership_change_role(
         membership=world.member_a, actor=world.people["coordinator"], role="treasurer"
     )
     page = world.client("coordinator").get(f"/api/v1/groups/{world.a.slug}/activity").json()
@@ -109,7 +109,7 @@ def test_an_invitation_shows_its_group_before_it_is_accepted(world: World) -> No
 
 
 def test_a_revoked_or_unknown_invitation_says_why(world: World) -> None:
-    services.invitation_revoke(invitation=world.invitation_a, actor=world.people["coordinator"])
+    invitations.invitation_revoke(invitation=world.invitation_a, actor=world.people["coordinator"])
     response = Client().get(f"/api/v1/invitations/{world.invitation_a.code}")
     assert response.status_code == 409
     assert "withdrawn" in response.json()["detail"]
@@ -118,7 +118,7 @@ def test_a_revoked_or_unknown_invitation_says_why(world: World) -> None:
 
 
 def test_an_expired_invitation_is_refused_too(world: World) -> None:
-    invitation = services.invitation_create(group=world.a, actor=world.people["coordinator"])
+    invitation = invitations.invitation_create(group=world.a, actor=world.people["coordinator"])
     type(invitation).objects.filter(pk=invitation.pk).update(
         expires_at=timezone.now() - timedelta(days=1)
     )

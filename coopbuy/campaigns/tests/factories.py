@@ -14,7 +14,7 @@ from coopbuy.campaigns.models import Campaign
 from coopbuy.campaigns.services import TierInput, campaign_create
 from coopbuy.catalog.models import Supplier
 from coopbuy.groups.models import BuyingGroup, Membership
-from coopbuy.ledger.services import ledger_top_up
+from coopbuy.ledger.treasury import ledger_top_up
 from coopbuy.rounds.tests.factories import make_supplier
 from coopbuy.testing.factories import add_member, make_group, make_user
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from coopbuy.accounts.models import User
 from coopbuy.audit.models import AuditEvent
-from coopbuy.groups import services
+from coopbuy.groups import invitations, join_requests
 from coopbuy.groups.models import BuyingGroup, Invitation, JoinRequest, Membership
 from coopbuy.testing.factories import add_member, coordinator_of, make_group, make_user
 
@@ -36,8 +36,8 @@ def world() -> dict[str, object]:
         "outsider": make_user("Outsider"),
         "coordinator_b": coordinator_of(group_b),
         "member_b": add_member(group_b),
-        "invitation_b": services.invitation_create(group=group_b, actor=coordinator_of(group_b)),
-        "request_b": services.join_request_create(group=group_b, user=make_user("Asker")),
+        "invitation_b": invitations.invitation_create(group=group_b, actor=coordinator_of(group_b)),
+        "request_b": join_requests.join_request_create(group=group_b, user=make_user("Asker")),
     }
 
 
@@ -172,7 +172,7 @@ def test_demoting_the_only_coordinator_shows_why_in_the_row(world: dict) -> None
 
 def test_expired_invitation_page_says_so(world: dict) -> None:
     invitation = world["invitation_b"]
-    services.invitation_revoke(invitation=invitation, actor=world["coordinator_b"])
+    invitations.invitation_revoke(invitation=invitation, actor=world["coordinator_b"])
     response = client_for(world["outsider"]).get(
         reverse("groups:invitation", args=[invitation.code])
     )
@@ -225,7 +225,7 @@ def test_find_lists_public_groups_nearest_first() -> None:
 
 def test_an_invitation_code_typed_by_hand_leads_to_the_invitation() -> None:
     group = make_group()
-    link = services.invitation_create(group=group, actor=coordinator_of(group))
+    link = invitations.invitation_create(group=group, actor=coordinator_of(group))
     client = client_for(make_user())
     response = client.get(reverse("groups:invitation_code"), {"code": f" {link.code} "})
     assert response["Location"] == reverse("groups:invitation", args=[link.code])

@@ -8,7 +8,7 @@ import pytest
 
 from coopbuy.audit.models import AuditEvent
 from coopbuy.errors import UserFacingError
-from coopbuy.groups import services
+from coopbuy.groups import invitations, memberships, services
 from coopbuy.groups.models import BuyingGroup, Membership
 from coopbuy.groups.permissions import AccessDenied
 from coopbuy.testing.factories import add_member, make_group, make_user
@@ -56,7 +56,7 @@ def test_the_last_coordinator_cannot_be_demoted() -> None:
     group = make_group()
     only = Membership.objects.get(group=group)
     with pytest.raises(UserFacingError, match="only coordinator"):
-        services.membership_change_role(membership=only, actor=only.user, role="member")
+        memberships.membership_change_role(membership=only, actor=only.user, role="member")
     only.refresh_from_db()
     assert only.role == "coordinator"
 
@@ -65,10 +65,10 @@ def test_the_last_coordinator_cannot_leave_but_can_after_naming_another() -> Non
     group = make_group()
     first = Membership.objects.get(group=group)
     with pytest.raises(UserFacingError, match="only coordinator"):
-        services.membership_leave(membership=first, user=first.user)
+        memberships.membership_leave(membership=first, user=first.user)
     second = add_member(group)
-    services.membership_change_role(membership=second, actor=first.user, role="coordinator")
-    services.membership_leave(membership=first, user=first.user)
+    memberships.membership_change_role(membership=second, actor=first.user, role="coordinator")
+    memberships.membership_leave(membership=first, user=first.user)
     assert list(Membership.objects.active().filter(group=group).values_list("user", "role")) == [
         (second.user_id, "coordinator")
     ]
@@ -81,7 +81,7 @@ def test_role_change_is_written_to_the_audit_log_with_who_and_what() -> None:
     group = make_group()
     coordinator = Membership.objects.get(group=group).user
     member = add_member(group)
-    services.membership_change_role(membership=member, actor=coordinator, role="treasurer")
+    memberships.membership_change_role(membership=member, actor=coordinator, role="treasurer")
     event = AuditEvent.objects.get(action="membership.role_changed")
     assert (event.actor, event.subject, event.group) == (coordinator, member.user, group)
     assert event.data == {"from": "member", "to": "treasurer"}
@@ -92,7 +92,7 @@ def test_a_member_cannot_change_roles() -> None:
     member = add_member(group)
     other = add_member(group)
     with pytest.raises(AccessDenied):
-        services.membership_change_role(membership=other, actor=member.user, role="coordinator")
+        memberships.membership_change_role(membership=other, actor=member.user, role="coordinator")
     other.refresh_from_db()
     assert other.role == "member"
 
@@ -102,11 +102,11 @@ def test_a_coordinator_of_group_a_can_do_nothing_to_group_b() -> None:
     coordinator_a = Membership.objects.get(group=group_a).user
     member_b = add_member(group_b)
     calls = [
-        lambda: services.membership_change_role(
+        lambda: memberships.membership_change_role(
             membership=member_b, actor=coordinator_a, role="coordinator"
         ),
-        lambda: services.membership_remove(membership=member_b, actor=coordinator_a),
-        lambda: services.invitation_create(group=group_b, actor=coordinator_a),
+        lambda: memberships.membership_remove(membership=member_b, actor=coordinator_a),
+        lambda: invitations.invitation_create(group=group_b, actor=coordinator_a),
         lambda: services.group_update(
             group=group_b,
             actor=coordinator_a,
@@ -132,12 +132,12 @@ def test_remove_member_ends_the_membership_and_records_it() -> None:
     group = make_group()
     coordinator = Membership.objects.get(group=group).user
     member = add_member(group)
-    services.membership_remove(membership=member, actor=coordinator)
+    memberships.membership_remove(membership=member, actor=coordinator)
     member.refresh_from_db()
     assert (member.is_active, member.end_reason, member.ended_by) == (False, "removed", coordinator)
     assert not Membership.objects.active().filter(pk=member.pk).exists()
     with pytest.raises(UserFacingError, match="no longer a member"):
-        services.membership_remove(membership=member, actor=coordinator)
+        memberships.membership_remove(membership=member, actor=coordinator)
     assert AuditEvent.objects.filter(action="membership.removed", subject=member.user).exists()
 
 
@@ -145,9 +145,9 @@ def test_open_group_can_be_joined_directly_but_an_approval_group_cannot() -> Non
     open_group = make_group(join_policy="open")
     approval = make_group(join_policy="approval")
     person = make_user()
-    services.group_join(group=open_group, user=person)
+    memberships.group_join(group=open_group, user=person)
     assert Membership.objects.filter(group=open_group, user=person, role="member").exists()
     with pytest.raises(UserFacingError, match="approval or an invitation"):
-        services.group_join(group=approval, user=person)
+        memberships.group_join(group=approval, user=person)
     with pytest.raises(UserFacingError, match="already a member"):
-        services.group_join(group=open_group, user=person)
+        memberships.group_join(group=open_group, user=person)

@@ -7,7 +7,7 @@ from allauth.account.models import EmailAddress
 from django.test import Client
 from django.urls import reverse
 
-from coopbuy.groups import services
+from coopbuy.groups import invitations
 from coopbuy.groups.models import Membership
 from coopbuy.groups.services import GroupError
 from coopbuy.testing.factories import coordinator_of, make_group, make_user
@@ -17,30 +17,30 @@ pytestmark = pytest.mark.django_db
 
 def test_an_email_invitation_is_accepted_only_by_that_verified_address() -> None:
     group = make_group(name="Leith Larder")
-    invitation = services.invitation_create(
+    invitation = invitations.invitation_create(
         group=group, actor=coordinator_of(group), email="Neighbour@Example.org"
     )
     stranger = make_user("Stranger")
     with pytest.raises(GroupError, match=r"sent to neighbour@example\.org"):
-        services.invitation_accept(code=invitation.code, user=stranger)
+        invitations.invitation_accept(code=invitation.code, user=stranger)
     neighbour = make_user("Neighbour", email="NEIGHBOUR@example.org", verified=False)
     with pytest.raises(GroupError, match="confirm it"):
-        services.invitation_accept(code=invitation.code, user=neighbour)
+        invitations.invitation_accept(code=invitation.code, user=neighbour)
     invitation.refresh_from_db()
     assert invitation.use_count == 0 and not Membership.objects.filter(user=stranger).exists()
     EmailAddress.objects.filter(user=neighbour).update(verified=True)
-    assert services.invitation_accept(code=invitation.code, user=neighbour).group == group
+    assert invitations.invitation_accept(code=invitation.code, user=neighbour).group == group
 
 
 def test_a_link_invitation_stays_open_to_anyone() -> None:
     group = make_group(name="Leith Larder")
-    link = services.invitation_create(group=group, actor=coordinator_of(group))
-    assert services.invitation_accept(code=link.code, user=make_user()).group == group
+    link = invitations.invitation_create(group=group, actor=coordinator_of(group))
+    assert invitations.invitation_accept(code=link.code, user=make_user()).group == group
 
 
 def test_the_web_page_refuses_another_account_with_the_reason() -> None:
     group = make_group(name="Leith Larder")
-    invitation = services.invitation_create(
+    invitation = invitations.invitation_create(
         group=group, actor=coordinator_of(group), email="neighbour@example.org"
     )
     client = Client()
@@ -60,6 +60,6 @@ def test_a_code_that_cannot_be_one_is_a_clear_message_not_a_500(code: str) -> No
 
 def test_a_pasted_link_still_leads_to_its_invitation() -> None:
     group = make_group(name="Leith Larder")
-    link = services.invitation_create(group=group, actor=coordinator_of(group))
+    link = invitations.invitation_create(group=group, actor=coordinator_of(group))
     response = Client().get("/join/", {"code": f"https://coop.example/join/{link.code}/"})
     assert response.status_code == 302 and response["Location"] == f"/join/{link.code}/"

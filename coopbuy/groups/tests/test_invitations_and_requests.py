@@ -9,7 +9,7 @@ from django.core import mail
 from django.utils import timezone
 
 from coopbuy.errors import UserFacingError
-from coopbuy.groups import services
+from coopbuy.groups import invitations, join_requests
 from coopbuy.groups.models import Invitation, JoinRequest, Membership
 from coopbuy.testing.factories import add_member, coordinator_of, make_group, make_user
 
@@ -20,12 +20,12 @@ def test_a_link_invitation_lets_people_join_until_its_limit(
     django_capture_on_commit_callbacks: object,
 ) -> None:
     group = make_group()
-    link = services.invitation_create(group=group, actor=coordinator_of(group), max_uses=2)
+    link = invitations.invitation_create(group=group, actor=coordinator_of(group), max_uses=2)
     first, second, third = make_user(), make_user(), make_user()
-    services.invitation_accept(code=link.code, user=first)
-    services.invitation_accept(code=link.code, user=second)
+    invitations.invitation_accept(code=link.code, user=first)
+    invitations.invitation_accept(code=link.code, user=second)
     with pytest.raises(UserFacingError, match="used as many times as allowed"):
-        services.invitation_accept(code=link.code, user=third)
+        invitations.invitation_accept(code=link.code, user=third)
     link.refresh_from_db()
     assert link.use_count == 2
     assert not Membership.objects.filter(group=group, user=third).exists()
@@ -33,11 +33,11 @@ def test_a_link_invitation_lets_people_join_until_its_limit(
 
 def test_an_expired_invitation_is_refused_with_its_date() -> None:
     group = make_group()
-    link = services.invitation_create(group=group, actor=coordinator_of(group))
+    link = invitations.invitation_create(group=group, actor=coordinator_of(group))
     Invitation.objects.filter(pk=link.pk).update(expires_at=timezone.now() - timedelta(days=1))
     person = make_user()
     with pytest.raises(UserFacingError, match="expired on") as error:
-        services.invitation_accept(code=link.code, user=person)
+        invitations.invitation_accept(code=link.code, user=person)
     assert "Ask the group's coordinators for a new one" in error.value.message
     assert not Membership.objects.filter(group=group, user=person).exists()
 
@@ -45,24 +45,24 @@ def test_an_expired_invitation_is_refused_with_its_date() -> None:
 def test_a_revoked_invitation_is_refused_with_a_clear_message() -> None:
     group = make_group()
     coordinator = coordinator_of(group)
-    link = services.invitation_create(group=group, actor=coordinator)
-    services.invitation_revoke(invitation=link, actor=coordinator)
+    link = invitations.invitation_create(group=group, actor=coordinator)
+    invitations.invitation_revoke(invitation=link, actor=coordinator)
     person = make_user()
     with pytest.raises(UserFacingError, match="withdrawn by the group's coordinators"):
-        services.invitation_accept(code=link.code, user=person)
+        invitations.invitation_accept(code=link.code, user=person)
     assert not Membership.objects.filter(group=group, user=person).exists()
 
 
 def test_an_unknown_code_is_refused() -> None:
     with pytest.raises(UserFacingError, match="not valid"):
-        services.invitation_accept(code="nope", user=make_user())
+        invitations.invitation_accept(code="nope", user=make_user())
 
 
 def test_an_invitation_grants_the_role_it_names() -> None:
     group = make_group()
-    link = services.invitation_create(group=group, actor=coordinator_of(group), role="treasurer")
+    link = invitations.invitation_create(group=group, actor=coordinator_of(group), role="treasurer")
     person = make_user()
-    assert services.invitation_accept(code=link.code, user=person).role == "treasurer"
+    assert invitations.invitation_accept(code=link.code, user=person).role == "treasurer"
 
 
 def test_an_email_invitation_is_single_use_and_sends_the_link(
@@ -70,7 +70,7 @@ def test_an_email_invitation_is_single_use_and_sends_the_link(
 ) -> None:
     group = make_group(name="Leith Larder")
     with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
-        invitation = services.invitation_create(
+        invitation = invitations.invitation_create(
             group=group, actor=coordinator_of(group), email="Neighbour@Example.org"
         )
     assert invitation.email == "neighbour@example.org"
@@ -86,7 +86,7 @@ def test_inviting_an_existing_member_by_email_is_refused() -> None:
     group = make_group()
     member = add_member(group)
     with pytest.raises(UserFacingError) as error:
-        services.invitation_create(
+        invitations.invitation_create(
             group=group, actor=coordinator_of(group), email=member.user.email
         )
     assert error.value.field == "email"
@@ -95,10 +95,10 @@ def test_inviting_an_existing_member_by_email_is_refused() -> None:
 def test_invitation_validity_and_limits_are_checked() -> None:
     group = make_group()
     with pytest.raises(UserFacingError) as error:
-        services.invitation_create(group=group, actor=coordinator_of(group), days_valid=0)
+        invitations.invitation_create(group=group, actor=coordinator_of(group), days_valid=0)
     assert error.value.field == "days_valid"
     with pytest.raises(UserFacingError) as error:
-        services.invitation_create(group=group, actor=coordinator_of(group), max_uses=0)
+        invitations.invitation_create(group=group, actor=coordinator_of(group), max_uses=0)
     assert error.value.field == "max_uses"
     assert not Invitation.objects.exists()
 
@@ -110,11 +110,13 @@ def test_join_request_approved_makes_a_member_and_tells_both_sides(
     coordinator = coordinator_of(group)
     person = make_user("Ruth")
     with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
-        request = services.join_request_create(group=group, user=person, message="Near the hall")
+        request = join_requests.join_request_create(
+            group=group, user=person, message="Near the hall"
+        )
     assert [m.to for m in mail.outbox] == [[coordinator.email]]
     assert "Near the hall" in mail.outbox[0].body
     with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
-        services.join_request_decide(join_request=request, actor=coordinator, approve=True)
+        join_requests.join_request_decide(join_request=request, actor=coordinator, approve=True)
     request.refresh_from_db()
     assert request.status == JoinRequest.Status.APPROVED
     assert request.decided_by == coordinator
@@ -127,38 +129,38 @@ def test_join_request_declined_makes_no_member_and_cannot_be_decided_twice() -> 
     group = make_group(join_policy="approval")
     coordinator = coordinator_of(group)
     person = make_user()
-    request = services.join_request_create(group=group, user=person)
-    services.join_request_decide(join_request=request, actor=coordinator, approve=False)
+    request = join_requests.join_request_create(group=group, user=person)
+    join_requests.join_request_decide(join_request=request, actor=coordinator, approve=False)
     assert not Membership.objects.filter(group=group, user=person).exists()
     with pytest.raises(UserFacingError, match="already answered"):
-        services.join_request_decide(join_request=request, actor=coordinator, approve=True)
+        join_requests.join_request_decide(join_request=request, actor=coordinator, approve=True)
 
 
 def test_one_pending_request_at_a_time_and_none_for_invitation_only_groups() -> None:
     group = make_group(join_policy="approval")
     person = make_user()
-    services.join_request_create(group=group, user=person)
+    join_requests.join_request_create(group=group, user=person)
     with pytest.raises(UserFacingError, match="already asked"):
-        services.join_request_create(group=group, user=person)
+        join_requests.join_request_create(group=group, user=person)
     closed = make_group(join_policy="invitation")
     with pytest.raises(UserFacingError, match="only admits people with an invitation"):
-        services.join_request_create(group=closed, user=person)
+        join_requests.join_request_create(group=closed, user=person)
 
 
 def test_withdrawn_request_can_be_followed_by_a_new_one() -> None:
     group = make_group(join_policy="approval")
     person = make_user()
-    request = services.join_request_create(group=group, user=person)
-    services.join_request_withdraw(join_request=request, user=person)
-    services.join_request_create(group=group, user=person)
+    request = join_requests.join_request_create(group=group, user=person)
+    join_requests.join_request_withdraw(join_request=request, user=person)
+    join_requests.join_request_create(group=group, user=person)
     assert JoinRequest.objects.filter(group=group, user=person).count() == 2
 
 
 def test_joining_by_invitation_closes_a_pending_request() -> None:
     group = make_group(join_policy="approval")
     person = make_user()
-    request = services.join_request_create(group=group, user=person)
-    link = services.invitation_create(group=group, actor=coordinator_of(group))
-    services.invitation_accept(code=link.code, user=person)
+    request = join_requests.join_request_create(group=group, user=person)
+    link = invitations.invitation_create(group=group, actor=coordinator_of(group))
+    invitations.invitation_accept(code=link.code, user=person)
     request.refresh_from_db()
     assert request.status == JoinRequest.Status.APPROVED

@@ -10,10 +10,10 @@ from django.urls import reverse
 
 from coopbuy.accounts.models import User
 from coopbuy.audit.models import AuditEvent
-from coopbuy.groups import selectors, services
+from coopbuy.groups import join_requests, memberships, selectors, services
 from coopbuy.groups.models import Membership
 from coopbuy.groups.permissions import membership_of
-from coopbuy.ledger.services import ledger_top_up
+from coopbuy.ledger.treasury import ledger_top_up
 from coopbuy.testing.factories import add_member, coordinator_of, make_group, make_user
 from coopbuy.tokens.services import token_create
 
@@ -30,7 +30,7 @@ def _logged_in(user: User) -> Client:
 def test_a_former_member_reaches_no_page_and_no_operation_of_the_group(visibility: str) -> None:
     group = make_group(visibility=visibility)
     membership = add_member(group)
-    services.membership_leave(membership=membership, user=membership.user)
+    memberships.membership_leave(membership=membership, user=membership.user)
     web, secret = _logged_in(membership.user), token_create(user=membership.user, name="t")[1]
     api = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
     denied = {404} if visibility == "private" else {403}
@@ -48,7 +48,7 @@ def test_a_former_member_reaches_no_page_and_no_operation_of_the_group(visibilit
 def test_former_members_are_left_out_of_lists_and_counts_but_kept_as_history() -> None:
     group = make_group()
     stays, goes = add_member(group, make_user("Stays")), add_member(group, make_user("Goes"))
-    services.membership_remove(membership=goes, actor=coordinator_of(group))
+    memberships.membership_remove(membership=goes, actor=coordinator_of(group))
 
     assert list(selectors.members_of_group(group=group).values_list("pk", flat=True)) == [
         Membership.objects.get(group=group, role="coordinator").pk,
@@ -70,24 +70,24 @@ def test_rejoining_reactivates_the_same_membership(how: str) -> None:
     coordinator = coordinator_of(group)
     person = make_user()
     first = (
-        services.group_join(group=group, user=person)
+        memberships.group_join(group=group, user=person)
         if policy == "open"
         else add_member(group, person)
     )
-    services.membership_remove(membership=first, actor=coordinator)
+    memberships.membership_remove(membership=first, actor=coordinator)
     if policy == "open":
-        again = services.group_join(group=group, user=person)
+        again = memberships.group_join(group=group, user=person)
     else:
-        request = services.join_request_create(group=group, user=person)
-        services.join_request_decide(join_request=request, actor=coordinator, approve=True)
+        request = join_requests.join_request_create(group=group, user=person)
+        join_requests.join_request_decide(join_request=request, actor=coordinator, approve=True)
         again = Membership.objects.get(group=group, user=person)
     assert again.pk == first.pk and again.is_active and again.ended_by is None
     event = AuditEvent.objects.get(action="membership.rejoined")
     assert event.data["how"] == how and event.data["end_reason"] == "removed"
     assert membership_of(group=group, user=person) == again
     with pytest.raises(services.GroupError, match="already a member"):
-        services.group_join(group=group, user=person) if policy == "open" else (
-            services.join_request_create(group=group, user=person)
+        memberships.group_join(group=group, user=person) if policy == "open" else (
+            join_requests.join_request_create(group=group, user=person)
         )
 
 

@@ -16,7 +16,8 @@ from coopbuy.ledger.bank_details import (
     ledger_bank_details_update,
 )
 from coopbuy.ledger.models import Account, LedgerSettings
-from coopbuy.ledger.services import LedgerError, ledger_top_up, payment_reference_for
+from coopbuy.ledger.services import LedgerError, payment_reference_for
+from coopbuy.ledger.treasury import ledger_top_up
 
 from .conftest import World
 

@@ -11,9 +11,10 @@ from django.core.management import call_command
 from coopbuy.groups.permissions import AccessDenied
 from coopbuy.ledger.checks import check_book, check_books
 from coopbuy.ledger.models import Account, Book, Transaction
-from coopbuy.ledger.services import LedgerError, book_of, ledger_top_up, member_account
+from coopbuy.ledger.services import LedgerError, book_of, member_account
 from coopbuy.ledger.sources import SourceKind
 from coopbuy.ledger.transfers import ledger_transfer
+from coopbuy.ledger.treasury import ledger_top_up
 
 from .conftest import World, key
 

@@ -15,8 +15,9 @@ from coopbuy.groups.permissions import AccessDenied
 from coopbuy.ledger.invoices import InvoiceLine, invoice_issue, vat_breakdown
 from coopbuy.ledger.models import Invoice
 from coopbuy.ledger.selectors import monthly_statement
-from coopbuy.ledger.services import ledger_settings_update, ledger_top_up, member_account
+from coopbuy.ledger.services import member_account
 from coopbuy.ledger.sources import Source
+from coopbuy.ledger.treasury import ledger_settings_update, ledger_top_up
 
 from .conftest import World, a_round, key
 

@@ -11,7 +11,8 @@ from django.urls import reverse
 from coopbuy.ledger import form_tokens, selectors
 from coopbuy.ledger.keys import SYSTEM_PREFIX, USER_PREFIX, user_key
 from coopbuy.ledger.models import Transaction
-from coopbuy.ledger.services import KeyReused, ledger_top_up
+from coopbuy.ledger.services import KeyReused
+from coopbuy.ledger.treasury import ledger_top_up
 
 from .conftest import World
 from .test_money_pages import client_for, form_key

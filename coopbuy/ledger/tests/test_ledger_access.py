@@ -12,9 +12,10 @@ from django.urls import URLPattern, reverse
 from coopbuy.ledger import urls
 from coopbuy.ledger.invoices import InvoiceLine, invoice_issue
 from coopbuy.ledger.models import StatementLine
-from coopbuy.ledger.services import ledger_top_up, member_account
+from coopbuy.ledger.services import member_account
 from coopbuy.ledger.sources import Source
 from coopbuy.ledger.statements import statement_import
+from coopbuy.ledger.treasury import ledger_top_up
 from coopbuy.testing.factories import make_user
 
 from .conftest import World, a_round, key

@@ -13,7 +13,8 @@ from django.db import connection
 
 from coopbuy.ledger.guards import guards_paused
 from coopbuy.ledger.models import Account, Entry, Transaction
-from coopbuy.ledger.services import book_of, ledger_top_up, member_account
+from coopbuy.ledger.services import book_of, member_account
+from coopbuy.ledger.treasury import ledger_top_up
 from coopbuy.ledger.write_off import ledger_write_off
 
 from .conftest import World, key
@@ -109,7 +110,7 @@ def test_an_entry_on_another_groups_account_fails_the_check_in_both_groups(
 def test_a_member_who_leaves_keeps_their_account_and_the_check_still_passes(
     world: World,
 ) -> None:
-    from coopbuy.groups.services import membership_leave
+    from coopbuy.groups.memberships import membership_leave
 
     ledger_top_up(
         membership=world.bob, amount=D("4.00"), method="cash", actor=world.treasurer,

@@ -32,14 +32,12 @@ from coopbuy.ledger.charges import (
 )
 from coopbuy.ledger.checks import check_group
 from coopbuy.ledger.models import Account, Entry, Transaction
-from coopbuy.ledger.services import (
-    InsufficientFunds,
-    LedgerError,
+from coopbuy.ledger.services import InsufficientFunds, LedgerError, member_account
+from coopbuy.ledger.treasury import (
     ledger_refund,
     ledger_reverse,
     ledger_settings_update,
     ledger_top_up,
-    member_account,
 )
 from coopbuy.testing.factories import add_member
 

@@ -15,7 +15,8 @@ from django.urls import reverse
 from coopbuy.accounts.models import User
 from coopbuy.ledger import selectors
 from coopbuy.ledger.models import Account, Transaction
-from coopbuy.ledger.services import ledger_top_up, member_account, payment_reference_for
+from coopbuy.ledger.services import member_account, payment_reference_for
+from coopbuy.ledger.treasury import ledger_top_up
 
 from .conftest import World, a_round, key
 

@@ -11,7 +11,8 @@ from django.db import DatabaseError, connection, connections, transaction
 from coopbuy.ledger.charges import MemberCharge, ledger_post_round_charges
 from coopbuy.ledger.checks import check_group
 from coopbuy.ledger.models import Account, Entry, Transaction
-from coopbuy.ledger.services import book_of, ledger_top_up, member_account, system_account
+from coopbuy.ledger.services import book_of, member_account, system_account
+from coopbuy.ledger.treasury import ledger_top_up
 
 from .conftest import World, a_round, key, make_world
 

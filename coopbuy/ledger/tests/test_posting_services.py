@@ -20,16 +20,18 @@ from coopbuy.ledger.models import Account, Entry, Transaction
 from coopbuy.ledger.services import (
     InsufficientFunds,
     LedgerError,
-    ledger_adjust,
-    ledger_refund,
-    ledger_reverse,
-    ledger_settings_update,
-    ledger_top_up,
     member_account,
     payment_reference_for,
     system_account,
 )
 from coopbuy.ledger.suppliers import supplier_invoice_record, supplier_payment_record
+from coopbuy.ledger.treasury import (
+    ledger_adjust,
+    ledger_refund,
+    ledger_reverse,
+    ledger_settings_update,
+    ledger_top_up,
+)
 
 from .conftest import World, a_round, key
 

@@ -12,8 +12,8 @@ from django.db import connection
 from coopbuy.ledger.charges import MemberCharge, ledger_post_round_charges
 from coopbuy.ledger.guards import guards_paused
 from coopbuy.ledger.models import StatementImport, StatementLine, Transaction
-from coopbuy.ledger.services import ledger_reverse, ledger_top_up
 from coopbuy.ledger.sources import SourceKind
+from coopbuy.ledger.treasury import ledger_reverse, ledger_top_up
 
 from .conftest import World, a_round
 

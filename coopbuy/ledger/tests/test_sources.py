@@ -9,8 +9,9 @@ from django.db.models import ProtectedError
 
 from coopbuy.ledger.checks import check_group
 from coopbuy.ledger.models import Transaction
-from coopbuy.ledger.services import ledger_top_up, member_account, post
+from coopbuy.ledger.services import member_account, post
 from coopbuy.ledger.sources import Source, SourceKind
+from coopbuy.ledger.treasury import ledger_top_up
 
 from .conftest import World, key
 

@@ -9,7 +9,8 @@ from django.db import IntegrityError, connection, transaction
 
 from coopbuy.ledger.guards import guards_paused
 from coopbuy.ledger.models import Account, Entry, Transaction
-from coopbuy.ledger.services import book_of, ledger_top_up, member_account, system_account
+from coopbuy.ledger.services import book_of, member_account, system_account
+from coopbuy.ledger.treasury import ledger_top_up
 
 from .conftest import World, key
 

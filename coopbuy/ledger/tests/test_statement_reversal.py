@@ -12,19 +12,17 @@ from django.urls import reverse
 
 from coopbuy.ledger import selectors
 from coopbuy.ledger.models import StatementLine, Transaction
-from coopbuy.ledger.services import (
-    InsufficientFunds,
-    ledger_adjust,
-    ledger_reverse,
-    ledger_settings_update,
-    ledger_top_up,
-    member_account,
-    payment_reference_for,
-)
+from coopbuy.ledger.services import InsufficientFunds, member_account, payment_reference_for
 from coopbuy.ledger.statements import (
     statement_confirm_matched,
     statement_import,
     statement_line_book,
+)
+from coopbuy.ledger.treasury import (
+    ledger_adjust,
+    ledger_reverse,
+    ledger_settings_update,
+    ledger_top_up,
 )
 
 from .conftest import World, key

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from coopbuy.ledger import selectors
 from coopbuy.ledger.models import Transaction
-from coopbuy.ledger.services import ledger_top_up
+from coopbuy.ledger.treasury import ledger_top_up
 
 from .conftest import World, key
 

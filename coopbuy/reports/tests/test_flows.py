@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from coopbuy.groups.models import Membership
 from coopbuy.ledger.keys import user_key
-from coopbuy.ledger.services import ledger_refund, ledger_reverse, ledger_top_up
+from coopbuy.ledger.treasury import ledger_refund, ledger_reverse, ledger_top_up
 from coopbuy.reports.flows import last_months, members_by_month, money_by_month
 from coopbuy.rounds.closing import round_close
 from coopbuy.rounds.models import RoundProduct

@@ -14,7 +14,7 @@ from coopbuy.groups.models import Membership
 from coopbuy.groups.permissions import AccessDenied
 from coopbuy.ledger.models import Invoice, Transaction
 from coopbuy.ledger.selectors import balance_of
-from coopbuy.ledger.services import ledger_settings_update, ledger_top_up
+from coopbuy.ledger.treasury import ledger_settings_update, ledger_top_up
 from coopbuy.rounds.billing import round_reference, round_settle
 from coopbuy.rounds.closing import round_close
 from coopbuy.rounds.errors import RoundError

@@ -20,7 +20,7 @@ from django.db import OperationalError, connection, connections
 
 from coopbuy.ledger.checks import check_group
 from coopbuy.ledger.keys import user_key
-from coopbuy.ledger.services import ledger_refund, ledger_top_up
+from coopbuy.ledger.treasury import ledger_refund, ledger_top_up
 from coopbuy.rounds.closing import round_close
 from coopbuy.rounds.models import Round, RoundProduct
 from coopbuy.rounds.services import basket_set

@@ -19,18 +19,15 @@ from django.utils import timezone
 from coopbuy.accounts.models import User
 from coopbuy.audit.models import AuditEvent
 from coopbuy.catalog.models import Supplier
+from coopbuy.groups.invitations import invitation_accept, invitation_create
+from coopbuy.groups.memberships import membership_leave, membership_remove
 from coopbuy.groups.models import BuyingGroup, Membership
 from coopbuy.groups.permissions import AccessDenied
-from coopbuy.groups.services import (
-    GroupError,
-    invitation_accept,
-    invitation_create,
-    membership_leave,
-    membership_remove,
-)
+from coopbuy.groups.services import GroupError
 from coopbuy.ledger.checks import check_group
 from coopbuy.ledger.models import Account, Invoice
-from coopbuy.ledger.services import LedgerError, ledger_top_up, member_account
+from coopbuy.ledger.services import LedgerError, member_account
+from coopbuy.ledger.treasury import ledger_top_up
 from coopbuy.ledger.write_off import ledger_write_off
 from coopbuy.rounds.billing import round_settle
 from coopbuy.rounds.closing import round_close

@@ -13,8 +13,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection, connections
 
 from coopbuy.audit.models import AuditEvent
+from coopbuy.groups.memberships import membership_change_role
 from coopbuy.groups.models import Membership
-from coopbuy.groups.services import membership_change_role
 from coopbuy.ledger.checks import check_group
 from coopbuy.ledger.models import Transaction
 from coopbuy.rounds import adapters, closing

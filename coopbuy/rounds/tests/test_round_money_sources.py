@@ -12,8 +12,8 @@ from django.utils import timezone
 from coopbuy.ledger.checks import check_group
 from coopbuy.ledger.models import Account, Invoice, Transaction
 from coopbuy.ledger.selectors import balance_of
-from coopbuy.ledger.services import ledger_top_up
 from coopbuy.ledger.sources import SourceKind
+from coopbuy.ledger.treasury import ledger_top_up
 from coopbuy.rounds.billing import round_settle
 from coopbuy.rounds.closing import round_close
 from coopbuy.rounds.models import Round, RoundProduct

@@ -16,7 +16,8 @@ from coopbuy.groups.models import Membership
 from coopbuy.ledger.keys import system_key
 from coopbuy.ledger.models import Entry, Transaction
 from coopbuy.ledger.selectors import balance_of
-from coopbuy.ledger.services import ledger_top_up, member_account, post, system_account
+from coopbuy.ledger.services import member_account, post, system_account
+from coopbuy.ledger.treasury import ledger_top_up
 from coopbuy.subsidies.models import PayrollConsent, PayrollRun
 from coopbuy.subsidies.payroll import (
     consent_wording,

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from coopbuy.groups.models import Invitation, Membership
 from coopbuy.ledger.models import LedgerSettings
-from coopbuy.ledger.services import ledger_top_up
+from coopbuy.ledger.treasury import ledger_top_up
 from coopbuy.rounds.closing import round_close
 from coopbuy.rounds.models import Round, RoundProduct
 from coopbuy.rounds.services import basket_set

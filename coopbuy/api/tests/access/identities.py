@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from coopbuy.catalog.models import Supplier, SupplierInvitation, SupplierUser
 from coopbuy.catalog.supplier_users import supplier_invitation_accept, supplier_invitation_create
+from coopbuy.groups.memberships import membership_leave
 from coopbuy.groups.models import BuyingGroup
-from coopbuy.groups.services import membership_leave
 from coopbuy.organisations.models import Organisation, OrganisationAdmin
 from coopbuy.organisations.services import organisation_create
 from coopbuy.testing.factories import add_member, make_user

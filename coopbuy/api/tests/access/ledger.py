@@ -17,8 +17,8 @@ from django.utils import timezone
 from coopbuy.groups.models import BuyingGroup
 from coopbuy.ledger.invoices import InvoiceLine, invoice_issue
 from coopbuy.ledger.models import Account, LedgerSettings, SupplierInvoice, Transaction
-from coopbuy.ledger.services import ledger_top_up
 from coopbuy.ledger.sources import Source
+from coopbuy.ledger.treasury import ledger_top_up
 from coopbuy.rounds.models import Round
 
 if TYPE_CHECKING:

@@ -143,9 +143,9 @@ class DealIn(Input):
     solo_price: Money
     tiers: list[TierIO] = Field(min_length=1, max_length=10)
     window_hours: Whole = Field(ge=1, le=336)
-    stock: Annotated[int, PydanticField(ge=1, le=1_000_000), BeforeValidator(whole_number)] | None = (
-        None
-    )
+    stock: (
+        Annotated[int, PydanticField(ge=1, le=1_000_000), BeforeValidator(whole_number)] | None
+    ) = None
     active_from: AwareDatetime | None = Field(None, description="null: now.")
     active_until: AwareDatetime | None = None
 

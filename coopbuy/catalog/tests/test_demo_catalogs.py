@@ -9,8 +9,8 @@ import pytest
 from coopbuy.audit.models import AuditEvent
 from coopbuy.catalog.models import PriceTier, Product, Supplier
 from coopbuy.demo.catalog_seed import _demo_suppliers, price_list, seed_catalogs
-from coopbuy.demo.seed import seed_demo
 from coopbuy.demo.people import GROUPS
+from coopbuy.demo.seed import seed_demo
 
 pytestmark = pytest.mark.django_db
 

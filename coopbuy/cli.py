@@ -120,6 +120,9 @@ def _stop_on_sigterm() -> None:
         raise Stopped()
 
     signal.signal(signal.SIGTERM, handler)
+    # A shell starts a background job (`coopbuy demo &`, a CI script) with SIGINT ignored, and
+    # Python then keeps ignoring it: `kill -INT` must still stop us.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def demo(argv: list[str]) -> int:

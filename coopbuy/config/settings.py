@@ -280,6 +280,11 @@ COOPBUY_ORDERING_PANELS: list[str] = [
 # refusal messages (empty: nothing stops it). See `coopbuy/federations/leaving.py`.
 COOPBUY_FEDERATION_LEAVE_STEPS: list[str] = []
 
+# Panels the areas above `federations` add to a federation's money page (what it owes each pooled
+# round's supplier, and the form to pay one): each is called as `panel(federation=..., user=...)`
+# and returns None or a `MoneyPanel`. See `coopbuy/federations/extensions.py`.
+COOPBUY_FEDERATION_MONEY_PANELS: list[str] = []
+
 # The group directory's map: a tile URL template ({z}/{x}/{y}, optionally {s}) and the credit the
 # tile provider asks for. An empty MAP_TILES_URL shows the markers on a plain background.
 MAP_TILES_URL = os.environ.get("MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")

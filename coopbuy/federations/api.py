@@ -30,6 +30,8 @@ from coopbuy.federations.api_schemas import (
     FederationMarkupIn,
     FederationMembershipOut,
     FederationOut,
+    FederationPaymentIn,
+    FederationPaymentOut,
     FederationRefuseIn,
     FederationRoleIn,
     FederationRoleOut,
@@ -38,6 +40,7 @@ from coopbuy.federations.api_schemas import (
 )
 from coopbuy.federations.models import Federation, FederationGroup, FederationRole
 from coopbuy.federations.models import FederationSupplier as Shared
+from coopbuy.federations.payments import federation_payment_from_group
 from coopbuy.federations.permissions import (
     Role,
     federation_for_member,
@@ -49,6 +52,8 @@ from coopbuy.federations.permissions import (
 from coopbuy.federations.services import FederationError
 from coopbuy.groups.models import BuyingGroup
 from coopbuy.groups.permissions import group_for_coordinator
+from coopbuy.ledger.api_router import ledger_key
+from coopbuy.ledger.permissions import group_for_treasurer
 
 router = Router(tags=["federations"])
 Id = Annotated[int, Path(ge=1, le=2**62)]
@@ -218,6 +223,30 @@ def set_markup(
         federation=federation, group=group, actor=caller(request), markup_rate=payload.markup_rate
     )
     return FederationMembershipOut.of(row)
+
+
+@router.post(
+    "/{fed_slug}/groups/{slug}/payments",
+    response={201: FederationPaymentOut, **problem_responses()},
+)
+@idempotent
+def pay_federation(
+    request: HttpRequest, fed_slug: str, slug: str, payload: FederationPaymentIn
+) -> Status[FederationPaymentOut]:
+    """The group (`slug`) paid the federation from its bank or cash box into the federation's
+    bank: what it owes goes down in both books (the group's treasurers and coordinators)."""
+    group, _membership = group_for_treasurer(slug=slug, user=caller(request))
+    federation = federation_for_public(slug=fed_slug)
+    transfer = federation_payment_from_group(
+        federation=federation, group=group, amount=payload.amount, method=payload.method,
+        actor=caller(request), idempotency_key=ledger_key(request), reference=payload.reference,
+    )  # fmt: skip
+    owed = selectors.group_debt(federation=federation, group=group).owed
+    out = FederationPaymentOut(
+        transfer_id=transfer.pk, federation=federation.slug, group=group.slug,
+        amount=transfer.amount, owed=owed,
+    )  # fmt: skip
+    return Status(201, out)
 
 
 @router.get("/{fed_slug}/roles", response={200: Page[FederationRoleOut], **problem_responses()})

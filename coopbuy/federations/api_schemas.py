@@ -168,3 +168,23 @@ class FederationAccountOut(Schema):
 class FederationBookOut(Schema):
     currency: str
     accounts: list[FederationAccountOut]
+
+
+class FederationPaymentIn(Input):
+    amount: Money = Field(description='What the group paid the federation, e.g. "120.00".')
+    method: Literal["bank", "cash"] = Field("bank", description="From its bank or cash box.")
+    reference: Text = Field("", max_length=120)
+
+
+class FederationPaymentOut(Schema):
+    transfer_id: int
+    federation: str = Field(description="The federation's address (slug).")
+    group: str = Field(description="The paying group's address (slug).")
+    amount: Money
+    owed: Money = Field(description="What the group still owes the federation (negative: credit).")
+
+
+class GroupOwesOut(Schema):
+    group: str = Field(description="The group's address (slug).")
+    name: str
+    owed: Money = Field(description="What it owes the federation (negative: what it is owed).")

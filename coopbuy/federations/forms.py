@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from coopbuy.catalog.models import Supplier
 from coopbuy.federations.models import Federation, FederationRole
+from coopbuy.ledger import form_tokens
+from coopbuy.ledger.forms import METHODS, AmountMixin, IdempotentForm
 
 
 class FederationForm(forms.Form):
@@ -86,3 +88,42 @@ class MarkupForm(forms.Form):
         value = self.cleaned_data["percent"]
         assert isinstance(value, Decimal)
         return value / 100
+
+
+class FederationPaymentForm(IdempotentForm, AmountMixin):
+    """A group pays a federation (its treasurer or coordinator): the token is the group's."""
+
+    operation = "federation_payment"
+    method = forms.ChoiceField(label=_("Paid from"), choices=METHODS, widget=forms.RadioSelect)
+    reference = forms.CharField(label=_("Reference"), max_length=120, required=False)
+    field_order = ["amount", "method", "reference"]
+
+
+class FederationMoneyForm(forms.Form):
+    """A money form of a federation's book: like `ledger.forms.IdempotentForm`, its hidden token
+    names the person, the federation and the operation, and is cleaned into the ledger key."""
+
+    operation = ""
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=400)
+
+    def __init__(self, *args: Any, user_id: int, federation: Federation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user_id = user_id
+        self.scope = f"federation-{federation.pk}:{self.operation}"
+        self.initial["idempotency_key"] = form_tokens.issue(
+            user_id=user_id, group_id=0, operation=self.scope
+        )
+
+    def clean_idempotency_key(self) -> str:
+        try:
+            return form_tokens.redeem(
+                self.cleaned_data["idempotency_key"],
+                user_id=self.user_id,
+                group_id=0,
+                operation=self.scope,
+            )
+        except form_tokens.FormTokenError as error:
+            raise forms.ValidationError(error.message) from None
+
+    def add_error(self, field: str | None, error: Any) -> None:
+        super().add_error(None if field == "idempotency_key" else field, error)

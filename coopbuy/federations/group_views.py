@@ -1,5 +1,6 @@
 """A group's federations, for its coordinators: apply to one, see where it stands, set the
-group's markup on pooled orders, leave (or withdraw an application)."""
+group's markup on pooled orders, leave (or withdraw an application). Its treasurers and
+coordinators pay a federation what the group owes it (`pay`)."""
 
 from __future__ import annotations
 
@@ -15,10 +16,13 @@ from django.views.decorators.http import require_POST
 from coopbuy.accounts.models import User
 from coopbuy.errors import UserFacingError
 from coopbuy.federations import membership, selectors
-from coopbuy.federations.forms import ApplyForm, MarkupForm
+from coopbuy.federations.forms import ApplyForm, FederationPaymentForm, MarkupForm
 from coopbuy.federations.models import FederationGroup
+from coopbuy.federations.payments import federation_payment_from_group
 from coopbuy.groups.models import BuyingGroup
 from coopbuy.groups.permissions import group_for_coordinator
+from coopbuy.ledger.permissions import group_for_treasurer
+from coopbuy.ledger.selectors import format_money
 
 
 def _user(request: HttpRequest) -> User:
@@ -41,8 +45,37 @@ def _page(request: HttpRequest, group: BuyingGroup, apply_form: ApplyForm) -> Ht
     _group, mine = group_for_coordinator(slug=group.slug, user=request.user)
     rows = [_row_context(row) for row in selectors.rows_of_group(group)[:50]]
     context = {"group": group, "membership": mine, "rows": rows, "apply_form": apply_form,
-               "can_apply": selectors.federations_open_to(group).exists()}  # fmt: skip
+               "can_apply": selectors.federations_open_to(group).exists(),
+               "payments": _payments(request, group, rows)}  # fmt: skip
     return render(request, "federations/group.html", context)
+
+
+def _payments(
+    request: HttpRequest, group: BuyingGroup, rows: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """What the group owes each federation it belongs to, with the form to pay it."""
+    found = []
+    for r in rows:
+        row: FederationGroup = r["row"]
+        if row.status != FederationGroup.Status.MEMBER:
+            continue
+        debt = selectors.group_debt(federation=row.federation, group=group)
+        form = FederationPaymentForm(
+            user_id=_user(request).pk, group=group, initial={"method": "bank"},
+            prefix=f"p{row.pk}",
+        )  # fmt: skip
+        if debt.owed > 0:
+            form.initial["amount"] = debt.owed
+        found.append(_payment_context(group, row, form))
+    return found
+
+
+def _payment_context(
+    group: BuyingGroup, row: FederationGroup, form: FederationPaymentForm
+) -> dict[str, Any]:
+    debt = selectors.group_debt(federation=row.federation, group=group)
+    return {"row": row, "debt": debt, "owed": format_money(debt.owed, group.currency),
+            "form": form}  # fmt: skip
 
 
 @login_required
@@ -131,3 +164,38 @@ def leave(request: HttpRequest, slug: str, row_id: int) -> HttpResponse:
             % {"group": group.name, "name": row.federation.name},
         )
     return redirect("federations:group", slug=group.slug)
+
+
+@login_required
+def pay(request: HttpRequest, slug: str, row_id: int) -> HttpResponse:
+    """Pay the federation what the group owes it (its treasurers and coordinators): the form,
+    with what is owed; errors with their fields; success back to the group's money page."""
+    group, mine = group_for_treasurer(slug=slug, user=request.user)
+    row = get_object_or_404(
+        FederationGroup.objects.select_related("federation", "federation__book", "group"),
+        pk=row_id, group=group, status=FederationGroup.Status.MEMBER,
+    )  # fmt: skip
+    form = FederationPaymentForm(
+        request.POST or None, user_id=_user(request).pk, group=group, prefix=f"p{row.pk}",
+        initial={"method": "bank"},
+    )  # fmt: skip
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            federation_payment_from_group(
+                federation=row.federation, group=group, amount=data["amount"],
+                method=data["method"], actor=_user(request),
+                idempotency_key=data["idempotency_key"], reference=data["reference"],
+            )  # fmt: skip
+        except UserFacingError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(
+                request,
+                _("The payment of %(amount)s to %(name)s is recorded.")
+                % {"amount": format_money(data["amount"], group.currency),
+                   "name": row.federation.name},
+            )  # fmt: skip
+            return redirect("federations:pay", slug=group.slug, row_id=row.pk)
+    context = {"group": group, "membership": mine, **_payment_context(group, row, form)}
+    return render(request, "federations/pay.html", context)

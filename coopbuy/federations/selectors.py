@@ -18,6 +18,7 @@ from coopbuy.federations.models import Federation, FederationGroup, FederationRo
 from coopbuy.federations.models import FederationSupplier as Shared
 from coopbuy.groups.models import BuyingGroup, Membership
 from coopbuy.ledger.models import Account, Book, Entry, Transaction
+from coopbuy.ledger.services import book_of
 
 Status = FederationGroup.Status
 CURRENT = (Status.APPLIED, Status.MEMBER)
@@ -208,3 +209,43 @@ def current_row_by_slug(*, federation: Federation, slug: str) -> FederationGroup
         .filter(federation=federation, group__slug=slug, status__in=CURRENT)
         .first()
     )
+
+
+@dataclass(frozen=True)
+class GroupDebt:
+    """What one member group owes the federation now, seen from each book (equal when sound)."""
+
+    group: BuyingGroup
+    owed: Decimal  # the federation's book: minus its `between` account for the group's book
+    owed_in_group_book: Decimal  # the group's book: its `between` account for the federation
+
+
+def _between(book: Book, counterparty: Book) -> Decimal:
+    account = Account.objects.filter(book=book, counterparty=counterparty).first()
+    return account.balance if account is not None else ZERO
+
+
+def group_debt(*, federation: Federation, group: BuyingGroup) -> GroupDebt:
+    """What `group` owes `federation` (negative: the federation owes the group, e.g. a float)."""
+    group_book = book_of(group)
+    return GroupDebt(
+        group=group,
+        owed=-_between(federation.book, group_book),
+        owed_in_group_book=_between(group_book, federation.book),
+    )
+
+
+def group_debts(federation: Federation) -> list[GroupDebt]:
+    """Every group with money between its book and the federation's, by name (members or not:
+    a group that left with money unsettled still appears)."""
+    books = (
+        Account.objects.filter(book=federation.book, counterparty__group__isnull=False)
+        .select_related("counterparty__group")
+        .order_by("counterparty__group__name", "pk")
+    )
+    debts = []
+    for account in books:
+        group = account.counterparty.group if account.counterparty is not None else None
+        if group is not None:
+            debts.append(group_debt(federation=federation, group=group))
+    return debts

@@ -22,4 +22,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("g/<slug:slug>/federations/apply/", group_views.apply, name="apply"),
     path("g/<slug:slug>/federations/<int:row_id>/markup/", group_views.markup, name="markup"),
     path("g/<slug:slug>/federations/<int:row_id>/leave/", group_views.leave, name="leave"),
+    path("g/<slug:slug>/federations/<int:row_id>/pay/", group_views.pay, name="pay"),
 ]

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from coopbuy.accounts.models import User
 from coopbuy.errors import UserFacingError
 from coopbuy.federations import membership, selectors, services, sharing
+from coopbuy.federations.extensions import MoneyPanel, money_panels
 from coopbuy.federations.forms import FederationForm, RefuseForm, RoleForm, ShareForm
 from coopbuy.federations.models import Federation, FederationGroup, FederationRole
 from coopbuy.federations.models import FederationSupplier as Shared
@@ -273,6 +274,15 @@ def money(request: HttpRequest, slug: str) -> HttpResponse:
     """The federation's book: its accounts with balances and its transactions (no member's data:
     the book has none). Its coordinators and treasurer only."""
     federation = federation_for_runner(slug=slug, user=request.user, roles=RUNNERS)
+    return money_page(request, federation)
+
+
+def money_page(
+    request: HttpRequest, federation: Federation, panels: list[MoneyPanel] | None = None
+) -> HttpResponse:
+    """The money page of a federation already reached through `permissions`: what each group
+    owes it, the panels of the areas above (or `panels`, e.g. one with a form's errors), its
+    accounts and transactions."""
     currency = federation.book.currency
     accounts = [
         {"account": a, "balance": format_money(a.balance, currency)}
@@ -289,5 +299,14 @@ def money(request: HttpRequest, slug: str) -> HttpResponse:
         }
         for t in page
     ]
-    context = _context(federation, request.user, accounts=accounts, page=page, rows=rows)
+    debts = [
+        {"debt": d, "owed": format_money(d.owed, currency)}
+        for d in selectors.group_debts(federation)
+    ]
+    if panels is None:
+        panels = money_panels(federation=federation, user=_user(request))
+    context = _context(
+        federation, request.user, accounts=accounts, page=page, rows=rows, debts=debts,
+        panels=panels,
+    )  # fmt: skip
     return render(request, "federations/money.html", context)

@@ -32,6 +32,7 @@ LEVELS: dict[str, str | dict[str, str]] = {
     "federations:apply": COORDINATOR,
     "federations:markup": COORDINATOR,
     "federations:leave": COORDINATOR,
+    "federations:pay": MONEY,  # group A pays the federation: its treasurers and coordinators
 }
 
 _FEDERATION_PAGES = (
@@ -52,6 +53,7 @@ def parameters(world: World) -> dict[str, object]:
             "federations:remove_group.row_id": a_row,
             "federations:markup.row_id": a_row,  # group A's own row
             "federations:leave.row_id": a_row,
+            "federations:pay.row_id": a_row,
             "shared_id": world.ids["shared_supplier_id"],
         }
     )

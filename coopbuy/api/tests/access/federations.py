@@ -19,6 +19,7 @@ from coopbuy.federations.models import (
 from coopbuy.federations.services import federation_create, federation_role_add
 from coopbuy.federations.sharing import federation_supplier_share
 from coopbuy.groups.models import BuyingGroup
+from coopbuy.ledger.models import Transaction, Transfer
 from coopbuy.testing.factories import coordinator_of, make_group
 
 if TYPE_CHECKING:
@@ -36,6 +37,7 @@ ACCESS = {
     f"POST {F}/groups/{{slug}}/apply": "coordinator",
     f"POST {F}/groups/{{slug}}/leave": "coordinator",
     f"PUT {F}/groups/{{slug}}/markup": "coordinator",
+    f"POST {F}/groups/{{slug}}/payments": "money",  # the group's treasurers and coordinators
     f"GET {F}/roles": "member",
     f"POST {F}/roles": "coordinator",
     f"POST {F}/roles/{{role_id}}/end": "coordinator",
@@ -49,6 +51,7 @@ BODIES: dict[str, dict[str, Any] | Upload] = {
     f"POST {F}/applications/{{application_id}}/refuse": {"reason": "Too far away"},
     f"POST {F}/groups/{{slug}}/apply": {"message": "Hello"},
     f"PUT {F}/groups/{{slug}}/markup": {"markup_rate": "0.05"},
+    f"POST {F}/groups/{{slug}}/payments": {"amount": "1.00", "method": "bank"},
     f"POST {F}/roles": {"email": "nobody@example.org", "role": "treasurer"},
     f"POST {F}/suppliers": {"supplier_id": 1},  # group A's supplier or not: 201 or 422
 }
@@ -86,4 +89,10 @@ def snapshot(group: BuyingGroup) -> tuple[object, ...]:
         ),
         list(FederationRole.objects.order_by("pk").values_list("user", "role", "ended_at")),
         list(FederationSupplier.objects.order_by("pk").values_list("supplier", "ended_at")),
+        list(Transfer.objects.order_by("pk").values_list("from_book", "to_book", "amount")),
+        list(
+            Transaction.objects.filter(book__group__isnull=True)
+            .order_by("pk")
+            .values_list("book", "kind", "idempotency_key")
+        ),
     )

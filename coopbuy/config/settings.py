@@ -283,7 +283,7 @@ COOPBUY_FEDERATION_LEAVE_STEPS: list[str] = []
 # Panels the areas above `federations` add to a federation's money page (what it owes each pooled
 # round's supplier, and the form to pay one): each is called as `panel(federation=..., user=...)`
 # and returns None or a `MoneyPanel`. See `coopbuy/federations/extensions.py`.
-COOPBUY_FEDERATION_MONEY_PANELS: list[str] = []
+COOPBUY_FEDERATION_MONEY_PANELS: list[str] = ["coopbuy.pooled.panels.federation_payables_panel"]
 
 # The group directory's map: a tile URL template ({z}/{x}/{y}, optionally {s}) and the credit the
 # tile provider asks for. An empty MAP_TILES_URL shows the markers on a plain background.

@@ -1,6 +1,9 @@
 """The pooled rounds API: `/api/v1/federations/{slug}/pooled-rounds` (the federation's
-coordinators), and a member's own saving in their child round."""
+coordinators), a member's own saving in their child round, and settling up: what each group owes
+the federation and the federation each supplier (`/{fed_slug}/balances`), and recording a
+payment to a supplier (`/{fed_slug}/supplier-payments`), for its coordinators and treasurer."""
 
+from decimal import Decimal
 from typing import Annotated
 
 from django.http import Http404, HttpRequest
@@ -8,24 +11,33 @@ from django.utils.translation import gettext as _
 from ninja import Path, Query, Router
 from ninja.responses import Status
 
-from coopbuy.api.auth import caller
+from coopbuy.api.auth import caller, principal
 from coopbuy.api.idempotency import idempotent
 from coopbuy.api.pagination import paginate
 from coopbuy.api.problems import problem_responses
 from coopbuy.api.schemas import Page, Paging
 from coopbuy.catalog.models import Supplier
-from coopbuy.federations.permissions import federation_for_runner
+from coopbuy.federations import selectors as federation_selectors
+from coopbuy.federations.api_schemas import GroupOwesOut
+from coopbuy.federations.models import Federation
+from coopbuy.federations.permissions import Role, federation_for_runner
+from coopbuy.ledger.api_router import ledger_key
 from coopbuy.pooled import selectors, services
 from coopbuy.pooled.api_schemas import (
+    FederationBalancesOut,
+    FederationSupplierPaymentIn,
+    FederationSupplierPaymentOut,
     PooledGroupOut,
     PooledRoundDetailOut,
     PooledRoundIn,
     PooledRoundOut,
     PooledSavingOut,
+    SupplierOwedOut,
 )
 from coopbuy.pooled.closing import pooled_round_close
 from coopbuy.pooled.errors import PooledError
 from coopbuy.pooled.models import PooledDrop, PooledGroupResult, PooledRound
+from coopbuy.pooled.payments import federation_supplier_payment_record
 from coopbuy.pooled.permissions import pool_for_runner
 from coopbuy.pooled.savings import saving_sentence
 from coopbuy.rounds.permissions import round_for_member
@@ -121,3 +133,65 @@ def my_pooling_saving(request: HttpRequest, slug: str, round_id: Id) -> PooledSa
             saving.pooling_saving, round.currency, others=others, extra_cases=result.extra_cases
         ),
     )  # fmt: skip
+
+
+def _money_runner(request: HttpRequest, fed_slug: str) -> Federation:
+    """The federation's coordinators and treasurer; a token limited to a group reaches none."""
+    token = principal(request).token
+    if token is not None and token.group_id is not None:
+        raise Http404(_("There is no federation at this address."))
+    return federation_for_runner(
+        slug=fed_slug, user=caller(request), roles=(Role.COORDINATOR, Role.TREASURER)
+    )
+
+
+@router.get("/{fed_slug}/balances", response={200: FederationBalancesOut, **problem_responses()})
+def federation_balances(request: HttpRequest, fed_slug: str) -> FederationBalancesOut:
+    """What each group owes the federation, and what it owes each pooled round's supplier."""
+    federation = _money_runner(request, fed_slug)
+    return FederationBalancesOut(
+        currency=federation.book.currency,
+        groups=[
+            GroupOwesOut(group=d.group.slug, name=d.group.name, owed=d.owed)
+            for d in federation_selectors.group_debts(federation)
+        ],
+        suppliers=[
+            SupplierOwedOut(supplier_id=d.supplier.pk, name=d.supplier.name, owed=d.owed)
+            for d in selectors.supplier_debts(federation)
+        ],
+    )
+
+
+@router.post(
+    "/{fed_slug}/supplier-payments",
+    response={201: FederationSupplierPaymentOut, **problem_responses()},
+)
+@idempotent
+def record_federation_supplier_payment(
+    request: HttpRequest, fed_slug: str, payload: FederationSupplierPaymentIn
+) -> Status[FederationSupplierPaymentOut]:
+    """The federation paid a pooled round's supplier from its bank or cash box: what it owes the
+    supplier goes down (its coordinators and treasurer)."""
+    federation = _money_runner(request, fed_slug)
+    supplier = Supplier.objects.filter(pk=payload.supplier_id).first()
+    if supplier is None:
+        raise PooledError(_("The federation owes this supplier nothing yet."), field="supplier_id")
+    try:
+        posted = federation_supplier_payment_record(
+            federation=federation, supplier=supplier, amount=payload.amount,
+            method=payload.method, actor=caller(request), idempotency_key=ledger_key(request),
+            reference=payload.reference,
+        )  # fmt: skip
+    except PooledError as error:
+        if error.field == "supplier":
+            raise PooledError(error.message, field="supplier_id") from None
+        raise
+    owed = next(
+        (d.owed for d in selectors.supplier_debts(federation) if d.supplier.pk == supplier.pk),
+        Decimal("0.00"),
+    )
+    out = FederationSupplierPaymentOut(
+        transaction_id=posted.pk, supplier_id=supplier.pk, supplier=supplier.name,
+        amount=payload.amount, owed=owed,
+    )  # fmt: skip
+    return Status(201, out)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Literal
 
 from ninja import Schema
 from pydantic import Field
 
 from coopbuy.api.schemas import Input, Money, Text
+from coopbuy.federations.api_schemas import GroupOwesOut
 from coopbuy.pooled.models import PooledDrop, PooledGroupResult, PooledRound
 from coopbuy.rounds.api_schemas import Moment, Policy, SupplierId
 
@@ -107,3 +109,30 @@ class PooledSavingOut(Schema):
     alone_total: Money
     pooling_saving: Money
     sentence: str
+
+
+class FederationSupplierPaymentIn(Input):
+    supplier_id: int = Field(ge=1, le=2**62, description="A supplier the federation owes.")
+    amount: Money = Field(description='What the federation paid it, e.g. "120.00".')
+    method: Literal["bank", "cash"] = Field("bank", description="From its bank or cash box.")
+    reference: Text = Field("", max_length=120)
+
+
+class FederationSupplierPaymentOut(Schema):
+    transaction_id: int
+    supplier_id: int
+    supplier: str
+    amount: Money
+    owed: Money = Field(description="What the federation still owes the supplier.")
+
+
+class SupplierOwedOut(Schema):
+    supplier_id: int
+    name: str
+    owed: Money = Field(description="What the federation owes it (its payable's balance).")
+
+
+class FederationBalancesOut(Schema):
+    currency: str
+    groups: list[GroupOwesOut] = Field(description="What each group owes the federation.")
+    suppliers: list[SupplierOwedOut] = Field(description="What it owes each pooled supplier.")

@@ -9,7 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from coopbuy.catalog.models import Supplier
 from coopbuy.errors import MONEY_MESSAGES
-from coopbuy.pooled.models import PooledRound
+from coopbuy.federations.forms import FederationMoneyForm
+from coopbuy.federations.models import Federation
+from coopbuy.ledger.forms import METHODS, AmountMixin
+from coopbuy.pooled.models import FederationPayable, PooledRound
 
 LOCAL_TIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -46,3 +49,20 @@ class PooledRoundForm(forms.Form):
         field.queryset = Supplier.objects.filter(  # type: ignore[attr-defined]
             pk__in=[s.pk for s in suppliers]
         ).order_by("name", "pk")
+
+
+class FederationSupplierPaymentForm(FederationMoneyForm, AmountMixin):
+    """The federation paid a pooled round's supplier (its treasurer or coordinators)."""
+
+    operation = "supplier_payment"
+    supplier = forms.ModelChoiceField(label=_("Supplier"), queryset=Supplier.objects.none())
+    method = forms.ChoiceField(label=_("Paid from"), choices=METHODS, widget=forms.RadioSelect)
+    reference = forms.CharField(label=_("Reference"), max_length=120, required=False)
+    field_order = ["supplier", "amount", "method", "reference"]
+
+    def __init__(self, *args: Any, federation: Federation, **kwargs: Any) -> None:
+        super().__init__(*args, federation=federation, **kwargs)
+        owed = FederationPayable.objects.filter(federation=federation).values("supplier")
+        self.fields["supplier"].queryset = Supplier.objects.filter(pk__in=owed).order_by(  # type: ignore[attr-defined]
+            "name", "pk"
+        )

@@ -1,11 +1,17 @@
-"""The pooled round's panel on a child round's ordering and round pages (through
+"""The pooled rounds' panels. On the federation's money page (through
+`settings.COOPBUY_FEDERATION_MONEY_PANELS`): what it owes each pooled round's supplier, and the
+form to record paying one. On a child round's ordering and round pages (through
 `settings.COOPBUY_ORDERING_PANELS`): pooled with N groups and the pool's totals while it is open;
 what pooling saved (or cost) the member once it is closed."""
 
 from __future__ import annotations
 
+from coopbuy.accounts.models import User
+from coopbuy.federations.extensions import MoneyPanel
+from coopbuy.federations.models import Federation
 from coopbuy.groups.models import Membership
 from coopbuy.pooled import selectors
+from coopbuy.pooled.forms import FederationSupplierPaymentForm
 from coopbuy.pooled.models import PooledGroupResult, PooledRound
 from coopbuy.pooled.savings import saving_sentence
 from coopbuy.rounds.extensions import Panel
@@ -34,3 +40,14 @@ def pooled_panel(*, round: Round, membership: Membership) -> Panel | None:
             extra_cases=result.extra_cases,
         )
     return Panel("pooled/_panel.html", context)
+
+
+def federation_payables_panel(
+    *, federation: Federation, user: User, form: FederationSupplierPaymentForm | None = None
+) -> MoneyPanel:
+    """What the federation owes each supplier, with the form to pay one (the page's readers are
+    its runners, who may pay)."""
+    debts = selectors.supplier_debts(federation)
+    form = form or FederationSupplierPaymentForm(user_id=user.pk, federation=federation)
+    context = {"federation": federation, "debts": debts, "form": form}
+    return MoneyPanel("pooled/_payables.html", context)

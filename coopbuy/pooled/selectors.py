@@ -8,8 +8,16 @@ from decimal import Decimal
 
 from django.db.models import Count, DecimalField, F, QuerySet, Sum
 
+from coopbuy.catalog.models import Supplier
 from coopbuy.federations.models import Federation
-from coopbuy.pooled.models import PooledDrop, PooledGroupResult, PooledMemberSaving, PooledRound
+from coopbuy.ledger.models import Account
+from coopbuy.pooled.models import (
+    FederationPayable,
+    PooledDrop,
+    PooledGroupResult,
+    PooledMemberSaving,
+    PooledRound,
+)
 from coopbuy.rounds.models import DemandLine, Round
 
 
@@ -119,3 +127,24 @@ def purchase_order(pool: PooledRound) -> list[PoolLine]:
 
 def member_saving(*, round: Round, membership_id: int) -> PooledMemberSaving | None:
     return PooledMemberSaving.objects.filter(round=round, membership_id=membership_id).first()
+
+
+@dataclass(frozen=True)
+class SupplierDebt:
+    """What the federation owes one pooled round's supplier now (its payable's balance)."""
+
+    supplier: Supplier
+    owed: Decimal
+
+
+def supplier_debts(federation: Federation) -> list[SupplierDebt]:
+    """Every supplier the federation has owed (a payable opened by a pooled close), by name."""
+    rows = (
+        FederationPayable.objects.filter(federation=federation)
+        .select_related("supplier")
+        .order_by("supplier__name", "pk")
+    )
+    balances = dict(
+        Account.objects.filter(pk__in=[r.account_id for r in rows]).values_list("pk", "balance")
+    )
+    return [SupplierDebt(r.supplier, balances[r.account_id]) for r in rows]

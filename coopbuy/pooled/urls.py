@@ -7,6 +7,11 @@ from coopbuy.pooled import views
 app_name = "pooled"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("federations/<slug:slug>/pooled/", views.pooled_list, name="list"),
+    path(
+        "federations/<slug:slug>/pooled/supplier-payments/",
+        views.supplier_payment,
+        name="supplier_payment",
+    ),
     path("federations/<slug:slug>/pooled/<int:pool_id>/", views.pooled_detail, name="detail"),
     path(
         "federations/<slug:slug>/pooled/<int:pool_id>/order.csv",

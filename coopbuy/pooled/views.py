@@ -1,5 +1,6 @@
 """Pooled round pages for a federation's coordinators: open, watch per-group totals, close,
-and the purchase order with each group's drop (page and CSV). Never a member's basket."""
+and the purchase order with each group's drop (page and CSV). Never a member's basket. And the
+federation's runners record paying a pooled round's supplier (a form on its money page)."""
 
 from __future__ import annotations
 
@@ -18,10 +19,13 @@ from django.views.decorators.http import require_POST
 
 from coopbuy.accounts.models import User
 from coopbuy.errors import UserFacingError
-from coopbuy.federations.permissions import federation_for_runner
+from coopbuy.federations.permissions import Role, federation_for_runner
+from coopbuy.federations.views import money_page
 from coopbuy.pooled import selectors, services
 from coopbuy.pooled.closing import pooled_round_close
-from coopbuy.pooled.forms import PooledRoundForm
+from coopbuy.pooled.forms import FederationSupplierPaymentForm, PooledRoundForm
+from coopbuy.pooled.panels import federation_payables_panel
+from coopbuy.pooled.payments import federation_supplier_payment_record
 from coopbuy.pooled.permissions import pool_for_runner
 
 
@@ -110,3 +114,34 @@ def purchase_order_csv(request: HttpRequest, slug: str, pool_id: int) -> HttpRes
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="pooled-order-{pool.pk}.csv"'
     return response
+
+
+@login_required
+@require_POST
+def supplier_payment(request: HttpRequest, slug: str) -> HttpResponse:
+    """Record paying a supplier the federation owes (its coordinators and treasurer); errors are
+    shown with their fields on the money page, success goes back to it."""
+    federation = federation_for_runner(
+        slug=slug, user=request.user, roles=(Role.COORDINATOR, Role.TREASURER)
+    )
+    user = _user(request)
+    form = FederationSupplierPaymentForm(request.POST, user_id=user.pk, federation=federation)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            federation_supplier_payment_record(
+                federation=federation, supplier=data["supplier"], amount=data["amount"],
+                method=data["method"], actor=user, idempotency_key=data["idempotency_key"],
+                reference=data["reference"],
+            )  # fmt: skip
+        except UserFacingError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(
+                request,
+                _("The payment of %(amount)s to %(supplier)s is recorded.")
+                % {"amount": data["amount"], "supplier": data["supplier"].name},
+            )
+            return redirect("federations:money", slug=federation.slug)
+    panel = federation_payables_panel(federation=federation, user=user, form=form)
+    return money_page(request, federation, panels=[panel])

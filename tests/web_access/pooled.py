@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tests.web_access.levels import COORDINATOR, NOBODY
+from tests.web_access.levels import COORDINATOR, MONEY, NOBODY
 
 if TYPE_CHECKING:
     from coopbuy.api.tests.conftest import World
@@ -20,13 +20,14 @@ LEVELS: dict[str, str | dict[str, str]] = {
     "pooled:detail": NOBODY,
     "pooled:order_csv": NOBODY,
     "pooled:action": NOBODY,
+    "pooled:supplier_payment": MONEY,  # the federation's coordinators and treasurer
 }
 
 
 def parameters(world: World) -> dict[str, object]:
     fed_slug = world.scopes["fed_slug"]
     values: dict[str, object] = {}
-    for name in ("list", "detail", "order_csv", "action"):
+    for name in ("list", "detail", "order_csv", "action", "supplier_payment"):
         values[f"pooled:{name}.slug"] = fed_slug
     values["pooled:action.action"] = "close"
     values["pool_id"] = world.ids.get("pool_id", 1)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from coopbuy.groups.models import BuyingGroup
-from coopbuy.pooled.models import PooledMemberSaving
+from coopbuy.pooled.models import FederationPayable, PooledMemberSaving
 
 if TYPE_CHECKING:
     from coopbuy.api.tests.access import Upload
@@ -25,6 +25,9 @@ ACCESS = {
     "POST /federations/{slug}/pooled-rounds/{pool_id}/close": "coordinator",
     "POST /federations/{slug}/pooled-rounds/{pool_id}/cancel": "coordinator",
     "GET /federations/groups/{slug}/rounds/{round_id}/pooling": "member",
+    # Settling up: the federation's coordinators and treasurer (A's coordinator and treasurer).
+    "GET /federations/{fed_slug}/balances": "money",
+    "POST /federations/{fed_slug}/supplier-payments": "money",
 }
 BODIES: dict[str, dict[str, Any] | Upload] = {
     "POST /federations/{slug}/pooled-rounds": {
@@ -33,6 +36,8 @@ BODIES: dict[str, dict[str, Any] | Upload] = {
         "opens_at": "2099-01-01T12:00:00+00:00",
         "closes_at": "2099-01-08T12:00:00+00:00",
     },
+    # The world's federation owes no supplier: an allowed caller is told so (422).
+    "POST /federations/{fed_slug}/supplier-payments": {"supplier_id": 1, "amount": "1.00"},
 }
 
 
@@ -53,4 +58,5 @@ def snapshot(group: BuyingGroup) -> tuple[object, ...]:
             .order_by("pk")
             .values_list("pk", "pooling_saving")
         ),
+        list(FederationPayable.objects.order_by("pk").values_list("pk", "account__balance")),
     )

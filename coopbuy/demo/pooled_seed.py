@@ -2,8 +2,10 @@
 shared supplier together, and the pool filled cases none of them could fill alone.
 
 The federation is another seed's; if it is missing it is made here (`federation_create`, the
-three groups as members, the first group's supplier with the most products shared). Idempotent:
-the federation is found by its slug, the pooled round by its name.
+three groups as members, the first group's supplier with the most products shared). After the
+close, the second group pays the federation what it owes (the others still owe, so the money
+page shows both). Idempotent: the federation is found by its slug, the pooled round by its name,
+the payment by its key (and a group that owes nothing pays nothing).
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from coopbuy.federations.models import (
     FederationRole,
     FederationSupplier,
 )
+from coopbuy.federations.payments import federation_payment_from_group
+from coopbuy.federations.selectors import group_debt
 from coopbuy.federations.services import federation_create
 from coopbuy.groups.models import BuyingGroup, Membership
 from coopbuy.pooled.closing import pooled_round_close
@@ -63,7 +67,20 @@ def seed_pooled(group_slugs: list[str]) -> tuple[str, str] | None:
         return None
     if not PooledRound.objects.filter(federation=federation, name=NAME).exists():
         _pool(federation, runner.user, shared)
+    _settle(federation, groups[1])
     return (runner.user.email, f"coordinator of the {federation.name} (pooled rounds)")
+
+
+def _settle(federation: Federation, group: BuyingGroup) -> None:
+    """The group pays the federation what the pooled round left it owing, from its bank."""
+    owed = group_debt(federation=federation, group=group).owed
+    if owed <= 0:
+        return
+    federation_payment_from_group(
+        federation=federation, group=group, amount=owed, method="bank",
+        actor=_coordinator(group), idempotency_key="demo-pooled-settle",
+        reference="Pooled dried goods",
+    )  # fmt: skip
 
 
 def _coordinator(group: BuyingGroup) -> User:

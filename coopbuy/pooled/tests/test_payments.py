@@ -76,9 +76,10 @@ def test_a_group_pays_the_federation_and_both_between_accounts_go_to_zero() -> N
         ("Group B", D("9.00"), D("9.00")),
         ("Group C", D("5.25"), D("5.25")),
     ]
-    pay = {"federation": w.federation, "group": a, "amount": D("20.25"), "method": "bank",
-           "actor": w.coordinators[0], "idempotency_key": "usr:a-pays",
-           "reference": "BACS 17"}  # fmt: skip
+    pay: dict[str, Any] = {
+        "federation": w.federation, "group": a, "amount": D("20.25"), "method": "bank",
+        "actor": w.coordinators[0], "idempotency_key": "usr:a-pays", "reference": "BACS 17",
+    }  # fmt: skip
     first = federation_payment_from_group(**pay)
     before = _posted()
     again = federation_payment_from_group(**pay)  # a retry: the same key, one payment
@@ -97,8 +98,10 @@ def test_the_treasurer_pays_the_supplier_and_the_payable_goes_to_zero() -> None:
     assert [(d.supplier.name, d.owed) for d in supplier_debts(w.federation)] == [
         ("Suma", D("30.00"))
     ]
-    pay = {"federation": w.federation, "supplier": w.supplier, "amount": D("30.00"),
-           "method": "bank", "actor": tess, "idempotency_key": "usr:pay-suma"}  # fmt: skip
+    pay: dict[str, Any] = {
+        "federation": w.federation, "supplier": w.supplier, "amount": D("30.00"),
+        "method": "bank", "actor": tess, "idempotency_key": "usr:pay-suma",
+    }  # fmt: skip
     first = federation_supplier_payment_record(**pay)
     before = _posted()
     assert federation_supplier_payment_record(**pay).pk == first.pk and _posted() == before

@@ -14,6 +14,7 @@ first use. Both postings are made in one database transaction: both or neither.
 
 from __future__ import annotations
 
+import hashlib
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
@@ -79,7 +80,7 @@ def ledger_transfer(
     require_money_role(group=from_book.group, user=actor)
     if from_book.currency != to_book.currency:
         raise LedgerError(_("Both books must keep the same currency."))
-    key = system_key(f"transfer:{idempotency_key}")
+    key = system_key(f"transfer:{_short(idempotency_key)}")
     known = Transfer.objects.filter(from_book=from_book, pk__in=_transfers_keyed(from_book, key))
     if known.exists():
         return known.get()
@@ -112,6 +113,14 @@ def ledger_transfer(
         data={"transfer": transfer.pk, "amount": str(amount)},
     )
     return transfer
+
+
+def _short(idempotency_key: str) -> str:
+    """The key as given, or its SHA-256 if too long to fit the ledger's key column with the
+    `sys:transfer:` prefix (a user key, "usr:" and 64 hex digits, is)."""
+    if len(idempotency_key) <= 64:
+        return idempotency_key
+    return hashlib.sha256(idempotency_key.encode()).hexdigest()
 
 
 def _transfers_keyed(book: Book, key: str) -> list[int]:

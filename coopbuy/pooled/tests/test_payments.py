@@ -78,13 +78,15 @@ def test_a_group_pays_the_federation_and_both_between_accounts_go_to_zero() -> N
     ]
     pay: dict[str, Any] = {
         "federation": w.federation, "group": a, "amount": D("20.25"), "method": "bank",
-        "actor": w.coordinators[0], "idempotency_key": "usr:a-pays", "reference": "BACS 17",
+        "actor": w.coordinators[0], "idempotency_key": "usr:" + "a" * 64, "reference": "BACS 17",
     }  # fmt: skip
     first = federation_payment_from_group(**pay)
     before = _posted()
     again = federation_payment_from_group(**pay)  # a retry: the same key, one payment
     assert again.pk == first.pk and _posted() == before
     assert _between(a, w) == (D("0.00"), D("0.00"))
+    keys = Transaction.objects.values_list("idempotency_key", flat=True)
+    assert max(len(k) for k in keys) <= 80  # a user key fits the column (PostgreSQL enforces)
     assert group_debt(federation=w.federation, group=a).owed == D("0.00")
     fed_bank = Account.objects.get(book=w.federation.book, kind="bank")
     assert fed_bank.balance == D("-20.25")  # money arrived (debit)

@@ -1,6 +1,6 @@
-"""A group's federations, for its coordinators: apply to one, see where it stands, set the
-group's markup on pooled orders, leave (or withdraw an application). Its treasurers and
-coordinators pay a federation what the group owes it (`pay`)."""
+"""A group's federations. Its coordinators apply to one, see where it stands, set the group's
+markup on pooled orders, leave (or withdraw an application). Its treasurers see the same page
+without those forms, and both pay a federation what the group owes it (`pay`)."""
 
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ def _row_context(row: FederationGroup, **extra: Any) -> dict[str, Any]:
 
 
 def _page(request: HttpRequest, group: BuyingGroup, apply_form: ApplyForm) -> HttpResponse:
-    _group, mine = group_for_coordinator(slug=group.slug, user=request.user)
+    _group, mine = group_for_treasurer(slug=group.slug, user=request.user)
     rows = [_row_context(row) for row in selectors.rows_of_group(group)[:50]]
     context = {"group": group, "membership": mine, "rows": rows, "apply_form": apply_form,
                "can_apply": selectors.federations_open_to(group).exists(),
@@ -80,7 +80,7 @@ def _payment_context(
 
 @login_required
 def group_federations(request: HttpRequest, slug: str) -> HttpResponse:
-    group, _mine = group_for_coordinator(slug=slug, user=request.user)
+    group, _mine = group_for_treasurer(slug=slug, user=request.user)
     return _page(request, group, ApplyForm(federations=selectors.federations_open_to(group)))
 
 
@@ -134,7 +134,9 @@ def markup(request: HttpRequest, slug: str, row_id: int) -> HttpResponse:
         error = " ".join(str(e) for errors in form.errors.values() for e in errors)
     if request.htmx:  # type: ignore[attr-defined]
         row.refresh_from_db()
-        context = _row_context(row, group=group, row_error=error, row_saved=error is None)
+        context = _row_context(
+            row, group=group, row_error=error, row_saved=error is None, can_change=True
+        )
         if error is not None:
             context["markup_form"] = form
         return render(request, "federations/_group_row.html", context)

@@ -28,7 +28,7 @@ LEVELS: dict[str, str | dict[str, str]] = {
     "federations:suppliers": {"GET": MEMBER, "POST": COORDINATOR},
     "federations:supplier_end": COORDINATOR,
     "federations:money": MONEY,  # the federation's coordinators and treasurer
-    "federations:group": COORDINATOR,  # group A's page: its coordinators
+    "federations:group": MONEY,  # group A's page: its coordinators, and treasurers to pay
     "federations:apply": COORDINATOR,
     "federations:markup": COORDINATOR,
     "federations:leave": COORDINATOR,

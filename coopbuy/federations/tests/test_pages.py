@@ -164,3 +164,21 @@ def test_the_group_nav_links_coordinators_to_their_federations(fed: Fed) -> None
     link = f'href="/g/{fed.leith.slug}/federations/"'
     assert link in fed.client("gina").get(f"/g/{fed.leith.slug}/").content.decode()
     assert link not in fed.client("lee").get(f"/g/{fed.leith.slug}/").content.decode()
+
+
+def test_a_treasurer_sees_the_federations_to_pay_them_but_changes_nothing_else(fed: Fed) -> None:
+    treasurer = add_member(fed.leith, role="treasurer").user
+    client = Client()
+    client.force_login(treasurer)
+    url = f"/g/{fed.leith.slug}/federations/"
+    assert f'href="{url}"' in client.get(f"/g/{fed.leith.slug}/").content.decode()
+    page = client.get(url).content.decode()
+    row = FederationGroup.objects.get(federation=fed.federation, group=fed.leith)
+    assert "Pennine Food" in page and "Pay the federation" in page
+    assert f"{url}{row.pk}/pay/" in page or f"p{row.pk}-amount" in page
+    assert "Markup: " in page
+    for form in ("/apply/", f"/{row.pk}/markup/", f"/{row.pk}/leave/"):
+        assert form not in page
+    assert client.post(f"{url}{row.pk}/leave/").status_code == 403
+    row.refresh_from_db()
+    assert row.status == "member"

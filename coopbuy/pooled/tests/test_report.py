@@ -15,6 +15,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from coopbuy.demo.pooled_seed import SLUG
+from coopbuy.demo.seed import seed_demo
 from coopbuy.federations.models import FederationRole
 from coopbuy.federations.services import federation_role_add
 from coopbuy.pooled.closing import pooled_round_close
@@ -164,7 +166,7 @@ def test_the_exports_carry_every_rounds_figures_with_text_guarded() -> None:
         "'=HYPERLINK(1)", "Suma", "GBP", "3", "3", "24.00", "10.50", "34.50", "0.75", "3",
     ]  # fmt: skip
     book = load_workbook(io.BytesIO(client.get(f"{base}.xlsx").content))
-    sheet = list(book.active.iter_rows(values_only=True))  # type: ignore[union-attr]
+    sheet = list(book.active.iter_rows(values_only=True))
     assert sheet[1][1] == "'=HYPERLINK(1)"
     assert [D(str(v)) for v in sheet[1][6:10]] == [D("24"), D("10.5"), D("34.5"), D("0.75")]
 
@@ -200,9 +202,6 @@ def test_a_member_groups_coordinator_is_not_shown_the_report() -> None:
 
 
 def test_the_demo_federations_coordinator_sees_its_report() -> None:
-    from coopbuy.demo.pooled_seed import SLUG
-    from coopbuy.demo.seed import seed_demo
-
     seed_demo()
     runner = FederationRole.objects.filter(
         federation__slug=SLUG, role="coordinator", ended_at__isnull=True
@@ -210,5 +209,3 @@ def test_the_demo_federations_coordinator_sees_its_report() -> None:
     assert runner is not None
     html = _client(runner.user).get(f"/federations/{SLUG}/pooled/report/").content.decode()
     assert "Pooling saved" in html and "over the last" not in html  # one round, saved money
-
-

@@ -1,7 +1,8 @@
 """The pooled rounds API: `/api/v1/federations/{slug}/pooled-rounds` (the federation's
 coordinators), a member's own saving in their child round, and settling up: what each group owes
-the federation and the federation each supplier (`/{fed_slug}/balances`), and recording a
-payment to a supplier (`/{fed_slug}/supplier-payments`), for its coordinators and treasurer."""
+the federation and the federation each supplier (`/{fed_slug}/balances`), recording a payment
+to a supplier (`/{fed_slug}/supplier-payments`) and the federation's report
+(`/{fed_slug}/report`), for its coordinators and treasurer."""
 
 from decimal import Decimal
 from typing import Annotated
@@ -22,9 +23,12 @@ from coopbuy.federations.api_schemas import GroupOwesOut
 from coopbuy.federations.models import Federation
 from coopbuy.federations.permissions import Role, federation_for_runner
 from coopbuy.ledger.api_router import ledger_key
-from coopbuy.pooled import selectors, services
+from coopbuy.pooled import report, selectors, services
 from coopbuy.pooled.api_schemas import (
     FederationBalancesOut,
+    FederationReportGroupOut,
+    FederationReportOut,
+    FederationReportRoundOut,
     FederationSupplierPaymentIn,
     FederationSupplierPaymentOut,
     PooledGroupOut,
@@ -158,6 +162,46 @@ def federation_balances(request: HttpRequest, fed_slug: str) -> FederationBalanc
         suppliers=[
             SupplierOwedOut(supplier_id=d.supplier.pk, name=d.supplier.name, owed=d.owed)
             for d in selectors.supplier_debts(federation)
+        ],
+    )
+
+
+@router.get("/{fed_slug}/report", response={200: FederationReportOut, **problem_responses()})
+def federation_report(request: HttpRequest, fed_slug: str) -> FederationReportOut:
+    """The federation's report: its last closed pooled rounds (newest first) and each group's
+    totals over every one, from the figures kept at close; per group, never a basket."""
+    federation = _money_runner(request, fed_slug)
+    rounds = report.federation_pool_rounds(federation=federation)
+    groups = report.federation_pool_groups(federation=federation)
+    return FederationReportOut(
+        currency=federation.book.currency,
+        rounds=[
+            FederationReportRoundOut(
+                pool_id=r.pool_id,
+                name=r.name,
+                closed_at=r.closed_at,
+                supplier=r.supplier,
+                groups=r.groups,
+                members_receiving=r.members_receiving,
+                goods=r.goods,
+                delivery=r.delivery,
+                pooling_saving=r.pooling_saving,
+                extra_cases=r.extra_cases,
+            )
+            for r in rounds
+        ],
+        groups=[
+            FederationReportGroupOut(
+                group=g.slug,
+                name=g.name,
+                rounds=g.rounds,
+                goods=g.goods,
+                delivery=g.delivery,
+                spend=g.spend,
+                pooling_saving=g.pooling_saving,
+                extra_cases=g.extra_cases,
+            )
+            for g in groups
         ],
     )
 

@@ -136,3 +136,39 @@ class FederationBalancesOut(Schema):
     currency: str
     groups: list[GroupOwesOut] = Field(description="What each group owes the federation.")
     suppliers: list[SupplierOwedOut] = Field(description="What it owes each pooled supplier.")
+
+
+class FederationReportRoundOut(Schema):
+    """One closed pooled round, summed over the groups that took part."""
+
+    pool_id: int
+    name: str
+    closed_at: datetime
+    supplier: str
+    groups: int = Field(description="Groups that took part.")
+    members_receiving: int
+    goods: Money = Field(description="Goods at the pooled prices, before VAT and markup.")
+    delivery: Money = Field(description="The supplier's delivery fee shared out plus drop fees.")
+    pooling_saving: Money = Field(description="Summed over the groups; negative: pooling cost.")
+    extra_cases: int = Field(description="Cases only the pool filled.")
+
+
+class FederationReportGroupOut(Schema):
+    """One group over every closed pooled round it took part in."""
+
+    group: str = Field(description="The group's slug.")
+    name: str
+    rounds: int = Field(description="Closed pooled rounds it took part in.")
+    goods: Money
+    delivery: Money
+    spend: Money = Field(description="Goods plus delivery and drop fees.")
+    pooling_saving: Money = Field(description="Negative: pooling cost the group more.")
+    extra_cases: int
+
+
+class FederationReportOut(Schema):
+    currency: str
+    rounds: list[FederationReportRoundOut] = Field(
+        description="The last 24 closed pooled rounds, newest first."
+    )
+    groups: list[FederationReportGroupOut] = Field(description="Every group, by name.")

@@ -1,6 +1,6 @@
 """Pooled rounds: pages."""
 
-from django.urls import URLPattern, URLResolver, path
+from django.urls import URLPattern, URLResolver, path, re_path
 
 from coopbuy.pooled import views
 
@@ -11,6 +11,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "federations/<slug:slug>/pooled/supplier-payments/",
         views.supplier_payment,
         name="supplier_payment",
+    ),
+    path("federations/<slug:slug>/pooled/report/", views.federation_report, name="report"),
+    re_path(
+        r"^federations/(?P<slug>[-\w]+)/pooled/report\.(?P<kind>csv|xlsx)$",
+        views.federation_report_file,
+        name="report_file",
     ),
     path("federations/<slug:slug>/pooled/<int:pool_id>/", views.pooled_detail, name="detail"),
     path(

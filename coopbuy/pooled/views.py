@@ -21,12 +21,17 @@ from coopbuy.accounts.models import User
 from coopbuy.errors import UserFacingError
 from coopbuy.federations.permissions import Role, federation_for_runner
 from coopbuy.federations.views import money_page
-from coopbuy.pooled import selectors, services
+from coopbuy.pooled import report, selectors, services
 from coopbuy.pooled.closing import pooled_round_close
 from coopbuy.pooled.forms import FederationSupplierPaymentForm, PooledRoundForm
 from coopbuy.pooled.panels import federation_payables_panel
 from coopbuy.pooled.payments import federation_supplier_payment_record
 from coopbuy.pooled.permissions import pool_for_runner
+from coopbuy.pooled.report_charts import report_charts
+from coopbuy.pooled.report_files import pool_rounds_csv, pool_rounds_xlsx
+
+RUNNERS = (Role.COORDINATOR, Role.TREASURER)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _user(request: HttpRequest) -> User:
@@ -145,3 +150,38 @@ def supplier_payment(request: HttpRequest, slug: str) -> HttpResponse:
             return redirect("federations:money", slug=federation.slug)
     panel = federation_payables_panel(federation=federation, user=user, form=form)
     return money_page(request, federation, panels=[panel])
+
+
+@login_required
+def federation_report(request: HttpRequest, slug: str) -> HttpResponse:
+    """The federation's report (its coordinators and treasurer): what pooling saved per round and
+    what each group spent, from the totals kept at close. Per-group totals, never a basket."""
+    federation = federation_for_runner(slug=slug, user=request.user, roles=RUNNERS)
+    rounds = report.federation_pool_rounds(federation=federation)
+    groups = report.federation_pool_groups(federation=federation)
+    currency = federation.book.currency
+    context = {
+        "federation": federation,
+        "currency": currency,
+        "rounds": rounds,
+        "groups": groups,
+        "charts": report_charts(rounds, groups, currency),
+    }
+    return render(request, "pooled/report.html", context)
+
+
+@login_required
+def federation_report_file(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
+    """Every closed pooled round's figures, newest first, as CSV or XLSX."""
+    federation = federation_for_runner(slug=slug, user=request.user, roles=RUNNERS)
+    rounds = report.federation_pool_rounds(federation=federation, limit=None)
+    currency = federation.book.currency
+    if kind == "csv":
+        response = HttpResponse(
+            pool_rounds_csv(rounds, currency), content_type="text/csv; charset=utf-8"
+        )
+    else:
+        response = HttpResponse(pool_rounds_xlsx(rounds, currency), content_type=XLSX)
+    name = f"{federation.slug}-pooled-rounds.{kind}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -57,6 +57,11 @@ def _member_rows(rows: Iterable[MemberRoundFigures]) -> Iterable[list[object]]:
         ]
 
 
+def table_xlsx(title: str, header: Iterable[str], rows: Iterable[Iterable[object]]) -> bytes:
+    """Any report table as a one-sheet workbook (text cells already through `text_cell`)."""
+    return _xlsx(title, header, rows)
+
+
 def rounds_xlsx(rows: Iterable[RoundFigures]) -> bytes:
     return _xlsx("Rounds", ROUND_COLUMNS, _round_rows(rows))
 
@@ -71,6 +76,11 @@ def _csv(header: Iterable[str], rows: Iterable[Iterable[object]]) -> str:
     writer.writerow(header)
     writer.writerows(rows)
     return out.getvalue()
+
+
+def table_csv(header: Iterable[str], rows: Iterable[Iterable[object]]) -> str:
+    """Any report table as CSV (text cells already through `text_cell`)."""
+    return _csv(header, rows)
 
 
 def rounds_csv(rows: Iterable[RoundFigures]) -> str:

@@ -26,7 +26,7 @@ class Chart:
     svg: SafeString
     column: str  # the table's value column heading
     rows: list[tuple[str, str]]  # (label, value shown) per bar, for the table beside the chart
-    per: str = "round"  # what each bar is: "round" or "month"
+    per: str = "round"  # what each bar is: "round", "month" or "group"
 
     @property
     def table_rows(self) -> SafeString:

@@ -21,13 +21,23 @@ LEVELS: dict[str, str | dict[str, str]] = {
     "pooled:order_csv": NOBODY,
     "pooled:action": NOBODY,
     "pooled:supplier_payment": MONEY,  # the federation's coordinators and treasurer
+    "pooled:report": MONEY,  # the same people: per-group totals of closed pooled rounds
+    "pooled:report_file": MONEY,
 }
 
 
 def parameters(world: World) -> dict[str, object]:
     fed_slug = world.scopes["fed_slug"]
     values: dict[str, object] = {}
-    for name in ("list", "detail", "order_csv", "action", "supplier_payment"):
+    for name in (
+        "list",
+        "detail",
+        "order_csv",
+        "action",
+        "supplier_payment",
+        "report",
+        "report_file",
+    ):
         values[f"pooled:{name}.slug"] = fed_slug
     values["pooled:action.action"] = "close"
     values["pool_id"] = world.ids.get("pool_id", 1)

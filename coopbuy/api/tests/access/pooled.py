@@ -28,6 +28,8 @@ ACCESS = {
     # Settling up: the federation's coordinators and treasurer (A's coordinator and treasurer).
     "GET /federations/{fed_slug}/balances": "money",
     "POST /federations/{fed_slug}/supplier-payments": "money",
+    # The federation's report: per-group totals of closed pooled rounds, for the same people.
+    "GET /federations/{fed_slug}/report": "money",
 }
 BODIES: dict[str, dict[str, Any] | Upload] = {
     "POST /federations/{slug}/pooled-rounds": {

@@ -66,14 +66,19 @@ def _payments(
         )  # fmt: skip
         if debt.owed > 0:
             form.initial["amount"] = debt.owed
-        found.append(_payment_context(group, row, form))
+        found.append(_payment_context(group, row, form, debt))
     return found
 
 
 def _payment_context(
-    group: BuyingGroup, row: FederationGroup, form: FederationPaymentForm
+    group: BuyingGroup,
+    row: FederationGroup,
+    form: FederationPaymentForm,
+    debt: selectors.GroupDebt | None = None,
 ) -> dict[str, Any]:
-    debt = selectors.group_debt(federation=row.federation, group=group)
+    """The pay form with what the group owes (read here unless the caller already has it)."""
+    if debt is None:
+        debt = selectors.group_debt(federation=row.federation, group=group)
     return {"row": row, "debt": debt, "owed": format_money(debt.owed, group.currency),
             "form": form}  # fmt: skip
 

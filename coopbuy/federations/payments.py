@@ -49,7 +49,8 @@ def checked_method(method: str) -> str:
 
 
 def federation_money_account(federation: Federation, kind: str) -> Account:
-    """The federation book's bank (or cash box), opened on first use."""
+    """One of the federation book's single accounts (bank, cash box, delivery costs), opened on
+    first use."""
     account, _created = Account.objects.get_or_create(
         book=federation.book, kind=kind, defaults={"name": str(Kind(kind).label)}
     )

@@ -237,15 +237,25 @@ def group_debt(*, federation: Federation, group: BuyingGroup) -> GroupDebt:
 
 def group_debts(federation: Federation) -> list[GroupDebt]:
     """Every group with money between its book and the federation's, by name (members or not:
-    a group that left with money unsettled still appears)."""
-    books = (
+    a group that left with money unsettled still appears). Two queries, however many groups."""
+    federation_side = (
         Account.objects.filter(book=federation.book, counterparty__group__isnull=False)
         .select_related("counterparty__group")
         .order_by("counterparty__group__name", "pk")
     )
-    debts = []
-    for account in books:
-        group = account.counterparty.group if account.counterparty is not None else None
-        if group is not None:
-            debts.append(group_debt(federation=federation, group=group))
-    return debts
+    rows = [(account, account.counterparty) for account in federation_side]
+    group_side = {
+        account.book_id: account.balance
+        for account in Account.objects.filter(
+            counterparty=federation.book, book__in=[book for _account, book in rows if book]
+        )
+    }
+    return [
+        GroupDebt(
+            group=book.group,
+            owed=-account.balance,
+            owed_in_group_book=group_side.get(book.pk, ZERO),
+        )
+        for account, book in rows
+        if book is not None and book.group is not None
+    ]

@@ -32,9 +32,10 @@ from coopbuy.accounts.models import User
 from coopbuy.core.charges import MemberCharge
 from coopbuy.core.money import from_minor
 from coopbuy.federations.models import Federation
+from coopbuy.federations.payments import federation_money_account
 from coopbuy.groups.models import Membership
 from coopbuy.ledger.keys import system_key
-from coopbuy.ledger.models import Account, Book, Transaction, Transfer
+from coopbuy.ledger.models import Account, Transaction, Transfer
 from coopbuy.ledger.services import book_of, member_accounts, post, system_account
 from coopbuy.ledger.sources import Source, SourceKind
 from coopbuy.ledger.transfers import between_account
@@ -99,14 +100,6 @@ def payable_of(pool: PooledRound) -> Account:
     return account
 
 
-def federation_account(book: Book, kind: str) -> Account:
-    """A single account of a book without a group (delivery costs), opened on first use."""
-    account, _created = Account.objects.get_or_create(
-        book=book, kind=kind, defaults={"name": str(Kind(kind).label)}
-    )
-    return account
-
-
 def post_federation_side(
     *,
     pool: PooledRound,
@@ -145,7 +138,7 @@ def post_federation_side(
         (payable_of(pool), from_minor(supplier_share)),
     ]
     if drop_fee:
-        legs.append((federation_account(fed_book, Kind.DELIVERY), from_minor(drop_fee)))
+        legs.append((federation_money_account(federation, Kind.DELIVERY), from_minor(drop_fee)))
     posted, _created = post(
         group=None,
         book=fed_book,

@@ -12,7 +12,9 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from coopbuy.audit.models import AuditEvent
 from coopbuy.errors import UserFacingError
@@ -71,7 +73,10 @@ def test_a_group_pays_the_federation_and_both_between_accounts_go_to_zero() -> N
     _closed(w)
     a = w.groups[0]
     assert _between(a, w) == (D("20.25"), D("-20.25"))
-    assert [(d.group.name, d.owed, d.owed_in_group_book) for d in group_debts(w.federation)] == [
+    with CaptureQueriesContext(connection) as read:
+        debts = group_debts(w.federation)
+    assert len(read.captured_queries) == 2  # however many groups: not one query per group
+    assert [(d.group.name, d.owed, d.owed_in_group_book) for d in debts] == [
         ("Group A", D("20.25"), D("20.25")),
         ("Group B", D("9.00"), D("9.00")),
         ("Group C", D("5.25"), D("5.25")),

@@ -278,11 +278,11 @@ def money(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def money_page(
-    request: HttpRequest, federation: Federation, panels: list[MoneyPanel] | None = None
+    request: HttpRequest, federation: Federation, with_errors: MoneyPanel | None = None
 ) -> HttpResponse:
     """The money page of a federation already reached through `permissions`: what each group
-    owes it, the panels of the areas above (or `panels`, e.g. one with a form's errors), its
-    accounts and transactions."""
+    owes it, the panels of the areas above (the one `with_errors` replaces, by its template,
+    shows a form's errors), its accounts and transactions."""
     currency = federation.book.currency
     accounts = [
         {"account": a, "balance": format_money(a.balance, currency)}
@@ -303,8 +303,10 @@ def money_page(
         {"debt": d, "owed": format_money(d.owed, currency)}
         for d in selectors.group_debts(federation)
     ]
-    if panels is None:
-        panels = money_panels(federation=federation, user=_user(request))
+    panels = [
+        with_errors if with_errors is not None and panel.template == with_errors.template else panel
+        for panel in money_panels(federation=federation, user=_user(request))
+    ]
     context = _context(
         federation, request.user, accounts=accounts, page=page, rows=rows, debts=debts,
         panels=panels,

@@ -149,7 +149,7 @@ def supplier_payment(request: HttpRequest, slug: str) -> HttpResponse:
             )
             return redirect("federations:money", slug=federation.slug)
     panel = federation_payables_panel(federation=federation, user=user, form=form)
-    return money_page(request, federation, panels=[panel])
+    return money_page(request, federation, with_errors=panel)
 
 
 @login_required

@@ -11,13 +11,15 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.test import Client
+from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
 from coopbuy.audit.models import AuditEvent
 from coopbuy.errors import UserFacingError
+from coopbuy.federations.extensions import MoneyPanel
 from coopbuy.federations.payments import federation_payment_from_group
 from coopbuy.federations.selectors import group_debt, group_debts
 from coopbuy.federations.services import federation_role_add
@@ -200,6 +202,19 @@ def _form_data(form: Any, prefix: str = "", **values: str) -> dict[str, str]:
             **{f"{p}{k}": v for k, v in values.items()}}  # fmt: skip
 
 
+def another_panel(*, federation: Any, user: Any) -> MoneyPanel:
+    return MoneyPanel("another_panel.html")
+
+
+@pytest.fixture
+def another_panel_template(settings: Any, tmp_path: Any) -> None:
+    (tmp_path / "another_panel.html").write_text("<p>Another area's panel</p>")
+    settings.TEMPLATES = [
+        {**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], str(tmp_path)]}
+    ]
+
+
+@pytest.mark.usefixtures("another_panel_template")
 def test_the_pages_show_the_debts_and_their_forms_pay_them() -> None:
     w = make_world()
     tess = _treasurer(w)
@@ -217,6 +232,11 @@ def test_the_pages_show_the_debts_and_their_forms_pay_them() -> None:
     page = runner.get(money)
     assert b"Group B" in page.content and b"Suma" in page.content
     assert b"Pay a supplier" in page.content
+    # The treasurer reaches the federation's report from the money page (the pooled list that also
+    # links to it is for coordinators).
+    report = f"/federations/{w.federation.slug}/pooled/report/"
+    assert f'href="{report}"'.encode() in page.content
+    assert runner.get(report).status_code == 200
     # A's coordinator pays on the group's page; a wrong amount is shown with its field.
     mine = cora.get(f"/g/{w.groups[0].slug}/federations/")
     assert b"Pay the federation" in mine.content and b"20.25" in mine.content
@@ -238,6 +258,15 @@ def test_the_pages_show_the_debts_and_their_forms_pay_them() -> None:
     post_to = f"/federations/{w.federation.slug}/pooled/supplier-payments/"
     bad = runner.post(post_to, _form_data(form, supplier=str(w.supplier.pk), amount="x"))
     assert bad.status_code == 200 and b"Give an amount in figures" in bad.content
+    with override_settings(
+        COOPBUY_FEDERATION_MONEY_PANELS=[
+            *settings.COOPBUY_FEDERATION_MONEY_PANELS,
+            f"{__name__}.another_panel",
+        ]
+    ):
+        bad = runner.post(post_to, _form_data(form, supplier=str(w.supplier.pk), amount="x"))
+    # The other areas' panels stay on the page beside the form with its error.
+    assert b"Give an amount in figures" in bad.content and b"Another area's panel" in bad.content
     done = runner.post(
         post_to, _form_data(form, supplier=str(w.supplier.pk), amount="30.00", method="bank")
     )

@@ -9,10 +9,10 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import signal
-import subprocess
 import sys
 from collections.abc import Sequence
+
+from coopbuy.stopping import Children
 
 SETTINGS = "coopbuy.config.settings"
 # Our own management commands, spelt as people type them.
@@ -91,38 +91,7 @@ def _setup_django() -> None:
         raise SystemExit(2) from error
 
 
-def _start_worker() -> subprocess.Popen[bytes]:
-    """The background worker runs beside the web server and stops with it."""
-    return subprocess.Popen(
-        [sys.executable, "-m", "coopbuy", "worker", "--interval", "1"],
-        env=os.environ.copy(),
-    )
-
-
-def _stop(process: subprocess.Popen[bytes] | None) -> None:
-    if process is not None and process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-
-
-class Stopped(KeyboardInterrupt):
-    """SIGTERM, turned into an exception so that `finally` blocks stop the children."""
-
-
-def _stop_on_sigterm() -> None:
-    """SIGTERM (from systemd, docker stop, kill) unwinds like Ctrl+C instead of killing us
-    outright, which would leave the worker (and gunicorn) running without a parent."""
-
-    def handler(signum: int, frame: object) -> None:
-        raise Stopped()
-
-    signal.signal(signal.SIGTERM, handler)
-    # A shell starts a background job (`coopbuy demo &`, a CI script) with SIGINT ignored, and
-    # Python then keeps ignoring it: `kill -INT` must still stop us.
-    signal.signal(signal.SIGINT, signal.default_int_handler)
+WORKER = [sys.executable, "-m", "coopbuy", "worker", "--interval", "1"]
 
 
 def demo(argv: list[str]) -> int:
@@ -138,6 +107,19 @@ def demo(argv: list[str]) -> int:
     os.environ.setdefault("EMAIL_URL", "console://")
     os.environ.setdefault("SITE_URL", f"http://{options.host}:{options.port}")
     os.environ.setdefault("ALLOWED_HOSTS", f"{options.host},localhost,127.0.0.1,[::1]")
+    children = Children()
+    children.install_handlers()
+    try:
+        return _demo(options, children)
+    except KeyboardInterrupt:
+        print("coopbuy demo: stopped.", file=sys.stderr)
+        return 130
+    finally:
+        children.unwinding.set()
+        children.stop()
+
+
+def _demo(options: argparse.Namespace, children: Children) -> int:
     _setup_django()
 
     from django.conf import settings
@@ -154,14 +136,8 @@ def demo(argv: list[str]) -> int:
     if options.no_serve:
         return 0
     print("Emails the demo sends are printed here. Press Ctrl+C to stop.")
-    _stop_on_sigterm()
-    worker = _start_worker()
-    try:
-        call_command("runserver", f"{options.host}:{options.port}", use_reloader=False)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        _stop(worker)
+    children.start(WORKER)  # the background worker runs beside the web server and stops with it
+    call_command("runserver", f"{options.host}:{options.port}", use_reloader=False)
     return 0
 
 
@@ -181,11 +157,12 @@ def serve(argv: list[str]) -> int:
 
     call_command("collectstatic", interactive=False, verbosity=0)
     gunicorn = shutil.which("gunicorn") or os.path.join(os.path.dirname(sys.executable), "gunicorn")
-    _stop_on_sigterm()
-    worker = None if options.no_worker else _start_worker()
-    server: subprocess.Popen[bytes] | None = None
+    children = Children()
+    children.install_handlers()
     try:
-        server = subprocess.Popen(
+        if not options.no_worker:
+            children.start(WORKER)
+        server = children.start(
             [
                 gunicorn,
                 "coopbuy.config.wsgi:application",
@@ -201,8 +178,8 @@ def serve(argv: list[str]) -> int:
     except KeyboardInterrupt:
         return 0
     finally:
-        _stop(server)
-        _stop(worker)
+        children.unwinding.set()
+        children.stop()
 
 
 if __name__ == "__main__":

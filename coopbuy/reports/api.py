@@ -11,7 +11,13 @@ from coopbuy.api.problems import problem_responses
 from coopbuy.api.schemas import Page, Paging
 from coopbuy.groups.permissions import group_for_member
 from coopbuy.reports import selectors
-from coopbuy.reports.api_schemas import MyRoundOut, MySavingsOut, MyYearOut, RoundFiguresOut
+from coopbuy.reports.api_schemas import (
+    MyRoundOut,
+    MySavingsOut,
+    MyYearOut,
+    RoundFiguresOut,
+    SupplierFiguresOut,
+)
 from coopbuy.reports.findings import saving_sentence
 
 router = Router(tags=["reports"])
@@ -26,6 +32,17 @@ def group_rounds(request: HttpRequest, slug: str, paging: Query[Paging]) -> Page
     group, _membership = group_for_member(slug=slug, user=caller(request))
     rows = selectors.group_rounds(group=group).order_by("-closed_at", "-round_id")
     return paginate(request, rows, paging, RoundFiguresOut.of)
+
+
+@router.get(
+    "/{slug:slug}/reports/suppliers",
+    response={200: list[SupplierFiguresOut], **problem_responses()},
+)
+def group_suppliers(request: HttpRequest, slug: str) -> list[SupplierFiguresOut]:
+    """Each supplier's shortages and lead times over all the group's rounds, most units short
+    first (members)."""
+    group, _membership = group_for_member(slug=slug, user=caller(request))
+    return [SupplierFiguresOut.of(s) for s in selectors.group_suppliers(group=group)]
 
 
 @router.get("/{slug:slug}/reports/me", response={200: MySavingsOut, **problem_responses()})

@@ -15,6 +15,7 @@ from pydantic import PlainSerializer, WithJsonSchema
 
 from coopbuy.reports.models import MemberRoundFigures, RoundFigures
 from coopbuy.reports.selectors import YearTotals
+from coopbuy.reports.suppliers import SupplierSummary
 
 SignedMoney = Annotated[
     Decimal,
@@ -26,6 +27,39 @@ Ratio = Annotated[
     PlainSerializer(lambda v: f"{v.quantize(Decimal('0.001'))}", return_type=str),
     WithJsonSchema({"type": "string", "pattern": r"^\d\.\d{3}$", "examples": ["0.943"]}),
 ]
+
+Days = Annotated[
+    Decimal,
+    PlainSerializer(lambda v: f"{v.quantize(Decimal('0.1'))}", return_type=str),
+    WithJsonSchema({"type": "string", "pattern": r"^\d+\.\d$", "examples": ["3.5"]}),
+]
+
+
+class SupplierFiguresOut(Schema):
+    """One supplier over the group's rounds: its shortages and lead times (None: no delivery
+    from it received yet)."""
+
+    name: str
+    rounds_ordered: int
+    rounds_received: int
+    units_ordered_in_received_rounds: int
+    units_short: int
+    share_short: Ratio | None
+    median_lead_days: Days | None
+    longest_lead_days: Days | None
+
+    @classmethod
+    def of(cls, s: SupplierSummary) -> SupplierFiguresOut:
+        return cls(
+            name=s.name,
+            rounds_ordered=s.rounds,
+            rounds_received=s.received_rounds,
+            units_ordered_in_received_rounds=s.ordered_units,
+            units_short=s.short_units,
+            share_short=s.short_share,
+            median_lead_days=s.median_lead_days,
+            longest_lead_days=s.longest_lead_days,
+        )
 
 
 class RoundFiguresOut(Schema):

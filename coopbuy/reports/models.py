@@ -22,6 +22,9 @@ ROUND_FIELDS = (
     "received_units", "unmet_units", "tolerance_offered", "tolerance_used", "demand_fill",
     "lowest_fill", "jain",
 )  # fmt: skip
+SUPPLIER_FIELDS = (
+    "group_id", "closed_at", "name", "ordered_units", "received_units", "short_units", "lead_days",
+)  # fmt: skip
 MEMBER_FIELDS = (
     "group_id", "closed_at", "spend", "goods", "delivery", "savings_retail", "savings_alone",
     "requested_units", "received_units", "tolerance_offered", "tolerance_used", "fill",
@@ -85,3 +88,34 @@ class MemberRoundFigures(models.Model):
 
     def __str__(self) -> str:
         return f"{self.membership_id}: {self.spend}"
+
+
+class SupplierRoundFigures(models.Model):
+    """What one supplier was asked for in a round, what it delivered and how long it took.
+
+    `received_units`, `short_units` and `lead_days` are None until the round's delivery is
+    received. A product delivered short counts its missing units; extra units of another product
+    do not make up for them. The lead time runs from the purchase order (or the close, when no
+    order was recorded as sent) to the delivery's receipt."""
+
+    round = models.ForeignKey("rounds.Round", on_delete=models.CASCADE, related_name="+")
+    group = models.ForeignKey("groups.BuyingGroup", on_delete=models.CASCADE, related_name="+")
+    round_supplier_id = models.PositiveBigIntegerField()  # the round's terms row for the supplier
+    name = models.CharField(max_length=120)
+    closed_at = models.DateTimeField()
+    ordered_units = models.PositiveIntegerField()
+    received_units = models.PositiveIntegerField(null=True)
+    short_units = models.PositiveIntegerField(null=True)
+    lead_days = models.DecimalField(null=True, max_digits=6, decimal_places=1)
+
+    class Meta:
+        ordering = ("closed_at", "round_id", "name")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "round_supplier_id"], name="supplier_figures_once"
+            )
+        ]
+        indexes = [models.Index(fields=["group", "closed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.short_units} short"

@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from coopbuy.groups.models import BuyingGroup, Membership
 from coopbuy.reports.findings import saving_sentence
-from coopbuy.reports.models import MemberRoundFigures, RoundFigures
+from coopbuy.reports.models import MemberRoundFigures, RoundFigures, SupplierRoundFigures
+from coopbuy.reports.suppliers import SupplierSummary, summarise
 
 ZERO = Decimal("0.00")
 
@@ -24,6 +25,12 @@ def group_rounds(*, group: BuyingGroup, since: datetime | None = None) -> QueryS
     """The group's closed rounds' figures, oldest first."""
     rows = RoundFigures.objects.filter(group=group)
     return rows if since is None else rows.filter(closed_at__gte=since)
+
+
+def group_suppliers(*, group: BuyingGroup, since: datetime | None = None) -> list[SupplierSummary]:
+    """Each supplier's shortages and lead times over the group's closed rounds (one query)."""
+    rows = SupplierRoundFigures.objects.filter(group=group)
+    return summarise(rows if since is None else rows.filter(closed_at__gte=since))
 
 
 def member_rounds(

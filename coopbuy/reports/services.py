@@ -14,7 +14,15 @@ from django.db import transaction
 
 from coopbuy.core.savings import round_figures
 from coopbuy.reports.inputs import FROZEN, facts_for_round, rounds_rows
-from coopbuy.reports.models import MEMBER_FIELDS, ROUND_FIELDS, MemberRoundFigures, RoundFigures
+from coopbuy.reports.models import (
+    MEMBER_FIELDS,
+    ROUND_FIELDS,
+    SUPPLIER_FIELDS,
+    MemberRoundFigures,
+    RoundFigures,
+    SupplierRoundFigures,
+)
+from coopbuy.reports.suppliers import supplier_rows_of_round
 
 
 def figures_for_round(round: Any) -> tuple[RoundFigures, list[MemberRoundFigures]] | None:
@@ -75,12 +83,14 @@ def round_figures_record(*, round: Any) -> RoundFigures | None:
     """Replace the round's aggregate rows by its figures now (the caller holds the round's lock)."""
     RoundFigures.objects.filter(round_id=round.pk).delete()
     MemberRoundFigures.objects.filter(round_id=round.pk).delete()
+    SupplierRoundFigures.objects.filter(round_id=round.pk).delete()
     rows = figures_for_round(round)
     if rows is None:
         return None
     head, members = rows
     head.save()
     MemberRoundFigures.objects.bulk_create(members, batch_size=1000)
+    SupplierRoundFigures.objects.bulk_create(supplier_rows_of_round(round, rounds_rows))
     return head
 
 
@@ -103,13 +113,15 @@ def reports_rebuild(*, group_id: int | None = None) -> int:
 @dataclass(frozen=True)
 class Difference:
     round_id: int
-    membership_id: int | None  # None: the round's own row
+    membership_id: int | None  # None: the round's own row (or a supplier's, named by `supplier`)
     field: str
     stored: object
     rebuilt: object
+    supplier: str = ""
 
     def __str__(self) -> str:
         who = "round" if self.membership_id is None else f"member {self.membership_id}"
+        who = f"supplier {self.supplier}" if self.supplier else who
         return (
             f"round {self.round_id}, {who}: {self.field} stored {self.stored!r}, "
             f"rebuilt {self.rebuilt!r}"
@@ -129,6 +141,7 @@ def reports_check(*, group_id: int | None = None) -> list[Difference]:
         stored_members = {
             r.membership_id: r for r in MemberRoundFigures.objects.filter(round_id=round.pk)
         }
+        out.extend(_compare_suppliers(round, rows is not None))
         if rows is None:
             if stored is not None or stored_members:
                 out.append(Difference(round.pk, None, "rows", "present", "none"))
@@ -154,3 +167,27 @@ def _compare(
 ) -> list[Difference]:
     a, b = _values(stored, fields), _values(rebuilt, fields)
     return [Difference(round_id, member, k, a[k], b[k]) for k in fields if a[k] != b[k]]
+
+
+def _compare_suppliers(round: Any, has_figures: bool) -> list[Difference]:
+    stored = {
+        r.round_supplier_id: r for r in SupplierRoundFigures.objects.filter(round_id=round.pk)
+    }
+    rebuilt = supplier_rows_of_round(round, rounds_rows) if has_figures else []
+    out: list[Difference] = []
+    for row in rebuilt:
+        found = stored.pop(row.round_supplier_id, None)
+        if found is None:
+            out.append(Difference(round.pk, None, "rows", "missing", "present", row.name))
+        else:
+            a, b = _values(found, SUPPLIER_FIELDS), _values(row, SUPPLIER_FIELDS)
+            out.extend(
+                Difference(round.pk, None, k, a[k], b[k], row.name)
+                for k in SUPPLIER_FIELDS
+                if a[k] != b[k]
+            )
+    out.extend(
+        Difference(round.pk, None, "rows", "present", "none", extra.name)
+        for extra in stored.values()
+    )
+    return out

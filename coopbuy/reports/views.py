@@ -8,7 +8,7 @@ from django.shortcuts import render
 
 from coopbuy.groups.models import Membership
 from coopbuy.groups.permissions import group_for_member
-from coopbuy.reports import exports, findings, flows, selectors
+from coopbuy.reports import exports, findings, flows, selectors, supplier_findings
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -27,6 +27,7 @@ def group_report(request: HttpRequest, slug: str) -> HttpResponse:
     months = flows.last_months()
     members = flows.members_by_month(group, months)
     sees_money = membership.role in (Membership.Role.COORDINATOR, Membership.Role.TREASURER)
+    suppliers = selectors.group_suppliers(group=group, since=selectors.year_ago())
     context = {
         "group": group,
         "membership": membership,
@@ -36,6 +37,8 @@ def group_report(request: HttpRequest, slug: str) -> HttpResponse:
         "members_chart": findings.members_chart(members),
         "members_months": members,
         "money_months": flows.money_by_month(group, months) if sees_money else None,
+        "suppliers_chart": supplier_findings.suppliers_chart(suppliers),
+        "supplier_rows": supplier_findings.supplier_table_rows(suppliers),
     }
     return render(request, "reports/group.html", context)
 
@@ -46,6 +49,20 @@ def group_report_file(request: HttpRequest, slug: str, kind: str) -> HttpRespons
     rows = selectors.group_rounds(group=group)
     body = exports.rounds_csv(rows) if kind == "csv" else exports.rounds_xlsx(rows)
     return _download(body, f"{group.slug}-rounds", kind)
+
+
+@login_required
+def group_suppliers_file(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
+    """Every supplier's shortages and lead times over all the group's rounds (members)."""
+    group, _membership = group_for_member(slug=slug, user=request.user)
+    rows = [supplier_findings.supplier_cells(s) for s in selectors.group_suppliers(group=group)]
+    header = supplier_findings.SUPPLIER_COLUMNS
+    body = (
+        exports.table_csv(header, rows)
+        if kind == "csv"
+        else exports.table_xlsx("Suppliers", header, rows)
+    )
+    return _download(body, f"{group.slug}-suppliers", kind)
 
 
 @login_required

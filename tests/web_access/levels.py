@@ -111,6 +111,7 @@ BASE_LEVELS: dict[str, str | dict[str, str]] = {
     "reports:group_file": MEMBER,
     "reports:me": MEMBER,
     "reports:me_file": MEMBER,
+    "reports:suppliers_file": MEMBER,
     "organisations:mine": SIGNED_IN,
     "organisations:create": SIGNED_IN,
     "organisations:detail": ORG_ADMIN,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from coopbuy.groups.models import BuyingGroup
-from coopbuy.reports.models import MemberRoundFigures, RoundFigures
+from coopbuy.reports.models import MemberRoundFigures, RoundFigures, SupplierRoundFigures
 
 if TYPE_CHECKING:
     from coopbuy.api.tests.access import Upload
@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 ACCESS = {
     "GET /groups/{slug}/reports/rounds": "member",
     "GET /groups/{slug}/reports/me": "member",
+    "GET /groups/{slug}/reports/suppliers": "member",
 }
 BODIES: dict[str, dict[str, Any] | Upload] = {}
 
@@ -26,4 +27,5 @@ def snapshot(group: BuyingGroup) -> tuple[object, ...]:
     return (
         list(RoundFigures.objects.filter(group=group).order_by("pk").values_list()),
         list(MemberRoundFigures.objects.filter(group=group).order_by("pk").values_list()),
+        list(SupplierRoundFigures.objects.filter(group=group).order_by("pk").values_list()),
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -56,11 +57,34 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
-def test_the_demo_ends_its_worker_when_stopped(tmp_path: Path, stop: signal.Signals) -> None:
-    environment = {**os.environ, "COOPBUY_DATA_DIR": str(tmp_path)}
+def demo_environment(data: Path) -> dict[str, str]:
+    environment = {**os.environ, "COOPBUY_DATA_DIR": str(data)}
     environment.pop("DATABASE_URL", None)  # the demo's own embedded database
     environment.pop("DJANGO_SETTINGS_MODULE", None)
+    return environment
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A demo prepared once (about a minute); each test serves a copy of it, which takes
+    seconds, since the demo's seeding adds only what is missing."""
+    data = tmp_path_factory.mktemp("demo")
+    subprocess.run(
+        [sys.executable, "-m", "coopbuy", "demo", "--no-serve"],
+        env=demo_environment(data),
+        stdout=subprocess.DEVNULL,
+        check=True,
+        timeout=600,
+    )
+    return data
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_the_demo_ends_its_worker_when_stopped(
+    seeded: Path, tmp_path: Path, stop: signal.Signals
+) -> None:
+    shutil.copytree(seeded, tmp_path, dirs_exist_ok=True)
+    environment = demo_environment(tmp_path)
     demo = subprocess.Popen(
         [sys.executable, "-m", "coopbuy", "demo", "--port", str(free_port())],
         env=environment,
@@ -90,9 +114,7 @@ def test_the_demo_ends_its_worker_when_stopped(tmp_path: Path, stop: signal.Sign
 def test_the_demo_stopped_while_it_prepares_ends_promptly(tmp_path: Path) -> None:
     """Ctrl+C while it migrates and seeds: exit 130 with a short message, no hang (an interrupt
     swallowed by a weakref callback used to leave it serving)."""
-    environment = {**os.environ, "COOPBUY_DATA_DIR": str(tmp_path)}
-    environment.pop("DATABASE_URL", None)
-    environment.pop("DJANGO_SETTINGS_MODULE", None)
+    environment = demo_environment(tmp_path)
     demo = subprocess.Popen(
         [sys.executable, "-m", "coopbuy", "demo", "--port", str(free_port())],
         env=environment,

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from coopbuy.accounts.models import User
 from coopbuy.audit.services import audit_record
-from coopbuy.federations import selectors
+from coopbuy.federations import emails, selectors
 from coopbuy.federations.leaving import leave_refusals
 from coopbuy.federations.models import Federation, FederationGroup
 from coopbuy.federations.models import FederationSupplier as Shared
@@ -94,6 +94,7 @@ def federation_apply(
         group=group,
         data={"federation": federation.pk, "row": row.pk},
     )
+    emails.application_received(row)
     return row
 
 
@@ -121,6 +122,7 @@ def federation_application_approve(*, application: FederationGroup, actor: User)
         group=row.group,
         data={"federation": federation.pk, "row": row.pk},
     )
+    emails.application_answered(row)
     return row
 
 
@@ -146,6 +148,7 @@ def federation_application_refuse(
         group=row.group,
         data={"federation": federation.pk, "row": row.pk, "reason": reason},
     )
+    emails.application_answered(row)
     return row
 
 

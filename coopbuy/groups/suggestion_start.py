@@ -2,9 +2,10 @@
 
 The host (once they accepted), else the first to accept, starts it when at least the
 suggestion's `min_size` people accepted (starting accepts for the starter first, so the host's
-"Accept and start" is one click; an expired suggestion cannot be started): a group named after the place, at the pickup's
-postcode sector, with the starter as coordinator and the supplier named in its description;
-everyone else proposed who has not declined is invited by email; the suggestion is started.
+"Accept and start" is one click; an expired suggestion cannot be started): a group named after
+the place, at the pickup's postcode sector, with the starter as coordinator and the supplier
+named in its description; everyone else proposed who has not declined is invited by email;
+the suggestion is started.
 """
 
 from __future__ import annotations

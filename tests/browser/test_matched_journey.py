@@ -37,8 +37,15 @@ def seed() -> list[User]:
     neighbours = []
     for name in ("Bea Whitaker", "Cal Ashworth", "Dee Sutcliffe", "Eve Greenwood"):
         user = make_user(name)
-        interest_save(user=user, postcode="HX7 8AD", categories=["Dry goods"], suppliers=["Suma"],
-                      products="Organic oats", spend_per_round=Decimal("60"), travel_km=5)  # fmt: skip
+        interest_save(
+            user=user,
+            postcode="HX7 8AD",
+            categories=["Dry goods"],
+            suppliers=["Suma"],
+            products="Organic oats",
+            spend_per_round=Decimal("60"),
+            travel_km=5,
+        )
         neighbours.append(user)
     return neighbours
 

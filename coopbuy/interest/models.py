@@ -7,9 +7,12 @@ they could host a pickup. Its postcode district is the "area" whose waiting list
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 MAX_TRAVEL_KM = 100
@@ -100,6 +103,11 @@ class InterestNotice(models.Model):
         return f"{self.get_reason_display()}: group {self.group_id}"
 
 
+def suggestion_expiry() -> datetime:
+    """When a suggestion proposed now expires unanswered: `COOPBUY_SUGGESTION_DAYS` from now."""
+    return timezone.now() + timedelta(days=settings.COOPBUY_SUGGESTION_DAYS)
+
+
 class Suggestion(models.Model):
     """A group the matching engine proposes to people with registered interest (no group yet).
 
@@ -127,7 +135,7 @@ class Suggestion(models.Model):
         "groups.BuyingGroup", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField(db_index=True)
+    expires_at = models.DateTimeField(default=suggestion_expiry, db_index=True)
 
     class Meta:
         ordering = ("-created_at", "-pk")

@@ -249,8 +249,7 @@ def _store(
         min_order_value=minimum_order(key),
         min_size=MIN_SIZE,
         members_key=members_key,
-        expires_at=timezone.now() + lifetime(),
-    )
+    )  # expires_at: COOPBUY_SUGGESTION_DAYS from now (the field's default)
     SuggestedMember.objects.bulk_create(
         SuggestedMember(suggestion=suggestion, user=i.user) for i in members
     )

@@ -5,10 +5,11 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import migrations, models
 from django.db.models import F
-from django.utils import timezone
+
+import coopbuy.interest.models
 
 
-def expire_from_creation(apps, schema_editor):  # type: ignore[no-untyped-def]
+def expire_from_creation(apps, schema_editor):
     Suggestion = apps.get_model("interest", "Suggestion")
     days = timedelta(days=settings.COOPBUY_SUGGESTION_DAYS)
     Suggestion.objects.update(expires_at=F("created_at") + days)
@@ -30,8 +31,9 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="suggestion",
             name="expires_at",
-            field=models.DateTimeField(db_index=True, default=timezone.now),
-            preserve_default=False,
+            field=models.DateTimeField(
+                db_index=True, default=coopbuy.interest.models.suggestion_expiry
+            ),
         ),
         migrations.RunPython(expire_from_creation, migrations.RunPython.noop),
     ]

@@ -252,6 +252,9 @@ COOPBUY_API_RATE_LIMITS = {
 # How long an invitation link stays valid unless its creator says otherwise.
 COOPBUY_INVITATION_DAYS = int(os.environ.get("COOPBUY_INVITATION_DAYS", "14"))
 
+# How long a suggested group stays open with nobody answering (each accept or decline restarts it).
+COOPBUY_SUGGESTION_DAYS = int(os.environ.get("COOPBUY_SUGGESTION_DAYS", "14"))
+
 # What the areas above `groups` say about a membership ending (leaving or being removed): each may
 # refuse (an unsettled round, a balance that is not zero) or tidy up first (empty an open basket).
 # Listed here, at the top layer, so that `groups` never imports the areas built on it.

@@ -1,9 +1,11 @@
 """Start a suggested group in one click (the suggestion lives in the interest area).
 
 The host (once they accepted), else the first to accept, starts it when at least the
-suggestion's `min_size` people accepted: a group named after the place, at the pickup's
-postcode sector, with the starter as coordinator and the supplier named in its description;
-everyone else proposed who has not declined is invited by email; the suggestion is started.
+suggestion's `min_size` people accepted (starting accepts for the starter first, so the host's
+"Accept and start" is one click; an expired suggestion cannot be started): a group named after
+the place, at the pickup's postcode sector, with the starter as coordinator and the supplier
+named in its description; everyone else proposed who has not declined is invited by email;
+the suggestion is started.
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ def suggestion_start(*, suggestion_id: int, user: User) -> BuyingGroup:
     Suggestion.objects.select_for_update(no_key=True).filter(pk=suggestion_id).first()
     member = suggestions.suggested_member_for(suggestion_id=suggestion_id, user=user)
     suggestion = member.suggestion
+    if suggestions.is_expired(suggestion):
+        raise suggestions.expired_error()
     if suggestion.status != Suggestion.Status.OPEN:
         raise suggestions.SuggestionError(
             _("This group was already started.")
@@ -43,6 +47,9 @@ def suggestion_start(*, suggestion_id: int, user: User) -> BuyingGroup:
             else _("This suggestion has expired."),
             field="suggestion",
         )
+    if member.state != SuggestedMember.State.ACCEPTED:
+        # Starting is accepting: one click. Refused below, the acceptance is rolled back too.
+        suggestions.suggestion_accept(suggestion_id=suggestion_id, user=user)
     accepted = suggestions.accepted_count(suggestion)
     if accepted < suggestion.min_size:
         raise suggestions.SuggestionError(

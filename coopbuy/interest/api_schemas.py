@@ -24,6 +24,11 @@ class InterestIn(Input):
     every: Every = "monthly"
     travel_km: int = Field(5, ge=1, le=MAX_TRAVEL_KM, description="How far I would go to collect.")
     can_host_pickup: bool = False
+    another_group: bool = Field(
+        False,
+        description="I am in a group and would like another one too: members are matched into "
+        "suggested groups only with this on.",
+    )
 
 
 class GroupRef(Schema):
@@ -57,6 +62,7 @@ class InterestOut(Schema):
     every: Every
     travel_km: int
     can_host_pickup: bool
+    another_group: bool
     waiting_nearby: int = Field(description="Other people with interest within travel_km.")
     notices: list[NoticeOut] = Field(description="Groups I was told about, newest first.")
     updated_at: datetime
@@ -73,6 +79,7 @@ class InterestOut(Schema):
             every=interest.every,  # type: ignore[arg-type]
             travel_km=interest.travel_km,
             can_host_pickup=interest.can_host_pickup,
+            another_group=interest.another_group,
             waiting_nearby=waiting,
             notices=notices,
             updated_at=interest.updated_at,

@@ -75,6 +75,14 @@ class InterestForm(forms.Form):
     can_host_pickup = forms.BooleanField(
         label=_("I could host a pickup (a porch, a garage, a community room)"), required=False
     )
+    another_group = forms.BooleanField(
+        label=_("I am already in a group and would like another one too"),
+        required=False,
+        help_text=_(
+            "For a second supplier or a nearer pickup: members are suggested new groups only "
+            "with this ticked."
+        ),
+    )
 
     @classmethod
     def initial_for(cls, interest: Interest | None) -> dict[str, Any]:
@@ -92,6 +100,7 @@ class InterestForm(forms.Form):
             "every": interest.every,
             "travel_km": interest.travel_km,
             "can_host_pickup": interest.can_host_pickup,
+            "another_group": interest.another_group,
         }
 
     def service_arguments(self) -> dict[str, Any]:
@@ -105,4 +114,5 @@ class InterestForm(forms.Form):
             "every": data["every"],
             "travel_km": data["travel_km"],
             "can_host_pickup": data["can_host_pickup"],
+            "another_group": data["another_group"],
         }

@@ -7,9 +7,12 @@ they could host a pickup. Its postcode district is the "area" whose waiting list
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 MAX_TRAVEL_KM = 100
@@ -39,6 +42,11 @@ class Interest(models.Model):
     longitude = models.DecimalField(max_digits=9, decimal_places=6)
     travel_km = models.PositiveSmallIntegerField(_("how far I would travel (km)"), default=5)
     can_host_pickup = models.BooleanField(_("I could host a pickup"), default=False)
+    another_group = models.BooleanField(
+        _("I am in a group and would like another one too"),
+        default=False,
+        help_text="A member is matched into suggested groups only with this on.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -95,8 +103,17 @@ class InterestNotice(models.Model):
         return f"{self.get_reason_display()}: group {self.group_id}"
 
 
+def suggestion_expiry() -> datetime:
+    """When a suggestion proposed now expires unanswered: `COOPBUY_SUGGESTION_DAYS` from now."""
+    return timezone.now() + timedelta(days=settings.COOPBUY_SUGGESTION_DAYS)
+
+
 class Suggestion(models.Model):
-    """A group the matching engine proposes to people with registered interest (no group yet)."""
+    """A group the matching engine proposes to people with registered interest (no group yet).
+
+    An open suggestion nobody answers expires at `expires_at`: `SUGGESTION_EXPIRE_DAYS` after it
+    was proposed, or after the last accept or decline (each answer moves it on).
+    """
 
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
@@ -118,6 +135,7 @@ class Suggestion(models.Model):
         "groups.BuyingGroup", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(default=suggestion_expiry, db_index=True)
 
     class Meta:
         ordering = ("-created_at", "-pk")

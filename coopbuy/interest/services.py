@@ -42,6 +42,7 @@ def interest_save(
     every: str = Interest.Every.MONTHLY,
     travel_km: int = 5,
     can_host_pickup: bool = False,
+    another_group: bool = False,
 ) -> Interest:
     """Register (or change) what a person would buy, where and how far they would go."""
     categories, suppliers = _names(categories, "categories"), _names(suppliers, "suppliers")
@@ -75,6 +76,7 @@ def interest_save(
     interest.latitude, interest.longitude = latitude, longitude
     interest.travel_km = travel_km
     interest.can_host_pickup = can_host_pickup
+    interest.another_group = another_group
     interest.full_clean(exclude=["user"])
     interest.save()
     return interest

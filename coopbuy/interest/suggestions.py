@@ -8,8 +8,16 @@ They accept or decline; starting the group lives in the groups area
 
 Decisions where the brief is silent:
 
-- Who is matched: every person with registered interest who is in no group and is not already
-  in an open or started suggestion (unless they declined it: started means they were invited).
+- Who is matched: every person with registered interest who is in no group (no active
+  membership), or who is and said they would like another group too (`Interest.another_group`),
+  and who is not already in an open or started suggestion (unless they declined it: started
+  means they were invited).
+- Expiry: an open suggestion expires `COOPBUY_SUGGESTION_DAYS` (14) days after it was proposed
+  or last answered (`Suggestion.expires_at`; each accept or decline moves it on). Past that time
+  it is expired for every purpose (answering and starting are refused) even before
+  `suggestions_expire` marks it, which every refresh does first. Its people can be matched
+  again, but never into the same group with the same supplier: a group that expired unchanged
+  is not proposed again (a newcomer nearby changes it, and then it is).
   Interest that names no supplier (only categories or products) cannot be matched to a minimum
   order and is left out.
 - Suppliers are the names people typed, compared case-insensitively (the first spelling seen is
@@ -20,7 +28,7 @@ Decisions where the brief is silent:
   supplier, so the whole amount counts towards that one.
 - Pickup hosts are people who said they could host; reach is their `travel_km`.
 - Groups have `MIN_SIZE` (5) to `MAX_SIZE` (16) members, as the spec's example.
-- A suggestion with the same members and supplier as an open one is not stored again.
+- A suggestion with the same members and supplier as an open or expired one is not stored again.
 - The place named is the most populous town or village within 5 km of the pickup (the offline
   gazetteer), else the nearest one, else the pickup's postcode district.
 """
@@ -30,11 +38,12 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -72,6 +81,49 @@ class RefreshResult:
     people: int  # considered
     created: list[Suggestion]
     placed: int  # in the engine's answer (created or already open)
+    expired: int = 0  # open suggestions past their time, marked expired first
+
+
+def lifetime() -> timedelta:
+    """How long an open suggestion waits for an answer (`COOPBUY_SUGGESTION_DAYS`)."""
+    return timedelta(days=settings.COOPBUY_SUGGESTION_DAYS)
+
+
+def is_expired(suggestion: Suggestion, now: datetime | None = None) -> bool:
+    """Expired, or open past its time (before `suggestions_expire` has marked it)."""
+    if suggestion.status == Suggestion.Status.EXPIRED:
+        return True
+    return suggestion.status == Suggestion.Status.OPEN and suggestion.expires_at <= (
+        now or timezone.now()
+    )
+
+
+def status_of(suggestion: Suggestion, now: datetime | None = None) -> str:
+    """open, started or expired, as people see it."""
+    return Suggestion.Status.EXPIRED if is_expired(suggestion, now) else suggestion.status
+
+
+def expired_error() -> SuggestionError:
+    return SuggestionError(
+        _(
+            "This suggestion has expired: nobody answered it for %(days)d days. "
+            "We will propose you a group again when we find one."
+        )
+        % {"days": settings.COOPBUY_SUGGESTION_DAYS},
+        field="suggestion",
+    )
+
+
+@transaction.atomic
+def suggestions_expire(*, now: datetime | None = None) -> int:
+    """Mark every open suggestion past its time expired; returns how many."""
+    now = now or timezone.now()
+    due = Suggestion.objects.filter(status=Suggestion.Status.OPEN, expires_at__lte=now)
+    ids = list(due.select_for_update().order_by("pk").values_list("pk", flat=True))
+    if ids:
+        Suggestion.objects.filter(pk__in=ids).update(status=Suggestion.Status.EXPIRED)
+        logger.info("Expired %d suggestions nobody answered", len(ids))
+    return len(ids)
 
 
 def minimum_order(supplier: str) -> Decimal:
@@ -82,8 +134,13 @@ def _candidates() -> list[Interest]:
     busy = SuggestedMember.objects.filter(
         suggestion__status__in=[Suggestion.Status.OPEN, Suggestion.Status.STARTED]
     ).exclude(state=State.DECLINED)
+    # In one filter() call both conditions apply to the same membership row: an active one.
+    in_a_group = User.objects.filter(
+        memberships__pk__isnull=False, memberships__ended_at__isnull=True
+    ).values("pk")
     return list(
-        Interest.objects.filter(user__memberships__isnull=True, user__is_active=True)
+        Interest.objects.filter(user__is_active=True)
+        .filter(Q(another_group=True) | ~Q(user__in=in_a_group))
         .exclude(user__in=busy.values("user"))
         .exclude(suppliers=[])
         .select_related("user")
@@ -142,12 +199,16 @@ def _what(interests: list[Interest]) -> str:
     return what[:80]
 
 
-def suggestions_refresh(*, time_limit: float = TIME_LIMIT) -> RefreshResult:
-    """Match the people with interest and no group; store and announce new suggestions."""
+def suggestions_refresh(
+    *, time_limit: float = TIME_LIMIT, now: datetime | None = None
+) -> RefreshResult:
+    """Expire what nobody answered, then match the people with interest and no group (or
+    looking for another); store and announce new suggestions."""
+    expired = suggestions_expire(now=now)
     interests = _candidates()
     problem, names = _problem(interests)
     if not problem.people or not problem.suppliers:
-        return RefreshResult(people=len(interests), created=[], placed=0)
+        return RefreshResult(people=len(interests), created=[], placed=0, expired=expired)
     result = match(problem, time_limit=time_limit)  # outside any transaction: it may take time
     by_user = {str(i.user_id): i for i in interests}
     created = []
@@ -163,7 +224,9 @@ def suggestions_refresh(*, time_limit: float = TIME_LIMIT) -> RefreshResult:
         len(interests),
         result.objective.placed,
     )
-    return RefreshResult(people=len(interests), created=created, placed=result.objective.placed)
+    return RefreshResult(
+        people=len(interests), created=created, placed=result.objective.placed, expired=expired
+    )
 
 
 def _store(
@@ -171,9 +234,11 @@ def _store(
 ) -> Suggestion | None:
     members_key = ",".join(str(i.user_id) for i in sorted(members, key=lambda i: i.user_id))
     if Suggestion.objects.filter(
-        status=Suggestion.Status.OPEN, supplier=supplier, members_key=members_key
+        status__in=[Suggestion.Status.OPEN, Suggestion.Status.EXPIRED],
+        supplier=supplier,
+        members_key=members_key,
     ).exists():
-        return None
+        return None  # already proposed, or proposed and left unanswered: not again unchanged
     host = by_user[group.pickup]
     suggestion = Suggestion.objects.create(
         supplier=supplier,
@@ -184,7 +249,7 @@ def _store(
         min_order_value=minimum_order(key),
         min_size=MIN_SIZE,
         members_key=members_key,
-    )
+    )  # expires_at: COOPBUY_SUGGESTION_DAYS from now (the field's default)
     SuggestedMember.objects.bulk_create(
         SuggestedMember(suggestion=suggestion, user=i.user) for i in members
     )
@@ -268,9 +333,39 @@ def starter(suggestion: Suggestion) -> User | None:
     return first.user if first is not None else None
 
 
+def would_start(suggestion: Suggestion, user: User, now: datetime | None = None) -> bool:
+    """Could `user` start it now, accepting first if they have not (one click)?
+
+    Open and not past its time; with their own acceptance at least `min_size` accepted; and they
+    are the host, or the host has not accepted and nobody accepted before them.
+    """
+    if suggestion.status != Suggestion.Status.OPEN or is_expired(suggestion, now):
+        return False
+    members = list(suggestion.members.all())
+    mine = next((m for m in members if m.user_id == user.pk), None)
+    if mine is None:
+        return False
+    accepted = [m for m in members if m.state == State.ACCEPTED]
+    if mine.state != State.ACCEPTED:
+        accepted.append(mine)  # they would accept now: the last to do so
+    if len(accepted) < suggestion.min_size:
+        return False
+    if suggestion.host_id is not None and any(m.user_id == suggestion.host_id for m in accepted):
+        return suggestion.host_id == user.pk
+    # Else the first to accept (`starter`); accepting now would make them the last.
+    now = now or timezone.now()
+    first = min(
+        accepted,
+        key=lambda m: (m.decided_at if m.state == State.ACCEPTED and m.decided_at else now, m.pk),
+    )
+    return first.user_id == user.pk
+
+
 def _answer(*, suggestion_id: int, user: User, state: str) -> SuggestedMember:
     Suggestion.objects.select_for_update().filter(pk=suggestion_id).first()
     member = suggested_member_for(suggestion_id=suggestion_id, user=user, lock=True)
+    if is_expired(member.suggestion):
+        raise expired_error()
     if member.suggestion.status != Suggestion.Status.OPEN:
         raise SuggestionError(
             _("This suggestion is %(status)s: it can no longer be answered.")
@@ -281,6 +376,10 @@ def _answer(*, suggestion_id: int, user: User, state: str) -> SuggestedMember:
         member.state = state
         member.decided_at = timezone.now()
         member.save(update_fields=["state", "decided_at"])
+        # An answer is activity: the suggestion waits its whole time again for the others.
+        Suggestion.objects.filter(pk=suggestion_id).update(
+            expires_at=member.decided_at + lifetime()
+        )
         audit_record(
             action=f"suggestion.{state}",
             summary=_("%(user)s %(state)s the suggested group buying from %(supplier)s")

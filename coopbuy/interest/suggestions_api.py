@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Literal
 
 from django.http import Http404, HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from coopbuy.accounts.models import User
 from coopbuy.api.auth import caller
@@ -37,8 +37,13 @@ class SuggestionOut(Schema):
     min_size: int
     accepted: int
     my_state: Literal["proposed", "accepted", "declined"]
-    can_start: bool
+    can_start: bool = Field(
+        description="I may start it now: POST .../start (accepting for me first if I have not)."
+    )
     status: Literal["open", "started", "expired"]
+    expires_at: datetime = Field(
+        description="An open suggestion nobody answers expires then (each answer moves it on)."
+    )
     group_slug: str | None
     members: list[SuggestedMemberOut]
     created_at: datetime
@@ -47,7 +52,6 @@ class SuggestionOut(Schema):
     def of(cls, suggestion: Suggestion, user: User) -> "SuggestionOut":
         members = list(suggestion.members.select_related("user").order_by("pk"))
         accepted = sum(1 for m in members if m.state == "accepted")
-        starter = suggestions.starter(suggestion)
         return cls(
             id=suggestion.pk,
             headline=suggestions.headline(suggestion, len(members)),
@@ -58,11 +62,9 @@ class SuggestionOut(Schema):
             min_size=suggestion.min_size,
             accepted=accepted,
             my_state=next(m.state for m in members if m.user_id == user.pk),  # type: ignore[misc]
-            can_start=suggestion.status == "open"
-            and accepted >= suggestion.min_size
-            and starter is not None
-            and starter.pk == user.pk,
-            status=suggestion.status,  # type: ignore[arg-type]
+            can_start=suggestions.would_start(suggestion, user),
+            status=suggestions.status_of(suggestion),  # type: ignore[arg-type]
+            expires_at=suggestion.expires_at,
             group_slug=suggestion.group.slug if suggestion.group is not None else None,
             members=[
                 SuggestedMemberOut(

@@ -1,4 +1,5 @@
-"""Background work of interest: refresh the suggested groups (so does `coopbuy suggest_groups`)."""
+"""Background work of interest: refresh the suggested groups, expiring the unanswered ones first
+(so does `coopbuy suggest_groups`, the scheduled sweep)."""
 
 from __future__ import annotations
 
@@ -9,5 +10,6 @@ from coopbuy.interest.suggestions import suggestions_refresh
 
 @task
 def refresh_suggestions() -> int:
-    """Match everyone with interest and no group; returns how many suggestions are new."""
+    """Expire, then match everyone with interest and no group (or looking for another); returns
+    how many suggestions are new."""
     return len(suggestions_refresh().created)

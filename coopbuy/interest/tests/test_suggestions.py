@@ -194,6 +194,8 @@ def test_the_api_lists_mine_accepts_and_starts(neighbours: list[User]) -> None:
 def test_the_command_and_the_task_run_the_refresh(neighbours: list[User]) -> None:
     out = StringIO()
     call_command("suggest_groups", "--time-limit", "5", stdout=out)
-    assert out.getvalue().strip() == "1 new suggestion(s); 5 of 5 people placed."
+    assert out.getvalue().strip() == (
+        "0 suggestion(s) expired; 1 new suggestion(s); 5 of 5 people placed."
+    )
     assert refresh_suggestions.call() == 0  # nobody left to match
     assert Suggestion.objects.count() == 1

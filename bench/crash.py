@@ -63,6 +63,7 @@ class Op:
     outcome: str = "unsent"  # ok, refused, unknown
     tries: int = 0
     seconds: float = 0.0  # the first try's time to an answer
+    why: str = ""  # why the first try went unanswered
 
 
 @dataclass
@@ -264,19 +265,25 @@ def send(session: requests.Session, ports: list[int], op: Op, rng: random.Random
         except requests.ConnectionError as error:
             if isinstance(getattr(error.args[0], "reason", None), NewConnectionError):
                 continue  # refused: not sent
-            return "unknown"
-        except requests.RequestException:
-            return "unknown"
+            return _unknown(op, "connection lost")
+        except requests.RequestException as error:
+            return _unknown(op, type(error).__name__)
         break
     else:
-        return "unknown"
+        return _unknown(op, "both servers down")
     if op.tries == 1:
         op.seconds = time.monotonic() - began
     if 200 <= response.status_code < 300:
         return "ok"
     if response.status_code in (408, 409, 429) or response.status_code >= 500:
-        return "unknown"  # 409: the same key is still running elsewhere
+        return _unknown(op, f"HTTP {response.status_code}")  # 409: the key is still running
     return "refused"
+
+
+def _unknown(op: Op, why: str) -> str:
+    if op.tries == 1:
+        op.why = why
+    return "unknown"
 
 
 def member_client(
@@ -376,7 +383,7 @@ def nemesis(
         victim.start()
 
 
-def wait_until_serving(ports: list[int], seconds: float = 120) -> None:
+def wait_until_serving(ports: list[int], seconds: float = 300) -> None:
     deadline = time.monotonic() + seconds
     for port in ports:
         while True:
@@ -666,6 +673,8 @@ def report(
     for kind in ("basket", "pledge", "top-up"):
         ok, no, unknown = (during[(kind, o)] for o in ("ok", "refused", "unknown"))
         print(f"  {kind:7} {ok + no + unknown:5}: {ok} / {no} / {unknown}")
+    why = Counter(op.why for op in log.ops if op.why)
+    print(f"  unanswered because: {', '.join(f'{k} {v}' for k, v in why.most_common())}")
     answered = sorted(op.seconds for op in log.ops if op.seconds)
     if answered:
         print(f"  {len(log.ops) / args.seconds:.1f} requests/s; time to answer median "

@@ -1,9 +1,11 @@
-"""The same Idempotency-Key sent twice at once to record a top-up: the money moves once.
+"""The same Idempotency-Key sent twice at once: a top-up moves the money once, a basket change
+sets the quantity once.
 
 PostgreSQL only (SQLite serialises writers on the file). The test holds the member's account row,
 so both requests are inside their transactions before either can finish (one waits for the
 account, the other for the key's row); then it lets go. The ledger's own key (derived from the
-header) would catch a double posting too; here the API's key answers first.
+header) would catch a double posting too; here the API's key answers first. A basket change is a
+PUT of a value (not keyed): the second, waiting for the round's lock, finds it set already.
 """
 
 from __future__ import annotations
@@ -22,8 +24,10 @@ from coopbuy.api.tests.conftest import bearer
 from coopbuy.audit.models import AuditEvent
 from coopbuy.groups.models import Membership
 from coopbuy.ledger.checks import check_group
-from coopbuy.ledger.models import Account, Transaction
+from coopbuy.ledger.models import Transaction
 from coopbuy.ledger.services import member_account
+from coopbuy.rounds.models import DemandLine, RoundProduct
+from coopbuy.rounds.tests.factories import make_product, make_supplier, open_round
 from coopbuy.testing.factories import add_member, make_group, make_user
 from coopbuy.tokens.services import token_create
 
@@ -41,17 +45,19 @@ def _treasury() -> tuple[str, Membership, str]:
     return f"/api/v1/groups/{group.slug}/top-ups", member, secret
 
 
-def _at_once(url: str, secret: str, account: Account, bodies: list[dict[str, Any]]) -> list[Any]:
-    """Post `bodies` with one key, all in flight at once, while the account row is held."""
+def _at_once(
+    url: str, secret: str, held: Any, bodies: list[dict[str, Any]], method: str = "post"
+) -> list[Any]:
+    """Send `bodies` with one key, all in flight at once, while the row `held` is locked."""
     replies: list[Any] = []
     lock = threading.Lock()
 
     def post(body: dict[str, Any]) -> None:
         try:
             client = Client(**bearer(secret))
-            reply = client.post(
+            reply = getattr(client, method)(
                 url, json.dumps(body), content_type="application/json",
-                HTTP_IDEMPOTENCY_KEY="pay-once",
+                HTTP_IDEMPOTENCY_KEY="once",
             )  # fmt: skip
             with lock:
                 replies.append(reply)
@@ -59,7 +65,7 @@ def _at_once(url: str, secret: str, account: Account, bodies: list[dict[str, Any
             connections.close_all()
 
     with transaction.atomic():
-        Account.objects.select_for_update().get(pk=account.pk)
+        type(held).objects.select_for_update().get(pk=held.pk)
         threads = [threading.Thread(target=post, args=(body,)) for body in bodies]
         for thread in threads:
             thread.start()
@@ -100,6 +106,22 @@ def test_the_same_key_at_once_with_another_amount_is_refused_and_moves_nothing_m
     account.refresh_from_db()
     assert account.balance == Decimal(accepted["amount"])
     assert check_group(member.group).problems == []
+
+
+def test_the_same_basket_change_twice_at_once_sets_it_once_and_answers_both_alike() -> None:
+    cora, mo = make_user("Cora"), make_user("Mo")
+    group = make_group(cora)
+    add_member(group, mo)
+    make_product(make_supplier(group), name="Oats", case_size=6)
+    round = open_round(group, cora, list(group.suppliers.all()))
+    oats = RoundProduct.objects.get(round=round)
+    secret = token_create(user=mo, name="t", scope="read-write")[1]
+    url = f"/api/v1/groups/{group.slug}/rounds/{round.pk}/basket/{oats.pk}"
+    body = {"quantity": 3, "tolerance": 1}
+    replies = _at_once(url, secret, round, [body, body], method="put")
+    assert [r.status_code for r in replies] == [200, 200]
+    assert replies[0].json()["product"] == replies[1].json()["product"]
+    assert list(DemandLine.objects.values_list("quantity", "tolerance")) == [(3, 1)]
 
 
 def _wait_for_waiting_sessions(count: int) -> None:

@@ -55,7 +55,9 @@ class MailSink:
             elif verb == "DATA":
                 reply("354 End data with <CR><LF>.<CR><LF>")
                 lines: list[bytes] = []
-                while (part := handler.rfile.readline()) not in (b".\r\n", b".\n", b""):
+                while (part := handler.rfile.readline()) not in (b".\r\n", b".\n"):
+                    if not part:  # the sender died mid-message: nothing was delivered
+                        return
                     lines.append(part[1:] if part.startswith(b"..") else part)
                 self._keep(b"".join(lines))
                 reply("250 OK: queued")

@@ -23,7 +23,7 @@ from coopbuy.audit.services import audit_record
 from coopbuy.catalog.models import PriceTier, Product, Supplier
 from coopbuy.core.basket import BasketPlan, BasketRow, plan_change
 from coopbuy.groups.models import BuyingGroup, Membership
-from coopbuy.groups.permissions import require_coordinator
+from coopbuy.groups.permissions import AccessDenied, require_coordinator
 from coopbuy.ledger.selectors import Spending, spending_of
 from coopbuy.rounds.deadline import schedule_close
 from coopbuy.rounds.errors import RoundClosed, RoundError, closed_message, refuse_if_pooled
@@ -273,7 +273,8 @@ def basket_set(
 
     The round row is locked first, so a basket change and the close serialise: a change that
     loses the race to the deadline sees the round closed and changes nothing. `membership` is the
-    caller's own, when a view has it already (it must be `user`'s in the round's group).
+    caller's own, when a view has it already (it must be `user`'s in the round's group; that it is
+    still active is read again here, after the lock: the person may have been removed since).
 
     Queries: the lock, the product with everybody's totals, the member's lines, the write, the
     spending rule (a fixed number whatever the basket or catalogue size).
@@ -286,6 +287,8 @@ def basket_set(
         raise RoundNotFound(_("There is no such round in this group."))
     if membership is None or membership.user_id != user.pk:
         membership = require_round_member(round=round, user=user)
+    elif not Membership.objects.active().filter(pk=membership.pk).exists():
+        raise AccessDenied(_("Only members of the group can order in its rounds."))
     now = now or timezone.now()
     _refuse_if_closed(round, now)
     if quantity < 0 or tolerance < 0 or quantity > 9999 or tolerance > 9999:

@@ -2,14 +2,14 @@
 
 Prints the result JSON on stdout and exits 0. The input is read by `coopbuy.bounded_input` and
 parsed by msgspec into typed structs (`coopbuy.core.matching.jsontext`); when that declines (an
-error anywhere), `json.loads` and the exact validators of `matching.jsonio` name the error.
-Any bad input (unreadable file, invalid JSON, input past `MAX_BYTES` or nested too deeply for
-the parser, a field that breaks the contract) prints one line `coopbuy match: <message>` on stderr and exits 2; never a traceback. When the
-answer is not proven optimal it says so on stderr (the JSON still goes to stdout, exit 0).
-Imports only the standard library and `coopbuy.core`, never Django, so it starts fast; HiGHS is
-loaded only when a region needs it.
-`main` takes the arguments after the word `match`. As in `coopbuy allocate`, stdout points at the
-null device while the engine runs, so nothing a native library prints can end up in the JSON.
+error anywhere), `json.loads` and the exact validators of `matching.jsonio` name the error. Any bad
+input (unreadable file, invalid JSON, input past `MAX_BYTES` or nested too deeply for the parser, a
+field that breaks the contract) prints one line `coopbuy match: <message>` on stderr and exits 2;
+never a traceback. When the answer is not proven optimal it says so on stderr (the JSON still goes
+to stdout, exit 0). Imports only the standard library and `coopbuy.core`, never Django, so it
+starts fast; HiGHS is loaded only when a region needs it. `main` takes the arguments after the word
+`match`. As in `coopbuy allocate`, stdout points at the null device while the engine runs, so
+nothing a native library prints can end up in the JSON.
 """
 
 from __future__ import annotations

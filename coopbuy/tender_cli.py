@@ -1,13 +1,13 @@
 """`coopbuy tender award PROBLEM.json|- [--time-limit S]` (shared/specs/tender.md).
 
 Prints the award JSON on stdout and exits 0. The input is read by `coopbuy.bounded_input` and
-parsed by msgspec into typed structs (`coopbuy.core.tender.jsontext`); when that declines (an
-error anywhere), `json.loads` and the exact validators of `tender.jsonio` name the error.
-Any bad input (unreadable or oversized file, invalid JSON, a field that breaks the contract)
-prints one line `coopbuy tender award: <path>: <message>` on stderr and exits 2; never a
-traceback. Imports only the standard library and `coopbuy.core` (plus the stdout guard and the
-bounded reader beside it), never Django. The input read is bounded (`MAX_INPUT_BYTES`), so a runaway file cannot exhaust memory. `main` takes the arguments after the
-word `tender`.
+parsed by msgspec into typed structs (`coopbuy.core.tender.jsontext`); when that declines (an error
+anywhere), `json.loads` and the exact validators of `tender.jsonio` name the error. Any bad input
+(unreadable or oversized file, invalid JSON, a field that breaks the contract) prints one line
+`coopbuy tender award: <path>: <message>` on stderr and exits 2; never a traceback. Imports only
+the standard library and `coopbuy.core` (plus the stdout guard and the bounded reader beside it),
+never Django. The input read is bounded (`MAX_INPUT_BYTES`), so a runaway file cannot exhaust
+memory. `main` takes the arguments after the word `tender`.
 """
 
 from __future__ import annotations

@@ -34,6 +34,7 @@ from msgspec import Meta, Struct
 from numpy.typing import NDArray
 
 from coopbuy.core.errors import ProblemError
+from coopbuy.core.gcpause import gc_paused
 from coopbuy.core.jsonio import (
     TOP_OPTIONAL,
     TOP_REQUIRED,
@@ -78,7 +79,13 @@ def problem_from_text(text: str | bytes) -> Problem:
 def fast_problem_from_text(text: str | bytes) -> Problem | None:
     """The problem by the fast path, or None when anything is off or unknown to it (an error, or
     a section it does not handle, such as `groups`): the caller then parses with `json.loads`
-    and takes the exact path, which names the error or handles the section."""
+    and takes the exact path, which names the error or handles the section. The cyclic garbage
+    collector is paused meanwhile (`gc_paused`)."""
+    with gc_paused():
+        return _fast_problem_from_text(text)
+
+
+def _fast_problem_from_text(text: str | bytes) -> Problem | None:
     try:
         sections = _TOP.decode(text)
         if not _KNOWN.issuperset(sections) or "demand" not in sections:

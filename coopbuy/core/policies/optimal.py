@@ -20,16 +20,22 @@ minimises tolerance units; stage 3 adds `tolerance <= best + 0.5` and minimises 
 objective is an integer (pence, units), so `mip_abs_gap` 0.99 with `mip_rel_gap` 0 proves
 optimality exactly. Stages 2 and 3 are skipped when the answer in hand already uses no tolerance
 or pays no fee (nothing can be lower). The time limit is shared by the stages. If the limit stops
-stage 1 before HiGHS finds anything better, the fcfs result is kept when it keeps every budget (so
-without budgets optimal never delivers less than fcfs), else ordering nothing. No start solution
+stage 1 before HiGHS finds anything better, the fallback is kept: the fcfs result when it keeps
+every budget (so without budgets optimal never delivers less than fcfs), else the best of three
+answers that keep them: fcfs within budgets (`budget_start`), fcfs repaired (`budget_repair`) and
+the knapsack start (`_knapsack_start`: each budgeted member's best knapsack, solved as a round
+without budgets on a separate solver in at most `KNAPSACK_SHARE` of the limit). No start solution
 is handed to HiGHS: with one, HiGHS 1.16 reported a worse answer as optimal on a tiny problem
 (caught by the brute-force test in tests/test_optimal.py).
 
 Where the time goes (bench/allocation.py, 300 members x 200 products, half with budgets): without
 budgets all three stages are proven in about a second; with budgets stage 1 alone is not proven in
-60 s (gap 0.1-0.2 %). Each budget is a small knapsack and the cases tie them together; the LP
-bound after HiGHS's cuts stays ~0.2 % above the best allocation found, and neither the value caps
-nor fewer binaries closed that (see docs/adr/0001-allocation-engine.md).
+60 s (gap 0.1-0.2 %). Measured 2026-12-06 on seed 100 (a loaded machine: 9 s of CPU in 40 s): the
+bound after the root's cuts is within 0.14 % of the best answer HiGHS finds, but HiGHS finds that
+answer only after several CPU seconds of sub-MIP heuristics; the fallbacks are 3-5 % below it.
+Each budget is a small knapsack and the cases tie them together; the LP bound after HiGHS's cuts
+stays ~0.1-0.2 % above the best allocation found, and neither the value caps nor fewer binaries
+closed that (see docs/adr/0001-allocation-engine.md).
 """
 
 from __future__ import annotations

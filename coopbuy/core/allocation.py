@@ -25,7 +25,6 @@ from numpy.typing import NDArray
 from coopbuy.core.decision import Decision
 from coopbuy.core.errors import ProblemError
 from coopbuy.core.explain import explain
-from coopbuy.core.gcpause import gc_paused
 from coopbuy.core.metrics import certify, compute_metrics
 from coopbuy.core.money import from_minor, split_minor
 from coopbuy.core.policies.fcfs import allocate_fcfs
@@ -51,8 +50,7 @@ def allocate(
     time_limit: float = 10.0,
     explain_result: bool = False,
 ) -> AllocationResult:
-    """Allocate whole cases to members under `policy` (default: the problem's own). The cyclic
-    garbage collector is paused meanwhile (`gc_paused`: the steps build columns, not cycles)."""
+    """Allocate whole cases to members under `policy` (default: the problem's own)."""
     chosen = policy or problem.policy
     if chosen is None:
         raise ProblemError("policy", "missing: give it in the problem or choose one (--policy)")
@@ -60,9 +58,8 @@ def allocate(
         raise ProblemError("policy", f'must be one of fcfs, proportional, optimal, not "{chosen}"')
     if not time_limit > 0:
         raise ProblemError("time_limit", "must be a positive number of seconds")
-    with gc_paused():
-        prepared = prepare(problem)
-        return finish(prepared, run_policy(prepared, chosen, time_limit), chosen, explain_result)
+    prepared = prepare(problem)
+    return finish(prepared, run_policy(prepared, chosen, time_limit), chosen, explain_result)
 
 
 def run_policy(prepared: Prepared, policy: Policy, time_limit: float) -> Decision:

@@ -2,6 +2,7 @@
 
 python bench/matching.py                       # 20,000 people, time limit 55 s, seed 1
 python bench/matching.py --people 5000 --seeds 1 2 3
+python bench/matching.py --parse-only --people 100000   # the parse against json.loads only
 """
 
 from __future__ import annotations
@@ -16,7 +17,10 @@ import time
 from collections import Counter
 from typing import Any
 
+from parse_timing import compare_parse
+
 from coopbuy.core.matching import match, problem_from_json
+from coopbuy.core.matching.jsontext import fast_problem_from_text
 from coopbuy.core.matching.reach import near_pairs, points_of, regions, usable_arcs
 
 # (town, latitude, longitude, population in thousands): GB towns and cities, town-centre
@@ -100,7 +104,17 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=20_000)
     parser.add_argument("--seeds", type=int, nargs="+", default=[1])
     parser.add_argument("--time-limit", type=float, default=55.0)
+    parser.add_argument(
+        "--parse-only", action="store_true", help="only the parse against json.loads"
+    )
     args = parser.parse_args()
+    if args.parse_only:
+        for seed in args.seeds:
+            print(f"## matching parse: {args.people:,} people, seed {seed}")
+            compare_parse(
+                json.dumps(generate(seed, args.people)), problem_from_json, fast_problem_from_text
+            )
+        return
     print(f"## matching: {args.people:,} people around {len(TOWNS)} GB towns, max_km 2-10,"
           f" 2-3 of {len(SUPPLIERS)} suppliers each, 35 % hosts, groups of 5-16;"
           f" time limit {args.time_limit:.0f} s")  # fmt: skip
@@ -108,9 +122,11 @@ def main() -> None:
           "  placed%  gap      proven  travel_km")  # fmt: skip
     for seed in args.seeds:
         text = json.dumps(generate(seed, args.people))
+        compare_parse(text, problem_from_json, fast_problem_from_text)
         gc.collect()
         t0 = time.perf_counter()
-        problem = problem_from_json(json.loads(text))
+        problem = fast_problem_from_text(text)
+        assert problem is not None
         t_parse = time.perf_counter() - t0
         # Where the regions come from (the engine does this again inside `match`).
         t0 = time.perf_counter()

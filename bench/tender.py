@@ -2,16 +2,21 @@
 
 python bench/tender.py                      # 200 items x 30 bids, split=units, 5 seeds
 python bench/tender.py --items 50 --bids 10 --seeds 3 --split item
+python bench/tender.py --parse-only --items 2000 --bids 100   # the parse against json.loads only
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import time
 from typing import Any
 
+from parse_timing import compare_parse
+
 from coopbuy.core.tender import award, tender_from_json
+from coopbuy.core.tender.jsontext import fast_tender_from_text
 
 
 def money(pence: int) -> str:
@@ -67,15 +72,24 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument("--split", default="units", choices=["units", "item", "lot"])
     parser.add_argument("--time-limit", type=float, default=60.0)
+    parser.add_argument(
+        "--parse-only", action="store_true", help="only the parse against json.loads"
+    )
     args = parser.parse_args()
+    print(f"tender parse: {args.items} items x {args.bids} bids, seed 0")
+    text = json.dumps(generate(0, items=args.items, bids=args.bids, split=args.split))
+    compare_parse(text, tender_from_json, fast_tender_from_text)
+    if args.parse_only:
+        return
     print(
         f"tender: {args.items} items x {args.bids} bids, split={args.split}"
         " (goal: proven in < 10 s)"
     )
     for seed in range(args.seeds):
-        problem = tender_from_json(
-            generate(seed, items=args.items, bids=args.bids, split=args.split)
+        problem = fast_tender_from_text(
+            json.dumps(generate(seed, items=args.items, bids=args.bids, split=args.split))
         )
+        assert problem is not None
         start, cpu = time.perf_counter(), time.process_time()
         result = award(problem, time_limit=args.time_limit)
         elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu

@@ -1,13 +1,15 @@
 """`coopbuy match PROBLEM.json|- [--time-limit S]`: propose new groups (shared/specs/matching.md).
 
-Prints the result JSON on stdout and exits 0. Any bad input (unreadable file, invalid JSON,
-input past `MAX_BYTES` or nested too deeply for the parser, a field that breaks the contract)
-prints one line `coopbuy match: <message>` on stderr and exits 2; never a traceback. When the
-answer is not proven optimal it says so on stderr (the JSON still goes to stdout, exit 0).
-Imports only the standard library and `coopbuy.core`, never Django, so it starts fast; HiGHS is
-loaded only when a region needs it.
-`main` takes the arguments after the word `match`. As in `coopbuy allocate`, stdout points at the
-null device while the engine runs, so nothing a native library prints can end up in the JSON.
+Prints the result JSON on stdout and exits 0. The input is read by `coopbuy.bounded_input` and
+parsed by msgspec into typed structs (`coopbuy.core.matching.jsontext`); when that declines (an
+error anywhere), `json.loads` and the exact validators of `matching.jsonio` name the error. Any bad
+input (unreadable file, invalid JSON, input past `MAX_BYTES` or nested too deeply for the parser, a
+field that breaks the contract) prints one line `coopbuy match: <message>` on stderr and exits 2;
+never a traceback. When the answer is not proven optimal it says so on stderr (the JSON still goes
+to stdout, exit 0). Imports only the standard library and `coopbuy.core`, never Django, so it
+starts fast; HiGHS is loaded only when a region needs it. `main` takes the arguments after the word
+`match`. As in `coopbuy allocate`, stdout points at the null device while the engine runs, so
+nothing a native library prints can end up in the JSON.
 """
 
 from __future__ import annotations
@@ -17,8 +19,10 @@ import json
 import sys
 from typing import NoReturn
 
+from coopbuy.bounded_input import InputTooBig, read_bounded, source_name
 from coopbuy.core.errors import ProblemError
 from coopbuy.core.matching import match, problem_from_json, result_to_json
+from coopbuy.core.matching.jsontext import fast_problem_from_text
 from coopbuy.native_stdout import native_stdout_silenced
 
 PROG = "coopbuy match"
@@ -56,15 +60,10 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _fail(message: str) -> int:
-    print(f"{PROG}: {message}", file=sys.stderr)
+    """One line on stderr, whatever the input put in the message (a key with a line break)."""
+    one_line = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in message)
+    print(f"{PROG}: {one_line}", file=sys.stderr)
     return 2
-
-
-def _read(path: str) -> tuple[str, str]:
-    if path == "-":
-        return sys.stdin.read(MAX_BYTES + 1), "<stdin>"
-    with open(path, encoding="utf-8") as handle:
-        return handle.read(MAX_BYTES + 1), path
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -72,20 +71,27 @@ def main(argv: list[str] | None = None) -> int:
         args = _parser().parse_args(argv)
     except SystemExit as stop:
         return int(stop.code or 0)
+    source = source_name(args.problem)
     try:
-        text, source = _read(args.problem)
+        text = read_bounded(args.problem, MAX_BYTES, "characters")
     except (OSError, UnicodeDecodeError) as err:
         return _fail(f"{args.problem}: cannot read: {getattr(err, 'strerror', None) or err}")
-    if len(text) > MAX_BYTES:
-        return _fail(f"{source}: too big: at most {MAX_BYTES:,} characters")
+    except InputTooBig as err:
+        return _fail(f"{err.source}: too big: at most {err.limit:,} characters")
+    problem = fast_problem_from_text(text)
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as err:
-        return _fail(f"{source}: invalid JSON at line {err.lineno}, column {err.colno}: {err.msg}")
-    except RecursionError:  # the C parser refuses nesting past Python's recursion limit
-        return _fail(f"{source}: nested too deeply (the contract nests 4 levels)")
-    try:
-        problem = problem_from_json(data)
+        if problem is None:  # an error somewhere: the exact path names it
+            try:
+                data = json.loads(text)
+            except json.JSONDecodeError as err:
+                return _fail(
+                    f"{source}: invalid JSON at line {err.lineno}, column {err.colno}: {err.msg}"
+                )
+            except RecursionError:  # the C parser refuses nesting past Python's recursion limit
+                return _fail(f"{source}: nested too deeply (the contract nests 4 levels)")
+            except ValueError:  # Python refuses to read an integer of more than 4,300 digits
+                return _fail(f"{source}: invalid JSON: a number has too many digits")
+            problem = problem_from_json(data)
         with native_stdout_silenced():
             result = match(problem, time_limit=args.time_limit)
     except ProblemError as err:

@@ -1,11 +1,13 @@
 """`coopbuy tender award PROBLEM.json|- [--time-limit S]` (shared/specs/tender.md).
 
-Prints the award JSON on stdout and exits 0. Any bad input (unreadable or oversized file, invalid
-JSON, a field that breaks the contract) prints one line `coopbuy tender award: <path>: <message>`
-on stderr and exits 2; never a traceback. Imports only the standard library and `coopbuy.core`
-(plus the stdout guard of `coopbuy allocate`), never Django. The input read is bounded
-(`MAX_INPUT_BYTES`), so a runaway file cannot exhaust memory. `main` takes the arguments after the
-word `tender`.
+Prints the award JSON on stdout and exits 0. The input is read by `coopbuy.bounded_input` and
+parsed by msgspec into typed structs (`coopbuy.core.tender.jsontext`); when that declines (an error
+anywhere), `json.loads` and the exact validators of `tender.jsonio` name the error. Any bad input
+(unreadable or oversized file, invalid JSON, a field that breaks the contract) prints one line
+`coopbuy tender award: <path>: <message>` on stderr and exits 2; never a traceback. Imports only
+the standard library and `coopbuy.core` (plus the stdout guard and the bounded reader beside it),
+never Django. The input read is bounded (`MAX_INPUT_BYTES`), so a runaway file cannot exhaust
+memory. `main` takes the arguments after the word `tender`.
 """
 
 from __future__ import annotations
@@ -13,10 +15,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import BinaryIO, NoReturn
+from typing import NoReturn
 
+from coopbuy.bounded_input import InputNotText, InputTooBig, read_bounded, source_name
 from coopbuy.core.errors import ProblemError
 from coopbuy.core.tender import award, tender_from_json, tender_result_to_json
+from coopbuy.core.tender.jsontext import fast_tender_from_text
 from coopbuy.native_stdout import native_stdout_silenced
 
 PROG = "coopbuy tender award"
@@ -53,16 +57,6 @@ def _fail(message: str) -> int:
     return 2
 
 
-def _read(handle: BinaryIO, name: str) -> str:
-    data = handle.read(MAX_INPUT_BYTES + 1)
-    if len(data) > MAX_INPUT_BYTES:
-        raise ValueError(f"{name}: larger than the limit of {_size(MAX_INPUT_BYTES)}")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise ValueError(f"{name}: not UTF-8 text") from None
-
-
 def _size(n: int) -> str:
     return f"{n // (1024 * 1024)} MiB" if n % (1024 * 1024) == 0 else f"{n} bytes"
 
@@ -72,27 +66,30 @@ def main(argv: list[str] | None = None) -> int:
         args = _parser().parse_args(argv)
     except SystemExit as stop:
         return int(stop.code or 0)
-    source = "<stdin>" if args.problem == "-" else args.problem
+    source = source_name(args.problem)
     try:
-        if args.problem == "-":
-            text = _read(sys.stdin.buffer, source)
-        else:
-            with open(args.problem, "rb") as handle:
-                text = _read(handle, source)
+        text = read_bounded(args.problem, MAX_INPUT_BYTES, "bytes")
     except OSError as err:
         return _fail(f"{args.problem}: cannot read: {err.strerror or err}")
-    except ValueError as err:
-        return _fail(str(err))
+    except InputTooBig as err:
+        return _fail(f"{err.source}: larger than the limit of {_size(err.limit)}")
+    except InputNotText as err:
+        return _fail(f"{err.source}: not UTF-8 text")
+    problem = fast_tender_from_text(text)
+    if problem is None:  # an error somewhere: the exact path names it
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as err:
+            return _fail(
+                f"{source}: invalid JSON at line {err.lineno}, column {err.colno}: {err.msg}"
+            )
+        except RecursionError:
+            return _fail(f"{source}: invalid JSON: nested too deeply")
+        except ValueError:  # Python refuses to read an integer of more than 4,300 digits
+            return _fail(f"{source}: invalid JSON: a number has too many digits")
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as err:
-        return _fail(f"{source}: invalid JSON at line {err.lineno}, column {err.colno}: {err.msg}")
-    except RecursionError:
-        return _fail(f"{source}: invalid JSON: nested too deeply")
-    except ValueError:  # Python refuses to read an integer of more than 4,300 digits
-        return _fail(f"{source}: invalid JSON: a number has too many digits")
-    try:
-        problem = tender_from_json(data)
+        if problem is None:
+            problem = tender_from_json(data)
         with native_stdout_silenced():
             result = award(problem, time_limit=args.time_limit)
     except ProblemError as err:

@@ -34,6 +34,7 @@ from msgspec import Meta, Struct
 from numpy.typing import NDArray
 
 from coopbuy.core.errors import ProblemError
+from coopbuy.core.gcpause import gc_paused
 from coopbuy.core.jsonio import (
     TOP_OPTIONAL,
     TOP_REQUIRED,
@@ -78,7 +79,13 @@ def problem_from_text(text: str | bytes) -> Problem:
 def fast_problem_from_text(text: str | bytes) -> Problem | None:
     """The problem by the fast path, or None when anything is off or unknown to it (an error, or
     a section it does not handle, such as `groups`): the caller then parses with `json.loads`
-    and takes the exact path, which names the error or handles the section."""
+    and takes the exact path, which names the error or handles the section. The cyclic garbage
+    collector is paused meanwhile (`gc_paused`)."""
+    with gc_paused():
+        return _fast_problem_from_text(text)
+
+
+def _fast_problem_from_text(text: str | bytes) -> Problem | None:
     try:
         sections = _TOP.decode(text)
         if not _KNOWN.issuperset(sections) or "demand" not in sections:
@@ -122,6 +129,8 @@ def _demand(rows: list[_Row]) -> Demand | None:
 #: "YYYY-MM-DDTHH:MM:SSZ": separators at these positions, digits elsewhere.
 _SEPARATORS = {4: ord("-"), 7: ord("-"), 10: ord("T"), 13: ord(":"), 16: ord(":"), 19: ord("Z")}
 _DIGITS = [i for i in range(20) if i not in _SEPARATORS]
+_SEPARATOR_AT = list(_SEPARATORS)
+_SEPARATOR_BYTES = np.array(list(_SEPARATORS.values()), np.uint8)
 
 
 def utc_time_keys(times: list[str]) -> NDArray[np.int64] | None:
@@ -139,28 +148,41 @@ def utc_time_keys(times: list[str]) -> NDArray[np.int64] | None:
     if len(text) != 20 * n:
         return None
     b = np.frombuffer(text, np.uint8).reshape(n, 20)
-    for i, sep in _SEPARATORS.items():
-        if not (b[:, i] == sep).all():  # lengths add up, so each time is 20 characters
-            return None
-    d = b[:, _DIGITS].astype(np.int64) - ord("0")
-    if ((d < 0) | (d > 9)).any():
+    if not (b[:, _SEPARATOR_AT] == _SEPARATOR_BYTES).all():  # lengths add up: 20 characters each
         return None
-    year = d[:, 0] * 1000 + d[:, 1] * 100 + d[:, 2] * 10 + d[:, 3]
-    month, day = d[:, 4] * 10 + d[:, 5], d[:, 6] * 10 + d[:, 7]
-    hour, minute, second = (
-        d[:, 8] * 10 + d[:, 9],
-        d[:, 10] * 10 + d[:, 11],
-        d[:, 12] * 10 + d[:, 13],
-    )
-    # days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil)
+    d = b[:, _DIGITS] - np.uint8(ord("0"))  # bytes below "0" wrap round to 208 and more
+    if (d > 9).any():
+        return None
+
+    def number(first: int, width: int) -> NDArray[np.int64]:
+        value = d[:, first].astype(np.int64)
+        for column in range(first + 1, first + width):
+            value *= 10
+            value += d[:, column]
+        return value
+
+    year, month, day = number(0, 4), number(4, 2), number(6, 2)
+    hour, minute, second = number(8, 2), number(10, 2), number(12, 2)
+    # The days before the first of each month in the span, from a table made once per month.
+    months = year * 12 + (month - 1)
+    first_month = int(months.min())
+    days = _month_starts(first_month, int(months.max()))[months - first_month] + (day - 1)
+    keys: NDArray[np.int64] = (((days * 24 + hour) * 60 + minute) * 60 + second) * 1_000_000
+    return keys
+
+
+def _month_starts(first: int, last: int) -> NDArray[np.int64]:
+    """Days from 1970-01-01 to the first of each month `first..last` (months counted as year x 12
+    + month - 1), proleptic Gregorian (H. Hinnant's days_from_civil)."""
+    months = np.arange(first, last + 1, dtype=np.int64)
+    year, month = months // 12, months % 12 + 1
     y = year - (month <= 2)
     era = y // 400
     yoe = y - era * 400
-    doy = (153 * (month + np.where(month > 2, -3, 9)) + 2) // 5 + day - 1
+    doy = (153 * (month + np.where(month > 2, -3, 9)) + 2) // 5
     doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
-    days = era * 146097 + doe - 719468
-    keys: NDArray[np.int64] = (((days * 24 + hour) * 60 + minute) * 60 + second) * 1_000_000
-    return keys
+    starts: NDArray[np.int64] = era * 146097 + doe - 719468
+    return starts
 
 
 # --- writing -------------------------------------------------------------------------------------

@@ -20,16 +20,22 @@ minimises tolerance units; stage 3 adds `tolerance <= best + 0.5` and minimises 
 objective is an integer (pence, units), so `mip_abs_gap` 0.99 with `mip_rel_gap` 0 proves
 optimality exactly. Stages 2 and 3 are skipped when the answer in hand already uses no tolerance
 or pays no fee (nothing can be lower). The time limit is shared by the stages. If the limit stops
-stage 1 before HiGHS finds anything better, the fcfs result is kept when it keeps every budget (so
-without budgets optimal never delivers less than fcfs), else ordering nothing. No start solution
+stage 1 before HiGHS finds anything better, the fallback is kept: the fcfs result when it keeps
+every budget (so without budgets optimal never delivers less than fcfs), else the best of three
+answers that keep them: fcfs within budgets (`budget_start`), fcfs repaired (`budget_repair`) and
+the knapsack start (`_knapsack_start`: each budgeted member's best knapsack, solved as a round
+without budgets on a separate solver in at most `KNAPSACK_SHARE` of the limit). No start solution
 is handed to HiGHS: with one, HiGHS 1.16 reported a worse answer as optimal on a tiny problem
 (caught by the brute-force test in tests/test_optimal.py).
 
 Where the time goes (bench/allocation.py, 300 members x 200 products, half with budgets): without
 budgets all three stages are proven in about a second; with budgets stage 1 alone is not proven in
-60 s (gap 0.1-0.2 %). Each budget is a small knapsack and the cases tie them together; the LP
-bound after HiGHS's cuts stays ~0.2 % above the best allocation found, and neither the value caps
-nor fewer binaries closed that (see docs/adr/0001-allocation-engine.md).
+60 s (gap 0.1-0.2 %). Measured 2026-12-06 on seed 100 (a loaded machine: 9 s of CPU in 40 s): the
+bound after the root's cuts is within 0.14 % of the best answer HiGHS finds, but HiGHS finds that
+answer only after several CPU seconds of sub-MIP heuristics; the fallbacks are 3-5 % below it.
+Each budget is a small knapsack and the cases tie them together; the LP bound after HiGHS's cuts
+stays ~0.1-0.2 % above the best allocation found, and neither the value caps nor fewer binaries
+closed that (see docs/adr/0001-allocation-engine.md).
 """
 
 from __future__ import annotations
@@ -39,6 +45,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from coopbuy.core.decision import Decision, SolveStatus
+from coopbuy.core.policies.budget_repair import repair_to_budgets
 from coopbuy.core.policies.budget_start import allocate_within_budgets
 from coopbuy.core.policies.fcfs import allocate_fcfs
 from coopbuy.core.prepared import PProduct, Prepared
@@ -104,20 +111,14 @@ def allocate_optimal(prepared: Prepared, *, time_limit: float) -> Decision:
             if free[supplier.index] is not None:
                 fee_cost[free[supplier.index] or 0] = -fee
 
-    h = _quiet_highs(highspy)
+    h = _load(highspy, model, model.upper)
     n = len(model.lower)
-    h.addVars(n, model.lower, model.upper)
-    if model.integer:
-        h.changeColsIntegrality(
-            len(model.integer), model.integer, [highspy.HighsVarType.kInteger] * len(model.integer)
-        )
-    for lower, upper, cols, vals in model.rows:
-        h.addRow(lower, upper, len(cols), cols, vals)
-    h.setOptionValue("mip_rel_gap", 0.0)
-    h.setOptionValue("mip_abs_gap", 0.99)
-
-    start = _start_solution(prepared, products, ordered, free, n)
     deadline = time.monotonic() + time_limit
+    start = _start_solution(prepared, products, ordered, free, n)
+    if prepared.budgets:  # a second fallback, from a separate solver (this one stays untouched)
+        chosen = _knapsack_start(highspy, prepared, model, products, value_cost, time_limit)
+        if chosen is not None and _value(value_cost, chosen) > _value(value_cost, start):
+            start = chosen
     stages = [
         (highspy.ObjSense.kMaximize, value_cost),
         (highspy.ObjSense.kMinimize, tolerance_cost),
@@ -159,6 +160,103 @@ def allocate_optimal(prepared: Prepared, *, time_limit: float) -> Decision:
         else:
             h.addRow(-INF, best + 0.5, len(terms), [c for c, _ in terms], [v for _, v in terms])
     return _decision(prepared, products, _rounded(values), status)
+
+
+def _load(highspy: Any, model: _Model, upper: list[float]) -> Any:
+    """A silent HiGHS holding the model, with these upper bounds on the columns."""
+    h = _quiet_highs(highspy)
+    h.addVars(len(model.lower), model.lower, upper)
+    if model.integer:
+        h.changeColsIntegrality(
+            len(model.integer), model.integer, [highspy.HighsVarType.kInteger] * len(model.integer)
+        )
+    for lower, row_upper, cols, vals in model.rows:
+        h.addRow(lower, row_upper, len(cols), cols, vals)
+    h.setOptionValue("mip_rel_gap", 0.0)
+    h.setOptionValue("mip_abs_gap", 0.99)
+    return h
+
+
+#: The share of the time limit the knapsack start may take (it is usually far quicker).
+KNAPSACK_SHARE = 0.3
+
+
+def _knapsack_start(
+    highspy: Any,
+    prepared: Prepared,
+    model: _Model,
+    products: list[_Product],
+    value_cost: list[float],
+    time_limit: float,
+) -> list[float] | None:
+    """Stage 1 on a restricted model whose budgets cannot bind: a feasible answer, or None.
+
+    Each member whose whole demand the budget cannot buy at base prices (no tier is dearer) keeps
+    only the quantity units of one best knapsack of their own (the most base-price value within
+    the budget, by dynamic programming over the budget in pence) and no tolerance; everyone else
+    keeps their demand. Any allocation of that restricted model keeps every budget, so HiGHS
+    solves it like a round without budgets (fast: the budgets were the hard part), on a solver
+    of its own, in at most `KNAPSACK_SHARE` of the time limit. Its answer is only a fallback:
+    the full model is then solved as before and wins whenever it does at least as well.
+    """
+    import numpy as np  # a dependency of highspy, loaded with it
+
+    upper = list(model.upper)
+    items: dict[str, list[tuple[int, int, int]]] = {m: [] for m in prepared.budgets}
+    full: dict[str, int] = dict.fromkeys(prepared.budgets, 0)
+    for product, mp in zip(prepared.products, products, strict=True):
+        if not mp.bands:
+            continue
+        for i, j in enumerate(mp.pairs):
+            m = prepared.pair_member[j]
+            if m in items:
+                want = prepared.want_quantity[j]
+                full[m] += (want + prepared.want_tolerance[j]) * product.base_price
+                items[m].append((i, product.index, want))
+    for member, mine in items.items():
+        budget = prepared.budgets[member]
+        if full[member] <= budget:
+            continue
+        chunks: list[tuple[int, int, int]] = []  # (item, units, pence)
+        for item, (_, p, count) in enumerate(mine):
+            unit = prepared.products[p].base_price
+            size = 1
+            while count > 0:  # binary split of a bounded item: 1, 2, 4, ... copies
+                take = min(size, count)
+                chunks.append((item, take, unit * take))
+                count -= take
+                size *= 2
+        best = np.zeros(budget + 1, dtype=np.int64)  # the most spend within c pence
+        took: list[Any] = []
+        for _, _, weight in chunks:
+            took_here = np.zeros(budget + 1, dtype=bool)
+            if 0 < weight <= budget:
+                candidate = best[:-weight] + weight
+                better = candidate > best[weight:]
+                took_here[weight:] = better
+                best[weight:] = np.where(better, candidate, best[weight:])
+            took.append(took_here)
+        units = [0] * len(mine)
+        c = budget
+        for (item, take, weight), took_here in zip(reversed(chunks), reversed(took), strict=True):
+            if took_here[c]:
+                units[item] += take
+                c -= weight
+        for (i, p, count), keep in zip(mine, units, strict=True):
+            mp = products[p]
+            free_units = count if prepared.products[p].base_price == 0 else keep
+            upper[mp.x[i]] = float(free_units)
+            upper[mp.y[i]] = 0.0
+    if upper == model.upper:
+        return None  # no budget binds on its own: the full model is no harder
+    h = _load(highspy, model, upper)
+    h.changeColsCost(len(value_cost), list(range(len(value_cost))), value_cost)
+    h.changeObjectiveSense(highspy.ObjSense.kMaximize)
+    h.setOptionValue("time_limit", max(0.01, time_limit * KNAPSACK_SHARE))
+    h.run()
+    if h.getInfo().primal_solution_status != 2:
+        return None
+    return [float(v) for v in _rounded(list(h.getSolution().col_value))]
 
 
 def _value(cost: list[float], source: Any) -> int:
@@ -321,7 +419,9 @@ def _start_solution(
 ) -> list[float]:
     """The fallback a time limit leaves: the fcfs result when it keeps every budget, or fcfs
     within the budgets (`budget_start`, which also adds cases to reach a supplier's minimum)
-    when fcfs breaks a budget or delivers less. Never better than what HiGHS proves."""
+    when fcfs breaks a budget or delivers less, or fcfs repaired to keep the budgets
+    (`budget_repair`) when fcfs breaks a budget and that delivers more. Never better than what
+    HiGHS proves."""
     values = [0.0] * n
     fcfs = allocate_fcfs(prepared)
     spent: dict[str, int] = {}
@@ -331,10 +431,12 @@ def _start_solution(
             m = prepared.pair_member[j]
             spent[m] = spent.get(m, 0) + (fcfs.got_quantity[j] + fcfs.got_tolerance[j]) * price
     within = allocate_within_budgets(prepared)
-    if any(spent.get(m, 0) > b for m, b in prepared.budgets.items()) or _delivered(
-        prepared, within
-    ) > _delivered(prepared, fcfs):
+    breaks_budgets = any(spent.get(m, 0) > b for m, b in prepared.budgets.items())
+    if breaks_budgets or _delivered(prepared, within) > _delivered(prepared, fcfs):
+        repaired = repair_to_budgets(prepared, fcfs) if breaks_budgets else None
         fcfs = within
+        if repaired is not None and _delivered(prepared, repaired) > _delivered(prepared, within):
+            fcfs = repaired
     for mp, count in zip(products, fcfs.cases, strict=True):
         if not count:
             continue

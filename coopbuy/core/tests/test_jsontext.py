@@ -15,6 +15,7 @@ from coopbuy.core.jsonio import problem_from_json, result_to_json
 from coopbuy.core.jsontext import problem_from_text, result_to_text, utc_time_keys
 from coopbuy.core.prepared import _time_keys
 from coopbuy.core.problem import Problem
+from coopbuy.core.tests.mangling import mangle
 from coopbuy.core.tests.strategies import POLICIES, problems
 from coopbuy.core.tests.test_jsonio import BAD, SPEC, broken
 
@@ -33,53 +34,10 @@ def fast(text: str) -> Problem | str:
         return f"{type(err).__name__}: {err}"
 
 
-# Values that break a field in some way, or keep it valid in an unusual one.
-ODD: st.SearchStrategy[Any] = st.sampled_from(
-    [-1, 0, 1, 2**40, 2**70, 1.0, 1.5, True, None, "", "x", "2", "2026-11-20T10:00:00",
-     "2026-11-20T10:00:00+01:00", "2026-11-20 10:00:00Z", "20261120T100000Z", "3.10", "3.105",
-     "-1.00", [], {}, "p0", "m0", "s0", "\u00e9t\u00e9", "a\"b"]
-)  # fmt: skip
-
-
-def odd(draw: st.DrawFn) -> Any:
-    """A fresh copy: `sampled_from` hands out the same [] and {} every time, and a problem that
-    holds one of them twice could end up inside itself (json.dumps: circular reference)."""
-    return copy.deepcopy(draw(ODD))
-
-
 @st.composite
 def mangled(draw: st.DrawFn) -> dict[str, Any]:
     """A generated problem with up to two values replaced, deleted or added anywhere."""
-    data = draw(problems())
-    for _ in range(draw(st.integers(0, 2))):
-        target: Any = data
-        path: list[Any] = []
-        while isinstance(target, (dict, list)) and target and draw(st.booleans()):
-            key = draw(
-                st.sampled_from(sorted(target) if isinstance(target, dict) else range(len(target)))
-            )
-            if not isinstance(target[key], (dict, list)):
-                break
-            path.append(key)
-            target = target[key]
-        action = draw(st.sampled_from(["set", "delete", "add"]))
-        if isinstance(target, dict):
-            keys = sorted(target)
-            if action == "add" or not keys:
-                target[draw(st.sampled_from(["tolerence", "groups", "tolerance", "budget"]))] = odd(
-                    draw
-                )
-            elif action == "delete":
-                del target[draw(st.sampled_from(keys))]
-            else:
-                target[draw(st.sampled_from(keys))] = odd(draw)
-        elif isinstance(target, list) and target:
-            i = draw(st.integers(0, len(target) - 1))
-            if action == "delete":
-                del target[i]
-            else:
-                target[i] = odd(draw)
-    return data
+    return mangle(draw, draw(problems()), ["tolerence", "groups", "tolerance", "budget"])
 
 
 @settings(max_examples=300, deadline=None)

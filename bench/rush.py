@@ -1,0 +1,522 @@
+"""The deadline rush (issue 15, item 6): basket edits and pledges under load, against a bare view.
+
+.venv/bin/python bench/rush.py            # three interleaved repetitions, about 4 minutes
+.venv/bin/python bench/rush.py --quick    # one repetition, fewer members
+
+It drops and makes anew the PostgreSQL database of DATABASE_URL (default
+postgres://postgres@127.0.0.1:5432/coopbuy_rush; its name must contain "rush"), migrates it, seeds
+it through the services (`bench/rush_seed.py`), and serves it with gunicorn (sync workers, as
+`coopbuy serve` does) with `bench/rush_settings.py`: the product's settings plus one bare view that
+does one INSERT (`bench/rush_urls.py`), the baseline. Then, per repetition, interleaved:
+
+- baseline: closed loop, `--clients` requests in flight, POST to the bare view;
+- edit: the same load of basket edits through the API (PUT .../basket/{product}), 20 % of them
+  on three hot products; spread: none on them; hot: all on them;
+- pledge: pledges through the API to a capped campaign (the cap is checked afterwards);
+- overload: basket edits arriving on a clock at the edit phase's throughput, then at twice it.
+
+Then once, the deadline rush itself: arrivals ramping up to 1.5 times the edit throughput while
+members browse (product list, basket) and edit, the round's deadline, the coordinator closing it,
+and late requests for three more seconds. Every answer is checked: late edits refused (409), no
+5xx, no request lost, every acknowledged edit in the database. It prints figures and asserts
+nothing; the ratios divide figures measured in the same repetition.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/coopbuy_rush"
+os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
+os.environ.setdefault("SECRET_KEY", "rush-bench")
+os.environ["EMAIL_URL"] = "dummy://"
+os.environ["SECURE_SSL_REDIRECT"] = "0"  # plain http on loopback
+os.environ["DEBUG"] = "0"
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coopbuy.config.settings")
+
+from rush_client import (  # noqa: E402
+    Call,
+    Figures,
+    Result,
+    closed_loop,
+    figures,
+    open_loop,
+    percentile,
+    send,
+)
+from rush_seed import Seed, campaign, seed  # noqa: E402
+
+HOST = "127.0.0.1"
+WARMUP = 0.5
+SLOW = 10.0  # no request should wait longer than this
+HOT_SHARE = 0.2
+CLEAN_PLEDGE = frozenset({200, 422})  # a pledge taken, or refused at the cap: both judged
+
+
+def fresh_database(url: str) -> None:
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    if "rush" not in name:
+        sys.exit(f"refusing to drop the database {name!r}: the rush benchmark's name says rush")
+    admin = parts._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return int(s.getsockname()[1])
+
+
+def start_gunicorn(port: int, workers: int, log: Path) -> subprocess.Popen[bytes]:
+    """gunicorn as `coopbuy serve --no-worker` runs it; its log (Django's warnings of every 4xx)
+    goes to `log`, not to the report."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bench.rush_settings",
+        "PYTHONPATH": str(ROOT),
+        "ALLOWED_HOSTS": HOST,
+    }
+    gunicorn = Path(sys.executable).parent / "gunicorn"
+    return subprocess.Popen(
+        [str(gunicorn), "coopbuy.config.wsgi:application", "--bind", f"{HOST}:{port}",
+         "--workers", str(workers), "--backlog", "2048", "--timeout", "60",
+         "--log-level", "warning"],
+        env=env, cwd=ROOT, stdout=log.open("wb"), stderr=subprocess.STDOUT,
+    )  # fmt: skip
+
+
+def wait_until_up(port: int, server: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            sys.exit("gunicorn stopped while starting")
+        result = asyncio.run(send(HOST, port, Call("POST", "/bench/insert/", body={})))
+        if result.status == 200:
+            return
+        time.sleep(0.3)
+    sys.exit("gunicorn did not answer within 60 s")
+
+
+class Load:
+    """The requests of each phase, drawn from one seeded generator."""
+
+    def __init__(self, seed: Seed, rnd: random.Random) -> None:
+        self.seed = seed
+        self.rnd = rnd
+
+    def base(self) -> str:
+        return f"/api/v1/groups/{self.seed.slug}/rounds"
+
+    def member(self) -> int:
+        return self.rnd.randrange(len(self.seed.tokens))
+
+    def baseline(self, i: int) -> Call:
+        return Call("POST", "/bench/insert/", body={"member": self.member(), "i": i}, kind="base")
+
+    def edit(self, round_id: int, products: list[int], hot_share: float) -> Call:
+        hot = self.rnd.random() < hot_share
+        product = self.rnd.choice(products[:3] if hot else products[3:])
+        member = self.member()
+        quantity = self.rnd.randint(0, 6)
+        return Call(
+            "PUT",
+            f"{self.base()}/{round_id}/basket/{product}",
+            self.seed.tokens[member],
+            {"quantity": quantity, "tolerance": self.rnd.choice([0, 0, 1])},
+            kind="hot" if hot else "edit",
+            key=(member, product),
+            value=quantity,
+        )
+
+    def browse(self, round_id: int) -> Call:
+        token = self.seed.tokens[self.member()]
+        if self.rnd.random() < 0.6:
+            page = self.rnd.choice([1, 1, 2])
+            return Call(
+                "GET", f"{self.base()}/{round_id}/products?page={page}", token, kind="browse"
+            )
+        return Call("GET", f"{self.base()}/{round_id}/basket", token, kind="browse")
+
+    def pledge(self, code: str) -> Call:
+        return Call(
+            "PUT",
+            f"/api/v1/campaigns/{code}/pledge",
+            self.seed.tokens[self.member()],
+            {"quantity": self.rnd.randint(1, 5)},
+            kind="pledge",
+        )
+
+
+def closed(port: int, make: Callable[[int], Call], clients: int, seconds: float) -> list[Result]:
+    return asyncio.run(closed_loop(HOST, port, make, clients=clients, seconds=seconds))
+
+
+def overload(port: int, load: Load, rate: float, seconds: float) -> dict[str, float]:
+    """Basket edits arriving evenly at `rate` a second for `seconds`; goodput is 2xx answered
+    within SLOW seconds, a second of the time until the last of them was answered."""
+    seed = load.seed
+    calls = [
+        (i / rate, load.edit(seed.measure_round, seed.measure_products, HOT_SHARE))
+        for i in range(int(rate * seconds))
+    ]
+    start = time.perf_counter()
+    results = asyncio.run(open_loop(HOST, port, calls, on_due=start))
+    good = [r for r in results if 200 <= r.status < 300 and r.latency <= SLOW]
+    span = max([seconds, *(r.ended - start for r in good)])
+    latencies = [r.latency for r in results if r.status > 0]
+    return {
+        "rate": rate,
+        "goodput": len(good) / span,
+        "p99": percentile(latencies, 99),
+        "max": max(latencies, default=float("nan")),
+        "over_10s": sum(1 for r in results if r.status == 0 or r.latency > SLOW),
+        "shed": sum(1 for r in results if r.status in (429, 503)),
+        "failed": sum(1 for r in results if r.status <= 0 or r.status >= 500),
+        "sent": len(results),
+    }
+
+
+def cap_check(code: str) -> tuple[int, int]:
+    from django.db import connections
+
+    from coopbuy.campaigns.models import Campaign
+    from coopbuy.campaigns.selectors import pledged_units
+
+    made = Campaign.objects.get(code=code)
+    units = pledged_units(made)
+    connections.close_all()
+    return units, int(made.cap or 0)
+
+
+@dataclass
+class Rep:
+    """One repetition: each closed-loop phase, the open loop at 1x and 2x, the campaign's cap."""
+
+    phases: dict[str, Figures] = field(default_factory=dict)
+    at_1x: dict[str, float] = field(default_factory=dict)
+    at_2x: dict[str, float] = field(default_factory=dict)
+    pledge_accepted: int = 0
+    units: int = 0  # pledged in the campaign at the end
+    cap: int = 0
+
+
+def repetition(
+    port: int, load: Load, number: int, *, clients: int, seconds: float, members: int
+) -> Rep:
+    seed = load.seed
+    rid, products = seed.measure_round, seed.measure_products
+    code = campaign(seed, cap=members * 2, max_per_person=5, title=f"Rush {number}")
+    from django.db import connections
+
+    connections.close_all()
+    phases: dict[str, tuple[Callable[[int], Call], frozenset[int]]] = {
+        "baseline": (load.baseline, frozenset({200})),
+        "edit": (lambda i: load.edit(rid, products, HOT_SHARE), frozenset({200})),
+        "spread": (lambda i: load.edit(rid, products, 0.0), frozenset({200})),
+        "hot": (lambda i: load.edit(rid, products, 1.0), frozenset({200})),
+        "pledge": (lambda i: load.pledge(code), CLEAN_PLEDGE),
+    }
+    out = Rep()
+    for name, (make, good) in phases.items():
+        results = closed(port, make, clients, seconds)
+        out.phases[name] = figures(results, warmup=WARMUP, seconds=seconds, good=good)
+        if name == "pledge":
+            out.pledge_accepted = sum(1 for r in results if r.status == 200)
+        if name == "edit":  # the overload right after the load it doubles, on the same machine
+            rate = out.phases["edit"].throughput
+            out.at_1x = overload(port, load, rate, seconds)
+            out.at_2x = overload(port, load, 2 * rate, seconds)
+    out.units, out.cap = cap_check(code)
+    return out
+
+
+@dataclass
+class Rush:
+    """The deadline rush's answers and checks."""
+
+    sent: int
+    statuses: Counter[tuple[str, int]]  # (kind, status) -> requests
+    late_edits: int  # sent after the deadline
+    late_accepted: int
+    late_refused: int
+    failed: int  # 5xx, timed out, connection lost
+    checked: int  # (member, product) pairs whose last acknowledged edit was compared
+    mismatched: int
+    lines_after_deadline: int
+    round_status: str
+    close: Result | None
+    p99: float
+    max: float
+
+
+def deadline_rush(port: int, load: Load, rate: float, ramp: float, late: float) -> Rush:
+    """Arrivals ramping from a fifth to 1.5 times `rate` until the deadline, the coordinator's
+    close at the deadline, and `late` seconds of late arrivals at `rate`."""
+    from django.db import connections
+    from django.db.models import Sum
+    from django.utils import timezone
+
+    from coopbuy.accounts.models import User
+    from coopbuy.rounds.models import DemandLine, Round
+    from coopbuy.rounds.services import round_set_closing_time
+
+    seed = load.seed
+    rid = seed.rush_round
+    calls: list[tuple[float, Call]] = []
+    t = 0.0
+    while t < ramp + late:
+        share = min(t / ramp, 1.0)
+        current = rate * (0.2 + 1.3 * share) if t < ramp else rate
+        if load.rnd.random() < 0.4:
+            calls.append((t, load.browse(rid)))
+        else:
+            calls.append((t, load.edit(rid, seed.rush_products, HOT_SHARE)))
+        t += load.rnd.expovariate(current)
+    close = Call("POST", f"{load.base()}/{rid}/close", seed.coordinator_token, kind="close")
+    calls.append((ramp + 0.05, close))
+    calls.sort(key=lambda c: c[0])
+    round = Round.objects.get(pk=rid)
+    coordinator = User.objects.get(pk=seed.coordinator_id)
+    start = time.perf_counter()
+    closes_at = timezone.now() + timedelta(seconds=ramp)
+    round_set_closing_time(round=round, actor=coordinator, closes_at=closes_at)
+    connections.close_all()
+    results = asyncio.run(open_loop(HOST, port, calls, on_due=start))
+    deadline = start + ramp
+    edits = [r for r in results if r.call.key is not None]
+    late_edits = [r for r in edits if r.started >= deadline + 0.05]
+    statuses = Counter((r.call.kind, r.status) for r in results)
+    # Every acknowledged edit is in the database: for each (member, product), the last edit
+    # acknowledged, when it was sent after every other edit of the pair had been answered.
+    by_pair: dict[tuple[int, int], list[Result]] = {}
+    for r in edits:
+        assert r.call.key is not None
+        by_pair.setdefault(r.call.key, []).append(r)
+    memberships = dict(
+        zip(
+            range(len(seed.tokens)),
+            _memberships_in_order(seed),
+            strict=True,
+        )
+    )
+    stored = {
+        (m, p): q
+        for m, p, q in DemandLine.objects.filter(round_id=rid)
+        .values("membership_id", "product_id")
+        .annotate(q=Sum("quantity"))
+        .values_list("membership_id", "product_id", "q")
+    }
+    checked = mismatched = 0
+    for (member, product), rs in by_pair.items():
+        acked = [r for r in rs if r.status == 200]
+        if not acked:
+            continue
+        last = max(acked, key=lambda r: r.ended)
+        if any(o is not last and o.ended > last.started for o in rs):
+            continue  # overlapping edits of one pair: either order is right
+        checked += 1
+        if stored.get((memberships[member], product), 0) != last.call.value:
+            mismatched += 1
+    after_deadline = DemandLine.objects.filter(round_id=rid, placed_at__gte=closes_at).count()
+    status = Round.objects.get(pk=rid).status
+    connections.close_all()
+    latencies = [r.latency for r in results if r.status > 0]
+    return Rush(
+        sent=len(results),
+        statuses=statuses,
+        late_edits=len(late_edits),
+        late_accepted=sum(1 for r in late_edits if r.status == 200),
+        late_refused=sum(1 for r in late_edits if r.status == 409),
+        failed=sum(1 for r in results if r.status <= 0 or r.status >= 500),
+        checked=checked,
+        mismatched=mismatched,
+        lines_after_deadline=after_deadline,
+        round_status=status,
+        close=next((r for r in results if r.call.kind == "close"), None),
+        p99=percentile(latencies, 99),
+        max=max(latencies, default=float("nan")),
+    )
+
+
+def _memberships_in_order(seed: Seed) -> list[int]:
+    from coopbuy.groups.models import Membership
+
+    rows = Membership.objects.filter(
+        group__slug=seed.slug, user__email__endswith="@rush.invalid"
+    ).exclude(user_id=seed.coordinator_id)
+    by_email = dict(rows.values_list("user__email", "pk"))
+    return [by_email[f"m{i}@rush.invalid"] for i in range(len(seed.tokens))]
+
+
+def median(values: Sequence[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def report(reps: list[Rep], rush: Rush, args: argparse.Namespace) -> None:
+    def fig(rep: Rep, name: str) -> Figures:
+        return rep.phases[name]
+
+    def over(rep: Rep, name: str) -> dict[str, float]:
+        return rep.at_1x if name == "at_1x" else rep.at_2x
+
+    print(
+        f"\n{len(reps)} repetition(s), {args.clients} clients in flight, {args.seconds:g} s a phase"
+    )
+    for i, rep in enumerate(reps, 1):
+        parts = []
+        for name in ("baseline", "edit", "spread", "hot", "pledge"):
+            f = fig(rep, name)
+            parts.append(
+                f"{name} {f.throughput:.1f}/s p50 {f.p50 * 1000:.0f} p99 {f.p99 * 1000:.0f} ms"
+            )
+            if f.other:
+                parts[-1] += f" (other {dict(sorted(f.other.items()))})"
+        print(f"rep {i}: " + "; ".join(parts))
+        print(
+            f"rep {i}: pledges accepted {rep.pledge_accepted}, units pledged {rep.units} of cap "
+            f"{rep.cap}: {'within' if rep.units <= rep.cap else 'EXCEEDED'}"
+        )
+        for name in ("at_1x", "at_2x"):
+            o = over(rep, name)
+            print(
+                f"rep {i}: open loop {name[3:]} ({o['rate']:.1f}/s, {o['sent']:.0f} sent): goodput "
+                f"{o['goodput']:.1f}/s, p99 {o['p99']:.2f} s, max {o['max']:.2f} s, over 10 s "
+                f"{o['over_10s']:.0f}, shed 429/503 {o['shed']:.0f}, failed {o['failed']:.0f}"
+            )
+
+    def ratio(f: Callable[[Rep], float]) -> tuple[float, list[float]]:
+        values = [f(rep) for rep in reps]
+        return median(values), values
+
+    rows: list[tuple[str, Callable[[Rep], float], str, Callable[[float], bool]]] = [
+        ("basket-edit throughput / bare view", lambda r: fig(r, "edit").throughput
+         / fig(r, "baseline").throughput, ">= 0.40", lambda v: v >= 0.40),
+        ("basket-edit p99 / bare view p99", lambda r: fig(r, "edit").p99
+         / fig(r, "baseline").p99, "<= 3", lambda v: v <= 3),
+        ("hot / spread throughput", lambda r: fig(r, "hot").throughput
+         / fig(r, "spread").throughput, ">= 0.35", lambda v: v >= 0.35),
+        ("goodput at 2x saturation / peak goodput", lambda r: over(r, "at_2x")["goodput"]
+         / max(over(r, "at_1x")["goodput"], fig(r, "edit").throughput), ">= 0.8",
+         lambda v: v >= 0.8),
+        ("pledge throughput / bare view", lambda r: fig(r, "pledge").throughput
+         / fig(r, "baseline").throughput, "(none)", lambda v: True),
+    ]  # fmt: skip
+    print("\nratio (median of the repetitions; each repetition's in brackets) | goal")
+    for label, of, goal, met in rows:
+        value, values = ratio(of)
+        verdict = "" if goal == "(none)" else ("met" if met(value) else "NOT met")
+        each = ", ".join(f"{v:.2f}" for v in values)
+        print(f"{label}: {value:.2f} [{each}] | {goal} {verdict}")
+    excess = [over(r, "at_2x") for r in reps]
+    print(
+        "at 2x: requests over 10 s "
+        f"{sum(o['over_10s'] for o in excess):.0f}, shed with 429/503 "
+        f"{sum(o['shed'] for o in excess):.0f}, failed {sum(o['failed'] for o in excess):.0f}"
+    )
+    caps = [(rep.units, rep.cap) for rep in reps]
+    within = all(u <= c for u, c in caps)
+    print(f"campaign caps (units, cap): {'never exceeded' if within else 'EXCEEDED'} {caps}")
+
+    close = rush.close
+    print(f"\ndeadline rush: {rush.sent} requests, p99 {rush.p99:.2f} s, max {rush.max:.2f} s")
+    statuses = rush.statuses
+    print(
+        "  by kind and status: "
+        + ", ".join(f"{k} {s}: {n}" for (k, s), n in sorted(statuses.items()))
+    )
+    close_text = "not sent" if close is None else f"{close.status} in {close.latency:.2f} s"
+    print(f"  the coordinator's close: {close_text}; the round is {rush.round_status}")
+    print(
+        f"  late edits (sent after the deadline): {rush.late_edits}, refused 409 "
+        f"{rush.late_refused}, accepted {rush.late_accepted} (must be 0); 5xx, timeouts "
+        f"and lost connections: {rush.failed} (must be 0)"
+    )
+    print(
+        f"  acknowledged edits checked against the database: {rush.checked} pairs, "
+        f"{rush.mismatched} wrong (must be 0); demand lines placed after the deadline: "
+        f"{rush.lines_after_deadline} (must be 0)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else "")
+    parser.add_argument("--quick", action="store_true", help="one repetition, fewer members")
+    parser.add_argument("--members", type=int)
+    parser.add_argument("--products", type=int, default=60)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--seconds", type=float)
+    parser.add_argument("--repeats", type=int)
+    args = parser.parse_args()
+    args.members = args.members or (100 if args.quick else 300)
+    args.seconds = args.seconds or (3.0 if args.quick else 5.0)
+    args.repeats = args.repeats or (1 if args.quick else 3)
+    began = time.perf_counter()
+    fresh_database(os.environ["DATABASE_URL"])
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection, connections
+
+    call_command("migrate", verbosity=0)
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE rush_baseline (id bigserial PRIMARY KEY, body bytea NOT NULL)")
+    t0 = time.perf_counter()
+    seeded = seed(members=args.members, products=args.products)
+    connections.close_all()
+    print(
+        f"seeded {args.members} members with tokens, {args.products} products, two open rounds "
+        f"in {time.perf_counter() - t0:.1f} s (migrations included: {t0 - began:.1f} s before)"
+    )
+    port = free_port()
+    log = Path(tempfile.gettempdir()) / "coopbuy-rush-gunicorn.log"
+    server = start_gunicorn(port, args.workers, log)
+    try:
+        wait_until_up(port, server)
+        load = Load(seeded, random.Random(6))
+        rid, products = seeded.measure_round, seeded.measure_products
+        closed(port, lambda i: load.edit(rid, products, HOT_SHARE), args.clients, 1.0)  # warm
+        reps = [
+            repetition(
+                port, load, n, clients=args.clients, seconds=args.seconds, members=args.members
+            )
+            for n in range(args.repeats)
+        ]
+        rate = median([r.phases["edit"].throughput for r in reps])
+        rush = deadline_rush(port, load, rate, ramp=8.0 if args.quick else 12.0, late=3.0)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    report(reps, rush, args)
+    print(
+        f"\n{args.workers} gunicorn sync workers, PostgreSQL, load average "
+        f"{os.getloadavg()[0]:.1f}; whole run {time.perf_counter() - began:.0f} s; server log {log}"
+    )
+
+
+if __name__ == "__main__":
+    main()

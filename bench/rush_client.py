@@ -45,7 +45,11 @@ class Result:
         return self.ended - self.started
 
 
-async def send(host: str, port: int, call: Call, due: float | None = None) -> Result:
+async def send(
+    host: str, port: int, call: Call, due: float | None = None, *, stamp: bool = False
+) -> Result:
+    """One request. `stamp`: say when it was sent in X-Request-Start, as a reverse proxy says
+    when it received a request (what the product's load shedding reads)."""
     started = time.perf_counter() if due is None else due
     payload = b"" if call.body is None else json.dumps(call.body).encode()
     head = [
@@ -59,6 +63,8 @@ async def send(host: str, port: int, call: Call, due: float | None = None) -> Re
         head.append("Content-Type: application/json")
     if call.token:
         head.append(f"Authorization: Bearer {call.token}")
+    if stamp:
+        head.append(f"X-Request-Start: t={time.time():.3f}")
     raw = ("\r\n".join(head) + "\r\n\r\n").encode() + payload
 
     async def exchange() -> bytes:
@@ -102,7 +108,12 @@ async def closed_loop(
 
 
 async def open_loop(
-    host: str, port: int, calls: Sequence[tuple[float, Call]], *, on_due: float | None = None
+    host: str,
+    port: int,
+    calls: Sequence[tuple[float, Call]],
+    *,
+    on_due: float | None = None,
+    stamp: bool = False,
 ) -> list[Result]:
     """Each call sent at its offset (seconds from now), answered or not the earlier ones."""
     start = time.perf_counter() if on_due is None else on_due
@@ -112,8 +123,14 @@ async def open_loop(
         delay = due - time.perf_counter()
         if delay > 0:
             await asyncio.sleep(delay)
-        tasks.append(asyncio.create_task(send(host, port, call, due)))
+        tasks.append(asyncio.create_task(send(host, port, call, due, stamp=stamp)))
     return list(await asyncio.gather(*tasks))
+
+
+def failed(result: Result) -> bool:
+    """A server error, a timeout or a lost connection: anything but a clean answer (a 503 with
+    Retry-After from load shedding is clean)."""
+    return result.status <= 0 or (result.status >= 500 and result.status != 503)
 
 
 def percentile(values: Sequence[float], p: float) -> float:

@@ -262,11 +262,12 @@ def repetition(
         out.phases[name] = figures(results, warmup=WARMUP, seconds=seconds, good=good)
         if name == "pledge":
             out.pledge_accepted = sum(1 for r in results if r.status == 200)
-        if name == "edit":  # the overload right after the load it doubles, on the same machine
-            rate = out.phases["edit"].throughput
-            out.at_1x = overload(port, load, rate, seconds, stamp=True)
-            out.at_2x = overload(port, load, 2 * rate, overload_seconds, stamp=False)
-            out.at_2x_shed = overload(port, load, 2 * rate, overload_seconds, stamp=True)
+    # The saturating load: the most basket edits a second any closed-loop phase of this
+    # repetition sustained (the machine is shared: a single phase can fall on a busy moment).
+    rate = max(out.phases[name].throughput for name in ("edit", "spread", "hot"))
+    out.at_1x = overload(port, load, rate, seconds, stamp=True)
+    out.at_2x = overload(port, load, 2 * rate, overload_seconds, stamp=False)
+    out.at_2x_shed = overload(port, load, 2 * rate, overload_seconds, stamp=True)
     out.units, out.cap = cap_check(code)
     return out
 
@@ -433,7 +434,7 @@ def report(reps: list[Rep], rush: Rush, args: argparse.Namespace) -> None:
             )
 
     def peak(rep: Rep) -> float:
-        return max(rep.at_1x["goodput"], fig(rep, "edit").throughput)
+        return max(rep.at_1x["goodput"], rep.at_1x["rate"])
 
     def ratio(f: Callable[[Rep], float]) -> tuple[float, list[float]]:
         values = [f(rep) for rep in reps]
@@ -537,7 +538,17 @@ def main() -> None:
         wait_until_up(port, server)
         load = Load(seeded, random.Random(6))
         rid, products = seeded.measure_round, seeded.measure_products
-        closed(port, lambda i: load.edit(rid, products, HOT_SHARE), args.clients, 1.0)  # warm
+        # Every worker loads its URL map, the API and its connection on its first requests: warm
+        # each of them up with every kind of request before anything is measured.
+        code = campaign(seeded, cap=10**6, max_per_person=5, title="Warm-up")
+        connections.close_all()
+        for make in (
+            load.baseline,
+            lambda i: load.edit(rid, products, HOT_SHARE),
+            lambda i: load.pledge(code),
+            lambda i: load.browse(rid),
+        ):
+            closed(port, make, 2 * args.workers, 3.0)  # fmt: skip
         reps = [
             repetition(
                 port,

@@ -38,6 +38,20 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [part.strip() for part in raw.split(",") if part.strip()]
 
 
+def env_seconds(name: str) -> float | None:
+    """A positive number of seconds, or None when the variable is unset or empty (off)."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        value = 0.0
+    if not 0 < value < 3600:
+        raise ConfigurationError(f"{name}: expected a number of seconds such as 2.5, got {raw!r}")
+    return value
+
+
 def sqlite_options() -> dict[str, object]:
     """How coopbuy opens its embedded SQLite database.
 

@@ -19,6 +19,7 @@ from coopbuy.config.environment import (
     data_dir,
     env_bool,
     env_list,
+    env_seconds,
     mailer_settings,
     secret_key,
     sqlite_options,
@@ -67,6 +68,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that a request refused for waiting too long costs nothing else (off by default).
+    "coopbuy.web.shedding.shed_late_requests",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "coopbuy.web.headers.permissions_policy",
@@ -248,6 +251,11 @@ COOPBUY_API_RATE_LIMITS = {
     "window_seconds": 60,
     "trusted_proxies": int(os.environ.get("TRUSTED_PROXIES", "0")),
 }
+
+# Load shedding (coopbuy/web/shedding.py): behind a proxy that stamps X-Request-Start, requests
+# that waited longer than this many seconds before a worker took them are refused with 503 at
+# once. Unset: off.
+LOAD_SHED_QUEUE_SECONDS = env_seconds("LOAD_SHED_QUEUE_SECONDS")
 
 # How long an invitation link stays valid unless its creator says otherwise.
 COOPBUY_INVITATION_DAYS = int(os.environ.get("COOPBUY_INVITATION_DAYS", "14"))

@@ -13,6 +13,7 @@ from coopbuy.config.environment import (
     ConfigurationError,
     env_bool,
     env_list,
+    env_seconds,
     mailer_settings,
     secret_key,
 )
@@ -33,6 +34,21 @@ def test_env_bool_reads_common_words_and_names_the_variable_when_it_cannot(
 def test_env_list_splits_on_commas(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ALLOWED_HOSTS", "a.org, b.org,,")
     assert env_list("ALLOWED_HOSTS", []) == ["a.org", "b.org"]
+
+
+def test_env_seconds_is_off_when_unset_and_names_the_variable_when_unusable(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("LOAD_SHED_QUEUE_SECONDS", raising=False)
+    assert env_seconds("LOAD_SHED_QUEUE_SECONDS") is None
+    monkeypatch.setenv("LOAD_SHED_QUEUE_SECONDS", " ")
+    assert env_seconds("LOAD_SHED_QUEUE_SECONDS") is None
+    monkeypatch.setenv("LOAD_SHED_QUEUE_SECONDS", "2.5")
+    assert env_seconds("LOAD_SHED_QUEUE_SECONDS") == 2.5
+    for bad in ("soon", "0", "-1", "nan", "inf", "1e9"):
+        monkeypatch.setenv("LOAD_SHED_QUEUE_SECONDS", bad)
+        with pytest.raises(ConfigurationError, match=r"^LOAD_SHED_QUEUE_SECONDS: expected"):
+            env_seconds("LOAD_SHED_QUEUE_SECONDS")
 
 
 def test_secret_key_is_generated_once_and_kept(

@@ -199,15 +199,18 @@ def set_basket(
     """
     membership, round = _visible_round(request, slug, round_id)
     get_object_or_404(RoundProduct, round=round, pk=product_id)
-    services.basket_set(
+    change = services.basket_set(
         round=round,
         user=caller(request),
         product_id=product_id,
         quantity=payload.quantity,
         tolerance=payload.tolerance,
+        membership=membership,
     )
-    rows, _more = ordering.product_rows(round=round, membership=membership, only=product_id)
-    return BasketSetOut(product=RoundProductOut.of(rows[0]), summary=_summary(round, membership))
+    # The change carries the product's row and the basket's summary: no need to read them again.
+    return BasketSetOut(
+        product=RoundProductOut.of(change.row), summary=SummaryOut.of(change.summary)
+    )
 
 
 def _budget(round: Round, membership: Membership) -> BudgetOut:

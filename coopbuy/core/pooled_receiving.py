@@ -20,8 +20,8 @@ over its own receiving members), so with nothing changed it gives the close's sh
 penny. `regroup_delivery` re-shares one group's delivery total among its receiving members (a
 drop shortage: the group's part of the supplier's fee was fixed by what the federation sent).
 
-Extra units are not taken here: a pooled delivery larger than ordered is refused by the caller
-(`ValueError` if asked).
+Extra units are not taken here: a pooled delivery larger than ordered (or a drop larger than
+what the group asked for) is refused (`ValueError`); callers refuse it first, naming the field.
 """
 
 from __future__ import annotations
@@ -74,11 +74,17 @@ def reallocate_drop(
     held: Mapping[str, Held],
     units: int,
 ) -> dict[str, Held]:
-    """What each member of one group holds once `units` of its drop arrived."""
-    before = sum(h.units for h in held.values())
-    if units < 0 or units > before:
-        raise ValueError(f"units must be between 0 and {before}")
-    return dict(reallocate(policy=policy, demand=demand, held=held, units=units).held)
+    """What each member of one group holds once `units` of its drop arrived.
+
+    `units` may exceed what members hold now only when a count is corrected upwards (the caller
+    caps it at what the federation sent): those units go back to unmet demand by the same rule.
+    """
+    if units < 0:
+        raise ValueError("units must not be negative")
+    outcome = reallocate(policy=policy, demand=demand, held=held, units=units)
+    if outcome.leftover:
+        raise ValueError(f"{outcome.leftover} units are more than the group asked for")
+    return dict(outcome.held)
 
 
 def pool_delivery(

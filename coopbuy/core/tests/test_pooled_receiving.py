@@ -46,8 +46,19 @@ def test_more_units_than_held_are_refused_at_both_levels() -> None:
         reallocate_pool(
             policy="fcfs", demand=demand, held={"a": Held(2, 0)}, member_group=GROUP, units=3
         )
-    with pytest.raises(ValueError, match="between 0 and 2"):
+    with pytest.raises(ValueError, match="negative"):
         reallocate_drop(policy="fcfs", demand=demand, held={"a": Held(2, 0)}, units=-1)
+    with pytest.raises(ValueError, match="more than the group asked for"):
+        reallocate_drop(policy="fcfs", demand=demand, held={"a": Held(1, 0)}, units=3)
+
+
+def test_a_drop_counted_again_upwards_gives_units_back_by_the_same_rule() -> None:
+    demand = _rows(("a", 3, 0), ("c", 2, 0))
+    held = {"a": Held(3, 0), "c": Held(0, 0)}
+    assert reallocate_drop(policy="fcfs", demand=demand, held=held, units=5) == {
+        "a": Held(3, 0),
+        "c": Held(2, 0),
+    }
 
 
 def test_drop_shortage_stays_within_the_group() -> None:

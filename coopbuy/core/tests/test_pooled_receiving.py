@@ -1,7 +1,7 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from coopbuy.core.pooled_receiving import (
@@ -70,6 +70,7 @@ def test_drop_shortage_stays_within_the_group() -> None:
     }
 
 
+@settings(max_examples=200, deadline=None)  # no deadline: the machine is shared
 @given(
     spec=st.lists(
         st.tuples(st.sampled_from("abcd"), st.integers(0, 6), st.integers(0, 3)),
@@ -105,6 +106,7 @@ def test_federation_shortage_is_exact_at_both_levels(
         assert after == sum(h.units for m, h in out.held.items() if GROUP[m] == g)
 
 
+@settings(max_examples=200, deadline=None)  # no deadline: the machine is shared
 @given(
     goods=st.dictionaries(st.sampled_from("abcd"), st.integers(0, 5000), min_size=1),
     fee=st.integers(0, 2000),

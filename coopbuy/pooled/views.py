@@ -4,8 +4,6 @@ federation's runners record paying a pooled round's supplier (a form on its mone
 
 from __future__ import annotations
 
-import csv
-import io
 import uuid
 from datetime import timedelta
 
@@ -29,6 +27,7 @@ from coopbuy.pooled.forms import (
     PooledReceiveForm,
     PooledRoundForm,
 )
+from coopbuy.pooled.order_mail import order_csv
 from coopbuy.pooled.panels import federation_payables_panel
 from coopbuy.pooled.payments import federation_supplier_payment_record
 from coopbuy.pooled.permissions import pool_for_runner
@@ -109,19 +108,9 @@ def pooled_action(request: HttpRequest, slug: str, pool_id: int, action: str) ->
 
 @login_required
 def purchase_order_csv(request: HttpRequest, slug: str, pool_id: int) -> HttpResponse:
-    """The order to the supplier, then each group's drop: one CSV."""
+    """The order to the supplier, then each group's drop: one CSV (as the supplier's email's)."""
     _federation, pool = pool_for_runner(slug=slug, pool_id=pool_id, user=request.user)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["section", "group", "sku", "product", "case_size", "cases", "units",
-                     "unit_price", "amount"])  # fmt: skip
-    for line in selectors.purchase_order(pool):
-        writer.writerow(["order", "", line.sku, line.name, line.case_size, line.cases,
-                         line.units, line.unit_price, line.amount])  # fmt: skip
-    for d in selectors.drops(pool):
-        writer.writerow(["drop", d.group.name, d.sku, d.name, d.case_size, "", d.units,
-                         d.unit_price, d.units * d.unit_price])  # fmt: skip
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(order_csv(pool), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="pooled-order-{pool.pk}.csv"'
     return response
 

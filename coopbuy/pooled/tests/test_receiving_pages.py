@@ -101,3 +101,22 @@ def test_receiving_through_the_api() -> None:
     assert late.status_code == 409
     assert _send(fay, url).json()["can_receive"] is False
     assert _send(_api(w.coordinators[0]), url).status_code == 404
+
+
+def test_a_groups_coordinator_receives_its_drop_through_the_rounds_api() -> None:
+    w = make_world()
+    pool = closed(w)
+    child = child_of(pool, w.groups[0])
+    cora = _api(w.coordinators[0])
+    url = f"/groups/{w.groups[0].slug}/rounds/{child.pk}/receiving"
+    listed = {p["name"]: p for p in _send(cora, url).json()["items"]}
+    assert (listed["Oats"]["drop_units"], listed["Oats"]["units_ordered"]) == (3, 6)
+    oats = listed["Oats"]["id"]
+    too_many = _send(cora, url, {"product": oats, "units_received": 4})
+    assert too_many.status_code == 422
+    assert [e["field"] for e in too_many.json()["errors"]] == ["units_received"]
+    done = _send(cora, url, {"product": oats, "units_received": 2}, key="d1")
+    assert done.status_code == 200, done.content
+    assert (done.json()["received_units"], done.json()["drop_units"]) == (2, 3)
+    assert charges(w)["ann"] == (D("12.00"), D("5.25"), D("17.25"))
+    clean_books()

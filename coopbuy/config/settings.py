@@ -291,6 +291,10 @@ COOPBUY_ORDERING_PANELS: list[str] = [
 # refusal messages (empty: nothing stops it). See `coopbuy/federations/leaving.py`.
 COOPBUY_FEDERATION_LEAVE_STEPS: list[str] = []
 
+# Receiving a child round of a pooled round (its group's drop): `rounds` hands it to pooled.
+COOPBUY_POOLED_DROP_RECEIVER = "coopbuy.pooled.drops.drop_receive"
+COOPBUY_POOLED_DROP_UNITS = "coopbuy.pooled.drops.drop_units"
+
 # Panels the areas above `federations` add to a federation's money page (what it owes each pooled
 # round's supplier, and the form to pay one): each is called as `panel(federation=..., user=...)`
 # and returns None or a `MoneyPanel`. See `coopbuy/federations/extensions.py`.

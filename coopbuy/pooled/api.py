@@ -4,6 +4,7 @@ the federation and the federation each supplier (`/{fed_slug}/balances`), record
 to a supplier (`/{fed_slug}/supplier-payments`) and the federation's report
 (`/{fed_slug}/report`), for its coordinators and treasurer."""
 
+import hashlib
 from decimal import Decimal
 from typing import Annotated
 
@@ -23,8 +24,9 @@ from coopbuy.federations.api_schemas import GroupOwesOut
 from coopbuy.federations.models import Federation
 from coopbuy.federations.permissions import Role, federation_for_runner
 from coopbuy.ledger.api_router import ledger_key
-from coopbuy.pooled import report, selectors, services
+from coopbuy.pooled import receiving, report, selectors, services
 from coopbuy.pooled.api_schemas import (
+    ExpectedLineOut,
     FederationBalancesOut,
     FederationReportGroupOut,
     FederationReportOut,
@@ -32,6 +34,9 @@ from coopbuy.pooled.api_schemas import (
     FederationSupplierPaymentIn,
     FederationSupplierPaymentOut,
     PooledGroupOut,
+    PooledReceivingIn,
+    PooledReceivingOut,
+    PooledReceivingStateOut,
     PooledRoundDetailOut,
     PooledRoundIn,
     PooledRoundOut,
@@ -43,6 +48,7 @@ from coopbuy.pooled.errors import PooledError
 from coopbuy.pooled.models import PooledDrop, PooledGroupResult, PooledRound
 from coopbuy.pooled.payments import federation_supplier_payment_record
 from coopbuy.pooled.permissions import pool_for_runner
+from coopbuy.pooled.receiving import ReceivedLine
 from coopbuy.pooled.savings import saving_sentence
 from coopbuy.rounds.permissions import round_for_member
 
@@ -114,6 +120,50 @@ def close_pooled_round(request: HttpRequest, slug: str, pool_id: Id) -> PooledRo
 def cancel_pooled_round(request: HttpRequest, slug: str, pool_id: Id) -> PooledRoundDetailOut:
     _federation, pool = pool_for_runner(slug=slug, pool_id=pool_id, user=caller(request))
     return _detail(services.pooled_round_cancel(pool=pool, actor=caller(request)))
+
+
+def _receiving_state(pool: PooledRound) -> PooledReceivingStateOut:
+    return PooledReceivingStateOut(
+        can_receive=pool.status in receiving.RECEIVABLE and not receiving.drops_started(pool),
+        expected=[
+            ExpectedLineOut(product_id=x.product_id, name=x.name, case_size=x.case_size,
+                            units=x.units)
+            for x in receiving.expected_lines(pool)
+        ],
+        sessions=[PooledReceivingOut.of(r) for r in selectors.receivings(pool)],
+    )  # fmt: skip
+
+
+@router.get(
+    "/{slug:slug}/pooled-rounds/{pool_id}/receiving",
+    response={200: PooledReceivingStateOut, **problem_responses()},
+)
+def get_pooled_receiving(request: HttpRequest, slug: str, pool_id: Id) -> PooledReceivingStateOut:
+    """What the federation expects of each product, and what it recorded as arriving."""
+    _federation, pool = pool_for_runner(slug=slug, pool_id=pool_id, user=caller(request))
+    return _receiving_state(pool)
+
+
+@router.post(
+    "/{slug:slug}/pooled-rounds/{pool_id}/receiving",
+    response={201: PooledReceivingOut, **problem_responses()},
+)
+@idempotent
+def record_pooled_receiving(
+    request: HttpRequest, slug: str, pool_id: Id, payload: PooledReceivingIn
+) -> Status[PooledReceivingOut]:
+    """Record what reached the federation (its coordinators): a shortfall is shared over every
+    group's members by the round's rule, and every book is corrected, in one transaction. Only
+    before any group receives its drop (409 after; 422 naming `lines[i].product_id` or
+    `lines[i].units_received` for a product not in the order or more units than it expects).
+    A retry with the same Idempotency-Key records nothing more."""
+    _federation, pool = pool_for_runner(slug=slug, pool_id=pool_id, user=caller(request))
+    key = hashlib.sha256(ledger_key(request).encode()).hexdigest()
+    done = receiving.pooled_round_receive(
+        pool=pool, actor=caller(request), key=key, note=payload.note,
+        lines=[ReceivedLine(x.product_id, x.units_received) for x in payload.lines],
+    )  # fmt: skip
+    return Status(201, PooledReceivingOut.of(done.receiving))
 
 
 @router.get(

@@ -11,7 +11,7 @@ from pydantic import Field
 
 from coopbuy.api.schemas import Input, Money, Text
 from coopbuy.federations.api_schemas import GroupOwesOut
-from coopbuy.pooled.models import PooledDrop, PooledGroupResult, PooledRound
+from coopbuy.pooled.models import PooledDrop, PooledGroupResult, PooledReceiving, PooledRound
 from coopbuy.rounds.api_schemas import Moment, Policy, SupplierId
 
 
@@ -172,3 +172,58 @@ class FederationReportOut(Schema):
         description="The last 24 closed pooled rounds, newest first."
     )
     groups: list[FederationReportGroupOut] = Field(description="Every group, by name.")
+
+
+class ReceivedLineIn(Input):
+    product_id: int = Field(ge=1, le=2**62, description="A product of the pooled order.")
+    units_received: int = Field(ge=0, le=2**31 - 1, description="Units that reached it.")
+
+
+class PooledReceivingIn(Input):
+    """What reached the federation of each product: one session, one transaction."""
+
+    lines: list[ReceivedLineIn] = Field(max_length=1000)
+    note: Text = Field("", max_length=300)
+
+
+class ExpectedLineOut(Schema):
+    product_id: int
+    name: str
+    case_size: int
+    units: int = Field(description="What the federation expects now: its groups' drops summed.")
+
+
+class ReceivingLineOut(Schema):
+    product_id: int
+    name: str
+    units_ordered: int
+    units_received: int
+
+
+class PooledReceivingOut(Schema):
+    id: int
+    created_at: datetime
+    note: str
+    members_told: int
+    lines: list[ReceivingLineOut]
+
+    @classmethod
+    def of(cls, r: PooledReceiving) -> PooledReceivingOut:
+        return cls(
+            id=r.pk, created_at=r.created_at, note=r.note, members_told=r.members_told,
+            lines=[
+                ReceivingLineOut(
+                    product_id=x.product_id, name=x.name, units_ordered=x.units_ordered,
+                    units_received=x.units_received,
+                )
+                for x in r.lines.all()
+            ],
+        )  # fmt: skip
+
+
+class PooledReceivingStateOut(Schema):
+    can_receive: bool = Field(
+        description="False before the close, once cancelled, or once a group received its drop."
+    )
+    expected: list[ExpectedLineOut]
+    sessions: list[PooledReceivingOut]

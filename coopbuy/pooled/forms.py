@@ -8,11 +8,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from coopbuy.catalog.models import Supplier
-from coopbuy.errors import MONEY_MESSAGES
+from coopbuy.errors import MONEY_MESSAGES, WHOLE_NUMBER_MESSAGES
 from coopbuy.federations.forms import FederationMoneyForm
 from coopbuy.federations.models import Federation
 from coopbuy.ledger.forms import METHODS, AmountMixin
 from coopbuy.pooled.models import FederationPayable, PooledRound
+from coopbuy.pooled.receiving import ExpectedLine, ReceivedLine
 
 LOCAL_TIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -66,3 +67,36 @@ class FederationSupplierPaymentForm(FederationMoneyForm, AmountMixin):
         self.fields["supplier"].queryset = Supplier.objects.filter(pk__in=owed).order_by(  # type: ignore[attr-defined]
             "name", "pk"
         )
+
+
+class PooledReceiveForm(forms.Form):
+    """What reached the federation of each product of the pooled order (one field each)."""
+
+    session = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def __init__(self, *args: Any, expected: list[ExpectedLine], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.expected = expected
+        for line in expected:
+            self.fields[f"units_{line.product_id}"] = forms.IntegerField(
+                label=line.name,
+                min_value=0,
+                max_value=line.units,
+                initial=line.units,
+                error_messages=WHOLE_NUMBER_MESSAGES,
+                help_text=_("%(n)d units ordered") % {"n": line.units},
+            )
+
+    def lines(self) -> list[ReceivedLine]:
+        return [
+            ReceivedLine(x.product_id, self.cleaned_data[f"units_{x.product_id}"])
+            for x in self.expected
+        ]
+
+    def field_of(self, error_field: str | None) -> str | None:
+        """The form field a service error names (`lines[i].units_received` -> `units_<pk>`)."""
+        if error_field and error_field.startswith("lines["):
+            i = int(error_field[6 : error_field.index("]")])
+            return f"units_{self.expected[i].product_id}" if i < len(self.expected) else None
+        return error_field if error_field in self.fields else None

@@ -149,6 +149,9 @@ class PooledGroupResult(models.Model):
     alone_received_quantity = models.PositiveIntegerField()
     pooling_saving = models.DecimalField(**MONEY)  # may be negative
     extra_cases = models.PositiveIntegerField()  # cases only the pool filled for the group
+    # The group's delivery (its share of the supplier's fee + the drop fee) once the federation
+    # received a shortage (None: `delivery`); a drop shortage re-shares it within the group.
+    sent_delivery = models.DecimalField(null=True, blank=True, **MONEY)
 
     class Meta:
         ordering = ("pool", "group__name", "pk")
@@ -175,6 +178,8 @@ class PooledDrop(models.Model):
     alone_cases = models.PositiveIntegerField()
     alone_unit_price = models.DecimalField(**MONEY)
     extra_cases = models.PositiveIntegerField()
+    # What the federation sends the group after receiving a shortage (None: `units`, as allocated).
+    sent_units = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ("pool", "group", "name", "pk")
@@ -210,3 +215,54 @@ class PooledMemberSaving(models.Model):
 
     def __str__(self) -> str:
         return f"{self.membership_id}: {self.pooling_saving}"
+
+
+class PooledReceiving(models.Model):
+    """One receiving session at the federation: what the supplier delivered, product by product.
+
+    Recorded in one transaction with the re-allocation and every correcting posting; `key` (the
+    form's hidden token or the API's Idempotency-Key) makes a retried session a no-op.
+    """
+
+    pool = models.ForeignKey(PooledRound, on_delete=models.CASCADE, related_name="receivings")
+    key = models.CharField(max_length=64)
+    note = models.CharField(max_length=300, blank=True)
+    members_told = models.PositiveIntegerField(default=0)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("pool", "-created_at", "-pk")
+        constraints = [
+            models.UniqueConstraint(fields=["pool", "key"], name="pooled_receiving_key_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pool_id}: {self.key}"
+
+
+class PooledReceivingLine(models.Model):
+    """What reached the federation of one product in a receiving session."""
+
+    receiving = models.ForeignKey(PooledReceiving, on_delete=models.CASCADE, related_name="lines")
+    product = models.ForeignKey("catalog.Product", on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(max_length=200)
+    units_ordered = models.PositiveIntegerField()  # what the federation expected before
+    units_received = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ("receiving", "name", "pk")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["receiving", "product"], name="pooled_receiving_line_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(units_received__lte=models.F("units_ordered")),
+                name="pooled_receiving_short_only",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.units_received} of {self.units_ordered} x {self.name}"

@@ -26,14 +26,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import Decimal
 
+from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from coopbuy.accounts.models import User
 from coopbuy.core.charges import MemberCharge
-from coopbuy.core.money import from_minor
+from coopbuy.core.money import from_minor, to_minor
 from coopbuy.federations.models import Federation
 from coopbuy.federations.payments import federation_money_account
 from coopbuy.groups.models import Membership
+from coopbuy.ledger.charges import round_entries
 from coopbuy.ledger.keys import system_key
 from coopbuy.ledger.models import Account, Transaction, Transfer
 from coopbuy.ledger.services import book_of, member_accounts, post, system_account
@@ -44,6 +46,7 @@ from coopbuy.rounds.billing import round_reference
 from coopbuy.rounds.models import Round
 
 Kind = Account.Kind
+ZERO = Decimal("0.00")
 
 
 def owed_of(charges: Mapping[int, MemberCharge]) -> int:
@@ -148,6 +151,137 @@ def post_federation_side(
         actor=actor,
         idempotency_key=key,
         source=Source(SourceKind.TRANSFER, transfer.pk),
+        round_reference=f"{pool.name[:68]} · P{pool.pk}",
+    )
+    return posted
+
+
+# Receiving (see docs/pooled-rounds.md, "Receiving"): corrections are new postings, never edits.
+
+
+def post_group_update(
+    *,
+    round: Round,
+    federation: Federation,
+    charges: Mapping[int, MemberCharge],
+    actor: User | None,
+    key: str,
+    reason: str,
+) -> int:
+    """Bring the child round's postings in its group's book to `charges` (the whole bill now):
+    post the difference, account by account (members, fees income, owed to the federation).
+
+    Returns the change in what the group owes the federation, in pence (0: nothing posted).
+    """
+    group = round.group
+    members = {
+        m.pk: m for m in Membership.objects.filter(pk__in=charges).select_related("user", "group")
+    }
+    accounts = member_accounts(members.values())
+    between = between_account(book_of(group), federation.book)
+    wanted: dict[int, Decimal] = {}
+    by_pk: dict[int, Account] = {between.pk: between}
+    for pk, c in charges.items():
+        account = accounts[pk]
+        by_pk[account.pk] = account
+        wanted[account.pk] = wanted.get(account.pk, ZERO) - from_minor(c.total)
+    markup = sum(c.markup for c in charges.values())
+    if markup:
+        fees = system_account(group, Kind.FEES)
+        by_pk[fees.pk] = fees
+        wanted[fees.pk] = from_minor(markup)
+    wanted[between.pk] = from_minor(owed_of(charges))
+    touched = set(wanted) | set(round_entries(group, round.pk).values_list("account", flat=True))
+    for account in (
+        Account.objects.select_for_update(no_key=True).filter(pk__in=touched).order_by("pk")
+    ):
+        by_pk.setdefault(account.pk, account)
+    posted = dict(
+        round_entries(group, round.pk)
+        .values("account")
+        .annotate(total=Sum("amount"))
+        .values_list("account", "total")
+    )
+    legs = [
+        (by_pk[pk], wanted.get(pk, ZERO) - posted.get(pk, ZERO))
+        for pk in sorted(by_pk)
+        if wanted.get(pk, ZERO) != posted.get(pk, ZERO)
+    ]
+    if not legs:
+        return 0
+    reference = round_reference(round)
+    post(
+        group=group,
+        kind=Transaction.Kind.ROUND_ADJUSTMENT,
+        description=(_("Adjustment to %(round)s: %(reason)s") % {"round": reference,
+                                                                  "reason": reason})[:300],
+        legs=legs,
+        actor=actor,
+        idempotency_key=system_key(key),
+        source=Source.round(round.pk),
+        round_reference=reference,
+    )  # fmt: skip
+    return to_minor(wanted[between.pk] - posted.get(between.pk, ZERO))
+
+
+def post_federation_update(
+    *,
+    pool: PooledRound,
+    round: Round,
+    owed: int,
+    payable: int,
+    drop_fee: int,
+    actor: User | None,
+    key: str,
+    reason: str,
+) -> Transaction | None:
+    """The federation's side of a receiving, for one group, in pence: what the group owes
+    changed by `owed`, what the federation owes the supplier by `payable`, the drop fee it
+    charged by `drop_fee`; the rest (a drop shortage the federation bears) is booked to its
+    adjustments (a cost). Named by a `Transfer` row for the change in what is owed, as the close's
+    posting is (ADR 0006); when that is nil, by the close's own transfer."""
+    loss = payable + drop_fee - owed
+    if not (owed or payable or drop_fee):
+        return None
+    fed_book = pool.federation.book
+    group_book = book_of(round.group)
+    full_key = system_key(key)
+    known = Transaction.objects.filter(book=fed_book, idempotency_key=full_key).first()
+    if known is not None:
+        return known
+    description = (
+        _("%(group)s, pooled order %(pool)s: %(reason)s")
+        % {"group": round.group.name, "pool": pool.name, "reason": reason}
+    )[:300]
+    if owed:
+        transfer = Transfer.objects.create(
+            from_book=group_book if owed > 0 else fed_book,
+            to_book=fed_book if owed > 0 else group_book,
+            amount=from_minor(abs(owed)),
+            description=description,
+            created_by=actor,
+        )
+        source = Source(SourceKind.TRANSFER, transfer.pk)
+    else:
+        close = Transaction.objects.get(
+            book=fed_book, idempotency_key=system_key(f"pooled-{pool.pk}-group-{round.group_id}")
+        )
+        source = Source(close.source_kind, close.source_id)
+    legs: list[tuple[Account, Decimal]] = [
+        (between_account(fed_book, group_book), -from_minor(owed)),
+        (payable_of(pool), from_minor(payable)),
+        (federation_account(fed_book, Kind.DELIVERY), from_minor(drop_fee)),
+        (federation_account(fed_book, Kind.ADJUSTMENTS), -from_minor(loss)),
+    ]
+    posted, _created = post(
+        group=None,
+        book=fed_book,
+        kind=Transaction.Kind.ROUND_ADJUSTMENT,
+        description=description,
+        legs=[(a, x) for a, x in legs if x],
+        actor=actor,
+        idempotency_key=full_key,
+        source=source,
         round_reference=f"{pool.name[:68]} · P{pool.pk}",
     )
     return posted

@@ -16,6 +16,7 @@ from coopbuy.pooled.models import (
     PooledDrop,
     PooledGroupResult,
     PooledMemberSaving,
+    PooledReceiving,
     PooledRound,
 )
 from coopbuy.rounds.models import DemandLine, Round
@@ -148,3 +149,13 @@ def supplier_debts(federation: Federation) -> list[SupplierDebt]:
         Account.objects.filter(pk__in=[r.account_id for r in rows]).values_list("pk", "balance")
     )
     return [SupplierDebt(r.supplier, balances[r.account_id]) for r in rows]
+
+
+def receivings(pool: PooledRound) -> list[PooledReceiving]:
+    """The federation's receiving sessions of a pooled round, newest first, with their lines."""
+    return list(
+        PooledReceiving.objects.filter(pool=pool)
+        .select_related("recorded_by")
+        .prefetch_related("lines")
+        .order_by("-created_at", "-pk")
+    )

@@ -19,9 +19,11 @@ from coopbuy.catalog.models import Supplier
 from coopbuy.federations.models import Federation, FederationGroup, FederationSupplier
 from coopbuy.federations.permissions import require_federation_role
 from coopbuy.groups.models import Membership
+from coopbuy.outbox.services import outbox_enqueue_many
 from coopbuy.pooled.deadline import schedule_pool_close
 from coopbuy.pooled.errors import PooledError
 from coopbuy.pooled.models import PooledRound
+from coopbuy.pooled.order_mail import order_email
 from coopbuy.rounds.locking import lock_round
 from coopbuy.rounds.models import Round, RoundSupplier
 from coopbuy.rounds.services import round_open
@@ -173,6 +175,9 @@ def pooled_round_mark_ordered(*, pool: PooledRound, actor: User) -> PooledRound:
         child.save(update_fields=["status", "ordered_at"])
     pool.status, pool.ordered_at = PooledRound.Status.ORDERED, now
     pool.save(update_fields=["status", "ordered_at"])
+    email = order_email(pool)
+    if email is not None:  # as a round's purchase order: through the outbox, with the drops
+        outbox_enqueue_many([email])
     audit_record(
         action="pooled.ordered",
         summary=_("%(user)s sent the pooled order %(name)s")

@@ -25,6 +25,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="order_csv",
     ),
     path(
+        "federations/<slug:slug>/pooled/<int:pool_id>/receive/",
+        views.pooled_receive,
+        name="receive",
+    ),
+    path(
         "federations/<slug:slug>/pooled/<int:pool_id>/<slug:action>",
         views.pooled_action,
         name="action",

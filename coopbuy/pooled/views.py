@@ -4,8 +4,7 @@ federation's runners record paying a pooled round's supplier (a form on its mone
 
 from __future__ import annotations
 
-import csv
-import io
+import uuid
 from datetime import timedelta
 
 from django.contrib import messages
@@ -21,9 +20,14 @@ from coopbuy.accounts.models import User
 from coopbuy.errors import UserFacingError
 from coopbuy.federations.permissions import Role, federation_for_runner
 from coopbuy.federations.views import money_page
-from coopbuy.pooled import report, selectors, services
+from coopbuy.pooled import receiving, report, selectors, services
 from coopbuy.pooled.closing import pooled_round_close
-from coopbuy.pooled.forms import FederationSupplierPaymentForm, PooledRoundForm
+from coopbuy.pooled.forms import (
+    FederationSupplierPaymentForm,
+    PooledReceiveForm,
+    PooledRoundForm,
+)
+from coopbuy.pooled.order_mail import order_csv
 from coopbuy.pooled.panels import federation_payables_panel
 from coopbuy.pooled.payments import federation_supplier_payment_record
 from coopbuy.pooled.permissions import pool_for_runner
@@ -104,19 +108,9 @@ def pooled_action(request: HttpRequest, slug: str, pool_id: int, action: str) ->
 
 @login_required
 def purchase_order_csv(request: HttpRequest, slug: str, pool_id: int) -> HttpResponse:
-    """The order to the supplier, then each group's drop: one CSV."""
+    """The order to the supplier, then each group's drop: one CSV (as the supplier's email's)."""
     _federation, pool = pool_for_runner(slug=slug, pool_id=pool_id, user=request.user)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["section", "group", "sku", "product", "case_size", "cases", "units",
-                     "unit_price", "amount"])  # fmt: skip
-    for line in selectors.purchase_order(pool):
-        writer.writerow(["order", "", line.sku, line.name, line.case_size, line.cases,
-                         line.units, line.unit_price, line.amount])  # fmt: skip
-    for d in selectors.drops(pool):
-        writer.writerow(["drop", d.group.name, d.sku, d.name, d.case_size, "", d.units,
-                         d.unit_price, d.units * d.unit_price])  # fmt: skip
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(order_csv(pool), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="pooled-order-{pool.pk}.csv"'
     return response
 
@@ -185,3 +179,47 @@ def federation_report_file(request: HttpRequest, slug: str, kind: str) -> HttpRe
     name = f"{federation.slug}-pooled-rounds.{kind}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@login_required
+def pooled_receive(request: HttpRequest, slug: str, pool_id: int) -> HttpResponse:
+    """What reached the federation of each product (its coordinators): one session, one
+    transaction; a shortfall is shared over the pool and every book follows. With htmx, the
+    form's section is answered alone."""
+    federation, pool = pool_for_runner(slug=slug, pool_id=pool_id, user=request.user)
+    expected = receiving.expected_lines(pool)
+    form = PooledReceiveForm(
+        request.POST if request.method == "POST" else None,
+        expected=expected,
+        initial={"session": uuid.uuid4().hex},
+    )
+    done = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            done = receiving.pooled_round_receive(
+                pool=pool, actor=_user(request), lines=form.lines(),
+                key=form.cleaned_data["session"], note=form.cleaned_data["note"],
+            )  # fmt: skip
+        except UserFacingError as error:
+            form.add_error(form.field_of(error.field), error.message)
+        else:
+            message = _(
+                "Recorded. %(n)d members were told what changed for them."
+            ) % {"n": done.members_told}  # fmt: skip
+            if not request.htmx:  # type: ignore[attr-defined]
+                messages.success(request, message)
+                return redirect("pooled:receive", slug=federation.slug, pool_id=pool.pk)
+            pool.refresh_from_db()
+            expected = receiving.expected_lines(pool)
+            form = PooledReceiveForm(expected=expected, initial={"session": uuid.uuid4().hex})
+    context = {
+        "federation": federation,
+        "pool": pool,
+        "form": form,
+        "done": done,
+        "can_receive": pool.status in receiving.RECEIVABLE and not receiving.drops_started(pool),
+        "sessions": selectors.receivings(pool),
+    }
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "pooled/_receive_form.html", context)
+    return render(request, "pooled/receive.html", context)

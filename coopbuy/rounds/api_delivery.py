@@ -18,7 +18,7 @@ from coopbuy.api.pagination import paginate
 from coopbuy.api.problems import problem_responses
 from coopbuy.api.schemas import Page, Paging
 from coopbuy.groups.models import Membership
-from coopbuy.rounds import closing, documents, receiving, selectors
+from coopbuy.rounds import closing, documents, extensions, receiving, selectors
 from coopbuy.rounds.api_delivery_schemas import (
     CollectIn,
     CollectionOut,
@@ -65,7 +65,13 @@ def _received_product(product: RoundProduct) -> ReceivedProductOut:
         .select_related("recorded_by")
         .order_by("-recorded_at", "-id")
     )
-    return ReceivedProductOut.of(product, list(records))
+    sent = _drop_units(product.round)
+    return ReceivedProductOut.of(product, list(records), sent.get(product.pk) if sent else None)
+
+
+def _drop_units(round: Round) -> dict[int, int] | None:
+    """A pooled round's group: what the federation sent of each product (None: not pooled)."""
+    return None if round.pool_id is None else extensions.pooled_drop_units(round=round)
 
 
 @router.get(f"{ROUND}/receiving", response={200: Page[ReceivedProductOut], **problem_responses()})
@@ -87,8 +93,14 @@ def receiving_list(
         .order_by("-recorded_at", "-id")
     ):
         records.setdefault(record.product_id, []).append(record)
+    sent = _drop_units(round)
     return paginate(
-        request, products, paging, lambda p: ReceivedProductOut.of(p, records.get(p.pk, []))
+        request,
+        products,
+        paging,
+        lambda p: ReceivedProductOut.of(
+            p, records.get(p.pk, []), sent.get(p.pk, 0) if sent is not None else None
+        ),
     )
 
 

@@ -69,9 +69,16 @@ class ReceivedProductOut(Schema):
     unit_price: Money = Field(description="The price per unit members pay for (supplier's).")
     substitute_name: str
     records: list[ReceivingRecordOut] = Field(description="Newest first.")
+    drop_units: int | None = Field(
+        None,
+        description="A pooled round's group: the units the federation sent its drop (what "
+        "`units_received` may be at most; `cases` are the whole pool's). Null otherwise.",
+    )
 
     @classmethod
-    def of(cls, product: RoundProduct, records: list[ReceivingRecord]) -> ReceivedProductOut:
+    def of(
+        cls, product: RoundProduct, records: list[ReceivingRecord], drop_units: int | None = None
+    ) -> ReceivedProductOut:
         return cls(
             id=product.pk,
             sku=product.sku,
@@ -85,6 +92,7 @@ class ReceivedProductOut(Schema):
             unit_price=product.applied_unit_price or product.unit_price,
             substitute_name=product.substitute_name,
             records=[ReceivingRecordOut.of(r) for r in records],
+            drop_units=drop_units,
         )
 
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from coopbuy.errors import UserFacingError
-from coopbuy.rounds import documents, receiving, selectors
+from coopbuy.rounds import documents, extensions, receiving, selectors
 from coopbuy.rounds.forms import CollectionForm, ReceiveForm
 from coopbuy.rounds.models import MemberRoundCharge, RoundProduct
 from coopbuy.rounds.permissions import round_for_coordinator
@@ -42,7 +42,12 @@ def receive(request: HttpRequest, slug: str, round_id: int) -> HttpResponse:
         else:
             messages.error(request, _("Check the figures for %(name)s.") % {"name": product.name})
         return redirect("rounds:receive", slug=group.slug, round_id=round.pk)
-    products = RoundProduct.objects.filter(round=round, cases__gt=0).order_by("name", "pk")
+    products = list(RoundProduct.objects.filter(round=round, cases__gt=0).order_by("name", "pk"))
+    if round.pool_id is not None:  # a pooled round's drop: what the federation sent the group
+        sent = extensions.pooled_drop_units(round=round)
+        products = [p for p in products if sent.get(p.pk)]
+        for p in products:
+            p.drop_units = sent[p.pk]  # type: ignore[attr-defined]
     news = len(receiving.receiving_news(round))
     return render(
         request,

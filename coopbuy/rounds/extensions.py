@@ -1,14 +1,17 @@
-"""The two places where areas above `rounds` plug in, listed in settings so `rounds` imports none.
+"""The places where areas above `rounds` plug in, listed in settings so `rounds` imports none.
 
 `close_steps`: run in a round's close transaction after the members' charges are posted
 (`settings.COOPBUY_ROUND_CLOSE_STEPS`). `ordering_panels`: extra panels on a member's ordering
-page (`settings.COOPBUY_ORDERING_PANELS`).
+page (`settings.COOPBUY_ORDERING_PANELS`). `pooled_drop_receiver` and `pooled_drop_units`:
+receiving a child round of a pooled round, i.e. its group's drop
+(`settings.COOPBUY_POOLED_DROP_RECEIVER`, `settings.COOPBUY_POOLED_DROP_UNITS`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, Protocol
 
 from django.conf import settings
@@ -17,7 +20,7 @@ from django.utils.module_loading import import_string
 from coopbuy.accounts.models import User
 from coopbuy.core.charges import MemberCharge
 from coopbuy.groups.models import Membership
-from coopbuy.rounds.models import Round
+from coopbuy.rounds.models import ReceivingRecord, Round
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,35 @@ class CloseStep(Protocol):
 
 class OrderingPanel(Protocol):
     def __call__(self, *, round: Round, membership: Membership) -> Panel | None: ...
+
+
+class DropReceiver(Protocol):
+    def __call__(
+        self,
+        *,
+        round: Round,
+        actor: User,
+        product_id: int,
+        units_received: int,
+        invoice_unit_price: Decimal | None,
+        substitute_name: str,
+        note: str,
+    ) -> ReceivingRecord: ...
+
+
+class DropUnits(Protocol):
+    def __call__(self, *, round: Round) -> dict[int, int]: ...
+
+
+def pooled_drop_receiver() -> DropReceiver:
+    receiver: DropReceiver = import_string(settings.COOPBUY_POOLED_DROP_RECEIVER)
+    return receiver
+
+
+def pooled_drop_units(*, round: Round) -> dict[int, int]:
+    """Units of each product (RoundProduct pk ->) the federation sent a child round's group."""
+    units: DropUnits = import_string(settings.COOPBUY_POOLED_DROP_UNITS)
+    return units(round=round)
 
 
 def close_steps() -> tuple[CloseStep, ...]:

@@ -22,8 +22,8 @@ from coopbuy.core.receiving import Held, reallocate
 from coopbuy.groups.models import Membership
 from coopbuy.outbox.services import outbox_enqueue_many
 from coopbuy.reports.services import round_figures_record
-from coopbuy.rounds import adapters, billing, documents
-from coopbuy.rounds.errors import RoundError, refuse_if_pooled
+from coopbuy.rounds import adapters, billing, documents, extensions
+from coopbuy.rounds.errors import RoundError
 from coopbuy.rounds.locking import lock_round
 from coopbuy.rounds.models import (
     Allocation,
@@ -50,10 +50,19 @@ def round_receive_product(
     substitute_name: str = "",
     note: str = "",
 ) -> ReceivingRecord:
-    """Record what arrived of one product and adjust allocations and charges."""
+    """Record what arrived of one product and adjust allocations and charges.
+
+    A child round of a pooled round is its group's drop: `extensions.pooled_drop_receiver` (the
+    pooled area) receives it, with the same record and audit event, so the page, the API and
+    `round_receiving_done` work as for any round.
+    """
+    if round.pool_id is not None:
+        return extensions.pooled_drop_receiver()(
+            round=round, actor=actor, product_id=product_id, units_received=units_received,
+            invoice_unit_price=invoice_unit_price, substitute_name=substitute_name, note=note,
+        )  # fmt: skip
     round = lock_round(round)
     require_round_coordinator(round=round, user=actor)
-    refuse_if_pooled(round, _("receive"))  # receiving a pooled delivery: not built yet
     if round.status not in RECEIVABLE:
         raise RoundError(_("Only a closed or ordered round can be received."))
     product = (

@@ -20,6 +20,7 @@ LEVELS: dict[str, str | dict[str, str]] = {
     "pooled:detail": NOBODY,
     "pooled:order_csv": NOBODY,
     "pooled:action": NOBODY,
+    "pooled:receive": NOBODY,  # the federation's coordinators, of an existing pooled round
     "pooled:supplier_payment": MONEY,  # the federation's coordinators and treasurer
     "pooled:report": MONEY,  # the same people: per-group totals of closed pooled rounds
     "pooled:report_file": MONEY,
@@ -34,6 +35,7 @@ def parameters(world: World) -> dict[str, object]:
         "detail",
         "order_csv",
         "action",
+        "receive",
         "supplier_payment",
         "report",
         "report_file",

@@ -24,6 +24,10 @@ ACCESS = {
     "GET /federations/{slug}/pooled-rounds/{pool_id}": "coordinator",
     "POST /federations/{slug}/pooled-rounds/{pool_id}/close": "coordinator",
     "POST /federations/{slug}/pooled-rounds/{pool_id}/cancel": "coordinator",
+    # Receiving at the federation: its coordinators (a group's drop is received through the
+    # rounds' own receiving operations, classified there).
+    "GET /federations/{slug}/pooled-rounds/{pool_id}/receiving": "coordinator",
+    "POST /federations/{slug}/pooled-rounds/{pool_id}/receiving": "coordinator",
     "GET /federations/groups/{slug}/rounds/{round_id}/pooling": "member",
     # Settling up: the federation's coordinators and treasurer (A's coordinator and treasurer).
     "GET /federations/{fed_slug}/balances": "money",
@@ -37,6 +41,9 @@ BODIES: dict[str, dict[str, Any] | Upload] = {
         "supplier_id": 1,
         "opens_at": "2099-01-01T12:00:00+00:00",
         "closes_at": "2099-01-08T12:00:00+00:00",
+    },
+    "POST /federations/{slug}/pooled-rounds/{pool_id}/receiving": {
+        "lines": [{"product_id": 1, "units_received": 0}]
     },
     # The world's federation owes no supplier: an allowed caller is told so (422).
     "POST /federations/{fed_slug}/supplier-payments": {"supplier_id": 1, "amount": "1.00"},

@@ -1,0 +1,406 @@
+"""Receiving a pooled round at the federation: the supplier delivered less than the pool ordered.
+
+One receiving session (`pooled_round_receive`: what arrived of each product) is one transaction:
+each short product is shared again over the whole pool by the round's policy
+(`coopbuy.core.pooled_receiving.reallocate_pool`, the close's rule: members are members whatever
+their group), so each group's drop shrinks by what its members lose; every member's charge is
+computed again (goods at the pool's prices, delivery by rule 6 over what members hold now:
+`pool_delivery`); the money is corrected with new postings in every book (`pooled.money`): the
+members' accounts and what the group owes the federation in each group's book, and in the
+federation's, what each group owes and what the federation owes the supplier. The session's key
+makes a retry a no-op; every affected member gets one email through the outbox.
+
+A drop shortage (a group receives less than the federation sent it) is `pooled.drops`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from typing import cast
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from coopbuy.accounts.models import User
+from coopbuy.audit.services import audit_record
+from coopbuy.core.charges import MemberCharge
+from coopbuy.core.money import from_minor, to_minor
+from coopbuy.core.pooled_receiving import pool_delivery, reallocate_pool
+from coopbuy.core.problem import DemandRow, Policy
+from coopbuy.core.receiving import Held
+from coopbuy.federations.permissions import require_federation_role
+from coopbuy.groups.models import Membership
+from coopbuy.outbox.services import Email, outbox_enqueue_many
+from coopbuy.pooled import money
+from coopbuy.pooled.adapters import group_id
+from coopbuy.pooled.errors import PooledError
+from coopbuy.pooled.models import (
+    PooledDrop,
+    PooledGroupResult,
+    PooledReceiving,
+    PooledReceivingLine,
+    PooledRound,
+)
+from coopbuy.pooled.services import lock_pool
+from coopbuy.reports.services import round_figures_record
+from coopbuy.rounds import adapters as round_adapters
+from coopbuy.rounds import documents
+from coopbuy.rounds.locking import lock_round
+from coopbuy.rounds.models import (
+    Allocation,
+    DemandLine,
+    MemberRoundCharge,
+    ReceivingRecord,
+    Round,
+    RoundProduct,
+)
+
+RECEIVABLE = (
+    PooledRound.Status.CLOSED,
+    PooledRound.Status.ORDERED,
+    PooledRound.Status.RECEIVED,
+)
+CHARGE_FIELDS = ("goods", "deposit", "vat", "markup", "delivery", "total")
+
+
+@dataclass(frozen=True)
+class ReceivedLine:
+    product_id: int  # the catalogue product, as the pool names it
+    units_received: int
+
+
+@dataclass(frozen=True)
+class ExpectedLine:
+    product_id: int
+    name: str
+    case_size: int
+    units: int  # what the federation expects now (its drops summed)
+
+
+@dataclass(frozen=True)
+class PooledReceivingResult:
+    receiving: PooledReceiving
+    recorded_now: bool
+    members_told: int
+
+
+def expected_lines(pool: PooledRound) -> list[ExpectedLine]:
+    """What the federation expects of each product: its groups' drops as they stand."""
+    out: dict[int, ExpectedLine] = {}
+    for d in PooledDrop.objects.filter(pool=pool).select_related("product").order_by("name", "pk"):
+        pk = d.product.product_id
+        if pk is None:
+            continue
+        units = d.units if d.sent_units is None else d.sent_units
+        was = out.get(pk)
+        out[pk] = ExpectedLine(pk, d.name, d.case_size, units + (was.units if was else 0))
+    return sorted(out.values(), key=lambda x: (x.name, x.product_id))
+
+
+def drops_started(pool: PooledRound) -> bool:
+    return ReceivingRecord.objects.filter(round__pool=pool).exists()
+
+
+@transaction.atomic
+def pooled_round_receive(
+    *,
+    pool: PooledRound,
+    actor: User,
+    lines: Sequence[ReceivedLine],
+    key: str,
+    note: str = "",
+) -> PooledReceivingResult:
+    """Record what reached the federation, re-allocate the shortfall, correct every book."""
+    pool = lock_pool(pool)
+    require_federation_role(federation=pool.federation, user=actor)
+    key = key.strip()
+    if not key or len(key) > 64:
+        raise PooledError(_("Give a key of 1 to 64 characters for this session."), field="key")
+    known = PooledReceiving.objects.filter(pool=pool, key=key).first()
+    if known is not None:
+        return PooledReceivingResult(known, False, known.members_told)
+    if pool.status not in RECEIVABLE:
+        raise PooledError(_("Only a closed or ordered pooled round can be received."))
+    children = [lock_round(r) for r in Round.objects.filter(pool=pool).order_by("pk")]
+    if drops_started(pool):
+        raise PooledError(
+            _(
+                "A group has started receiving its drop: what reached the federation must be "
+                "recorded before the groups receive."
+            )
+        )
+    expected = {x.product_id: x for x in expected_lines(pool)}
+    wanted = _validate(lines, expected)
+    receiving = PooledReceiving.objects.create(
+        pool=pool, key=key, note=note.strip()[:300], recorded_by=actor
+    )
+    PooledReceivingLine.objects.bulk_create(
+        PooledReceivingLine(
+            receiving=receiving,
+            product_id=pk,
+            name=expected[pk].name[:200],
+            units_ordered=expected[pk].units,
+            units_received=units,
+        )
+        for pk, units in wanted.items()
+    )
+    short = {pk: units for pk, units in wanted.items() if units < expected[pk].units}
+    before_receiving = groups_receiving(children)
+    changes: dict[int, dict[int, tuple[str, int, int, str]]] = {}  # member -> product -> change
+    for pk, units in sorted(short.items()):
+        _reallocate(pool, children, pk, units, expected[pk].units, changes)
+    bills = _recharge(pool, children, receiving, before_receiving) if short else {}
+    if pool.status != PooledRound.Status.RECEIVED:
+        pool.status = PooledRound.Status.RECEIVED
+        pool.save(update_fields=["status"])
+    told = _mail(children, changes, bills)
+    receiving.members_told = told
+    receiving.save(update_fields=["members_told"])
+    audit_record(
+        action="pooled.received",
+        summary=_("%(user)s recorded what reached the federation of the pooled round %(name)s")
+        % {"user": actor.name, "name": pool.name},
+        actor=actor,
+        data={
+            "pooled_round": pool.pk,
+            "receiving": receiving.pk,
+            "short": {str(pk): [expected[pk].units, units] for pk, units in short.items()},
+            "members_told": told,
+        },
+    )
+    return PooledReceivingResult(receiving, True, told)
+
+
+def _validate(lines: Sequence[ReceivedLine], expected: dict[int, ExpectedLine]) -> dict[int, int]:
+    if not lines:
+        raise PooledError(_("Give what arrived of at least one product."), field="lines")
+    wanted: dict[int, int] = {}
+    for i, line in enumerate(lines):
+        if line.product_id not in expected:
+            raise PooledError(
+                _("This product is not in the pooled order."), field=f"lines[{i}].product_id"
+            )
+        if line.product_id in wanted:
+            raise PooledError(_("This product is given twice."), field=f"lines[{i}].product_id")
+        most = expected[line.product_id].units
+        if not 0 <= line.units_received <= most:
+            raise PooledError(
+                _(
+                    "%(name)s: give a whole number of units from 0 to %(most)d (the federation "
+                    "cannot take more than the pool ordered)."
+                )
+                % {"name": expected[line.product_id].name, "most": most},
+                field=f"lines[{i}].units_received",
+            )
+        wanted[line.product_id] = line.units_received
+    return wanted
+
+
+def _reallocate(
+    pool: PooledRound,
+    children: list[Round],
+    catalog_pk: int,
+    units: int,
+    ordered: int,
+    changes: dict[int, dict[int, tuple[str, int, int, str]]],
+) -> None:
+    """One short product shared again over the pool; allocations and drops updated."""
+    products = {
+        rp.pk: rp
+        for rp in RoundProduct.objects.select_for_update(no_key=True)
+        .filter(round__in=children, product_id=catalog_pk)
+        .order_by("pk")
+    }
+    round_of = {rp.pk: rp.round_id for rp in products.values()}
+    demand = [
+        DemandRow(f"m{m}", "p", q, t, at)
+        for m, q, t, at in DemandLine.objects.filter(product__in=products)
+        .order_by("placed_at", "id")
+        .values_list("membership_id", "quantity", "tolerance", "placed_at")
+    ]
+    rows = {
+        f"m{a.membership_id}": a
+        for a in Allocation.objects.select_for_update(no_key=True)
+        .filter(product__in=products)
+        .order_by("pk")
+    }
+    member_group = {m: group_id(round_of[a.product_id]) for m, a in rows.items()}
+    outcome = reallocate_pool(
+        policy=_policy(pool),
+        demand=demand,
+        held={m: Held(a.from_quantity, a.from_tolerance) for m, a in rows.items()},
+        member_group=member_group,
+        units=units,
+    )
+    drops = {int(g[1:]): after for g, (_before, after) in outcome.drops.items()}
+    changed = []
+    for m, row in rows.items():
+        held = outcome.held.get(m, Held(0, 0))
+        if held.units == row.units:
+            continue
+        product = products[row.product_id]
+        reason = (
+            _(
+                "The supplier delivered %(got)d of the %(ordered)d units the federation ordered, "
+                "so your group's drop is %(drop)d and you get %(units)d of the %(requested)d you "
+                "asked for."
+            )
+            % {"got": units, "ordered": ordered, "drop": drops.get(product.round_id, 0),
+               "units": held.units, "requested": row.requested}
+        )[:300]  # fmt: skip
+        changes.setdefault(row.membership_id, {})[product.pk] = (
+            product.name, row.units, held.units, reason,
+        )  # fmt: skip
+        row.from_quantity, row.from_tolerance, row.units = (
+            held.from_quantity, held.from_tolerance, held.units,
+        )  # fmt: skip
+        row.amount = (product.applied_unit_price or product.unit_price) * held.units
+        row.explanation, row.explanation_code = reason, "delivery_short"
+        changed.append(row)
+    Allocation.objects.bulk_update(
+        changed,
+        ["from_quantity", "from_tolerance", "units", "amount", "explanation", "explanation_code"],
+    )
+    sent = list(PooledDrop.objects.filter(pool=pool, product__in=products))
+    for d in sent:
+        d.sent_units = drops.get(round_of[d.product_id], 0)
+    PooledDrop.objects.bulk_update(sent, ["sent_units"])
+
+
+def _policy(pool: PooledRound) -> Policy:
+    return cast(Policy, pool.policy)
+
+
+def pool_charges(pool: PooledRound, children: list[Round]) -> dict[int, dict[int, MemberCharge]]:
+    """Every member's charge from the pool's allocations now: child round -> membership ->."""
+    goods: dict[int, dict[int, MemberCharge]] = {
+        r.pk: round_adapters.charges_for_round(r) for r in children
+    }
+    member_group: dict[str, str] = {}
+    flat: dict[str, int] = {}
+    for round_pk, charges in goods.items():
+        for pk, c in charges.items():
+            member_group[f"m{pk}"] = group_id(round_pk)
+            flat[f"m{pk}"] = c.goods
+    receiving = {
+        f"m{m}"
+        for m in Allocation.objects.filter(round__in=children, units__gt=0)
+        .values_list("membership_id", flat=True)
+        .distinct()
+    }
+    delivery = pool_delivery(
+        goods=flat,
+        receiving=receiving,
+        member_group=member_group,
+        supplier_fee=to_minor(pool.applied_delivery_fee),
+        drop_fees={group_id(r.pk): to_minor(pool.drop_fee) for r in children},
+    )
+    return {
+        round_pk: {pk: replace(c, delivery=delivery[f"m{pk}"]) for pk, c in charges.items()}
+        for round_pk, charges in goods.items()
+    }
+
+
+def store_charges(
+    round: Round, charges: dict[int, MemberCharge]
+) -> dict[int, tuple[Decimal, Decimal]]:
+    """Store a child round's charges anew; (total before, total now) where it moved."""
+    existing = {c.membership_id: c for c in MemberRoundCharge.objects.filter(round=round)}
+    updated, moved = [], {}
+    for pk, charge in charges.items():
+        fresh = round_adapters.charge_row(round, pk, charge)
+        row = existing.get(pk)
+        if row is None:
+            fresh.save()
+            moved[pk] = (Decimal("0.00"), fresh.total)
+            continue
+        if row.total != fresh.total:
+            moved[pk] = (row.total, fresh.total)
+        for name in CHARGE_FIELDS:
+            setattr(row, name, getattr(fresh, name))
+        updated.append(row)
+    MemberRoundCharge.objects.bulk_update(updated, list(CHARGE_FIELDS))
+    return moved
+
+
+def _recharge(
+    pool: PooledRound, children: list[Round], receiving: PooledReceiving, before_receiving: set[int]
+) -> dict[int, tuple[Decimal, Decimal]]:
+    """Charges of the whole pool anew, and the corrections in every book (one per group)."""
+    charges = pool_charges(pool, children)
+    moved: dict[int, tuple[Decimal, Decimal]] = {}
+    reason = _("the supplier delivered less to the federation")
+    results = {r.round_id: r for r in PooledGroupResult.objects.filter(pool=pool)}
+    now_receiving = groups_receiving(children)
+    fee = to_minor(pool.drop_fee)
+    for child in children:
+        mine = charges[child.pk]
+        moved.update(store_charges(child, mine))
+        owed = money.post_group_update(
+            round=child, federation=pool.federation, charges=mine, actor=receiving.recorded_by,
+            key=f"round-{child.pk}-pooled-receiving-{receiving.pk}", reason=reason,
+        )  # fmt: skip
+        drop_fee = fee * (int(child.pk in now_receiving) - int(child.pk in before_receiving))
+        money.post_federation_update(
+            pool=pool, round=child, owed=owed, payable=owed - drop_fee, drop_fee=drop_fee,
+            actor=receiving.recorded_by, key=f"pooled-{pool.pk}-receiving-{receiving.pk}-"
+            f"group-{child.group_id}", reason=reason,
+        )  # fmt: skip
+        result = results.get(child.pk)
+        if result is not None:
+            result.sent_delivery = from_minor(sum(c.delivery for c in mine.values()))
+            result.save(update_fields=["sent_delivery"])
+        round_figures_record(round=child)
+    return moved
+
+
+def groups_receiving(children: list[Round]) -> set[int]:
+    """The child rounds where a member holds units (their group pays its drop fee)."""
+    return set(
+        Allocation.objects.filter(round__in=children, units__gt=0)
+        .values_list("round_id", flat=True)
+        .distinct()
+    )
+
+
+def _mail(
+    children: list[Round],
+    changes: dict[int, dict[int, tuple[str, int, int, str]]],
+    bills: dict[int, tuple[Decimal, Decimal]],
+) -> int:
+    """One email to each member whose order or bill moved, as a round's receiving sends."""
+    told = set(changes) | {pk for pk, (b, n) in bills.items() if b != n}
+    if not told:
+        return 0
+    round_of = dict(
+        MemberRoundCharge.objects.filter(round__in=children, membership_id__in=told).values_list(
+            "membership_id", "round_id"
+        )
+    )
+    totals = dict(
+        MemberRoundCharge.objects.filter(round__in=children, membership_id__in=told).values_list(
+            "membership_id", "total"
+        )
+    )
+    emails = dict(Membership.objects.filter(pk__in=told).values_list("pk", "user__email"))
+    mails = {r.pk: documents.DeliveryDigestMail(r) for r in children}
+    out: list[Email] = []
+    for pk in sorted(told):
+        if not emails.get(pk) or pk not in round_of:
+            continue
+        out.append(
+            mails[round_of[pk]].email(
+                to=emails[pk],
+                changes=[
+                    documents.DeliveryChange(name, before, now, reason)
+                    for _p, (name, before, now, reason) in sorted(changes.get(pk, {}).items())
+                ],
+                prices=[],
+                total_before=bills[pk][0] if pk in bills else totals[pk],
+                total_now=totals[pk],
+            )
+        )
+    outbox_enqueue_many(out)
+    return len(out)

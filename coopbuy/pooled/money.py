@@ -270,8 +270,8 @@ def post_federation_update(
     legs: list[tuple[Account, Decimal]] = [
         (between_account(fed_book, group_book), -from_minor(owed)),
         (payable_of(pool), from_minor(payable)),
-        (federation_account(fed_book, Kind.DELIVERY), from_minor(drop_fee)),
-        (federation_account(fed_book, Kind.ADJUSTMENTS), -from_minor(loss)),
+        (federation_money_account(pool.federation, Kind.DELIVERY), from_minor(drop_fee)),
+        (federation_money_account(pool.federation, Kind.ADJUSTMENTS), -from_minor(loss)),
     ]
     posted, _created = post(
         group=None,

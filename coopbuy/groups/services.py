@@ -8,6 +8,7 @@ area's other writes live beside it: `memberships` (joining, roles, leaving), `jo
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Literal
 
@@ -54,9 +55,12 @@ def group_create(
     visibility: str = BuyingGroup.Visibility.PUBLIC,
     join_policy: str = BuyingGroup.JoinPolicy.APPROVAL,
     members_listed_to_members: bool = True,
+    invited_user_ids: Sequence[int] = (),
 ) -> BuyingGroup:
     """Start a group; its creator becomes its first coordinator. With
-    `members_listed_to_members=False` only its coordinators see who its members are."""
+    `members_listed_to_members=False` only its coordinators see who its members are. The waiting
+    list nearby is told, except the people in `invited_user_ids` (the caller invites them: one
+    email about the group, not two)."""
     name = name.strip()
     if not name:
         raise GroupError(_("Give the group a name."), field="name")
@@ -103,7 +107,7 @@ def group_create(
         subject=creator,
     )
     if _findable(group):
-        _tell_waiting_list(group, "formed", exclude_user_ids=[creator.pk])
+        _tell_waiting_list(group, "formed", exclude_user_ids=[creator.pk, *invited_user_ids])
     return group
 
 

@@ -63,6 +63,12 @@ def suggestion_start(*, suggestion_id: int, user: User) -> BuyingGroup:
             _("The person hosting the pickup (or the first to accept) starts the group."),
             field="suggestion",
         )
+    others = (
+        suggestion.members.exclude(user=user)
+        .exclude(state=SuggestedMember.State.DECLINED)
+        .select_related("user")
+        .order_by("pk")
+    )
     interest = Interest.objects.filter(user=user).first()
     name = _("%(place)s buying group") % {"place": suggestion.place}
     group = group_create(
@@ -74,12 +80,7 @@ def suggestion_start(*, suggestion_id: int, user: User) -> BuyingGroup:
         place=interest.postcode if interest is not None else "",
         latitude=interest.latitude if interest is not None else None,
         longitude=interest.longitude if interest is not None else None,
-    )
-    others = (
-        suggestion.members.exclude(user=user)
-        .exclude(state=SuggestedMember.State.DECLINED)
-        .select_related("user")
-        .order_by("pk")
+        invited_user_ids=[other.user_id for other in others],
     )
     for other in others:
         invitation_create(group=group, actor=user, email=other.user.email)

@@ -132,6 +132,10 @@ def test_start_is_refused_before_enough_accept_then_the_host_starts_and_invites(
     assert Membership.objects.get(group=group).user == host
     invited = set(Invitation.objects.filter(group=group).values_list("email", flat=True))
     assert invited == {u.email for u in neighbours[1:]}
+    # The people invited get their invitation, not also the waiting list's "formed near you".
+    formed = OutboxMessage.objects.filter(subject__startswith="A buying group formed near you")
+    told = {address for message in formed for address in message.to}
+    assert told.isdisjoint(invited)
     suggestion.refresh_from_db()
     assert (suggestion.status, suggestion.group) == ("started", group)
     with pytest.raises(UserFacingError, match="already started"):

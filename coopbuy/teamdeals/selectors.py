@@ -19,6 +19,7 @@ from coopbuy.accounts.models import User
 from coopbuy.campaigns.models import Campaign, Pledge
 from coopbuy.campaigns.selectors import core_pledges, core_tiers
 from coopbuy.core import campaign as core
+from coopbuy.groups.models import Membership
 from coopbuy.ledger.models import Account, Hold
 from coopbuy.ledger.selectors import format_money
 from coopbuy.organisations.models import Organisation
@@ -274,3 +275,18 @@ def payments_of(organisation: Organisation) -> QuerySet[BuyerPayment]:
     return BuyerPayment.objects.filter(organisation=organisation).select_related(
         "membership__user", "created_by"
     )
+
+
+def buyer_choices(organisation: Organisation) -> list[tuple[int, str]]:
+    """The customers' group's members (not its operator), for the payment form."""
+    setup = DealSetup.objects.filter(organisation=organisation).first()
+    if setup is None:
+        return []
+    members = (
+        Membership.objects.active()
+        .filter(group_id=setup.group_id)
+        .exclude(user_id=setup.operator_id)
+        .select_related("user")
+        .order_by("user__display_name", "user__email", "pk")
+    )
+    return [(m.pk, f"{m.user.name} ({m.user.email})") for m in members]

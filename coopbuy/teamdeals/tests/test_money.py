@@ -8,10 +8,11 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from coopbuy.accounts.models import User
 from coopbuy.campaigns.services import campaign_settle
+from coopbuy.groups.models import Membership
 from coopbuy.ledger.checks import check_books
 from coopbuy.ledger.models import Account, Transaction
-from coopbuy.groups.models import Membership
 from coopbuy.organisations.models import Organisation
 from coopbuy.organisations.services import organisation_create
 from coopbuy.teamdeals import selectors
@@ -36,12 +37,11 @@ def _books_clean() -> None:
 
 
 def _org_balance(organisation: Organisation, kind: str) -> Decimal:
-    organisation.refresh_from_db()
-    account = Account.objects.filter(book_id=organisation.book_id, kind=kind).first()
+    account = Account.objects.filter(book__organisation=organisation, kind=kind).first()
     return account.balance if account is not None else D("0.00")
 
 
-def _full_team(shop: Shop) -> tuple[Team, list]:  # type: ignore[type-arg]
+def _full_team(shop: Shop) -> tuple[Team, list[User]]:
     people = [make_user(n) for n in ("Ann", "Ben", "Cat", "Dan")]
     team = team_start(deal=shop.deal, user=people[0])
     for person in people[1:]:
@@ -49,11 +49,11 @@ def _full_team(shop: Shop) -> tuple[Team, list]:  # type: ignore[type-arg]
     return team, people
 
 
-def _pay(shop: Shop, user: object, amount: str, key: str, method: str = "bank") -> BuyerPayment:
+def _pay(shop: Shop, user: User, amount: str, key: str, method: str = "bank") -> BuyerPayment:
     return buyer_payment_record(
         organisation=shop.organisation,
         actor=shop.admin,
-        membership=shop.membership(user),  # type: ignore[arg-type]
+        membership=shop.membership(user),
         amount=D(amount),
         method=method,
         idempotency_key=key,
@@ -99,7 +99,7 @@ def test_a_team_that_ends_at_its_deadline_sells_at_the_price_reached(shop: Shop)
 
 
 def test_payments_idempotent_reversible_and_reconciled(shop: Shop) -> None:
-    team, (ann, ben, cat, dan) = _full_team(shop)
+    _team, (ann, ben, _cat, _dan) = _full_team(shop)
     first = _pay(shop, ann, "18.00", "k-1")
     assert _pay(shop, ann, "18.00", "k-1").pk == first.pk  # the same key: the first payment
     with pytest.raises(DealError, match="other details"):

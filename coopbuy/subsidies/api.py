@@ -139,6 +139,7 @@ def create_rule(
         percent=payload.percent,
         monthly_cap=payload.monthly_cap,
         when_dry=payload.when_dry,
+        covers=payload.covers,
         active_from=payload.active_from,
     )
     return Status(201, SubsidyRuleOut.of(rule))

@@ -39,6 +39,14 @@ class RuleForm(forms.Form):
     when_dry = forms.ChoiceField(
         label=gettext_lazy("When the fund runs dry"), choices=SubsidyRule.WhenDry.choices
     )
+    covers = forms.TypedChoiceField(
+        label=gettext_lazy("Who it covers"),
+        choices=SubsidyRule.Covers.choices,
+        initial=SubsidyRule.Covers.EMPLOYEES,
+        required=False,
+        empty_value=SubsidyRule.Covers.EMPLOYEES,  # not sent: employees only
+        help_text=gettext_lazy("Friends and family are those who joined with the code as such."),
+    )
 
 
 class MonthForm(forms.Form):

@@ -163,6 +163,7 @@ def subsidy_rule_create(
     monthly_cap: Decimal | None = None,
     when_dry: str = SubsidyRule.WhenDry.PARTIAL,
     active_from: date | None = None,
+    covers: str = SubsidyRule.Covers.EMPLOYEES,
 ) -> SubsidyRule:
     """A new rule of the programme, applied to rounds closed from `active_from` (today)."""
     require_organisation_admin(organisation=programme.organisation, user=actor)
@@ -172,6 +173,11 @@ def subsidy_rule_create(
         not percent.is_finite() or percent != percent.quantize(Decimal("0.01"))
     ):
         raise SubsidyError(_("Give the percentage with at most two decimals."), field="percent")
+    if covers not in SubsidyRule.Covers.values:
+        raise SubsidyError(
+            _("Choose whom the rule covers: employees only, or friends and family too."),
+            field="covers",
+        )
     if monthly_cap is not None:
         monthly_cap = money_field(monthly_cap, "monthly_cap")
     try:
@@ -186,6 +192,7 @@ def subsidy_rule_create(
         percent=percent,
         monthly_cap=monthly_cap,
         when_dry=when_dry,
+        covers=covers,
         active_from=active_from or timezone.localdate(),
         created_by=actor,
     )
@@ -195,7 +202,13 @@ def subsidy_rule_create(
         % {"actor": actor.name, "programme": programme.name, "rule": rule_sentence(rule, "")},
         actor=actor,
         group=programme.group,
-        data={"rule": rule.pk, "kind": kind, "percent": str(percent), "cap": str(monthly_cap)},
+        data={
+            "rule": rule.pk,
+            "kind": kind,
+            "percent": str(percent),
+            "cap": str(monthly_cap),
+            "covers": covers,
+        },
     )
     return rule
 

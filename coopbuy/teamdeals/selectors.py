@@ -290,3 +290,38 @@ def buyer_choices(organisation: Organisation) -> list[tuple[int, str]]:
         .order_by("user__display_name", "user__email", "pk")
     )
     return [(m.pk, f"{m.user.name} ({m.user.email})") for m in members]
+
+
+@dataclass(frozen=True)
+class MySellerBalance:
+    """What I owe (or have in credit with) one organisation whose team deals I joined."""
+
+    organisation: Organisation
+    balance: Decimal  # below zero: what I owe it
+    payment_reference: str
+
+    @property
+    def owes(self) -> Decimal:
+        return max(-self.balance, Decimal("0.00"))
+
+
+def my_seller_balances(user: User) -> list[MySellerBalance]:
+    """My accounts in the customers' groups of the organisations I bought from, if not zero."""
+    accounts = (
+        Account.objects.filter(
+            kind=Account.Kind.MEMBER,
+            membership__user=user,
+            group__deal_setup__isnull=False,
+        )
+        .exclude(balance=0)
+        .select_related("group__deal_setup__organisation")
+        .order_by("group__deal_setup__organisation__name", "pk")
+    )
+    return [
+        MySellerBalance(
+            organisation=a.group.deal_setup.organisation,  # type: ignore[union-attr]
+            balance=a.balance,
+            payment_reference=a.payment_reference or "",
+        )
+        for a in accounts
+    ]

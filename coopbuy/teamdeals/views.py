@@ -155,7 +155,9 @@ def my_teams(request: HttpRequest) -> HttpResponse:
         }
         for place in page
     ]
-    return render(request, "teamdeals/mine.html", {"page": page, "rows": rows})
+    balances = selectors.my_seller_balances(_user(request))
+    context = {"page": page, "rows": rows, "balances": balances}
+    return render(request, "teamdeals/mine.html", context)
 
 
 @login_required

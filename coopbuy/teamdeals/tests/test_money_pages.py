@@ -156,3 +156,19 @@ def test_the_api_records_a_payment_once_per_key_and_refuses_bad_input(shop: Shop
     listed = client.get(base + "/payments").json()
     assert [p["id"] for p in listed["items"]] == [payment_id]
     assert ben  # Ben still owes: shown above
+
+
+def test_a_buyer_sees_what_they_owe_and_how_to_pay(shop: Shop) -> None:
+    ann, ben, *_others = _sold(shop)
+    client = _login(ann)
+    page = client.get(reverse("teamdeals:mine")).content.decode()
+    reference = member_account(shop.membership(ann)).payment_reference
+    assert "You owe Pennine Organics £18.00" in page and f"<strong>{reference}</strong>" in page
+    # once paid, nothing is owed; a buyer who paid ahead sees their credit
+    _login(shop.admin).post(
+        reverse("teamdeals:money", args=[shop.organisation.slug]),
+        {"buyer": shop.membership(ann).pk, "amount": "40.00", "method": "bank", "key": "d" * 32},
+    )
+    page = client.get(reverse("teamdeals:mine")).content.decode()
+    assert "You owe" not in page and "You have £22.00 paid in advance with Pennine Organics" in page
+    assert "Ann Buyer" not in _login(ben).get(reverse("teamdeals:mine")).content.decode()

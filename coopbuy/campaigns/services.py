@@ -22,6 +22,7 @@ from coopbuy.audit.services import audit_record
 from coopbuy.campaigns import emails
 from coopbuy.campaigns.deadline import schedule_settle
 from coopbuy.campaigns.errors import CampaignError
+from coopbuy.campaigns.extensions import settle_steps
 from coopbuy.campaigns.models import Campaign, CampaignTier, Pledge
 from coopbuy.campaigns.selectors import (
     core_pledges,
@@ -335,6 +336,8 @@ def campaign_settle(
         Pledge.objects.filter(
             pk__in=[p.pk for p in filled if p.payment == Pledge.Payment.HOLD]
         ).update(transaction=charge)
+    for step in settle_steps():
+        step(campaign=campaign, charge=charge)
     outbox_enqueue_many([emails.filled(p) for p in filled] + [emails.left_out(p) for p in left_out])
     audit_record(
         action="campaign.tipped",

@@ -35,6 +35,7 @@ from coopbuy.rounds.api import router as rounds_router
 from coopbuy.rounds.supplier_portal_api import supplier_orders_router
 from coopbuy.subsidies.api import router as subsidies_router
 from coopbuy.teamdeals.api import router as teamdeals_router
+from coopbuy.teamdeals.money_api import router as teamdeals_money_router
 from coopbuy.tenders.api import router as tenders_router
 from coopbuy.tokens.api import router as token_router
 
@@ -103,3 +104,4 @@ api.add_router("/federations", federations_router)
 api.add_router("/federations", pooled_router)
 api.add_router("/tenders", tenders_router)
 api.add_router("", subsidies_router)
+api.add_router("", teamdeals_money_router)

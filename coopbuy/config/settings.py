@@ -278,6 +278,13 @@ COOPBUY_ROUND_CLOSE_STEPS: list[str] = [
     "coopbuy.subsidies.closing.subsidy_close_step",
 ]
 
+# What the areas above `campaigns` add when a campaign tips, in `campaign_settle`'s transaction
+# after the members' charge: each is called as `step(campaign=..., charge=...)` and may post more
+# (a team deal's sale into its organisation's book). See `coopbuy/campaigns/extensions.py`.
+COOPBUY_CAMPAIGN_SETTLE_STEPS: list[str] = [
+    "coopbuy.teamdeals.money.team_sale_step",
+]
+
 # Panels the areas above `rounds` add to a member's ordering page (a pool's progress, a subsidy):
 # each is called as `panel(round=..., membership=...)` and returns None or
 # `coopbuy.rounds.panels.Panel(template, context)`, rendered after the suppliers' progress.

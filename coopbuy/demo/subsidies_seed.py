@@ -208,7 +208,7 @@ def seed_subsidies(*, password_hash: str) -> tuple[int, list[tuple[str, str]]]:
                             percent=Decimal("10"), monthly_cap=Decimal("20.00"),
                             active_from=last_month)  # fmt: skip
         subsidy_rule_create(programme=programme, actor=admin.user, kind="delivery",
-                            active_from=last_month)  # fmt: skip
+                            active_from=last_month, covers="everyone")  # fmt: skip
     _round(programme.group, members)
     _payroll(programme, members, admin.user)
     employee = next(m for m in members if m.role == Membership.Role.MEMBER)

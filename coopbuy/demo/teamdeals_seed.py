@@ -1,8 +1,9 @@
 """Team deals: the retailer Pennine Organics offers its large organic veg box at £24 alone, £22
 each in a team of 2 and £18 each in a team of 4, teams having 48 hours to fill.
 
-Three teams: one in progress with 3 of 4 buyers, one that filled and succeeded (four buyers paid
-£18 each), one that expired alone (nothing paid, its hold released). Through the services;
+Three teams: one in progress with 3 of 4 buyers, one that filled and succeeded (four buyers
+charged £18 each, the sale posted into the retailer's book; two of them have paid it), one that
+expired alone (nothing paid, its hold released). Through the services;
 idempotent: the organisation is found by its slug, the deal by its title, each team by who started
 it.
 """
@@ -17,9 +18,11 @@ from django.utils import timezone
 
 from coopbuy.accounts.models import User
 from coopbuy.campaigns.services import campaign_settle
+from coopbuy.groups.models import Membership
 from coopbuy.organisations.models import Organisation
 from coopbuy.organisations.services import organisation_create
 from coopbuy.teamdeals.models import Deal, Team
+from coopbuy.teamdeals.money import buyer_payment_record
 from coopbuy.teamdeals.services import DealInput, TeamTier, deal_create, team_join, team_start
 
 from .people import FIRST_NAMES, SURNAMES, email_for
@@ -86,7 +89,7 @@ def seed_teamdeals(password_hash: str) -> tuple[int, list[tuple[str, str]]]:
             ),
         )
     people = _people(range(20, 32))
-    logins = [(admin.email, "admin of the retailer Pennine Organics (team deals: Manage)")]
+    logins = [(admin.email, "admin of the retailer Pennine Organics (team deals: Manage, Money)")]
     if len(people) < 8:
         return int(created), logins
     succeeded = _team(deal, people[0:4], timedelta(hours=40))  # filled on its fourth buyer
@@ -94,6 +97,15 @@ def seed_teamdeals(password_hash: str) -> tuple[int, list[tuple[str, str]]]:
     campaign_settle(campaign=lone.campaign, now=lone.campaign.deadline)  # expired: nobody joined
     in_progress = _team(deal, people[5:8], timedelta(hours=6))
     assert succeeded.campaign.cap == 4
+    # Two of the succeeded team's four buyers have paid the retailer (by bank and in cash); two
+    # still owe £18.00 each (the admin's "Money: who owes what" page).
+    for person, method, reference in ((people[0], "bank", "FPS 20931"), (people[1], "cash", "")):
+        buyer_payment_record(
+            organisation=organisation, actor=admin,
+            membership=Membership.objects.get(group=organisation.deal_setup.group, user=person),
+            amount=Decimal("18.00"), method=method, idempotency_key=f"demo-{person.pk}",
+            reference=reference,
+        )  # fmt: skip
     logins.append(
         (
             f"/deals/{deal.pk}/teams/{in_progress.campaign.code}/",

@@ -28,6 +28,7 @@ from coopbuy.programmes.api_schemas import (
     DashboardOut,
     DomainClaimIn,
     DomainClaimOut,
+    EndIn,
     EnrolmentOut,
     ProgrammeDetailOut,
     ProgrammeIn,
@@ -122,6 +123,23 @@ def list_pickup_points(
         if programme_membership(programme=programme, user=user) is None:
             raise
     return paginate(request, selectors.pickup_points(programme), paging, ProgrammePickupOut.of)
+
+
+@router.post(PROGRAMME + "/end", response={200: ProgrammeDetailOut, **problem_responses()})
+@idempotent
+def end_programme(
+    request: HttpRequest, org_slug: str, programme_id: Id, payload: EndIn
+) -> ProgrammeDetailOut:
+    """End a programme (its admins), sending `confirm: true`: no new enrolments, its subsidy rules
+    end, rounds closed before keep their subsidy, the last month's payroll stays exportable, and
+    every member is told by email. 409 once it has ended."""
+    _organisation, programme = programme_for_admin(
+        org_slug=org_slug, programme_id=programme_id, user=caller(request)
+    )
+    ended = services.programme_end(
+        programme=programme, actor=caller(request), confirm=payload.confirm
+    )
+    return _detail(ended)
 
 
 @router.post(

@@ -104,6 +104,12 @@ class DomainClaimOut(Schema):
         )
 
 
+class EndIn(Input):
+    confirm: bool = Field(
+        False, description="true: end the programme now (it cannot be undone); false is refused."
+    )
+
+
 class TokenIn(Input):
     token: Token = Field(description="The token at the end of the emailed link.")
 

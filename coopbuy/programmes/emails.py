@@ -62,3 +62,14 @@ def sponsorship_offer_emails(offer: SponsorshipOffer) -> list[Email]:
         "url": _url(reverse("programmes:sponsorship", args=[offer.group.slug, offer.pk])),
     }
     return [_render("sponsorship", context, m.user.email) for m in coordinators]
+
+
+def programme_ended_emails(programme: Programme, members: list[Membership]) -> list[Email]:
+    """One message to each member of the programme's group: the programme has ended."""
+    context: dict[str, object] = {
+        "programme": programme,
+        "organisation": programme.organisation,
+        "group": programme.group,
+        "url": _url(reverse("groups:detail", args=[programme.group.slug])),
+    }
+    return [_render("programme_ended", context, m.user.email) for m in members]

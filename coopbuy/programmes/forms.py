@@ -54,6 +54,12 @@ class ProgrammeSettingsForm(forms.Form):
     )
 
 
+class EndProgrammeForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("I understand: the programme ends now, and this cannot be undone"), required=False
+    )
+
+
 class PickupPointForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=120, help_text=_("e.g. Reception"))
     address = forms.CharField(label=_("Address"), max_length=300)

@@ -22,6 +22,7 @@ from coopbuy.organisations.permissions import organisation_for_admin
 from coopbuy.programmes import claims, dashboard, selectors, services
 from coopbuy.programmes.forms import (
     DomainClaimForm,
+    EndProgrammeForm,
     PickupPointForm,
     ProgrammeForm,
     ProgrammeSettingsForm,
@@ -29,6 +30,7 @@ from coopbuy.programmes.forms import (
 )
 from coopbuy.programmes.models import DomainClaim, JoinCode, PickupPoint, SponsorshipOffer
 from coopbuy.programmes.permissions import programme_for_admin
+from coopbuy.subsidies.selectors import active_rules, fund_balance
 
 
 def _user(request: HttpRequest) -> User:
@@ -247,3 +249,30 @@ def sponsorship(request: HttpRequest, slug: str, offer_id: int) -> HttpResponse:
             messages.error(request, error.message)
         return redirect("groups:detail", slug=group.slug)
     return render(request, "programmes/sponsorship.html", {"group": group, "offer": offer})
+
+
+@login_required
+def programme_end(request: HttpRequest, slug: str, programme_id: int) -> HttpResponse:
+    """End a programme, after a confirmation page that says what ending changes."""
+    organisation, programme = programme_for_admin(
+        org_slug=slug, programme_id=programme_id, user=request.user
+    )
+    form = EndProgrammeForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid() and programme.ended_at is None:
+        try:
+            services.programme_end(
+                programme=programme, actor=_user(request), confirm=form.cleaned_data["confirm"]
+            )
+        except UserFacingError as error:
+            _fail(form, error)
+        else:
+            messages.success(request, _("The programme has ended; its members are told by email."))
+            return redirect("programmes:manage", slug=slug, programme_id=programme.pk)
+    context = {
+        "organisation": organisation,
+        "programme": programme,
+        "form": form,
+        "fund_balance": fund_balance(organisation=organisation),
+        "rules": len(active_rules(programme=programme)),
+    }
+    return render(request, "programmes/end.html", context)

@@ -25,6 +25,7 @@ from coopbuy.organisations.permissions import require_admin
 from coopbuy.outbox.services import outbox_enqueue_many
 from coopbuy.programmes import emails
 from coopbuy.programmes.models import WEEKDAYS, JoinCode, PickupPoint, SponsorshipOffer
+from coopbuy.subsidies.models import SubsidyRule
 
 
 class ProgrammeError(UserFacingError):
@@ -181,10 +182,16 @@ def sponsorship_decide(*, offer: SponsorshipOffer, actor: User, accept: bool) ->
 
 
 @transaction.atomic
+def _running(programme: Programme) -> None:
+    if programme.ended_at is not None:
+        raise ProgrammeError(_("This programme has ended: it can no longer change."))
+
+
 def programme_update(
     *, programme: Programme, actor: User, name: str, allows_friends_and_family: bool
 ) -> Programme:
     require_admin(organisation=programme.organisation, user=actor)
+    _running(programme)
     programme.name = _check_name(name)
     programme.allows_friends_and_family = allows_friends_and_family
     programme.save(update_fields=["name", "allows_friends_and_family"])
@@ -203,6 +210,7 @@ def programme_update(
 def join_code_renew(*, programme: Programme, actor: User) -> JoinCode:
     """A new invitation code; the old one stops working (people who joined stay)."""
     require_admin(organisation=programme.organisation, user=actor)
+    _running(programme)
     join_code = JoinCode.objects.select_for_update(no_key=True).get(programme=programme)
     join_code.code, join_code.changed_at = _new_code(), timezone.now()
     join_code.save(update_fields=["code", "changed_at"])
@@ -236,6 +244,7 @@ def pickup_point_add(
     notes: str = "",
 ) -> PickupPoint:
     require_admin(organisation=programme.organisation, user=actor)
+    _running(programme)
     name, address = name.strip(), address.strip()
     if not name:
         raise ProgrammeError(_("Name the pickup point, e.g. Reception."), field="name")
@@ -287,3 +296,42 @@ def active_coordinator(group: BuyingGroup) -> User | None:
         .first()
     )
     return None if membership is None else membership.user
+
+
+@transaction.atomic
+def programme_end(*, programme: Programme, actor: User, confirm: bool) -> Programme:
+    """End a programme, once confirmed: no new enrolments, its subsidy rules end (rounds closed
+    from now on get no subsidy; those closed before keep their postings), and every member of its
+    group is told by email. Nothing is deleted: the group, enrolments, subsidies, payroll consents
+    and runs stay, so the last month's payroll can still be exported and run.
+    """
+    require_admin(organisation=programme.organisation, user=actor)
+    if not confirm:
+        raise ProgrammeError(
+            _("Confirm that you want to end the programme: this cannot be undone."),
+            field="confirm",
+        )
+    programme = (
+        Programme.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("organisation", "group")
+        .get(pk=programme.pk)
+    )
+    if programme.ended_at is not None:
+        raise ProgrammeError(_("This programme has already ended."))
+    now = timezone.now()
+    programme.ended_at = now
+    programme.save(update_fields=["ended_at"])
+    rules = SubsidyRule.objects.filter(programme=programme, ended_at__isnull=True).update(
+        ended_at=now
+    )
+    members = list(Membership.objects.active().filter(group=programme.group).select_related("user"))
+    outbox_enqueue_many(emails.programme_ended_emails(programme, members))
+    audit_record(
+        action="programmes.ended",
+        summary=_("%(actor)s ended the programme %(programme)s")
+        % {"actor": actor.name, "programme": programme.name},
+        actor=actor,
+        group=programme.group,
+        data={"programme": programme.pk, "rules_ended": rules, "members_told": len(members)},
+    )
+    return programme

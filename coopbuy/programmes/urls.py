@@ -17,6 +17,7 @@ urlpatterns = [
     path(ORG + "programmes/", manage_views.programmes, name="programmes"),
     path(PROG, manage_views.manage, name="manage"),
     path(PROG + "code/", manage_views.code_renew, name="code_renew"),
+    path(PROG + "end/", manage_views.programme_end, name="end"),
     path(PROG + "pickup-points/<int:point_id>/end/", manage_views.pickup_end, name="pickup_end"),
     path(PROG + "dashboard/", manage_views.dashboard_page, name="dashboard"),
     path(PROG + "dashboard.csv", manage_views.dashboard_file, name="dashboard_csv"),

@@ -39,7 +39,11 @@ from coopbuy.subsidies.api_schemas import (
     SubsidyRuleOut,
 )
 from coopbuy.subsidies.models import PayrollConsent, SubsidyRule
-from coopbuy.subsidies.permissions import programme_for_admin, programme_of_group
+from coopbuy.subsidies.permissions import (
+    last_programme_of_group,
+    programme_for_admin,
+    programme_of_group,
+)
 
 router = Router(tags=["subsidies"])
 Id = Annotated[int, Path(ge=1, le=2**62)]
@@ -71,6 +75,24 @@ def top_up_fund(
     """Record money the organisation put into its subsidy fund."""
     organisation, _admin = organisation_for_admin(slug=org_slug, user=caller(request))
     services.fund_top_up(
+        organisation=organisation,
+        amount=payload.amount,
+        actor=caller(request),
+        idempotency_key=ledger_key(request),
+        reference=payload.reference,
+    )
+    return Status(201, _fund(request, org_slug))
+
+
+@router.post(ORG + "/fund/returns", response={201: SubsidyFundOut, **problem_responses()})
+@idempotent
+def return_from_fund(
+    request: HttpRequest, org_slug: str, payload: FundTopUpIn
+) -> Status[SubsidyFundOut]:
+    """Take money left in the subsidy fund back to the organisation's bank (at most its balance;
+    e.g. once a programme has ended)."""
+    organisation, _admin = organisation_for_admin(slug=org_slug, user=caller(request))
+    services.fund_return(
         organisation=organisation,
         amount=payload.amount,
         actor=caller(request),
@@ -139,6 +161,7 @@ def create_rule(
         percent=payload.percent,
         monthly_cap=payload.monthly_cap,
         when_dry=payload.when_dry,
+        covers=payload.covers,
         active_from=payload.active_from,
     )
     return Status(201, SubsidyRuleOut.of(rule))
@@ -231,7 +254,7 @@ def record_payroll_run(
 
 
 def _consent_out(request: HttpRequest, slug: str) -> PayrollConsentOut:
-    programme, membership = _employee(request, slug)
+    programme, membership = _employee(request, slug, ended_too=True)
     history = PayrollConsent.objects.filter(membership=membership).order_by("-given_at", "-pk")
     current = payroll.consent_of(membership=membership)
     return PayrollConsentOut(
@@ -242,9 +265,14 @@ def _consent_out(request: HttpRequest, slug: str) -> PayrollConsentOut:
     )
 
 
-def _employee(request: HttpRequest, slug: str) -> tuple[Programme, Membership]:
+def _employee(
+    request: HttpRequest, slug: str, *, ended_too: bool = False
+) -> tuple[Programme, Membership]:
+    """The member's programme; `ended_too`: also one that has ended (to read or withdraw a
+    consent after the end, as the last month's payroll may still be run)."""
     group, membership = group_for_member(slug=slug, user=caller(request))
-    programme = programme_of_group(group_id=group.pk)
+    find = last_programme_of_group if ended_too else programme_of_group
+    programme = find(group_id=group.pk)
     if programme is None:
         raise Http404(_("This group has no employer programme."))
     return programme, membership
@@ -282,8 +310,8 @@ def give_payroll_consent(
     "/groups/{slug:slug}/payroll-consent", response={200: PayrollConsentOut, **problem_responses()}
 )
 def revoke_payroll_consent(request: HttpRequest, slug: str) -> PayrollConsentOut:
-    """Withdraw my consent (kept in the history, with the date)."""
-    programme, membership = _employee(request, slug)
+    """Withdraw my consent (kept in the history, with the date), even after the programme ended."""
+    programme, membership = _employee(request, slug, ended_too=True)
     payroll.payroll_consent_revoke(
         programme=programme, membership=membership, actor=caller(request)
     )

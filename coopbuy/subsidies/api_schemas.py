@@ -60,6 +60,9 @@ class SubsidyRuleIn(Input):
     percent: SubsidyPercent | None = Field(None, description="goods_percent: above 0, at most 100")
     monthly_cap: Money | None = Field(None, description="per employee per calendar month; >= 0")
     when_dry: Literal["partial", "nothing"] = "partial"
+    covers: Literal["employees", "everyone"] = Field(
+        "employees", description="employees: not those enrolled as friends and family"
+    )
     active_from: date | None = None
 
 
@@ -69,6 +72,7 @@ class SubsidyRuleOut(Schema):
     percent: str | None = Field(description='e.g. "10.00" (10 %); null for the delivery fee')
     monthly_cap: Money | None
     when_dry: str
+    covers: str
     active_from: date
     ended_at: datetime | None
 
@@ -80,6 +84,7 @@ class SubsidyRuleOut(Schema):
             percent=None if rule.percent is None else f"{rule.percent:.2f}",
             monthly_cap=rule.monthly_cap,
             when_dry=rule.when_dry,
+            covers=rule.covers,
             active_from=rule.active_from,
             ended_at=rule.ended_at,
         )

@@ -2,8 +2,9 @@
 
 The book (kind `organisation`) holds the organisation's bank, its subsidy fund (`subsidies`: what
 the organisation put in and has not yet paid out, so a positive balance is money left) and, for
-payroll, its adjustments account (what it recovers from salaries). Each group it pays into gets a
-`between` account, opened by `coopbuy.ledger.transfers.between_account`.
+payroll, its adjustments account (what it recovers from salaries); for team deals, its cash box
+and its income account (kind `fees`, named "Team-deal sales": what its teams sold). Each group
+it pays into gets a `between` account, opened by `coopbuy.ledger.transfers.between_account`.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ NAMES = {
     Kind.BANK: _("Bank"),
     Kind.SUBSIDIES: _("Subsidy fund"),
     Kind.ADJUSTMENTS: _("Payroll deductions recovered from salaries"),
+    Kind.CASH: _("Cash"),
+    Kind.FEES: _("Team-deal sales"),  # the book's income account (team deals' sales)
 }
 
 

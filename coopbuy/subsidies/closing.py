@@ -46,6 +46,7 @@ from coopbuy.rounds.models import Round
 from coopbuy.subsidies.books import organisation_account, organisation_book
 from coopbuy.subsidies.models import RoundSubsidy, SubsidyLine, SubsidyRule
 from coopbuy.subsidies.permissions import programme_of_group, require_subsidy_undoer
+from coopbuy.subsidies.selectors import friends_and_family
 from coopbuy.subsidies.services import SubsidyError
 
 Kind = Account.Kind
@@ -139,12 +140,20 @@ def round_subsidy_apply(
     used = used_this_month(
         rules=rules, membership_ids=[c.member for c in member_charges], month=month
     )
-    paid = core.subsidise(
-        [core_rule(r) for r in rules],
-        member_charges,
-        used=used,
-        fund=to_minor(locked[fund.pk].balance),
-    )
+    # Each rule in turn draws on what the fund has left, for the members it covers: a rule for
+    # employees only passes over those enrolled as friends and family.
+    family = friends_and_family(programme)
+    left = max(to_minor(locked[fund.pk].balance), 0)
+    paid: dict[tuple[int, int], int] = {}
+    for rule in rules:
+        covered = [
+            c
+            for c in member_charges
+            if rule.covers == SubsidyRule.Covers.EVERYONE or c.member not in family
+        ]
+        given = core.subsidise([core_rule(rule)], covered, used=used, fund=left)
+        paid.update(given)
+        left -= sum(given.values())
     if not paid:
         return None
     per_member: dict[int, int] = defaultdict(int)

@@ -22,6 +22,13 @@ class TopUpForm(forms.Form):
         self.fields["key"].initial = uuid.uuid4().hex
 
 
+class ReturnForm(TopUpForm):
+    """Money taken back from the fund to the organisation's bank (`services.fund_return`)."""
+
+    prefix = "back"  # its fields' names and ids differ from the top-up form's on the same page
+    give_back = forms.CharField(widget=forms.HiddenInput, initial="1")
+
+
 class RuleForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("What you pay"), choices=SubsidyRule.Kind.choices)
     percent = forms.DecimalField(
@@ -38,6 +45,14 @@ class RuleForm(forms.Form):
     )
     when_dry = forms.ChoiceField(
         label=gettext_lazy("When the fund runs dry"), choices=SubsidyRule.WhenDry.choices
+    )
+    covers = forms.TypedChoiceField(
+        label=gettext_lazy("Who it covers"),
+        choices=SubsidyRule.Covers.choices,
+        initial=SubsidyRule.Covers.EMPLOYEES,
+        required=False,
+        empty_value=SubsidyRule.Covers.EMPLOYEES,  # not sent: employees only
+        help_text=gettext_lazy("Friends and family are those who joined with the code as such."),
     )
 
 

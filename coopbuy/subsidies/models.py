@@ -25,6 +25,10 @@ class SubsidyRule(models.Model):
         PARTIAL = "partial", _("Pay what is left, shared pro rata")
         NOTHING = "nothing", _("Pay nothing in that round")
 
+    class Covers(models.TextChoices):
+        EMPLOYEES = "employees", _("Employees only")
+        EVERYONE = "everyone", _("Employees, friends and family")
+
     programme = models.ForeignKey(
         "organisations.Programme", on_delete=models.PROTECT, related_name="subsidy_rules"
     )
@@ -41,6 +45,10 @@ class SubsidyRule(models.Model):
     )
     when_dry = models.CharField(
         _("when the fund runs dry"), max_length=8, choices=WhenDry.choices, default="partial"
+    )
+    # Whom it pays: employees only (everyone not enrolled as friends and family), or everyone.
+    covers = models.CharField(
+        _("who it covers"), max_length=9, choices=Covers.choices, default="employees"
     )
     active_from = models.DateField(_("active from"))
     ended_at = models.DateTimeField(null=True, blank=True)
@@ -67,6 +75,10 @@ class SubsidyRule(models.Model):
             models.CheckConstraint(
                 condition=Q(when_dry__in=["partial", "nothing"]),
                 name="subsidy_rule_when_dry_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(covers__in=["employees", "everyone"]),
+                name="subsidy_rule_covers_known",
             ),
         ]
 

@@ -11,8 +11,14 @@ from coopbuy.groups.models import Membership
 from coopbuy.ledger.selectors import format_money
 from coopbuy.rounds.extensions import Panel
 from coopbuy.rounds.models import Round
+from coopbuy.subsidies.models import SubsidyRule
 from coopbuy.subsidies.permissions import programme_of_group
-from coopbuy.subsidies.selectors import active_rules, fund_balance, left_this_month
+from coopbuy.subsidies.selectors import (
+    active_rules,
+    friends_and_family,
+    fund_balance,
+    left_this_month,
+)
 from coopbuy.subsidies.services import rule_sentence
 
 
@@ -23,7 +29,16 @@ def subsidy_lines(*, membership: Membership) -> list[str]:
         return []
     organisation = programme.organisation
     lines = []
-    for rule in active_rules(programme=programme):
+    rules = active_rules(programme=programme)
+    if membership.pk in friends_and_family(programme):
+        covering = [r for r in rules if r.covers == SubsidyRule.Covers.EVERYONE]
+        if rules and not covering:
+            return [
+                _("%(org)s's subsidy is for its employees: friends and family pay the full price.")
+                % {"org": organisation.name}
+            ]
+        rules = covering
+    for rule in rules:
         text = rule_sentence(rule, organisation.name, membership.group.currency)
         left = left_this_month(rule=rule, membership=membership)
         if left is not None:

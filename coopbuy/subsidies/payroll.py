@@ -97,6 +97,8 @@ def payroll_consent_give(
     A consent already in force is revoked and replaced (e.g. a new payroll number).
     """
     _own_membership(programme, actor, membership)
+    if programme.ended_at is not None:
+        raise SubsidyError(_("This programme has ended: no new consent is taken."))
     if not agree:
         raise SubsidyError(_("Tick the box to agree."), field="agree")
     if wording != consent_wording(programme):

@@ -42,6 +42,16 @@ def programme_of_group(*, group_id: int) -> Programme | None:
     )
 
 
+def last_programme_of_group(*, group_id: int) -> Programme | None:
+    """The group's programme, running or ended (a group has at most one)."""
+    return (
+        Programme.objects.filter(group_id=group_id)
+        .select_related("organisation", "group")
+        .order_by("-pk")
+        .first()
+    )
+
+
 def require_organisation_admin(*, organisation: Organisation, user: User) -> None:
     if admin_of(organisation=organisation, user=user) is None:
         raise PermissionDenied(_("Only the organisation's admins can do this."))

@@ -34,6 +34,20 @@ def month_end(month: date) -> date:
     return month.replace(day=calendar.monthrange(month.year, month.month)[1])
 
 
+def friends_and_family(programme: Programme) -> set[int]:
+    """The memberships in the programme's group of those enrolled as friends and family.
+
+    Read through the programme's `enrolments` (the `programmes` area sits above this one, so its
+    model is not imported): everyone else charged in the group counts as an employee.
+    """
+    users = programme.enrolments.filter(via="friends_family").values("user_id")
+    return set(
+        Membership.objects.filter(group_id=programme.group_id, user_id__in=users).values_list(
+            "pk", flat=True
+        )
+    )
+
+
 def active_rules(*, programme: Programme, day: date | None = None) -> list[SubsidyRule]:
     day = day or timezone.localdate()
     return list(

@@ -150,6 +150,58 @@ def fund_top_up_undo(
     return reversal
 
 
+def fund_return(
+    *,
+    organisation: Organisation,
+    amount: Decimal,
+    actor: User,
+    idempotency_key: str,
+    reference: str = "",
+) -> Transaction:
+    """Take money left in the subsidy fund back to the organisation's bank (e.g. once its
+    programme has ended): fund debited, bank credited, in its own book; at most what it holds."""
+    require_organisation_admin(organisation=organisation, user=actor)
+    amount = money_field(amount, "amount")
+    if amount <= 0:
+        raise SubsidyError(_("The amount must be more than zero."), field="amount")
+    if len(reference.strip()) > 120:
+        raise SubsidyError(_("Keep the reference to 120 characters."), field="reference")
+    book = organisation_book(organisation)
+    fund = organisation_account(book, Kind.SUBSIDIES)
+    bank = organisation_account(book, Kind.BANK)
+
+    def enough(locked: dict[int, Account]) -> None:
+        left = locked[fund.pk].balance
+        if left < amount:
+            raise SubsidyError(
+                _("The fund holds only %(left)s: return at most that.")
+                % {"left": format_money(left, book.currency)},
+                field="amount",
+            )
+
+    posted, created = post(
+        group=None,
+        book=book,
+        kind=TxKind.ADJUSTMENT,
+        description=_("Returned from the subsidy fund to the bank"),
+        legs=[(fund, -amount), (bank, amount)],
+        actor=actor,
+        idempotency_key=idempotency_key,
+        source=MANUAL,
+        external_reference=reference.strip(),
+        check=enough,
+    )
+    if created:
+        audit_record(
+            action="subsidies.fund_returned",
+            summary=_("%(actor)s returned %(amount)s from the subsidy fund of %(org)s")
+            % {"actor": actor.name, "amount": amount, "org": organisation.name},
+            actor=actor,
+            data={"organisation": organisation.pk, "transaction": posted.pk},
+        )
+    return posted
+
+
 # Rules -------------------------------------------------------------------------------------------
 
 
@@ -163,15 +215,23 @@ def subsidy_rule_create(
     monthly_cap: Decimal | None = None,
     when_dry: str = SubsidyRule.WhenDry.PARTIAL,
     active_from: date | None = None,
+    covers: str = SubsidyRule.Covers.EMPLOYEES,
 ) -> SubsidyRule:
     """A new rule of the programme, applied to rounds closed from `active_from` (today)."""
     require_organisation_admin(organisation=programme.organisation, user=actor)
+    if programme.ended_at is not None:
+        raise SubsidyError(_("This programme has ended: its rules can no longer change."))
     if kind == SubsidyRule.Kind.DELIVERY:
         percent = None
     if percent is not None and (
         not percent.is_finite() or percent != percent.quantize(Decimal("0.01"))
     ):
         raise SubsidyError(_("Give the percentage with at most two decimals."), field="percent")
+    if covers not in SubsidyRule.Covers.values:
+        raise SubsidyError(
+            _("Choose whom the rule covers: employees only, or friends and family too."),
+            field="covers",
+        )
     if monthly_cap is not None:
         monthly_cap = money_field(monthly_cap, "monthly_cap")
     try:
@@ -186,6 +246,7 @@ def subsidy_rule_create(
         percent=percent,
         monthly_cap=monthly_cap,
         when_dry=when_dry,
+        covers=covers,
         active_from=active_from or timezone.localdate(),
         created_by=actor,
     )
@@ -195,7 +256,13 @@ def subsidy_rule_create(
         % {"actor": actor.name, "programme": programme.name, "rule": rule_sentence(rule, "")},
         actor=actor,
         group=programme.group,
-        data={"rule": rule.pk, "kind": kind, "percent": str(percent), "cap": str(monthly_cap)},
+        data={
+            "rule": rule.pk,
+            "kind": kind,
+            "percent": str(percent),
+            "cap": str(monthly_cap),
+            "covers": covers,
+        },
     )
     return rule
 

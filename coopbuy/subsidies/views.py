@@ -25,7 +25,7 @@ from coopbuy.errors import UserFacingError
 from coopbuy.organisations.models import Programme
 from coopbuy.organisations.permissions import organisation_for_admin
 from coopbuy.subsidies import payroll, selectors, services
-from coopbuy.subsidies.forms import MonthForm, RuleForm, TopUpForm
+from coopbuy.subsidies.forms import MonthForm, ReturnForm, RuleForm, TopUpForm
 from coopbuy.subsidies.models import SubsidyRule
 from coopbuy.subsidies.permissions import programme_for_admin
 
@@ -44,8 +44,24 @@ def _show(form: forms.Form, error: UserFacingError) -> None:
 @login_required
 def fund(request: HttpRequest, slug: str) -> HttpResponse:
     organisation, _admin = organisation_for_admin(slug=slug, user=request.user)
-    form = TopUpForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    giving_back = "back-give_back" in request.POST
+    form = TopUpForm(request.POST if request.method == "POST" and not giving_back else None)
+    return_form = ReturnForm(request.POST if giving_back else None)
+    if giving_back and return_form.is_valid():
+        try:
+            services.fund_return(
+                organisation=organisation,
+                amount=return_form.cleaned_data["amount"],
+                actor=_user(request),
+                idempotency_key=f"web-fund-return-{return_form.cleaned_data['key']}",
+                reference=return_form.cleaned_data["reference"],
+            )
+        except UserFacingError as error:
+            _show(return_form, error)
+        else:
+            messages.success(request, _("The money is back in your bank account's books."))
+            return redirect("subsidies:fund", slug=organisation.slug)
+    if form.is_bound and form.is_valid():
         try:
             services.fund_top_up(
                 organisation=organisation,
@@ -65,6 +81,7 @@ def fund(request: HttpRequest, slug: str) -> HttpResponse:
         "top_ups": selectors.top_ups(organisation=organisation)[:20],
         "programmes": Programme.objects.filter(organisation=organisation).order_by("name", "pk"),
         "form": form,
+        "return_form": return_form,
     }
     return render(request, "subsidies/fund.html", context)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 from typing import Any
 
@@ -91,3 +92,31 @@ class DealForm(forms.Form):
         if field == "tiers":
             field = "tier0_size"
         self.add_error(field if field in self.fields else None, message)
+
+
+class PaymentForm(forms.Form):
+    """A buyer's payment an admin records (thin: `money.buyer_payment_record` checks the values)."""
+
+    buyer = forms.TypedChoiceField(label=_("Buyer"), coerce=int)
+    amount = forms.DecimalField(label=_("Amount (£)"), max_digits=12, decimal_places=2)
+    method = forms.ChoiceField(
+        label=_("Paid by"), choices=[("bank", _("Bank transfer")), ("cash", _("Cash"))]
+    )
+    reference = forms.CharField(
+        label=_("Reference (e.g. their bank transfer's)"), max_length=120, required=False
+    )
+    key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, *args: Any, buyers: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["buyer"].choices = [("", _("Choose a buyer")), *buyers]  # type: ignore[attr-defined]
+        self.fields["key"].initial = uuid.uuid4().hex
+
+    def show(self, field: str | None, message: str) -> None:
+        self.add_error(field if field in self.fields else None, message)
+
+
+class UndoForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why (e.g. the transfer bounced)"), max_length=200, required=False
+    )

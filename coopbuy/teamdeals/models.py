@@ -108,3 +108,86 @@ class Team(models.Model):
 
     def __str__(self) -> str:
         return f"Team {self.campaign_id} of {self.deal_id}"
+
+
+class TeamSale(models.Model):
+    """A succeeded team's sale, posted into the organisation's book once (see `money`).
+
+    One `Transfer` from the customers' group's book to the organisation's, a posting in each:
+    the group's debt to the organisation as its supplier becomes a debt between the two books,
+    and the organisation's book counts the sale (what its customers owe it).
+    """
+
+    team = models.OneToOneField(Team, on_delete=models.PROTECT, related_name="sale")
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    buyers = models.PositiveIntegerField()
+    transfer = models.OneToOneField("ledger.Transfer", on_delete=models.PROTECT, related_name="+")
+    group_posting = models.OneToOneField(
+        "ledger.Transaction", on_delete=models.PROTECT, related_name="+"
+    )
+    organisation_posting = models.OneToOneField(
+        "ledger.Transaction", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("-created_at", "-pk")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="team_sale_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.amount} for team {self.team_id}"
+
+
+class BuyerPayment(models.Model):
+    """A buyer's payment to the organisation, recorded by one of its admins (see `money`).
+
+    Never edited: undoing it (`reversed_at`) posts the exact counter-postings in both books.
+    """
+
+    class Method(models.TextChoices):
+        BANK = "bank", _("Bank transfer")
+        CASH = "cash", _("Cash")
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="buyer_payments"
+    )
+    membership = models.ForeignKey(
+        "groups.Membership", on_delete=models.PROTECT, related_name="buyer_payments"
+    )
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    method = models.CharField(_("paid by"), max_length=4, choices=Method.choices)
+    reference = models.CharField(_("reference"), max_length=120, blank=True)
+    key = models.CharField(max_length=80)
+    transfer = models.OneToOneField("ledger.Transfer", on_delete=models.PROTECT, related_name="+")
+    group_posting = models.OneToOneField(
+        "ledger.Transaction", on_delete=models.PROTECT, related_name="+"
+    )
+    organisation_posting = models.OneToOneField(
+        "ledger.Transaction", on_delete=models.PROTECT, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    reversed_at = models.DateTimeField(null=True, blank=True)
+    reversed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reversal_reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ("-created_at", "-pk")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "key"], name="buyer_payment_key_once_per_organisation"
+            ),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="buyer_payment_positive"),
+            models.CheckConstraint(
+                condition=Q(method__in=["bank", "cash"]), name="buyer_payment_method_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.amount} from membership {self.membership_id}"

@@ -19,9 +19,11 @@ from coopbuy.accounts.models import User
 from coopbuy.campaigns.models import Campaign, Pledge
 from coopbuy.campaigns.selectors import core_pledges, core_tiers
 from coopbuy.core import campaign as core
+from coopbuy.groups.models import Membership
+from coopbuy.ledger.models import Account, Hold
 from coopbuy.ledger.selectors import format_money
 from coopbuy.organisations.models import Organisation
-from coopbuy.teamdeals.models import Deal, Team
+from coopbuy.teamdeals.models import BuyerPayment, Deal, DealSetup, Team, TeamSale
 
 ACTIVE = Pledge.Status.ACTIVE
 
@@ -187,3 +189,139 @@ def teams_for_admin(deal: Deal) -> list[TeamFigures]:
         else:
             figures.append(TeamFigures(team, state, team.released, Decimal("0.00")))
     return figures
+
+
+@dataclass(frozen=True)
+class BuyerBalance:
+    """What one buyer of an organisation's deals owes it (the seller may see its own customers)."""
+
+    membership_id: int
+    name: str
+    email: str
+    payment_reference: str
+    balance: Decimal  # their account in the customers' group: below zero, what they owe
+    held: Decimal  # places held in open teams, not yet due
+
+    @property
+    def owes(self) -> Decimal:
+        return max(-self.balance, Decimal("0.00"))
+
+    @property
+    def in_credit(self) -> Decimal:
+        return max(self.balance, Decimal("0.00"))
+
+
+@dataclass(frozen=True)
+class MoneySummary:
+    sold: Decimal  # every succeeded team's sale posted into the organisation's book
+    received: Decimal  # buyers' payments recorded and not undone
+    owed: Decimal  # what the customers' group owes the organisation now (sold - received)
+    buyers: list[BuyerBalance]
+
+
+def buyer_balances(organisation: Organisation) -> list[BuyerBalance]:
+    """Every buyer with money outstanding, in credit or a place held; those owing most first."""
+    setup = DealSetup.objects.filter(organisation=organisation).first()
+    if setup is None:
+        return []
+    accounts = (
+        Account.objects.filter(group_id=setup.group_id, kind=Account.Kind.MEMBER)
+        .select_related("membership__user")
+        .order_by("pk")
+    )
+    held = dict(
+        Hold.objects.filter(account__in=accounts, released_at__isnull=True)
+        .values_list("account")
+        .annotate(total=Sum("amount"))
+        .values_list("account", "total")
+    )
+    rows = [
+        BuyerBalance(
+            membership_id=a.membership_id or 0,
+            name=a.membership.user.name if a.membership else a.name,
+            email=a.membership.user.email if a.membership else "",
+            payment_reference=a.payment_reference or "",
+            balance=a.balance,
+            held=held.get(a.pk) or Decimal("0.00"),
+        )
+        for a in accounts
+    ]
+    rows = [r for r in rows if r.balance or r.held]
+    return sorted(rows, key=lambda r: (r.balance, r.name.lower(), r.membership_id))
+
+
+def money_summary(organisation: Organisation) -> MoneySummary:
+    sold = TeamSale.objects.filter(team__deal__organisation=organisation).aggregate(
+        total=Sum("amount")
+    )["total"] or Decimal("0.00")
+    received = BuyerPayment.objects.filter(
+        organisation=organisation, reversed_at__isnull=True
+    ).aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
+    return MoneySummary(sold, received, sold - received, buyer_balances(organisation))
+
+
+def organisation_owed(organisation: Organisation) -> Decimal:
+    """From the organisation's own book: what its customers' group owes it (its `between`)."""
+    setup = DealSetup.objects.filter(organisation=organisation).first()
+    if setup is None:
+        return Decimal("0.00")
+    account = Account.objects.filter(
+        book__organisation=organisation, counterparty__group_id=setup.group_id
+    ).first()
+    return -account.balance if account is not None else Decimal("0.00")
+
+
+def payments_of(organisation: Organisation) -> QuerySet[BuyerPayment]:
+    return BuyerPayment.objects.filter(organisation=organisation).select_related(
+        "membership__user", "created_by"
+    )
+
+
+def buyer_choices(organisation: Organisation) -> list[tuple[int, str]]:
+    """The customers' group's members (not its operator), for the payment form."""
+    setup = DealSetup.objects.filter(organisation=organisation).first()
+    if setup is None:
+        return []
+    members = (
+        Membership.objects.active()
+        .filter(group_id=setup.group_id)
+        .exclude(user_id=setup.operator_id)
+        .select_related("user")
+        .order_by("user__display_name", "user__email", "pk")
+    )
+    return [(m.pk, f"{m.user.name} ({m.user.email})") for m in members]
+
+
+@dataclass(frozen=True)
+class MySellerBalance:
+    """What I owe (or have in credit with) one organisation whose team deals I joined."""
+
+    organisation: Organisation
+    balance: Decimal  # below zero: what I owe it
+    payment_reference: str
+
+    @property
+    def owes(self) -> Decimal:
+        return max(-self.balance, Decimal("0.00"))
+
+
+def my_seller_balances(user: User) -> list[MySellerBalance]:
+    """My accounts in the customers' groups of the organisations I bought from, if not zero."""
+    accounts = (
+        Account.objects.filter(
+            kind=Account.Kind.MEMBER,
+            membership__user=user,
+            group__deal_setup__isnull=False,
+        )
+        .exclude(balance=0)
+        .select_related("group__deal_setup__organisation")
+        .order_by("group__deal_setup__organisation__name", "pk")
+    )
+    return [
+        MySellerBalance(
+            organisation=a.group.deal_setup.organisation,  # type: ignore[union-attr]
+            balance=a.balance,
+            payment_reference=a.payment_reference or "",
+        )
+        for a in accounts
+    ]

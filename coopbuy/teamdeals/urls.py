@@ -10,6 +10,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("organisations/<slug:slug>/deals/", views.organisation_deals, name="organisation"),
     path("organisations/<slug:slug>/deals/manage/", views.manage, name="manage"),
     path("organisations/<slug:slug>/deals/new/", views.deal_create, name="create"),
+    path("organisations/<slug:slug>/deals/money/", views.money, name="money"),
+    path(
+        "organisations/<slug:slug>/deals/payments/<int:payment_id>/undo/",
+        views.payment_undo,
+        name="payment_undo",
+    ),
     path("deals/mine/", views.my_teams, name="mine"),
     path("deals/<int:deal_id>/", views.deal_detail, name="deal"),
     path("deals/<int:deal_id>/edit/", views.deal_update, name="edit"),

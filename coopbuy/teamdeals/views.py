@@ -20,9 +20,10 @@ from coopbuy.errors import UserFacingError
 from coopbuy.ledger.selectors import format_money
 from coopbuy.organisations.models import Organisation
 from coopbuy.organisations.permissions import admin_of, organisation_for_admin
+from coopbuy.teamdeals import money as money_services
 from coopbuy.teamdeals import selectors, services
-from coopbuy.teamdeals.forms import DealForm
-from coopbuy.teamdeals.models import Deal, Team
+from coopbuy.teamdeals.forms import DealForm, PaymentForm, UndoForm
+from coopbuy.teamdeals.models import BuyerPayment, Deal, Team
 from coopbuy.teamdeals.permissions import deal_for_admin, deal_for_viewer, team_for_viewer
 
 
@@ -154,7 +155,9 @@ def my_teams(request: HttpRequest) -> HttpResponse:
         }
         for place in page
     ]
-    return render(request, "teamdeals/mine.html", {"page": page, "rows": rows})
+    balances = selectors.my_seller_balances(_user(request))
+    context = {"page": page, "rows": rows, "balances": balances}
+    return render(request, "teamdeals/mine.html", context)
 
 
 @login_required
@@ -210,3 +213,69 @@ def deal_end(request: HttpRequest, deal_id: int) -> HttpResponse:
     services.deal_end(deal=deal, actor=_user(request))
     messages.success(request, _("The deal has ended: no new teams; started teams run on."))
     return redirect("teamdeals:manage", slug=deal.organisation.slug)
+
+
+@login_required
+def money(request: HttpRequest, slug: str) -> HttpResponse:
+    """The organisation's team-deal money: sold, received, who still owes what; record a payment.
+
+    The organisation is the seller: its admins see their own buyers' balances (never which team
+    or what else they bought)."""
+    organisation, _admin = organisation_for_admin(slug=slug, user=request.user)
+    form = PaymentForm(request.POST or None, buyers=selectors.buyer_choices(organisation))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            membership = money_services.buyer_of(
+                organisation=organisation, membership_id=data["buyer"]
+            )
+            money_services.buyer_payment_record(
+                organisation=organisation,
+                actor=_user(request),
+                membership=membership,
+                amount=data["amount"],
+                method=data["method"],
+                idempotency_key=f"web-{data['key']}",
+                reference=data["reference"],
+            )
+        except UserFacingError as error:
+            form.show(error.field, error.message)
+        else:
+            messages.success(request, _("The payment is recorded."))
+            return redirect("teamdeals:money", slug=organisation.slug)
+    summary = selectors.money_summary(organisation)
+    payments = Paginator(selectors.payments_of(organisation), 20).get_page(request.GET.get("page"))
+    context = {
+        "organisation": organisation,
+        "summary": summary,
+        "owed_in_book": selectors.organisation_owed(organisation),
+        "form": form,
+        "page": payments,
+    }
+    return render(request, "teamdeals/money.html", context)
+
+
+@login_required
+def payment_undo(request: HttpRequest, slug: str, payment_id: int) -> HttpResponse:
+    """Undo a recorded payment, after a confirmation page: both books counter-posted."""
+    organisation, _admin = organisation_for_admin(slug=slug, user=request.user)
+    payment = (
+        BuyerPayment.objects.filter(organisation=organisation, pk=payment_id)
+        .select_related("membership__user")
+        .first()
+    )
+    if payment is None:
+        raise Http404(_("There is no such payment."))
+    form = UndoForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            money_services.buyer_payment_reverse(
+                payment=payment, actor=_user(request), reason=form.cleaned_data["reason"]
+            )
+        except UserFacingError as error:
+            form.add_error("reason" if error.field == "reason" else None, error.message)
+        else:
+            messages.success(request, _("The payment is undone."))
+            return redirect("teamdeals:money", slug=organisation.slug)
+    context = {"organisation": organisation, "payment": payment, "form": form}
+    return render(request, "teamdeals/payment_undo.html", context)

@@ -24,6 +24,7 @@ LEVELS: dict[str, str | dict[str, str]] = {
     "programmes:programmes": ORG_ADMIN,
     "programmes:manage": ORG_ADMIN,
     "programmes:code_renew": ORG_ADMIN,
+    "programmes:end": ORG_ADMIN,  # the confirmation page (GET), then the end (POST)
     "programmes:pickup_end": ORG_ADMIN,
     "programmes:dashboard": ORG_ADMIN,
     "programmes:dashboard_csv": ORG_ADMIN,

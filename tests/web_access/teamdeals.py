@@ -28,14 +28,17 @@ LEVELS: dict[str, str | dict[str, str]] = {
     "teamdeals:progress": ANYONE,
     "teamdeals:join": SIGNED_IN,
     "teamdeals:leave": SIGNED_IN,
+    "teamdeals:money": ORG_ADMIN,  # the seller sees its own buyers' balances
+    "teamdeals:payment_undo": ORG_ADMIN,
 }
 _CODED = ("team", "progress", "join", "leave")
 
 
 def parameters(world: World) -> dict[str, object]:
-    org_pages = ("organisation", "manage", "create")
+    org_pages = ("organisation", "manage", "create", "money", "payment_undo")
     return {
         "deal_id": world.ids["deal_id"],
+        "payment_id": world.ids["payment_id"],
         **{f"teamdeals:{name}.slug": world.scopes["org_slug"] for name in org_pages},
         **{f"teamdeals:{name}.code": world.scopes["team_code"] for name in _CODED},
     }

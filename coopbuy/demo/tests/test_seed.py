@@ -19,6 +19,7 @@ from coopbuy.ledger.checks import check_books
 from coopbuy.organisations.models import OrganisationAdmin
 from coopbuy.rounds.supplier_portal import purchase_orders_of_supplier
 from coopbuy.teamdeals.models import Deal
+from coopbuy.teamdeals.selectors import money_summary
 
 pytestmark = pytest.mark.django_db
 
@@ -97,6 +98,11 @@ def test_pennine_organics_offers_a_veg_box_with_three_teams() -> None:
     )
     assert states == [("failed", 0), ("open", 3), ("tipped", 4)]
     assert not deal.organisation.deal_setup.group.members_listed_to_members  # buyers unseen
+    money = money_summary(deal.organisation)
+    assert (money.sold, money.received, money.owed) == (
+        Decimal("72.00"), Decimal("36.00"), Decimal("36.00"),
+    )  # fmt: skip
+    assert sorted(b.owes for b in money.buyers if b.owes) == [Decimal("18.00")] * 2
     assert RETAILER_ADMIN_EMAIL in summary.describe("http://127.0.0.1:8000/")
     assert User.objects.get(email=RETAILER_ADMIN_EMAIL).check_password(DEMO_PASSWORD)
     assert [r.problems for r in check_books() if r.problems] == []

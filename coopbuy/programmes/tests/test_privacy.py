@@ -175,6 +175,11 @@ def _web_pages(w: dict[str, Any]) -> list[tuple[str, set[int]]]:
         (reverse("programmes:manage", args=[slug, pid]), ok),
         (reverse("programmes:dashboard", args=[slug, pid]), ok),
         (reverse("programmes:dashboard_csv", args=[slug, pid]), ok),
+        (reverse("programmes:end", args=[slug, pid]), ok),  # the confirmation: counts only
+        (reverse("subsidies:fund", args=[slug]), ok),
+        (reverse("subsidies:rules", args=[slug, pid]), ok),
+        # Team deals' money lists the organisation's own buyers only (none here): no employee.
+        (reverse("teamdeals:money", args=[slug]), ok),
         # The group's own pages: the admin is not a member, so none is reachable.
         (reverse("groups:detail", args=[g]), refused),
         (reverse("groups:members", args=[g]), refused),

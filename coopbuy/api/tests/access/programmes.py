@@ -30,6 +30,7 @@ ACCESS = {
     f"GET {P}": "organisation_admin",
     f"GET {P}/pickup-points": "organisation_admin",  # and the programme group's members
     f"POST {P}/pickup-points": "organisation_admin",
+    f"POST {P}/end": "organisation_admin",
     f"GET {P}/dashboard": "organisation_admin",
     f"GET {P}/dashboard.csv": "organisation_admin",
     "GET /organisations/{org_slug}/domain-claims": "organisation_admin",
@@ -44,6 +45,7 @@ BODIES: dict[str, dict[str, Any] | Upload] = {
         "name": "Night shift buying group",
         "coordinator_email": "night.coordinator@millcoop.example",
     },
+    f"POST {P}/end": {"confirm": True},
     f"POST {P}/pickup-points": {
         "name": "Gatehouse",
         "address": "Mill Lane",

@@ -24,6 +24,7 @@ PROGRAMME = ORG + "/programmes/{programme_id}"
 ACCESS = {
     f"GET {ORG}/fund": "organisation_admin",
     f"POST {ORG}/fund/top-ups": "organisation_admin",
+    f"POST {ORG}/fund/returns": "organisation_admin",
     f"POST {ORG}/fund/top-ups/{{top_up_id}}/undo": "organisation_admin",
     f"GET {ORG}/subsidy-statement": "organisation_admin",
     f"GET {PROGRAMME}/subsidy-rules": "organisation_admin",
@@ -37,6 +38,7 @@ ACCESS = {
 }
 BODIES: dict[str, dict[str, Any] | Upload] = {
     f"POST {ORG}/fund/top-ups": {"amount": "25.00", "reference": "BACS 1"},
+    f"POST {ORG}/fund/returns": {"amount": "5.00", "reference": "back to the bank"},
     f"POST {ORG}/fund/top-ups/{{top_up_id}}/undo": {"reason": "typed twice"},
     f"POST {PROGRAMME}/subsidy-rules": {"kind": "goods_percent", "percent": "10",
                                        "monthly_cap": "20.00"},

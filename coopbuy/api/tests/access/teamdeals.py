@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 from coopbuy.campaigns.models import Pledge
 from coopbuy.groups.models import BuyingGroup, Membership
 from coopbuy.organisations.models import Organisation
-from coopbuy.teamdeals.models import Deal, DealSetup, DealTier, Team
+from coopbuy.teamdeals.models import BuyerPayment, Deal, DealSetup, DealTier, Team, TeamSale
+from coopbuy.teamdeals.money import buyer_payment_record
 from coopbuy.teamdeals.services import DealInput, TeamTier, deal_create, team_start
 from coopbuy.testing.factories import make_user
 
@@ -38,6 +39,11 @@ ACCESS = {
     "GET /deals/{deal_id}/teams/{code}": "code_holder",
     "POST /deals/{deal_id}/teams/{code}/join": "own_write",
     "POST /deals/{deal_id}/teams/{code}/leave": "own_write",
+    # the seller's money: its own buyers' balances and payments, for its admins only
+    "GET /organisations/{org_slug}/deal-money": "organisation_admin",
+    "GET /organisations/{org_slug}/deal-money/payments": "organisation_admin",
+    "POST /organisations/{org_slug}/deal-money/payments": "organisation_admin",
+    "POST /organisations/{org_slug}/deal-money/payments/{payment_id}/undo": "organisation_admin",
 }
 _DEAL: dict[str, Any] = {
     "title": "Organic veg box (large)",
@@ -51,6 +57,13 @@ _DEAL: dict[str, Any] = {
 BODIES: dict[str, dict[str, Any] | Upload] = {
     "POST /deals": {**_DEAL, "organisation": ORGANISATION},
     "PUT /deals/{deal_id}": {**_DEAL, "title": "Organic veg box (small)", "solo_price": "23.00"},
+    "POST /organisations/{org_slug}/deal-money/payments": {
+        "buyer": 0,  # the team starter's membership, filled in by `seed`
+        "amount": "22.00",
+        "method": "bank",
+        "reference": "FPS 991",
+    },
+    "POST /organisations/{org_slug}/deal-money/payments/{payment_id}/undo": {"reason": "bounced"},
 }
 
 
@@ -67,8 +80,18 @@ def seed(world: World) -> None:
             window_hours=48,
         ),
     )
-    team = team_start(deal=deal, user=make_user("Team starter"))
+    starter = make_user("Team starter")
+    team = team_start(deal=deal, user=starter)
+    buyer = Membership.objects.get(group__deal_setup__organisation=organisation, user=starter)
+    payment = buyer_payment_record(
+        organisation=organisation, actor=world.people["organisation_admin"], membership=buyer,
+        amount=Decimal("22.00"), method="bank", idempotency_key="seed",
+    )  # fmt: skip
+    body = BODIES["POST /organisations/{org_slug}/deal-money/payments"]
+    assert isinstance(body, dict)
+    body["buyer"] = buyer.pk
     world.ids["deal_id"] = deal.pk
+    world.ids["payment_id"] = payment.pk
     world.scopes["team_code"] = team.campaign.code
 
 
@@ -99,4 +122,6 @@ def snapshot(group: BuyingGroup) -> tuple[object, ...]:
             .values_list("pk", "user", "ended_at")
         ),
         DealSetup.objects.count(),
+        list(BuyerPayment.objects.order_by("pk").values_list("pk", "amount", "reversed_at")),
+        list(TeamSale.objects.order_by("pk").values_list("pk", "amount")),
     )

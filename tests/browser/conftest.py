@@ -7,7 +7,12 @@ import shutil
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+# Assertions wait as long as actions (Playwright's `expect` has its own 5 s default): CI runs two
+# suites side by side on two cores, and a page such as the API reference (about 200 operations)
+# can take longer than 5 s to render there.
+expect.set_options(timeout=15_000)
 
 CHROMIUM_ARGS = [
     "--no-sandbox",

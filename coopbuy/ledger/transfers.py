@@ -32,6 +32,29 @@ Kind = Account.Kind
 MONEY_KINDS = (Kind.BANK, Kind.CASH)
 
 
+def transfer_open(
+    *,
+    from_book: Book,
+    to_book: Book,
+    amount: Decimal,
+    description: str,
+    actor: User | None = None,
+) -> Transfer:
+    """The row that links the two postings of money moving between books; each book then posts
+    its own side naming it as the source. Every area that moves money between books opens its
+    transfer here, so its rules live in one place: two books (the database refuses one), one
+    currency, a positive amount (the database refuses less), a description that fits."""
+    if from_book.currency != to_book.currency:
+        raise LedgerError(_("Both books must keep the same currency."))
+    return Transfer.objects.create(
+        from_book=from_book,
+        to_book=to_book,
+        amount=amount,
+        description=description[:300],
+        created_by=actor,
+    )
+
+
 def between_account(book: Book, counterparty: Book) -> Account:
     """What `book` owes `counterparty` (negative: what it is owed), opened on first use."""
     found = Account.objects.filter(book=book, counterparty=counterparty).first()
@@ -78,18 +101,12 @@ def ledger_transfer(
     if from_book.group is None:
         raise LedgerError(_("Only a buying group's book can pay from here yet."))
     require_money_role(group=from_book.group, user=actor)
-    if from_book.currency != to_book.currency:
-        raise LedgerError(_("Both books must keep the same currency."))
     key = system_key(f"transfer:{_short(idempotency_key)}")
     known = Transfer.objects.filter(from_book=from_book, pk__in=_transfers_keyed(from_book, key))
     if known.exists():
         return known.get()
-    transfer = Transfer.objects.create(
-        from_book=from_book,
-        to_book=to_book,
-        amount=amount,
-        description=description[:300],
-        created_by=actor,
+    transfer = transfer_open(
+        from_book=from_book, to_book=to_book, amount=amount, description=description, actor=actor
     )
     source = Source(SourceKind.TRANSFER, transfer.pk)
     text = _("Transfer to %(book)s: %(what)s") % {"book": to_book.name, "what": description}

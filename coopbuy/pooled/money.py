@@ -37,10 +37,10 @@ from coopbuy.federations.payments import federation_money_account
 from coopbuy.groups.models import Membership
 from coopbuy.ledger.charges import round_entries
 from coopbuy.ledger.keys import system_key
-from coopbuy.ledger.models import Account, Transaction, Transfer
+from coopbuy.ledger.models import Account, Transaction
 from coopbuy.ledger.services import book_of, member_accounts, post, system_account
 from coopbuy.ledger.sources import Source, SourceKind
-from coopbuy.ledger.transfers import between_account
+from coopbuy.ledger.transfers import between_account, transfer_open
 from coopbuy.pooled.models import FederationPayable, PooledRound
 from coopbuy.rounds.billing import round_reference
 from coopbuy.rounds.models import Round
@@ -129,12 +129,12 @@ def post_federation_side(
     description = _("%(group)s owes for the pooled order %(pool)s") % {
         "group": round.group.name, "pool": pool.name,
     }  # fmt: skip
-    transfer = Transfer.objects.create(
+    transfer = transfer_open(
         from_book=group_book,
         to_book=fed_book,
         amount=from_minor(owed),
-        description=description[:300],
-        created_by=actor,
+        description=description,
+        actor=actor,
     )
     legs: list[tuple[Account, Decimal]] = [
         (between_account(fed_book, group_book), -from_minor(owed)),
@@ -254,12 +254,12 @@ def post_federation_update(
         % {"group": round.group.name, "pool": pool.name, "reason": reason}
     )[:300]
     if owed:
-        transfer = Transfer.objects.create(
+        transfer = transfer_open(
             from_book=group_book if owed > 0 else fed_book,
             to_book=fed_book if owed > 0 else group_book,
             amount=from_minor(abs(owed)),
             description=description,
-            created_by=actor,
+            actor=actor,
         )
         source = Source(SourceKind.TRANSFER, transfer.pk)
     else:

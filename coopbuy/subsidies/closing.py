@@ -36,10 +36,10 @@ from coopbuy.core.charges import MemberCharge
 from coopbuy.core.money import from_minor, to_minor
 from coopbuy.groups.models import Membership
 from coopbuy.ledger.keys import system_key
-from coopbuy.ledger.models import Account, Transaction, Transfer
+from coopbuy.ledger.models import Account, Transaction
 from coopbuy.ledger.services import book_of, member_accounts, post
 from coopbuy.ledger.sources import Source, SourceKind
-from coopbuy.ledger.transfers import between_account
+from coopbuy.ledger.transfers import between_account, transfer_open
 from coopbuy.organisations.models import Programme
 from coopbuy.rounds.billing import round_reference
 from coopbuy.rounds.models import Round
@@ -162,12 +162,12 @@ def round_subsidy_apply(
     total = from_minor(sum(per_member.values()))
     reference = round_reference(round)
     organisation = programme.organisation
-    transfer = Transfer.objects.create(
+    transfer = transfer_open(
         from_book=book,
         to_book=group_book,
         amount=total,
-        description=(_("Subsidy for %(round)s") % {"round": reference})[:300],
-        created_by=actor,
+        description=_("Subsidy for %(round)s") % {"round": reference},
+        actor=actor,
     )
     key = system_key(f"subsidy-round-{round.pk}-programme-{programme.pk}")
     out, _created = post(

@@ -43,9 +43,10 @@ from coopbuy.core.money import quantize
 from coopbuy.groups.models import Membership
 from coopbuy.groups.permissions import membership_of
 from coopbuy.ledger.keys import system_key
-from coopbuy.ledger.models import Account, Entry, Transaction, Transfer
+from coopbuy.ledger.models import Account, Entry, Transaction
 from coopbuy.ledger.services import book_of, member_accounts, post, system_account
 from coopbuy.ledger.sources import Source, SourceKind
+from coopbuy.ledger.transfers import transfer_open
 from coopbuy.organisations.models import Programme
 from coopbuy.reports.exports import text_cell
 from coopbuy.subsidies.books import organisation_account, organisation_book
@@ -304,9 +305,9 @@ def payroll_run_record(*, programme: Programme, month: date, actor: User) -> Pay
     book = organisation_book(programme.organisation)
     group_book = book_of(programme.group)
     description = _("Payroll deductions for %(period)s") % {"period": export.period}
-    transfer = Transfer.objects.create(
+    transfer = transfer_open(
         from_book=book, to_book=group_book, amount=total, description=description,
-        created_by=actor,
+        actor=actor,
     )  # fmt: skip
     source = Source(SourceKind.TRANSFER, transfer.pk)
     key = system_key(f"payroll-run-{run.pk}")

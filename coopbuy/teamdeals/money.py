@@ -40,10 +40,10 @@ from coopbuy.audit.services import audit_record
 from coopbuy.campaigns.models import Campaign
 from coopbuy.groups.models import Membership
 from coopbuy.ledger.keys import system_key
-from coopbuy.ledger.models import Account, Transaction, Transfer
+from coopbuy.ledger.models import Account, Transaction
 from coopbuy.ledger.services import book_of, member_account, post, supplier_account
 from coopbuy.ledger.sources import Source, SourceKind
-from coopbuy.ledger.transfers import between_account
+from coopbuy.ledger.transfers import between_account, transfer_open
 from coopbuy.organisations.models import Organisation
 from coopbuy.organisations.permissions import require_admin
 from coopbuy.subsidies.books import organisation_account, organisation_book
@@ -79,9 +79,7 @@ def team_sale_post(*, team: Team, charge: Transaction) -> TeamSale:
     book = organisation_book(organisation)
     group_book = book_of(setup.group)
     what = _("%(title)s, a team of %(n)d") % {"title": team.deal.title, "n": len(members)}
-    transfer = Transfer.objects.create(
-        from_book=group_book, to_book=book, amount=amount, description=what[:300]
-    )
+    transfer = transfer_open(from_book=group_book, to_book=book, amount=amount, description=what)
     source = Source(SourceKind.TRANSFER, transfer.pk)
     key = system_key(f"team-{team.pk}-sale")
     into_group, _created = post(
@@ -190,9 +188,9 @@ def buyer_payment_record(
     group_book = book_of(setup.group)
     buyer = membership.user
     what = _("Payment from %(buyer)s") % {"buyer": buyer.name}
-    transfer = Transfer.objects.create(
-        from_book=group_book, to_book=book, amount=amount, description=what[:300],
-        created_by=actor,
+    transfer = transfer_open(
+        from_book=group_book, to_book=book, amount=amount, description=what,
+        actor=actor,
     )  # fmt: skip
     source = Source(SourceKind.TRANSFER, transfer.pk)
     ledger_key = system_key(f"team-deals-payment-{transfer.pk}")

@@ -10,10 +10,10 @@ from django.core.management import call_command
 
 from coopbuy.groups.permissions import AccessDenied
 from coopbuy.ledger.checks import check_book, check_books
-from coopbuy.ledger.models import Account, Book, Transaction
+from coopbuy.ledger.models import Account, Book, Transaction, Transfer
 from coopbuy.ledger.services import LedgerError, book_of, member_account
 from coopbuy.ledger.sources import SourceKind
-from coopbuy.ledger.transfers import ledger_transfer
+from coopbuy.ledger.transfers import ledger_transfer, transfer_open
 from coopbuy.ledger.treasury import ledger_top_up
 
 from .conftest import World, key
@@ -108,3 +108,21 @@ def test_a_corrupted_cached_balance_is_found_while_the_books_entries_still_balan
     Account.objects.filter(pk=member_account(world.alice).pk).update(balance=D("6.00"))
     codes = {p.code for p in check_book(book_of(world.group)).problems}
     assert codes == {"cached_balance"}  # the entries still balance: only the cache is wrong
+
+
+def test_every_area_opens_its_transfers_in_one_currency(world: World) -> None:
+    """`transfer_open` (used by subsidies, payroll, pooled rounds and team deals as well as
+    `ledger_transfer`) refuses books that keep different currencies; nothing is written."""
+    euros = Book.objects.create(
+        kind=Book.Kind.FEDERATION, name="Eurozone Federation", currency="EUR"
+    )
+    with pytest.raises(LedgerError, match="same currency"):
+        transfer_open(
+            from_book=book_of(world.group), to_book=euros, amount=D("1.00"), description="x"
+        )
+    assert not Transfer.objects.exists()
+    pounds, _bank = _federation()
+    made = transfer_open(
+        from_book=book_of(world.group), to_book=pounds, amount=D("2.50"), description="y" * 400
+    )
+    assert (made.amount, len(made.description)) == (D("2.50"), 300)

@@ -360,3 +360,13 @@ def test_an_oversized_upload_is_refused_before_it_is_read(
     response = client_for(shop.coordinator).post(upload, {"file": big})
     assert response.status_code == 200 and "larger than 2 MB" in response.text
     assert CatalogImport.objects.count() == 0
+
+
+def test_catalogue_amounts_are_written_as_money(shop: Shop, product: Product) -> None:
+    """The catalogue uses the one money format of every page: £2.40, never a bare 2.40."""
+    page = client_for(shop.member).get(
+        reverse("catalog:supplier", args=[shop.group.slug, shop.supplier.pk])
+    )
+    html = page.content.decode()
+    assert f"£{product.unit_price}" in html  # the unit price
+    assert "4+ cases: £2.40" in html  # a price tier

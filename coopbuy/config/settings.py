@@ -139,11 +139,12 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
+# Django's rules, with the words people read in coopbuy's voice (coopbuy/accounts/voice.py).
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "coopbuy.accounts.voice.UserAttributeSimilarityValidator"},
+    {"NAME": "coopbuy.accounts.voice.MinimumLengthValidator"},
+    {"NAME": "coopbuy.accounts.voice.CommonPasswordValidator"},
+    {"NAME": "coopbuy.accounts.voice.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "web:home"
@@ -156,6 +157,7 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_SIGNUP_FORM_CLASS = "coopbuy.accounts.forms.SignupExtraForm"
+ACCOUNT_ADAPTER = "coopbuy.accounts.voice.AccountAdapter"
 ACCOUNT_LOGOUT_REDIRECT_URL = "web:home"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[coopbuy] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"

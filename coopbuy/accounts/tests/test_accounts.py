@@ -52,8 +52,24 @@ def test_sign_up_refuses_a_weak_password() -> None:
         {"email": "new@example.org", "password1": "123", "password2": "123"},
     )
     assert response.status_code == 200
-    assert "too short" in response.content.decode()
+    html = response.content.decode()
+    # Django's rules in coopbuy's words (coopbuy/accounts/voice.py), not Django's own.
+    assert "Choose a longer password: at least 8 characters." in html
+    assert "Use letters as well as numbers in your password." in html
+    assert "This password is too short" not in html
     assert not User.objects.filter(email="new@example.org").exists()
+
+
+def test_logging_in_and_out_is_said_in_coopbuy_s_voice() -> None:
+    user = make_user("Ann Member")
+    client = Client()
+    wrong = client.post(reverse("account_login"), {"login": user.email, "password": "nope"})
+    assert "That email address and password do not match" in wrong.content.decode()
+    client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
+    home = client.get(reverse("web:home"))
+    assert "Welcome back, Ann Member." in home.content.decode()
+    client.post(reverse("account_logout"))
+    assert "You have logged out." in client.get(reverse("web:home")).content.decode()
 
 
 def test_sign_up_with_a_taken_email_creates_no_second_account_and_reveals_nothing() -> None:

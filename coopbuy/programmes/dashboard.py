@@ -26,6 +26,7 @@ from coopbuy.ledger.models import Account
 from coopbuy.ledger.selectors import entries_of_account, format_money
 from coopbuy.organisations.models import Programme
 from coopbuy.programmes.models import Enrolment, PickupPoint
+from coopbuy.reports.exports import table_xlsx, text_cell
 from coopbuy.reports.selectors import group_rounds
 
 ZERO = Decimal("0.00")
@@ -186,3 +187,9 @@ def dashboard_csv(board: Dashboard) -> str:
     for row in dashboard_rows(board):
         writer.writerow(csv_row(row))
     return out.getvalue()
+
+
+def dashboard_xlsx(board: Dashboard) -> bytes:
+    """The CSV's rows as a one-sheet workbook (text cells guarded against formulas)."""
+    rows = [[text_cell(str(cell)) for cell in row] for row in dashboard_rows(board)]
+    return table_xlsx(_("Dashboard"), [_("Section"), _("Figure"), _("Value")], rows)

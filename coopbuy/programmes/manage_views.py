@@ -20,6 +20,7 @@ from coopbuy.groups.models import BuyingGroup
 from coopbuy.groups.permissions import group_for_coordinator
 from coopbuy.organisations.permissions import organisation_for_admin
 from coopbuy.programmes import claims, dashboard, selectors, services
+from coopbuy.programmes.dashboard_charts import dashboard_charts
 from coopbuy.programmes.forms import (
     DomainClaimForm,
     EndProgrammeForm,
@@ -209,11 +210,13 @@ def dashboard_page(request: HttpRequest, slug: str, programme_id: int) -> HttpRe
         org_slug=slug, programme_id=programme_id, user=request.user
     )
     board = dashboard.dashboard_of(programme)
-    return render(
-        request,
-        "programmes/dashboard.html",
-        {"organisation": organisation, "programme": programme, "board": board},
-    )
+    context = {
+        "organisation": organisation,
+        "programme": programme,
+        "board": board,
+        "charts": dashboard_charts(board),
+    }
+    return render(request, "programmes/dashboard.html", context)
 
 
 @login_required
@@ -226,6 +229,20 @@ def dashboard_file(request: HttpRequest, slug: str, programme_id: int) -> HttpRe
         content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="programme-{programme.pk}.csv"'
+    return response
+
+
+@login_required
+def dashboard_workbook(request: HttpRequest, slug: str, programme_id: int) -> HttpResponse:
+    """The dashboard's cells as a workbook: the same aggregates as the CSV, floored alike."""
+    _organisation, programme = programme_for_admin(
+        org_slug=slug, programme_id=programme_id, user=request.user
+    )
+    response = HttpResponse(
+        dashboard.dashboard_xlsx(dashboard.dashboard_of(programme)),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="programme-{programme.pk}.xlsx"'
     return response
 
 

@@ -21,5 +21,6 @@ urlpatterns = [
     path(PROG + "pickup-points/<int:point_id>/end/", manage_views.pickup_end, name="pickup_end"),
     path(PROG + "dashboard/", manage_views.dashboard_page, name="dashboard"),
     path(PROG + "dashboard.csv", manage_views.dashboard_file, name="dashboard_csv"),
+    path(PROG + "dashboard.xlsx", manage_views.dashboard_workbook, name="dashboard_xlsx"),
     path("g/<slug:slug>/sponsorship/<int:offer_id>/", manage_views.sponsorship, name="sponsorship"),
 ]

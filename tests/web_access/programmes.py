@@ -28,6 +28,7 @@ LEVELS: dict[str, str | dict[str, str]] = {
     "programmes:pickup_end": ORG_ADMIN,
     "programmes:dashboard": ORG_ADMIN,
     "programmes:dashboard_csv": ORG_ADMIN,
+    "programmes:dashboard_xlsx": ORG_ADMIN,
     "programmes:sponsorship": COORDINATOR,  # group A's coordinators answer the offer
     "organisations:edit": ORG_ADMIN,
 }

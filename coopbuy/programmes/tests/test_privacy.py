@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from coopbuy.accounts.models import User
 from coopbuy.api.tests.test_authorization import operations
@@ -231,6 +232,16 @@ def test_no_page_export_or_api_operation_shows_the_admin_a_person(
     assert ["Week 1 (" in r[0] for r in rows].count(True) == 4
     assert [r[2] for r in rows if r[0].startswith("Week 2")] == ["fewer than 5"] * 4
     assert ["Totals", "Orders' value", "£36.00"] in rows
+    # The workbook holds the CSV's cells, floored alike, and no person.
+    workbook = client.get(reverse("programmes:dashboard_xlsx", args=where))
+    sheet = load_workbook(io.BytesIO(workbook.content)).active
+    assert sheet is not None
+    cells = [[str(c) for c in row] for row in sheet.iter_rows(values_only=True)]
+    assert cells[1:] == rows[1:]
+    assert _leaks("\n".join(" ".join(r) for r in cells), people, amounts) == []
+    # The charts: week 1's bar only (week 2 had four people), titled with the shown totals.
+    assert "People in the programme ordered £36.00 in 1 round<" in page
+    assert "1 round with fewer than 5 people ordering is left out." in page
     # Every GET operation of the API, with the programme's group, rounds and members' ids.
     member = Membership.objects.get(group=w["programme"].group, user=people[0])
     values: dict[str, object] = {

@@ -129,33 +129,55 @@ def _baskets(round: Round, membership_ids: list[int]) -> dict[int, Basket]:
     return {mid: Basket(items[mid], summarise(round, priced[mid], None).total) for mid in items}
 
 
-def _email(round: Round, membership: Membership, kind: str, basket: Basket | None) -> Email:
-    group = round.group
-    unsubscribe = settings.SITE_URL + reverse(
-        "rounds:unsubscribe",
-        args=[unsubscribe_token(membership_id=membership.pk, kind=kind)],
-    )
-    context = {
-        "kind": kind,
-        "round": round,
-        "group": group,
-        "closes_at": timezone.localtime(round.closes_at),
-        "basket": basket,
-        "order_url": settings.SITE_URL + reverse("rounds:order", args=[group.slug, round.pk]),
-        "unsubscribe_url": unsubscribe,
-        "preferences_url": settings.SITE_URL
-        + reverse("rounds:announcement_settings", args=[group.slug]),
-    }
-    return Email(
-        to=[membership.user.email],
-        subject=render_to_string("rounds/email/announcement_subject.txt", context).strip(),
-        body=render_to_string("rounds/email/announcement.txt", context),
-        html=render_to_string("rounds/email/announcement.html", context),
-        headers={
-            "List-Unsubscribe": f"<{unsubscribe}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        },
-    )
+# Stands for a member's own link in a body rendered once for every member with an empty basket
+# (most of them when a round opens): URL-safe, so escaping leaves it as it is.
+LINK_MARK = "coopbuy-unsubscribe-link-mark"
+
+
+class _Writer:
+    """The kind's emails of one round: the subject and the empty-basket bodies rendered once."""
+
+    def __init__(self, round: Round, kind: str) -> None:
+        self.kind = kind
+        group = round.group
+        self.context: dict[str, object] = {
+            "kind": kind,
+            "round": round,
+            "group": group,
+            "closes_at": timezone.localtime(round.closes_at),
+            "order_url": settings.SITE_URL + reverse("rounds:order", args=[group.slug, round.pk]),
+            "preferences_url": settings.SITE_URL
+            + reverse("rounds:announcement_settings", args=[group.slug]),
+        }
+        self.subject = render_to_string(
+            "rounds/email/announcement_subject.txt", self.context
+        ).strip()
+        self.empty = self._bodies(None, LINK_MARK)
+
+    def _bodies(self, basket: Basket | None, unsubscribe: str) -> tuple[str, str]:
+        context = {**self.context, "basket": basket, "unsubscribe_url": unsubscribe}
+        return (
+            render_to_string("rounds/email/announcement.txt", context),
+            render_to_string("rounds/email/announcement.html", context),
+        )
+
+    def email(self, membership: Membership, basket: Basket | None) -> Email:
+        token = unsubscribe_token(membership_id=membership.pk, kind=self.kind)
+        unsubscribe = settings.SITE_URL + reverse("rounds:unsubscribe", args=[token])
+        if basket is None:
+            body, html = (part.replace(LINK_MARK, unsubscribe) for part in self.empty)
+        else:
+            body, html = self._bodies(basket, unsubscribe)
+        return Email(
+            to=[membership.user.email],
+            subject=self.subject,
+            body=body,
+            html=html,
+            headers={
+                "List-Unsubscribe": f"<{unsubscribe}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            },
+        )
 
 
 def _announce(round: Round, kind: str) -> int:
@@ -179,7 +201,8 @@ def _announce(round: Round, kind: str) -> int:
     RoundAnnouncement.objects.bulk_create(
         [RoundAnnouncement(round=round, membership=m, kind=kind, sent_at=now) for m in members]
     )
-    outbox_enqueue_many([_email(round, m, kind, baskets.get(m.pk)) for m in members])
+    writer = _Writer(round, kind)
+    outbox_enqueue_many([writer.email(m, baskets.get(m.pk)) for m in members])
     return len(members)
 
 

@@ -19,6 +19,7 @@ from coopbuy.outbox.models import OutboxMessage
 from coopbuy.outbox.sending import outbox_send_pending
 from coopbuy.rounds.announcements import (
     announce_closing_rounds,
+    read_unsubscribe_token,
     unsubscribe_token,
     wants,
 )
@@ -181,3 +182,19 @@ def test_a_tampered_or_foreign_link_is_refused_and_changes_nothing() -> None:
     assert wants(membership, "open") and wants(other, "open")
     membership_leave(membership=membership, user=s["ann"])
     assert client.post(reverse("rounds:unsubscribe", args=[token])).status_code == 403
+
+
+def test_each_member_gets_their_own_link_in_both_bodies() -> None:
+    s = _group()
+    _open(s)  # nobody has a basket yet: the bodies are rendered once and the links filled in
+    seen = set()
+    for user in (s["cora"], s["ann"], s["bob"]):
+        message = _mail_to(user, "is open")
+        link = message.headers["List-Unsubscribe"][1:-1]
+        assert link in message.body and link in message.html
+        assert "coopbuy-unsubscribe-link-mark" not in message.body + message.html
+        token = link.rsplit("/", 2)[-2]
+        found = read_unsubscribe_token(token)
+        assert found is not None and found[0].user == user and found[1] == "open"
+        seen.add(link)
+    assert len(seen) == 3

@@ -5,10 +5,12 @@ the web pages use), calls one service, and returns an output Schema. Every POST 
 `Idempotency-Key` (`@idempotent`). Other areas copy this file's shape.
 """
 
+from dataclasses import asdict
 from decimal import Decimal
 from typing import Annotated, cast
 
 from django.contrib.auth.models import AnonymousUser
+from django.db import transaction
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -29,6 +31,7 @@ from coopbuy.groups import invitations, join_requests, memberships, selectors, s
 from coopbuy.groups.api_schemas import (
     INVITATION_CODE,
     ActivityOut,
+    DeliveryOut,
     GroupCreateIn,
     GroupDetailOut,
     GroupListingOut,
@@ -48,6 +51,7 @@ from coopbuy.groups.api_schemas import (
     Role,
     RoleIn,
 )
+from coopbuy.groups.delivery import DeliveryDetails, delivery_of, group_set_delivery
 from coopbuy.groups.directory import DEFAULT_WITHIN_KM, DirectorySearch, directory
 from coopbuy.groups.models import BuyingGroup, Invitation, JoinRequest, Membership
 from coopbuy.groups.permissions import (
@@ -185,7 +189,15 @@ def get_group(request: HttpRequest, slug: str) -> GroupDetailOut:
     """A public group, or a private one I belong to (others are not found)."""
     group, membership = group_for_viewer(slug=slug, user=principal(request).user)
     role = cast(Role, membership.role) if membership else None
-    return GroupDetailOut(**GroupOut.of(group).model_dump(), my_role=role)
+    return GroupDetailOut(
+        **GroupOut.of(group).model_dump(),
+        my_role=role,
+        delivery=_delivery(group) if membership else None,
+    )
+
+
+def _delivery(group: BuyingGroup) -> DeliveryOut:
+    return DeliveryOut(**asdict(delivery_of(group)))
 
 
 @router.patch("/{slug:slug}", response={200: GroupDetailOut, **problem_responses()})
@@ -194,11 +206,20 @@ def update_group(request: HttpRequest, slug: str, payload: GroupUpdateIn) -> Gro
     group, membership = group_for_coordinator(slug=slug, user=caller(request))
     names = ("name", "description", "place", "latitude", "longitude", "visibility", "join_policy")
     values = {name: getattr(group, name) for name in names}
+    delivery = asdict(delivery_of(group))
     for name, value in payload.model_dump(exclude_unset=True).items():
-        if value is not None or name in {"latitude", "longitude"}:  # null clears coordinates
+        if name.startswith("delivery_"):
+            delivery[name.removeprefix("delivery_")] = value or ""  # null or "" clears
+        elif value is not None or name in {"latitude", "longitude"}:  # null clears coordinates
             values[name] = value
-    group = services.group_update(group=group, actor=caller(request), **values)
-    return GroupDetailOut(**GroupOut.of(group).model_dump(), my_role=cast(Role, membership.role))
+    with transaction.atomic():  # both or neither
+        group_set_delivery(group=group, actor=caller(request), details=DeliveryDetails(**delivery))
+        group = services.group_update(group=group, actor=caller(request), **values)
+    return GroupDetailOut(
+        **GroupOut.of(group).model_dump(),
+        my_role=cast(Role, membership.role),
+        delivery=_delivery(group),
+    )
 
 
 @router.post("/{slug:slug}/join", response={201: MembershipOut, **problem_responses()})

@@ -72,8 +72,20 @@ def _fields(group: BuyingGroup) -> dict[str, object]:
     }
 
 
+class DeliveryOut(Schema):
+    """Where suppliers deliver and whom they call (on purchase orders); empty strings: not set."""
+
+    address: str
+    postcode: str
+    contact_name: str
+    contact_phone: str
+
+
 class GroupDetailOut(GroupOut):
     my_role: Role | None = Field(description="The caller's role here, or null for a non-member.")
+    delivery: DeliveryOut | None = Field(
+        None, description="The delivery address and contact; members only (null for others)."
+    )
 
 
 class MyGroupOut(Schema):
@@ -185,6 +197,10 @@ class GroupUpdateIn(Input):
     longitude: Longitude | None = None
     visibility: Visibility | None = None
     join_policy: JoinPolicy | None = None
+    delivery_address: Text | None = Field(None, max_length=300, description="Lines split by \\n.")
+    delivery_postcode: Text | None = Field(None, max_length=12)
+    delivery_contact_name: Text | None = Field(None, max_length=120)
+    delivery_contact_phone: Text | None = Field(None, max_length=24)
 
 
 class RoleIn(Input):

@@ -107,3 +107,30 @@ class JoinRequestForm(forms.Form):
 
 class RoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
+
+
+class DeliveryForm(forms.Form):
+    """The group's delivery address and contact (optional), printed on purchase orders."""
+
+    delivery_address = forms.CharField(
+        label=_("Delivery address"),
+        required=False,
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "street-address"}),
+        help_text=_("Where suppliers deliver, one line per line of the address."),
+    )
+    delivery_postcode = forms.CharField(
+        label=_("Postcode"),
+        required=False,
+        max_length=12,
+        widget=forms.TextInput(attrs={"autocomplete": "postal-code"}),
+    )
+    delivery_contact_name = forms.CharField(
+        label=_("Contact for deliveries"), required=False, max_length=120
+    )
+    delivery_contact_phone = forms.CharField(
+        label=_("Contact's phone"),
+        required=False,
+        max_length=24,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )

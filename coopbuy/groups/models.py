@@ -53,6 +53,13 @@ class BuyingGroup(models.Model):
     # False: only the coordinators see who the members are (a shop's customers' group, whose
     # buyers must not see one another); the members still see the group and its coordinators.
     members_listed_to_members = models.BooleanField(_("members see the member list"), default=True)
+    # Where suppliers deliver and whom they ask: printed on the purchase order (all optional).
+    delivery_address = models.TextField(_("delivery address"), blank=True, max_length=300)
+    delivery_postcode = models.CharField(_("delivery postcode"), max_length=12, blank=True)
+    delivery_contact_name = models.CharField(_("delivery contact"), max_length=120, blank=True)
+    delivery_contact_phone = models.CharField(
+        _("delivery contact's phone"), max_length=24, blank=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

@@ -7,6 +7,7 @@ import re
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,7 +21,9 @@ from coopbuy.groups import invitations as invitation_services
 from coopbuy.groups import join_requests as join_request_services
 from coopbuy.groups import memberships as membership_services
 from coopbuy.groups import selectors, services
+from coopbuy.groups.delivery import DeliveryDetails, group_set_delivery
 from coopbuy.groups.forms import (
+    DeliveryForm,
     GroupCreateForm,
     GroupForm,
     InvitationForm,
@@ -347,16 +350,28 @@ def settings_view(request: HttpRequest, slug: str) -> HttpResponse:
     group, membership = group_for_coordinator(slug=slug, user=request.user)
     fields = ["name", "description", "place", "latitude", "longitude", "visibility", "join_policy"]
     form = GroupForm(request.POST or None, initial={f: getattr(group, f) for f in fields})
-    if request.method == "POST" and form.is_valid():
+    delivery_fields = [f"delivery_{f}" for f in DeliveryDetails.__dataclass_fields__]
+    delivery_form = DeliveryForm(
+        request.POST or None, initial={f: getattr(group, f) for f in delivery_fields}
+    )
+    if request.method == "POST" and form.is_valid() and delivery_form.is_valid():
+        details = DeliveryDetails(
+            **{f.removeprefix("delivery_"): v for f, v in delivery_form.cleaned_data.items()}
+        )
         try:
-            services.group_update(group=group, actor=_user(request), **form.cleaned_data)
+            with transaction.atomic():  # both or neither
+                group_set_delivery(group=group, actor=_user(request), details=details)
+                services.group_update(group=group, actor=_user(request), **form.cleaned_data)
         except UserFacingError as error:
-            _form_error(form, error)
+            target = delivery_form if error.field in delivery_form.fields else form
+            target.add_error(error.field if error.field in target.fields else None, error.message)
         else:
             messages.success(request, _("The group's settings are saved."))
             return redirect("groups:detail", slug=group.slug)
     return render(
-        request, "groups/settings.html", {"group": group, "membership": membership, "form": form}
+        request,
+        "groups/settings.html",
+        {"group": group, "membership": membership, "form": form, "delivery_form": delivery_form},
     )
 
 

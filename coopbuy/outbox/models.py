@@ -14,6 +14,7 @@ class OutboxMessage(models.Model):
     subject = models.CharField(max_length=300)
     body = models.TextField()
     html = models.TextField(blank=True)
+    headers = models.JSONField(default=dict, blank=True)  # extra headers, e.g. List-Unsubscribe
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)  # a sender is on it (sending.py)

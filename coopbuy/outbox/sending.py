@@ -39,7 +39,9 @@ def _claim(tried: list[int]) -> OutboxMessage | None:
 
 
 def _email(message: OutboxMessage) -> EmailMultiAlternatives:
-    email = EmailMultiAlternatives(subject=message.subject, body=message.body, to=message.to)
+    email = EmailMultiAlternatives(
+        subject=message.subject, body=message.body, to=message.to, headers=message.headers or None
+    )
     if message.html:
         email.attach_alternative(message.html, "text/html")
     for attachment in message.attachments.all():

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 from django.db import transaction
 
@@ -20,6 +20,7 @@ class Email:
     body: str
     html: str = ""
     attachments: Sequence[tuple[str, bytes, str]] = ()
+    headers: Mapping[str, str] = field(default_factory=dict)
 
 
 def outbox_enqueue_many(emails: Sequence[Email]) -> list[OutboxMessage]:
@@ -33,7 +34,13 @@ def outbox_enqueue_many(emails: Sequence[Email]) -> list[OutboxMessage]:
         raise RuntimeError("outbox_enqueue must run inside the caller's transaction")
     messages = OutboxMessage.objects.bulk_create(
         [
-            OutboxMessage(to=list(e.to), subject=e.subject[:300], body=e.body, html=e.html)
+            OutboxMessage(
+                to=list(e.to),
+                subject=e.subject[:300],
+                body=e.body,
+                html=e.html,
+                headers=dict(e.headers),
+            )
             for e in emails
         ],
         batch_size=2000,

@@ -9,6 +9,7 @@ its delivery (receiving, pick lists, collection, purchase orders) in `api_delive
 
 from urllib.parse import urlencode
 
+from django.db import transaction
 from django.db.models import Sum
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -57,6 +58,7 @@ from coopbuy.rounds.models import (
     RoundProduct,
 )
 from coopbuy.rounds.permissions import RoundNotFound, round_for_coordinator, round_for_member
+from coopbuy.rounds.wanted_by import round_set_wanted_by
 
 __all__ = ["router"]  # mounted by coopbuy.config.api
 
@@ -112,6 +114,7 @@ def create_round(request: HttpRequest, slug: str, payload: RoundIn) -> Status[Ro
         policy=payload.policy,
         markup_percent=payload.markup_percent,
         delivery_share=payload.delivery_share,
+        wanted_by=payload.wanted_by,
     )
     return Status(201, RoundOut.of(round))
 
@@ -124,16 +127,23 @@ def get_round(request: HttpRequest, slug: str, round_id: Id) -> RoundOut:
 
 @router.patch(ROUND, response={200: RoundOut, **problem_responses()})
 def change_round(request: HttpRequest, slug: str, round_id: Id, payload: RoundChangeIn) -> RoundOut:
-    """Move the deadline of a draft or open round (coordinators).
+    """Move the deadline of a draft or open round, or set its wanted-by date (coordinators).
 
-    A deadline not after the opening, or of a round already closed, is a 422 naming `closes_at`.
+    A deadline not after the opening, or of a round already closed, is a 422 naming `closes_at`;
+    a wanted-by date before the close's day, or after the order was sent, one naming `wanted_by`.
     """
     _group, _membership, round = round_for_coordinator(
         slug=slug, round_id=round_id, user=caller(request)
     )
-    round = services.round_set_closing_time(
-        round=round, actor=caller(request), closes_at=payload.closes_at
-    )
+    with transaction.atomic():  # both or neither
+        if payload.closes_at is not None:
+            round = services.round_set_closing_time(
+                round=round, actor=caller(request), closes_at=payload.closes_at
+            )
+        if "wanted_by" in payload.model_fields_set:
+            round = round_set_wanted_by(
+                round=round, actor=caller(request), wanted_by=payload.wanted_by
+            )
     return RoundOut.of(round)
 
 

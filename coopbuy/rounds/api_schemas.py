@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
@@ -52,6 +52,9 @@ class RoundOut(Schema):
     currency: str
     markup_rate: str = Field(description="A fraction added to every price: 0.0500 is 5 %.")
     delivery_share: DeliveryShare = Field(description="How delivery costs are shared.")
+    wanted_by: date | None = Field(
+        None, description="When the group wants the delivery (on the purchase order), or null."
+    )
     repeats_every_weeks: int | None = Field(
         description="The next round opens when this one closes, this many weeks on; or null."
     )
@@ -76,6 +79,7 @@ class RoundOut(Schema):
             currency=round.currency,
             markup_rate=f"{Decimal(round.markup_rate).quantize(Decimal('0.0001'))}",
             delivery_share=round.delivery_share,  # type: ignore[arg-type]
+            wanted_by=round.wanted_by,
             repeats_every_weeks=schedule.interval_weeks
             if schedule is not None and schedule.is_active
             else None,
@@ -138,10 +142,19 @@ class RoundIn(Input):
     policy: Policy = Field("fcfs", description="How a case that cannot be filled is shared.")
     markup_percent: Percent = Field(Decimal(0), description="Added to every price: 5.00 is 5 %.")
     delivery_share: DeliveryShare = Field("value", description="How delivery costs are shared.")
+    wanted_by: date | None = Field(
+        None, description="When the group wants the delivery; not before the close's day."
+    )
 
 
 class RoundChangeIn(Input):
-    closes_at: Moment = Field(description="The new deadline of a draft or open round.")
+    """Only the fields sent change."""
+
+    closes_at: Moment | None = Field(None, description="The new deadline of a draft or open round.")
+    wanted_by: date | None = Field(
+        None,
+        description="When the group wants the delivery (null: no date), until the order is sent.",
+    )
 
 
 class RepeatIn(Input):

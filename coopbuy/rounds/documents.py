@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -25,6 +25,7 @@ from coopbuy.core.charges import MemberCharge
 from coopbuy.core.display import display_money
 from coopbuy.core.money import from_minor
 from coopbuy.csvcells import csv_row
+from coopbuy.groups.delivery import DeliveryDetails, delivery_of
 from coopbuy.groups.models import Membership
 from coopbuy.outbox.services import Email
 from coopbuy.reports.selectors import saving_sentences_by_email
@@ -186,6 +187,15 @@ class PurchaseOrder:
         )
 
     @property
+    def delivery(self) -> DeliveryDetails:
+        """Where the supplier delivers and whom they call (the group's settings, maybe empty)."""
+        return delivery_of(self.round.group)
+
+    @property
+    def wanted_by(self) -> date | None:
+        return self.round.wanted_by
+
+    @property
     def filename(self) -> str:
         return (
             f"order-{slugify(self.round.group.slug)}-{self.round.pk}-{slugify(self.supplier.name)}"
@@ -222,6 +232,22 @@ def purchase_order_csv(order: PurchaseOrder) -> bytes:
         )
     total = ["", "total", "", "", sum(x.cases for x in order.lines), "", "", order.total]
     writer.writerow(csv_row(total))
+    # The order's particulars after the table, so that a program reading the table stops at the
+    # blank row: key in the second column, value in the third.
+    delivery = order.delivery
+    wanted = order.wanted_by.isoformat() if order.wanted_by else ""
+    writer.writerow([])
+    for key, value in (
+        ("order_number", order.number),
+        ("date", timezone.localdate(order.dated).isoformat()),
+        ("wanted_by", wanted),
+        ("deliver_to", order.round.group.name),
+        ("delivery_address", ", ".join(delivery.address.splitlines())),
+        ("delivery_postcode", delivery.postcode),
+        ("delivery_contact", delivery.contact_name),
+        ("delivery_phone", delivery.contact_phone),
+    ):
+        writer.writerow(csv_row(["", key, value]))
     return out.getvalue().encode()
 
 

@@ -45,6 +45,12 @@ class RoundForm(forms.Form):
         widget=forms.RadioSelect,
         help_text=_("Per collection point is not offered yet."),
     )
+    wanted_by = forms.DateField(
+        label=_("Delivery wanted by (optional)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Printed on the purchase order; not before the round closes."),
+    )
 
     def __init__(self, *args: Any, group: BuyingGroup, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -97,6 +103,14 @@ class DeadlineForm(forms.Form):
     closes_at = forms.DateTimeField(label=_("New closing time"), widget=LOCAL_TIME)
 
 
+class WantedByForm(forms.Form):
+    wanted_by = forms.DateField(
+        label=_("Delivery wanted by"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+
 class RepeatForm(forms.Form):
     interval_weeks = forms.IntegerField(
         error_messages=WHOLE_NUMBER_MESSAGES,
@@ -130,3 +144,10 @@ class CancelForm(forms.Form):
         if not reason:
             raise forms.ValidationError(_("Say why the round is cancelled."))
         return reason
+
+
+class AnnouncementPreferenceForm(forms.Form):
+    round_open = forms.BooleanField(label=_("Email me when a round opens"), required=False)
+    round_closing = forms.BooleanField(
+        label=_("Email me 24 hours before a round closes"), required=False
+    )

@@ -75,6 +75,8 @@ class Round(models.Model):
         on_delete=models.PROTECT,
         related_name="rounds",
     )
+    # When the group wants the delivery (the purchase order says so); never before the close.
+    wanted_by = models.DateField(_("wanted by"), null=True, blank=True)
 
     class Meta:
         ordering = ("-closes_at", "-id")
@@ -345,3 +347,50 @@ class ReceivingRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.product_id}: {self.kind}"
+
+
+class RoundAnnouncement(models.Model):
+    """One announcement email of a round to one member: written with the email, so at most once.
+
+    "open" goes out when the round opens, "closing" from the reminder sweep about 24 hours before
+    the deadline (`coopbuy.rounds.announcements`); the unique row makes a rerun send nothing.
+    """
+
+    class Kind(models.TextChoices):
+        OPEN = "open", _("A round is open")
+        CLOSING = "closing", _("A round closes in 24 hours")
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="announcements")
+    membership = models.ForeignKey(
+        "groups.Membership", on_delete=models.CASCADE, related_name="round_announcements"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ("id",)
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "membership", "kind"], name="round_announcement_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["open", "closing"]), name="round_announcement_kind_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} of {self.round_id} to {self.membership_id}"
+
+
+class AnnouncementPreference(models.Model):
+    """Which round announcements a member of a group wants; no row means both (the default)."""
+
+    membership = models.OneToOneField(
+        "groups.Membership", on_delete=models.CASCADE, related_name="announcement_preference"
+    )
+    round_open = models.BooleanField(_("when a round opens"), default=True)
+    round_closing = models.BooleanField(_("24 hours before a round closes"), default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"announcements of {self.membership_id}"

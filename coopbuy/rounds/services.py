@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -25,6 +25,7 @@ from coopbuy.core.basket import BasketPlan, BasketRow, plan_change
 from coopbuy.groups.models import BuyingGroup, Membership
 from coopbuy.groups.permissions import AccessDenied, require_coordinator
 from coopbuy.ledger.selectors import Spending, spending_of
+from coopbuy.rounds.announcements import announce_round_open
 from coopbuy.rounds.deadline import schedule_close
 from coopbuy.rounds.errors import RoundClosed, RoundError, closed_message, refuse_if_pooled
 from coopbuy.rounds.locking import lock_round
@@ -36,6 +37,7 @@ from coopbuy.rounds.permissions import (
     require_round_member,
 )
 from coopbuy.rounds.spending import overspending_message
+from coopbuy.rounds.wanted_by import check_wanted_by
 
 BATCH = 2000
 
@@ -59,13 +61,16 @@ def round_create(
     policy: str = Round.Policy.FCFS,
     markup_percent: Decimal = Decimal(0),
     delivery_share: str = Round.DeliveryShare.VALUE,
+    wanted_by: date | None = None,
 ) -> Round:
-    """A draft round for some of the group's active suppliers."""
+    """A draft round for some of the group's active suppliers; `wanted_by`: when the group wants
+    the delivery (on the purchase order), not before the close."""
     require_coordinator(group=group, user=actor)
     name = name.strip()
     if not name:
         raise RoundError(_("Give the round a name."), field="name")
     _check_times(opens_at, closes_at)
+    check_wanted_by(closes_at, wanted_by)
     if not suppliers:
         raise RoundError(_("Choose at least one supplier."), field="suppliers")
     if any(s.group_id != group.pk or not s.is_active for s in suppliers):
@@ -86,6 +91,7 @@ def round_create(
         delivery_share=delivery_share,
         currency=group.currency,
         created_by=actor,
+        wanted_by=wanted_by,
     )
     RoundSupplier.objects.bulk_create(
         [RoundSupplier(round=round, supplier=s, name=s.name) for s in suppliers]
@@ -167,6 +173,7 @@ def round_open(*, round: Round, actor: User | None) -> Round:
         group=round.group,
         data={"round": round.pk},
     )
+    announce_round_open(round=round)
     schedule_close(round)
     return round
 
@@ -179,6 +186,7 @@ def round_set_closing_time(*, round: Round, actor: User, closes_at: datetime) ->
     if round.status not in (Round.Status.DRAFT, Round.Status.OPEN):
         raise RoundError(_("The deadline of a closed round cannot move."), field="closes_at")
     _check_times(round.opens_at, closes_at)
+    check_wanted_by(closes_at, round.wanted_by)
     round.closes_at = closes_at
     round.save(update_fields=["closes_at"])
     audit_record(

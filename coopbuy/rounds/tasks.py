@@ -11,12 +11,13 @@ import logging
 
 from django.tasks import task
 
+from coopbuy.rounds.announcements import announce_closing
 from coopbuy.rounds.closing import round_close
 from coopbuy.rounds.deadline import schedule_close
 from coopbuy.rounds.deadline_failures import round_close_failed
 from coopbuy.rounds.models import Round
 
-__all__ = ["close_round", "schedule_close"]
+__all__ = ["close_round", "remind_closing", "schedule_close"]
 
 logger = logging.getLogger(__name__)
 
@@ -37,3 +38,10 @@ def close_round(round_id: int) -> bool:
         logger.exception("The deadline close of round %s failed", round_id)
         round_close_failed(round_id=round_id, error=error)
         return False
+
+
+@task
+def remind_closing(round_id: int) -> int:
+    """The "closes in 24 hours" emails of one round; nothing unless due, nothing sent twice
+    (`announcements`). The sweep `coopbuy announce_closing_rounds` catches a missed task."""
+    return announce_closing(round_id=round_id)

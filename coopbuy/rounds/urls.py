@@ -1,6 +1,12 @@
 from django.urls import path, re_path
 
-from coopbuy.rounds import delivery_views, ordering_views, supplier_portal, views
+from coopbuy.rounds import (
+    announcement_views,
+    delivery_views,
+    ordering_views,
+    supplier_portal,
+    views,
+)
 
 app_name = "rounds"
 R = "g/<slug:slug>/rounds/<int:round_id>/"
@@ -11,6 +17,12 @@ urlpatterns = [
         name="supplier_orders",
     ),
     path("g/<slug:slug>/rounds/", views.round_list, name="list"),
+    path(
+        "g/<slug:slug>/emails/",
+        announcement_views.announcement_settings,
+        name="announcement_settings",
+    ),
+    path("emails/stop/<str:token>/", announcement_views.unsubscribe, name="unsubscribe"),
     path("g/<slug:slug>/rounds/new/", views.round_create, name="create"),
     path(R, views.round_detail, name="detail"),
     path(R + "order/", ordering_views.order_page, name="order"),
@@ -22,6 +34,7 @@ urlpatterns = [
         name="purchase_order",
     ),
     path(R + "deadline/", views.deadline, name="deadline"),
+    path(R + "wanted-by/", views.wanted_by, name="wanted_by"),
     path(R + "budget/", ordering_views.budget, name="budget"),
     path(R + "repeat/", views.repeat, name="repeat"),
     path(R + "receive/", delivery_views.receive, name="receive"),

@@ -24,11 +24,19 @@ from coopbuy.errors import UserFacingError
 from coopbuy.groups.models import Membership
 from coopbuy.groups.permissions import can_manage, group_for_coordinator, group_for_member
 from coopbuy.rounds import billing, closing, documents, extensions, selectors, services
-from coopbuy.rounds.forms import CancelForm, CloseConfirmForm, DeadlineForm, RepeatForm, RoundForm
+from coopbuy.rounds.forms import (
+    CancelForm,
+    CloseConfirmForm,
+    DeadlineForm,
+    RepeatForm,
+    RoundForm,
+    WantedByForm,
+)
 from coopbuy.rounds.models import Allocation, MemberRoundCharge, Round
 from coopbuy.rounds.permissions import round_for_coordinator, round_for_member
 from coopbuy.rounds.preclose import close_preview
 from coopbuy.rounds.schedules import round_repeat
+from coopbuy.rounds.wanted_by import round_set_wanted_by
 
 
 def request_user(request: HttpRequest) -> User:
@@ -86,6 +94,7 @@ def round_create(request: HttpRequest, slug: str) -> HttpResponse:
                 policy=data["policy"],
                 markup_percent=data["markup_percent"],
                 delivery_share=data["delivery_share"],
+                wanted_by=data["wanted_by"],
             )
         except UserFacingError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
@@ -116,6 +125,7 @@ def round_detail(request: HttpRequest, slug: str, round_id: int) -> HttpResponse
         "suppliers": round.suppliers.all(),
         "repeat_form": RepeatForm(initial={"interval_weeks": 2}),
         "deadline_form": DeadlineForm(initial={"closes_at": timezone.localtime(round.closes_at)}),
+        "wanted_by_form": WantedByForm(initial={"wanted_by": round.wanted_by}),
         "receiving_records": round.receiving_records.select_related("product", "recorded_by")[:20],
         "panels": extensions.ordering_panels(round=round, membership=membership),
     }
@@ -234,6 +244,27 @@ def deadline(request: HttpRequest, slug: str, round_id: int) -> HttpResponse:
             messages.error(request, error.message)
         else:
             messages.success(request, _("The deadline has moved."))
+    return redirect("rounds:detail", slug=group.slug, round_id=round.pk)
+
+
+@login_required
+@require_POST
+def wanted_by(request: HttpRequest, slug: str, round_id: int) -> HttpResponse:
+    group, _membership, round = round_for_coordinator(
+        slug=slug, round_id=round_id, user=request.user
+    )
+    form = WantedByForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the date as day, month and year, or leave it empty."))
+    else:
+        try:
+            round_set_wanted_by(
+                round=round, actor=request_user(request), wanted_by=form.cleaned_data["wanted_by"]
+            )
+        except UserFacingError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The wanted-by date is saved."))
     return redirect("rounds:detail", slug=group.slug, round_id=round.pk)
 
 

@@ -65,6 +65,8 @@ BASE_LEVELS: dict[str, str | dict[str, str]] = {
     "catalog:supplier_invitation": NOBODY,  # the code is the secret; the world holds none
     "rounds:supplier_orders": SUPPLIER,
     "rounds:list": MEMBER,
+    "rounds:announcement_settings": MEMBER,
+    "rounds:unsubscribe": NOBODY,  # the signed link is the secret; the world holds none
     "rounds:create": COORDINATOR,
     "rounds:detail": MEMBER,
     "rounds:order": MEMBER,
@@ -72,6 +74,7 @@ BASE_LEVELS: dict[str, str | dict[str, str]] = {
     "rounds:basket": MEMBER,
     "rounds:purchase_order": COORDINATOR,
     "rounds:deadline": COORDINATOR,
+    "rounds:wanted_by": COORDINATOR,
     "rounds:budget": MEMBER,
     "rounds:repeat": COORDINATOR,
     "rounds:receive": COORDINATOR,
@@ -189,6 +192,7 @@ def _base_parameters(world: World) -> dict[str, object]:
         "rounds:basket.product_id": world.ids["round_product_id"],
         "rounds:action.action": "close",
         "rounds:purchase_order.kind": "csv",
+        "rounds:unsubscribe.token": "not-a-signed-link",
     }
 
 

@@ -317,5 +317,5 @@ def test_every_round_url_with_another_groups_ids_is_not_found(world: dict[str, A
             status = method(url).status_code
             assert status in (404, 405), (url, method.__name__, status)
         checked += 1
-    assert checked == 14  # every round page and action
+    assert checked == 15  # every round page and action
     assert Round.objects.get(pk=other_round.pk).status == Round.Status.OPEN

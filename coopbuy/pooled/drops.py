@@ -34,7 +34,6 @@ from coopbuy.core.pooled_receiving import reallocate_drop, regroup_delivery
 from coopbuy.core.receiving import Held
 from coopbuy.pooled import money
 from coopbuy.pooled.models import PooledDrop, PooledGroupResult, PooledRound
-from coopbuy.pooled.receiving import store_charges
 from coopbuy.pooled.services import lock_pool
 from coopbuy.reports.services import round_figures_record
 from coopbuy.rounds import adapters as round_adapters
@@ -48,6 +47,7 @@ from coopbuy.rounds.models import (
     RoundProduct,
 )
 from coopbuy.rounds.permissions import require_round_coordinator
+from coopbuy.rounds.receiving import store_charges
 
 RECEIVABLE = (Round.Status.CLOSED, Round.Status.ORDERED, Round.Status.RECEIVED)
 Kind = ReceivingRecord.Kind

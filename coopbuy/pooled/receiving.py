@@ -56,13 +56,13 @@ from coopbuy.rounds.models import (
     Round,
     RoundProduct,
 )
+from coopbuy.rounds.receiving import store_charges
 
 RECEIVABLE = (
     PooledRound.Status.CLOSED,
     PooledRound.Status.ORDERED,
     PooledRound.Status.RECEIVED,
 )
-CHARGE_FIELDS = ("goods", "deposit", "vat", "markup", "delivery", "total")
 
 
 @dataclass(frozen=True)
@@ -301,28 +301,6 @@ def pool_charges(pool: PooledRound, children: list[Round]) -> dict[int, dict[int
         round_pk: {pk: replace(c, delivery=delivery[f"m{pk}"]) for pk, c in charges.items()}
         for round_pk, charges in goods.items()
     }
-
-
-def store_charges(
-    round: Round, charges: dict[int, MemberCharge]
-) -> dict[int, tuple[Decimal, Decimal]]:
-    """Store a child round's charges anew; (total before, total now) where it moved."""
-    existing = {c.membership_id: c for c in MemberRoundCharge.objects.filter(round=round)}
-    updated, moved = [], {}
-    for pk, charge in charges.items():
-        fresh = round_adapters.charge_row(round, pk, charge)
-        row = existing.get(pk)
-        if row is None:
-            fresh.save()
-            moved[pk] = (Decimal("0.00"), fresh.total)
-            continue
-        if row.total != fresh.total:
-            moved[pk] = (row.total, fresh.total)
-        for name in CHARGE_FIELDS:
-            setattr(row, name, getattr(fresh, name))
-        updated.append(row)
-    MemberRoundCharge.objects.bulk_update(updated, list(CHARGE_FIELDS))
-    return moved
 
 
 def _recharge(

@@ -9,6 +9,7 @@ ordered product. Units nobody asked for are reported as leftover (the group's su
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 
 from django.db import transaction
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 from coopbuy.accounts.models import User
 from coopbuy.audit.models import AuditEvent
 from coopbuy.audit.services import audit_record
+from coopbuy.core.charges import MemberCharge
 from coopbuy.core.receiving import Held, reallocate
 from coopbuy.groups.models import Membership
 from coopbuy.outbox.services import outbox_enqueue_many
@@ -202,7 +204,14 @@ def round_receive_product(
 
 def _recompute_charges(round: Round) -> dict[int, tuple[Decimal, Decimal]]:
     """Store every member's charge anew; returns (total before, total now) where it changed."""
-    charges = adapters.charges_for_round(round)
+    return store_charges(round, adapters.charges_for_round(round))
+
+
+def store_charges(
+    round: Round, charges: Mapping[int, MemberCharge]
+) -> dict[int, tuple[Decimal, Decimal]]:
+    """Store these charges as the members' charges of the round (a pooled round's receiving
+    computes a child round's charges itself); (total before, total now) where one moved."""
     existing = {c.membership_id: c for c in MemberRoundCharge.objects.filter(round=round)}
     fields = ("goods", "deposit", "vat", "markup", "delivery", "total")
     updated = []

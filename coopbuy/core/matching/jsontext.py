@@ -23,7 +23,7 @@ import msgspec
 from msgspec import Struct
 
 from coopbuy.core.errors import ProblemError
-from coopbuy.core.gcpause import gc_paused
+from coopbuy.core.fastparse import fast_parse
 from coopbuy.core.jsonshape import json_id
 from coopbuy.core.matching.jsonio import (
     MAX_KM,
@@ -73,15 +73,7 @@ def problem_from_text(text: str | bytes) -> MatchProblem:
 def fast_problem_from_text(text: str | bytes) -> MatchProblem | None:
     """The problem by the fast path, or None when anything is off (the caller then takes the
     exact path, which names the error)."""
-    with gc_paused():  # (see `coopbuy.core.gcpause`)
-        try:
-            raw = _DECODER.decode(text)
-        except (msgspec.MsgspecError, ValueError, RecursionError):  # ValueError: lone surrogate
-            return None
-        try:
-            return _build(raw)
-        except ProblemError:
-            return None
+    return fast_parse(text, _DECODER, _build)
 
 
 def _build(raw: _Problem) -> MatchProblem:

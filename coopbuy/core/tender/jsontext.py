@@ -22,7 +22,7 @@ import msgspec
 from msgspec import Struct
 
 from coopbuy.core.errors import ProblemError
-from coopbuy.core.gcpause import gc_paused
+from coopbuy.core.fastparse import fast_parse
 from coopbuy.core.jsonshape import json_id
 from coopbuy.core.money import minor_units_for, parse_money
 from coopbuy.core.tender.jsonio import (
@@ -88,15 +88,7 @@ def tender_from_text(text: str | bytes) -> TenderProblem:
 def fast_tender_from_text(text: str | bytes) -> TenderProblem | None:
     """The problem by the fast path, or None when anything is off (the caller then takes the
     exact path, which names the error)."""
-    with gc_paused():  # (see `coopbuy.core.gcpause`)
-        try:
-            raw = _DECODER.decode(text)
-        except (msgspec.MsgspecError, ValueError, RecursionError):  # ValueError: lone surrogate
-            return None
-        try:
-            return _build(raw)
-        except ProblemError:
-            return None
+    return fast_parse(text, _DECODER, _build)
 
 
 def _build(raw: _Tender) -> TenderProblem:

@@ -115,7 +115,11 @@ def test_the_api_gives_a_member_their_savings_and_the_groups_rounds() -> None:
 def test_the_close_email_tells_each_member_what_they_saved() -> None:
     s = closed_round()
     ann = s["members"][0].user
-    body = next(m.body for m in OutboxMessage.objects.all() if m.to == [ann.email])
+    body = next(
+        m.body
+        for m in OutboxMessage.objects.all()
+        if m.to == [ann.email] and "has closed" in m.subject  # not the "is open" announcement
+    )
     assert "You saved £4.20 this round against buying alone, and £4.20 against retail prices." in (
         body
     )

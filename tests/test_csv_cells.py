@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import UTC, datetime
 from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any, cast
@@ -71,7 +72,25 @@ def test_the_purchase_order_csv_quotes_names_and_keeps_amounts() -> None:
         sku="+SKU", name="-Oats", unit="@kg", case_size=6, cases=1, units=6,
         unit_price=Decimal("2.00"), amount=Decimal("-12.00"),
     )  # fmt: skip
-    order = cast(Any, SimpleNamespace(lines=[line], total=Decimal("-12.00")))
+    delivery = SimpleNamespace(
+        address="=1+1\nHebden Bridge", postcode="HX7 8AD", contact_name="@Cora",
+        contact_phone="+44 1422 000000",
+    )  # fmt: skip
+    order = cast(
+        Any,
+        SimpleNamespace(
+            lines=[line], total=Decimal("-12.00"), delivery=delivery, wanted_by=None,
+            number="PO-7", dated=datetime(2026, 12, 6, 9, 0, tzinfo=UTC),
+            round=SimpleNamespace(group=SimpleNamespace(name="=Calder Co-op")),
+        ),
+    )  # fmt: skip
     rows = list(csv.reader(io.StringIO(purchase_order_csv(order).decode())))
     assert rows[1] == ["'+SKU", "'-Oats", "'@kg", "6", "1", "6", "2.00", "-12.00"]
     assert rows[2][-1] == "-12.00"
+    # The particulars after the blank row are guarded too: the address and contact are typed by
+    # the group's coordinators.
+    particulars = {row[1]: row[2] for row in rows[4:]}
+    assert particulars["deliver_to"] == "'=Calder Co-op"
+    assert particulars["delivery_address"] == "'=1+1, Hebden Bridge"
+    assert particulars["delivery_contact"] == "'@Cora"
+    assert particulars["delivery_phone"] == "'+44 1422 000000"

@@ -95,9 +95,9 @@ def announcement_preference_set(
 @transaction.atomic
 def announcement_unsubscribe(*, membership: Membership, kind: str) -> AnnouncementPreference:
     """Turn one kind off for the membership (from the signed link); the other kind stays."""
-    preference, _created = AnnouncementPreference.objects.select_for_update().get_or_create(
-        membership=membership
-    )
+    preference, _created = AnnouncementPreference.objects.select_for_update(
+        no_key=True
+    ).get_or_create(membership=membership)
     setattr(preference, PREFERENCE_FIELD[kind], False)
     preference.save()
     return preference

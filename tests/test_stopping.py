@@ -24,9 +24,12 @@ SWALLOWS = textwrap.dedent(
     children = Children()
     children.install_handlers()
     child = children.start([sys.executable, "-c", "import time; time.sleep(600)"])
-    print(child.pid, flush=True)
+    told = False
     while True:
         try:
+            if not told:  # inside the try: the test may signal before print returns
+                told = True
+                print(child.pid, flush=True)
             time.sleep(0.05)
         except KeyboardInterrupt:
             pass  # swallowed: only the watchdog can stop us now
@@ -68,6 +71,7 @@ def _run(script: str) -> tuple[subprocess.Popen[str], int]:
 def test_a_swallowed_stop_still_ends_the_command_and_its_child(stop: signal.Signals) -> None:
     command, child = _run(SWALLOWS)
     try:
+        time.sleep(0.5)  # into the loop that swallows every interrupt
         command.send_signal(stop)
         assert command.wait(timeout=60) == 130
         time.sleep(0.2)

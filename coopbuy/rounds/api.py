@@ -294,5 +294,5 @@ def close_round(request: HttpRequest, slug: str, round_id: Id) -> CloseOut:
     return CloseOut.of(closing.round_close(round=round, actor=caller(request)))
 
 
-# Running a round and its delivery add their operations to the same router.
-from coopbuy.rounds import api_delivery, api_manage  # noqa: E402, F401
+# Running a round, its delivery and my announcements add their operations to the same router.
+from coopbuy.rounds import api_announcements, api_delivery, api_manage  # noqa: E402, F401

@@ -198,3 +198,32 @@ def test_each_member_gets_their_own_link_in_both_bodies() -> None:
         assert found is not None and found[0].user == user and found[1] == "open"
         seen.add(link)
     assert len(seen) == 3
+
+
+def test_a_member_reads_and_chooses_their_announcements_through_the_api() -> None:
+    from coopbuy.tokens.services import token_create
+
+    cora, member, stranger = make_user("Cora"), make_user("Mo"), make_user("Stan")
+    group = make_group(cora)
+    add_member(group, member)
+    url = f"/api/v1/groups/{group.slug}/announcements"
+
+    def client(user: Any, scope: str = "read-write") -> Client:
+        _token, secret = token_create(user=user, name="api", scope=scope)
+        return Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+
+    mine = client(member)
+    assert mine.get(url).json() == {"round_open": True, "round_closing": True}
+    body = {"round_open": False, "round_closing": True}
+    changed = mine.put(url, body, content_type="application/json")
+    assert changed.status_code == 200 and changed.json() == body
+    assert mine.get(url).json() == body
+    again = mine.put(url, body, content_type="application/json")  # the same again: no change
+    assert again.json() == body
+    bad = mine.put(url, {"round_open": "sometimes"}, content_type="application/json")
+    assert bad.status_code == 422 and mine.get(url).json() == body
+    read_only = client(member, scope="read").put(
+        url, {"round_open": True, "round_closing": True}, content_type="application/json"
+    )
+    assert read_only.status_code == 403 and mine.get(url).json() == body
+    assert client(stranger).get(url).status_code in (403, 404)

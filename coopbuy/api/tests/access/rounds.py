@@ -16,6 +16,7 @@ from coopbuy.catalog.models import Supplier
 from coopbuy.groups.models import BuyingGroup
 from coopbuy.rounds.models import (
     Allocation,
+    AnnouncementPreference,
     DemandLine,
     MemberBudget,
     MemberRoundCharge,
@@ -38,6 +39,8 @@ ACCESS = {
     "GET /groups/{slug}/rounds/{round_id}/allocations": "member",
     "GET /groups/{slug}/rounds/{round_id}/pick-list": "coordinator",
     "PUT /groups/{slug}/rounds/{round_id}/basket/{product_id}": "member",
+    "GET /groups/{slug}/announcements": "member",
+    "PUT /groups/{slug}/announcements": "member",
     "POST /groups/{slug}/rounds/{round_id}/close": "coordinator",
     "POST /groups/{slug}/rounds": "coordinator",
     "PATCH /groups/{slug}/rounds/{round_id}": "coordinator",
@@ -60,6 +63,7 @@ ACCESS = {
 }
 BODIES: dict[str, dict[str, Any] | Upload] = {
     "PUT /groups/{slug}/rounds/{round_id}/basket/{product_id}": {"quantity": 2, "tolerance": 1},
+    "PUT /groups/{slug}/announcements": {"round_open": False, "round_closing": True},
     "POST /groups/{slug}/rounds": {
         "name": "Next week",
         "suppliers": [1],  # group A's supplier or not: a coordinator gets 201 or 422
@@ -125,4 +129,9 @@ def snapshot(group: BuyingGroup) -> tuple[object, ...]:
             .values_list("membership", "product", "quantity", "tolerance")
         ),
         Allocation.objects.filter(round__group=group).count(),
+        list(
+            AnnouncementPreference.objects.filter(membership__group=group)
+            .order_by("pk")
+            .values_list("membership", "round_open", "round_closing")
+        ),
     )

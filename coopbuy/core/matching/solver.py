@@ -97,7 +97,7 @@ def _travel_floor(
 
 
 def _quiet_highs(highspy: Any) -> Any:
-    """A HiGHS instance that prints nothing (see `coopbuy.core.policies.optimal._quiet_highs`)."""
+    """A HiGHS instance that prints nothing (see `core.policies.optimal_model.quiet_highs`)."""
     core = getattr(getattr(highspy, "_core", None), "_Highs", None)
     h = core() if core is not None else highspy.Highs()
     h.setOptionValue("output_flag", False)

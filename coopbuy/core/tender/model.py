@@ -315,7 +315,7 @@ def _units(model: _Model, values: list[int]) -> dict[tuple[int, int], int]:
 
 
 def _quiet_highs(highspy: Any) -> Any:
-    """A HiGHS instance that prints nothing on stdout (see `policies/optimal._quiet_highs`)."""
+    """A HiGHS instance that prints nothing on stdout (see `policies/optimal_model.quiet_highs`)."""
     core = getattr(getattr(highspy, "_core", None), "_Highs", None)
     h = core() if core is not None else highspy.Highs()
     h.setOptionValue("output_flag", False)

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from coopbuy.core.allocation import finish
 from coopbuy.core.decision import SolveStatus
 from coopbuy.core.jsonio import problem_from_json, result_to_json
-from coopbuy.core.policies import optimal
+from coopbuy.core.policies import optimal, optimal_model
 from coopbuy.core.policies.budget_repair import repair_to_budgets
 from coopbuy.core.policies.fcfs import allocate_fcfs
 from coopbuy.core.prepared import prepare
@@ -29,7 +29,7 @@ def repaired(data: dict[str, Any]) -> dict[str, Any] | None:
 
 def knapsack_start(data: dict[str, Any]) -> dict[str, Any] | None:
     prepared = prepare(problem_from_json(data))
-    model, products, _, _ = optimal._build(prepared)
+    model, products, _, _ = optimal_model.build_model(prepared)
     cost = [0.0] * len(model.lower)
     for product, mp in zip(prepared.products, products, strict=True):
         for col in mp.x:
@@ -38,7 +38,7 @@ def knapsack_start(data: dict[str, Any]) -> dict[str, Any] | None:
     if values is None:
         return None
     decision = optimal._decision(
-        prepared, products, optimal._rounded(values), SolveStatus(False, None, 1)
+        prepared, products, optimal_model.rounded(values), SolveStatus(False, None, 1)
     )
     return result_to_json(finish(prepared, decision, "optimal", False))
 

@@ -20,21 +20,15 @@ Prints the figures and exits 1 on any violation.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import random
-import signal
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import uuid
 from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
-from urllib.parse import urlsplit
 
 import requests
 from urllib3.exceptions import NewConnectionError
@@ -42,119 +36,29 @@ from urllib3.exceptions import NewConnectionError
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from crash_checks import (  # noqa: E402
+    check_close,
+    check_money,
+    check_orders,
+    check_outbox,
+    wait_for_outbox,
+)
+from crash_ops import CAP, Log, Op, World  # noqa: E402
+from crash_services import (  # noqa: E402
+    Service,
+    database_name,
+    free_port,
+    recreate_database,
+    restart_postgres,
+    terminate_connections,
+    wait_until_serving,
+)
 from crash_sink import MailSink  # noqa: E402
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/coopbuy_crash_bench"
-MEMBERS, PRODUCTS, CAP, MOST_PER_PERSON = 8, 5, 12, 4
+MEMBERS, PRODUCTS, MOST_PER_PERSON = 8, 5, 4
 REQUEST_TIMEOUT = 60  # long: a request given up on could still commit after a later one
 RETRIES = 20
-
-
-@dataclass
-class Op:
-    kind: str  # basket, pledge, top-up
-    resource: tuple[object, ...]
-    method: str
-    path: str
-    body: dict[str, Any]
-    token: str
-    value: Any
-    key: str = field(default_factory=lambda: uuid.uuid4().hex)
-    outcome: str = "unsent"  # ok, refused, unknown
-    tries: int = 0
-    seconds: float = 0.0  # the first try's time to an answer
-    why: str = ""  # why the first try went unanswered
-
-
-@dataclass
-class World:
-    slug: str
-    round_id: int
-    products: list[int]
-    campaign_code: str
-    member_tokens: list[str]
-    membership_ids: list[int]
-    treasurer_token: str
-    treasurer_token_id: int
-    coordinator_token: str
-
-
-class Service:
-    """A child process in its own session, so that SIGKILL takes its children with it."""
-
-    def __init__(self, name: str, argv: list[str], env: dict[str, str], log: IO[bytes]) -> None:
-        self.name, self.argv, self.env, self.log = name, argv, env, log
-        self.process: subprocess.Popen[bytes] | None = None
-        self.kills = self.deaths = 0
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            self.argv, env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
-            start_new_session=True, cwd=ROOT,
-        )  # fmt: skip
-
-    def alive(self) -> bool:
-        return self.process is not None and self.process.poll() is None
-
-    def kill(self) -> None:
-        assert self.process is not None
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait()
-        self.kills += 1
-
-    def stop(self) -> None:
-        if self.process is None:
-            return
-        try:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            self.process.wait(15)
-        except ProcessLookupError:
-            pass
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
-
-
-class Log:
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.ops: list[Op] = []
-        self.events: list[str] = []
-
-    def add(self, op: Op) -> None:
-        with self.lock:
-            self.ops.append(op)
-
-    def event(self, started: float, text: str) -> None:
-        with self.lock:
-            self.events.append(f"{time.monotonic() - started:6.1f} s  {text}")
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def database_name(url: str) -> str:
-    name = urlsplit(url).path.lstrip("/")
-    if "crash" not in name:
-        sys.exit(f"refusing to drop the database {name!r}: a crash test database's name says crash")
-    return name
-
-
-def recreate_database(url: str, *, create: bool = True) -> None:
-    import psycopg
-
-    name = database_name(url)
-    admin = urlsplit(url)._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        if create:
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def child_environment(url: str, data_dir: str, mail_port: int) -> dict[str, str]:
@@ -331,34 +235,6 @@ def treasurer_client(world: World, ports: list[int], until: float, log: Log, see
         time.sleep(rng.uniform(0.05, 0.2))
 
 
-def restart_postgres(url: str) -> str:
-    port = str(urlsplit(url).port or 5432)
-    clusters = subprocess.run(["pg_lsclusters", "-h"], capture_output=True, text=True).stdout
-    for line in clusters.splitlines():
-        version, cluster, cluster_port = line.split()[:3]
-        if cluster_port == port:
-            subprocess.run(
-                ["pg_ctlcluster", "--skip-systemctl-redirect", version, cluster, "restart",
-                 "-m", "immediate"], check=True, capture_output=True,
-            )  # fmt: skip
-            return f"{version}/{cluster}"
-    raise SystemExit(f"no PostgreSQL cluster on port {port} in pg_lsclusters")
-
-
-def terminate_connections(url: str) -> int:
-    """Cut every connection to the crash test's own database (safe on a shared cluster)."""
-    import psycopg
-
-    admin = urlsplit(url)._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        cut = conn.execute(
-            "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity "
-            "WHERE datname = %s AND pid <> pg_backend_pid()",
-            [database_name(url)],
-        ).fetchone()
-    return int(cut[0]) if cut else 0
-
-
 def nemesis(
     services: list[Service], stop: threading.Event, rng: random.Random, log: Log,
     started: float, postgres_at: float, restart: bool, url: str,
@@ -381,20 +257,6 @@ def nemesis(
         log.event(started, f"SIGKILL {victim.name}")
         stop.wait(rng.uniform(0.2, 1.5))
         victim.start()
-
-
-def wait_until_serving(ports: list[int], seconds: float = 300) -> None:
-    deadline = time.monotonic() + seconds
-    for port in ports:
-        while True:
-            try:
-                if requests.get(f"http://127.0.0.1:{port}/health/", timeout=5).status_code < 600:
-                    break
-            except requests.RequestException:
-                pass
-            if time.monotonic() > deadline:
-                raise SystemExit(f"the web server on port {port} did not answer in {seconds} s")
-            time.sleep(0.3)
 
 
 def retry_unanswered(ops: list[Op], ports: list[int]) -> int:
@@ -427,143 +289,6 @@ def close_round(world: World, ports: list[int]) -> tuple[Op, bool]:
 def _sent(op: Op) -> Op:
     op.outcome = "unknown"
     return op
-
-
-def check_orders(world: World, ops: list[Op]) -> list[str]:
-    """Each basket line and pledge is what its last answered request set; the cap held."""
-    from django.db.models import Sum
-
-    from coopbuy.campaigns.models import Pledge
-    from coopbuy.groups.models import Membership
-    from coopbuy.rounds.models import DemandLine
-
-    problems = []
-    expected: dict[tuple[object, ...], Any] = {}
-    for op in ops:  # one client per resource, logged in the order it sent them
-        if op.kind in ("basket", "pledge") and op.outcome == "ok":
-            expected[op.resource] = op.value
-    for index, membership_id in enumerate(world.membership_ids):
-        for product in world.products:
-            want = expected.get(("basket", index, product), 0)
-            got = (
-                DemandLine.objects.filter(
-                    round_id=world.round_id, membership_id=membership_id, product_id=product
-                ).aggregate(total=Sum("quantity"))["total"]
-                or 0
-            )
-            if got != want:
-                problems.append(f"member {index} product {product}: basket {got}, answered {want}")
-        user_id = Membership.objects.get(pk=membership_id).user_id
-        pledge = Pledge.objects.filter(
-            campaign__code=world.campaign_code, user_id=user_id, status=Pledge.Status.ACTIVE
-        ).first()
-        want_pledge, got_pledge = expected.get(("pledge", index)), pledge and pledge.quantity
-        if got_pledge != want_pledge:
-            problems.append(f"member {index}: pledge {got_pledge}, answered {want_pledge}")
-    pledged = (
-        Pledge.objects.filter(
-            campaign__code=world.campaign_code, status=Pledge.Status.ACTIVE
-        ).aggregate(total=Sum("quantity"))["total"]
-        or 0
-    )
-    if pledged > CAP:
-        problems.append(f"the campaign's cap {CAP} exceeded: {pledged} pledged")
-    return problems
-
-
-def check_money(world: World, ops: list[Op]) -> list[str]:
-    """Each answered top-up is one posting of its amount; every book balances."""
-    from decimal import Decimal
-
-    from coopbuy.ledger.checks import check_books
-    from coopbuy.ledger.keys import user_key
-    from coopbuy.ledger.models import Entry, Transaction
-
-    problems = []
-    owner = f"token:{world.treasurer_token_id}"
-    for op in ops:
-        if op.kind != "top-up":
-            continue
-        key = user_key(owner=owner, key=op.key)
-        posted = Transaction.objects.filter(idempotency_key=key).count()
-        if posted != (1 if op.outcome == "ok" else 0):
-            problems.append(f"top-up {op.key} ({op.outcome}) posted {posted} times")
-        membership_id = op.body["membership_id"]
-        credited = sum(
-            Entry.objects.filter(
-                transaction__idempotency_key=key, account__membership_id=membership_id
-            ).values_list("amount", flat=True),
-            Decimal(0),
-        )
-        if op.outcome == "ok" and credited != Decimal(op.value):
-            problems.append(f"top-up {op.key}: credited {credited}, sent {op.value}")
-    for report in check_books():
-        problems.extend(f"ledger: {problem}" for problem in report.problems)
-    return problems
-
-
-def check_close(world: World, close: Op, replayed: bool) -> list[str]:
-    from coopbuy.ledger.models import Transaction
-    from coopbuy.rounds.models import Round
-
-    problems = []
-    if close.outcome != "ok":
-        problems.append(f"closing the round was not answered ({close.outcome})")
-    if not replayed:
-        problems.append("the close's Idempotency-Key did not replay the same reply")
-    if Round.objects.get(pk=world.round_id).status != Round.Status.CLOSED:
-        problems.append("the round is not closed")
-    if Round.objects.filter(status=Round.Status.OPEN).exists():
-        problems.append("a round is still open")
-    charged = Transaction.objects.filter(source_kind="round", source_id=world.round_id).count()
-    if charged > 1:
-        problems.append(f"the round was charged {charged} times")
-    return problems
-
-
-def check_outbox(sink: MailSink) -> tuple[list[str], dict[str, int]]:
-    """No message delivered more often than the outbox holds it; every one marked sent arrived."""
-    from coopbuy.outbox.models import OutboxMessage
-
-    rows: Counter[tuple[tuple[str, ...], str]] = Counter()
-    marked: Counter[tuple[tuple[str, ...], str]] = Counter()
-    stranded = 0
-    for message in OutboxMessage.objects.all():
-        key = (tuple(sorted(message.to)), message.subject)
-        rows[key] += 1
-        marked[key] += message.sent_at is not None
-        stranded += message.sent_at is None and message.claimed_at is not None
-    delivered = sink.counts()
-    problems = [
-        f"email {key} delivered {n} times for {rows[key]} message(s)"
-        for key, n in delivered.items()
-        if n > rows[key]
-    ]
-    problems += [
-        f"email {key} marked sent {n} times, delivered {delivered[key]}"
-        for key, n in marked.items()
-        if n > delivered[key]
-    ]
-    figures = {
-        "outbox messages": rows.total(),
-        "delivered": delivered.total(),
-        "claimed by a killed sender, not sent (at most once)": stranded,
-    }
-    return problems, figures
-
-
-def wait_for_outbox(seconds: float) -> None:
-    from django.db import connections
-
-    from coopbuy.outbox.models import OutboxMessage
-
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        pending = OutboxMessage.objects.filter(sent_at__isnull=True, claimed_at__isnull=True)
-        if not pending.exists():
-            return
-        connections.close_all()
-        time.sleep(1)
 
 
 def main() -> int:

@@ -75,3 +75,46 @@ def bulk_add[M: Model](
     model._default_manager.bulk_update(
         [rows[key] for key, _delta in deltas], [field], batch_size=1000
     )
+
+
+def bulk_set(model: type[Model], fields: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """Set `fields` of each row (pk, value, ...): the values in the order of `fields`.
+
+    On PostgreSQL one UPDATE ... FROM (VALUES ...) per batch: `bulk_update`'s CASE per row and
+    field costs more to build in Python than the database takes to run it (a pooled close of 50
+    groups sets 25,000 products' cases). Elsewhere `bulk_update`.
+    """
+    if not rows:
+        return
+    opts = model._meta
+    by_name = {f.name: f for f in opts.concrete_fields}
+    chosen = [by_name[name] for name in fields]
+    if connection.vendor != "postgresql":
+        model._default_manager.bulk_update(
+            [model(pk=row[0], **dict(zip(fields, row[1:], strict=True))) for row in rows],
+            list(fields),
+            batch_size=1000,
+        )
+        return
+    quote = connection.ops.quote_name
+    table = quote(opts.db_table)
+    pk = opts.pk
+    casts = [str(pk.rel_db_type(connection))] + [str(f.db_type(connection)) for f in chosen]
+    names = ["id"] + [f"v{i}" for i in range(len(chosen))]
+    template = "(" + ", ".join(f"%s::{cast}" for cast in casts) + ")"
+    sets = ", ".join(f"{quote(str(f.column))} = v.v{i}" for i, f in enumerate(chosen))
+    prep = [pk, *chosen]
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), BATCH):
+            chunk = rows[start : start + BATCH]
+            params = [
+                field.get_db_prep_save(value, connection)
+                for row in chunk
+                for field, value in zip(prep, row, strict=True)
+            ]
+            cursor.execute(
+                f"UPDATE {table} AS t SET {sets} FROM (VALUES "
+                + ", ".join([template] * len(chunk))
+                + f") AS v({', '.join(names)}) WHERE t.{quote(str(pk.column))} = v.id",
+                params,
+            )

@@ -26,7 +26,7 @@ group without members is listed with zeros.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from coopbuy.core.allocation import allocate
@@ -113,6 +113,10 @@ class PooledResult:
     members: tuple[PooledMember, ...]  # aligned with `result.members`
     groups: tuple[GroupResult, ...]  # by id
     pooled_cases: tuple[PooledCase, ...] = ()  # filled only with `explain_result`
+    # Each group's own result had it ordered alone (not in the contract's JSON).
+    alone_results: Mapping[str, AllocationResult] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
 
 def group_problem(pooled: PooledProblem, group: str) -> Problem:
@@ -211,7 +215,7 @@ def allocate_pooled(
         _group_result(x.id, drop_fee[x.id], drops[x.id], members, extra, alone[x.id], mu)
         for x in sorted(pooled.groups, key=lambda x: x.id)
     )
-    return PooledResult(result, tuple(extra), groups, tuple(cases))
+    return PooledResult(result, tuple(extra), groups, tuple(cases), alone)
 
 
 def _group_result(

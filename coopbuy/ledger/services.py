@@ -109,7 +109,8 @@ def member_accounts(memberships: Iterable[Membership]) -> dict[int, Account]:
     found = {a.membership_id: a for a in Account.objects.filter(membership_id__in=wanted)}
     missing = [m for pk, m in wanted.items() if pk not in found]
     if missing:
-        books = {m.group_id: book_of(m.group) for m in missing}
+        groups = BuyingGroup.objects.in_bulk({m.group_id for m in missing})
+        books = {pk: book_of(group) for pk, group in groups.items()}
         Account.objects.bulk_create(
             [
                 Account(

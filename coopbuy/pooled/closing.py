@@ -16,10 +16,10 @@ from django.utils.translation import gettext as _
 
 from coopbuy.accounts.models import User
 from coopbuy.audit.services import audit_record
-from coopbuy.core.allocation import allocate
+from coopbuy.bulk import bulk_insert, bulk_set
 from coopbuy.core.charges import MemberCharge
 from coopbuy.core.money import from_minor, to_minor
-from coopbuy.core.pooling import PooledResult, allocate_pooled, group_problem
+from coopbuy.core.pooling import PooledResult, allocate_pooled
 from coopbuy.core.problem import ProductResult
 from coopbuy.federations.permissions import require_federation_role
 from coopbuy.groups.models import Membership
@@ -94,15 +94,7 @@ class Solved:
 
 def _solve(pp: adapters.PoolProblem, time_limit: float) -> Solved:
     result = allocate_pooled(pp.pooled, time_limit=time_limit, explain_result=True)
-    alone = {
-        g.id: {
-            p.id: p
-            for p in allocate(
-                group_problem(pp.pooled, g.id), policy=result.result.policy, time_limit=time_limit
-            ).products
-        }
-        for g in pp.pooled.groups
-    }
+    alone = {g: {p.id: p for p in r.products} for g, r in result.alone_results.items()}
     return Solved(result, alone)
 
 
@@ -222,12 +214,27 @@ def _exact_delivery(
     """Each member's delivery exactly as the engine shared the supplier's fee and the drop fee
     (the round's own split of the group's part could differ by a penny)."""
     exact = {pk: replace(c, delivery=delivery.get(pk, 0)) for pk, c in charges.items()}
-    rows = list(MemberRoundCharge.objects.filter(round=child))
-    for row in rows:
-        c = exact[row.membership_id]
-        row.delivery, row.total = from_minor(c.delivery), from_minor(c.total)
-    MemberRoundCharge.objects.bulk_update(rows, ["delivery", "total"], batch_size=1000)
+    rows = MemberRoundCharge.objects.filter(round=child).values_list("pk", "membership_id")
+    bulk_set(
+        MemberRoundCharge,
+        ["delivery", "total"],
+        [
+            (pk, from_minor(exact[m].delivery), from_minor(exact[m].total))
+            for pk, m in rows.iterator()
+        ],
+    )
     return exact
+
+
+DROP_FIELDS = (
+    "pool_id", "group_id", "product_id", "name", "sku", "case_size", "units", "unit_price",
+    "alone_units", "alone_cases", "alone_unit_price", "extra_cases",
+)  # fmt: skip
+SAVING_FIELDS = (
+    "pool_id", "round_id", "membership_id", "received_quantity", "goods", "delivery",
+    "alone_received_quantity", "alone_received_tolerance", "alone_goods", "alone_delivery",
+    "alone_total", "pooling_saving",
+)  # fmt: skip
 
 
 def _store_drops(
@@ -254,7 +261,11 @@ def _store_drops(
                 extra_cases=extra,
             )
         )  # fmt: skip
-    PooledDrop.objects.bulk_create(rows)
+    bulk_insert(
+        PooledDrop,
+        DROP_FIELDS,
+        [tuple(getattr(row, f) for f in DROP_FIELDS) for row in rows],
+    )
     return extra_total
 
 
@@ -274,7 +285,11 @@ def _store_members(
             alone_delivery=x.alone.delivery, alone_total=x.alone.total,
             pooling_saving=x.pooling_saving,
         )  # fmt: skip
-    PooledMemberSaving.objects.bulk_create(rows.values(), batch_size=1000)
+    bulk_insert(
+        PooledMemberSaving,
+        SAVING_FIELDS,
+        [tuple(getattr(row, f) for f in SAVING_FIELDS) for row in rows.values()],
+    )
     return rows
 
 

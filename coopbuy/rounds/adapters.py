@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import cast
 
-from coopbuy.bulk import bulk_insert
+from coopbuy.bulk import bulk_insert, bulk_set
 from coopbuy.core.charges import ChargeLine, MemberCharge, member_charges
 from coopbuy.core.money import from_minor, to_minor
 from coopbuy.core.pricing import PriceTier
@@ -228,26 +228,17 @@ def freeze_result(
     """
     mu = 2
     price_minor: dict[str, int] = {}
-    products = []
+    products: list[tuple[object, ...]] = []
     for pr in result.products:
         price_minor[pr.id] = to_minor(pr.unit_price, mu)
-        products.append(
-            RoundProduct(pk=pk_of(pr.id), cases=pr.cases, applied_unit_price=pr.unit_price)
-        )
-    RoundProduct.objects.bulk_update(products, ["cases", "applied_unit_price"], batch_size=1000)
+        products.append((pk_of(pr.id), pr.cases, pr.unit_price))
+    bulk_set(RoundProduct, ["cases", "applied_unit_price"], products)
     fees: dict[str, int] = {}
-    suppliers = []
+    suppliers: list[tuple[object, ...]] = []
     for sr in result.suppliers:
         fees[sr.id] = to_minor(sr.delivery_fee, mu)
-        suppliers.append(
-            RoundSupplier(
-                pk=pk_of(sr.id),
-                ordered=sr.ordered,
-                goods=sr.goods,
-                applied_delivery_fee=sr.delivery_fee,
-            )
-        )
-    RoundSupplier.objects.bulk_update(suppliers, ["ordered", "goods", "applied_delivery_fee"])
+        suppliers.append((pk_of(sr.id), sr.ordered, sr.goods, sr.delivery_fee))
+    bulk_set(RoundSupplier, ["ordered", "goods", "applied_delivery_fee"], suppliers)
     table = result.allocations
     got = {
         (m, p): (q, t)

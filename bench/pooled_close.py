@@ -19,6 +19,7 @@ import time
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/coopbuy_pooled_bench")
@@ -27,6 +28,9 @@ os.environ["TASKS_BACKEND"] = "django.tasks.backends.dummy.DummyBackend"
 os.environ["EMAIL_URL"] = "dummy://"
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coopbuy.config.settings")
 LINES_PER_MEMBER = 20
+
+if TYPE_CHECKING:
+    from coopbuy.rounds.models import Round
 
 
 def main() -> None:
@@ -156,6 +160,7 @@ def run(n_groups: int, per_group: int, n_products: int) -> None:
         cursor.execute("ANALYZE")
     n = len(plan)
     get_resolver().url_patterns  # load the URLconf (the emails' links) before either timing  # noqa: B018
+    copy_time = read_and_copy(round, n)
     t0 = time.perf_counter()
     done = pooled_round_close(pool=pool, actor=fay)
     pooled = time.perf_counter() - t0
@@ -169,6 +174,31 @@ def run(n_groups: int, per_group: int, n_products: int) -> None:
         f"demand lines: close {pooled:.2f} s; one group, the same {n:,} lines: close "
         f"{single_time:.2f} s; ratio {pooled / single_time:.2f} (goal <= 1.5)"
     )
+    print(
+        f"pooled close over bench/round_close.py's baseline (a bulk read of the {n:,} lines and "
+        f"a COPY of as many, {copy_time:.2f} s): {pooled / copy_time:.2f}; the single group's "
+        f"close over it: {single_time / copy_time:.2f}"
+    )
+
+
+def read_and_copy(round: Round, n: int) -> float:
+    """bench/round_close.py's strict baseline: the lines read in bulk, then COPY (rolled back)."""
+    from django.db import transaction
+
+    from coopbuy.bulk import bulk_insert
+    from coopbuy.rounds.models import DemandLine
+
+    fields = ["round_id", "membership_id", "product_id", "quantity", "tolerance", "placed_at"]
+    t0 = time.perf_counter()
+    rows = list(
+        DemandLine.objects.filter(round=round).order_by("placed_at", "id").values_list(*fields[1:])
+    )
+    with transaction.atomic():
+        bulk_insert(DemandLine, fields, ((round.pk, *row) for row in rows))
+        elapsed = time.perf_counter() - t0
+        transaction.set_rollback(True)
+    assert len(rows) == n
+    return elapsed
 
 
 if __name__ == "__main__":

@@ -53,11 +53,6 @@ def _no_sideways_scroll(page: Page) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="focus comes back to the stepper in most runs but is lost to <body> in about one in "
-    "three under load (app.js restores it after each swap); not solved yet",
-)
 def test_focus_stays_on_the_stepper_after_each_change(
     live_server: object, new_page: Callable[..., Page]
 ) -> None:
@@ -75,11 +70,6 @@ def test_focus_stays_on_the_stepper_after_each_change(
         _wait_for_focus(page)  # the + button of the new row has the focus: Enter keeps adding
 
 
-@pytest.mark.xfail(
-    reason="flaky under load: a quick run of refused values sometimes leaves the previous refusal "
-    "shown past 5 s (the row's swaps race); passes alone on SQLite, failed 1 in 3 on PostgreSQL",
-    strict=False,
-)
 def test_ordering_on_a_phone(live_server: object, new_page: Callable[..., Page]) -> None:
     base = str(live_server.url)  # type: ignore[attr-defined]
     w = _world()

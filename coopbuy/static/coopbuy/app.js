@@ -1,7 +1,7 @@
 /* coopbuy: the little behaviour pages need, with no inline script (a strict CSP allows only this file).
  * 1. Keyboard focus survives an htmx swap: when a swap drops the focus (to <body>), the element
  *    with the id that last had it gets it back; a stepper button that became disabled hands it to
- *    its number field.
+ *    its number field. Swapped-in forms are wired at once, not at settle.
  * 2. A wide table scrolls inside its wrapper, which keyboard users can reach.
  * 3. A form with data-confirm asks once before it is sent.
  * 4. <button data-copy="input-id" data-copied="Copied"> copies the input's text.
@@ -28,6 +28,19 @@
     var form = target.closest("form");
     if (form && form.querySelector(".field-error") && target.select) { target.select(); }
   }
+  // htmx wires up swapped-in content only when it settles (20 ms later): a key pressed or a value
+  // changed in between would reach a form htmx does not know yet, and the browser would send it
+  // the old way (a whole page load: the focus is lost) or not at all. Wire it at once instead;
+  // htmx.process skips what it has already seen, so the settle changes nothing more.
+  function processNow(event) {
+    var target = event.detail && event.detail.target;
+    if (!target || !window.htmx) { return; }
+    if (!target.isConnected && target.id) { target = document.getElementById(target.id); }
+    if (target) { window.htmx.process(target); }
+  }
+  document.addEventListener("htmx:afterSwap", processNow);
+  document.addEventListener("htmx:oobAfterSwap", processNow);
+
   // Every swap of an answer (the row, the summary out of band, the supplier progress) settles on
   // its own: after each one, focus lost to <body> goes back to the remembered element.
   document.addEventListener("htmx:afterSwap", restoreFocus);

@@ -35,6 +35,7 @@ from coopbuy.core.money import from_minor, to_minor
 from coopbuy.core.problem import (
     AllocationResult,
     Demand,
+    Member,
     MemberResult,
     Policy,
     Problem,
@@ -121,18 +122,32 @@ class PooledResult:
 
 def group_problem(pooled: PooledProblem, group: str) -> Problem:
     """The engine's problem for `group` alone: its listed members and their demand rows."""
+    return group_problems(pooled)[group]
+
+
+def group_problems(pooled: PooledProblem) -> dict[str, Problem]:
+    """Every group's problem alone, split in one pass over the members and the demand."""
     problem, of = pooled.problem, pooled.member_group
-    members = tuple(m for m in problem.members if of.get(m.id) == group)
+    members: dict[str, list[Member]] = {g.id: [] for g in pooled.groups}
+    for m in problem.members:
+        if (listed := members.get(of.get(m.id, ""))) is not None:
+            listed.append(m)
     d = problem.demand
-    rows = [i for i, m in enumerate(d.member) if of.get(m) == group]
-    demand = Demand(
-        tuple(d.member[i] for i in rows),
-        tuple(d.product[i] for i in rows),
-        tuple(d.quantity[i] for i in rows),
-        tuple(d.tolerance[i] for i in rows),
-        tuple(d.placed_at[i] for i in rows),
-    )
-    return replace(problem, members=members, demand=demand)
+    rows: dict[str, list[int]] = {g.id: [] for g in pooled.groups}
+    for i, who in enumerate(d.member):
+        if (at := rows.get(of.get(who, ""))) is not None:
+            at.append(i)
+    out: dict[str, Problem] = {}
+    for g, index in rows.items():
+        demand = Demand(
+            tuple(d.member[i] for i in index),
+            tuple(d.product[i] for i in index),
+            tuple(d.quantity[i] for i in index),
+            tuple(d.tolerance[i] for i in index),
+            tuple(d.placed_at[i] for i in index),
+        )
+        out[g] = replace(problem, members=tuple(members[g]), demand=demand)
+    return out
 
 
 def allocate_pooled(
@@ -147,8 +162,8 @@ def allocate_pooled(
         pooled.problem, policy=policy, time_limit=time_limit, explain_result=explain_result
     )
     alone = {
-        g.id: allocate(group_problem(pooled, g.id), policy=pool.policy, time_limit=time_limit)
-        for g in pooled.groups
+        g: allocate(problem, policy=pool.policy, time_limit=time_limit)
+        for g, problem in group_problems(pooled).items()
     }
     mu = pool.allocations.minor_units
     of = pooled.member_group

@@ -186,3 +186,37 @@ def test_extra_units_fill_unmet_demand_and_the_rest_is_the_federations_leftover(
     assert "More reached the federation than was ordered (9 of 6)" in ann.explanation
     assert "Oats: you get 5 (before: 3)." in _mails(since)[w.users["ann"].email]
     assert [(x.name, x.units) for x in expected_lines(pool)] == [("Oats", 8)]
+
+
+def test_extra_units_reach_a_member_the_close_left_without_and_her_group_pays_its_drop() -> None:
+    w = make_world()
+    pool = open_pool(w)
+    order(pool, w, "ann", w.oats, 4)
+    order(pool, w, "bob", w.oats, 2)
+    order(pool, w, "cat", w.oats, 3)  # last: the one case of six leaves her nothing
+    pooled_round_close(pool=pool, actor=w.fay)
+    pool.refresh_from_db()
+    assert charges(w)["cat"] == (D("0.00"), D("0.00"), D("0.00"))
+    pooled_round_receive(pool=pool, actor=w.fay, key="x1", lines=[ReceivedLine(w.oats.pk, 9)])
+    assert charges(w)["cat"][0] == D("9.00")
+    # Group C now receives, so it pays its drop fee to the federation's van.
+    assert _books(w) == (D("27.00") + D("6.00"), D("4.50"))
+    assert federation_leftovers(pool) == []
+    clean_books()
+
+
+def test_a_new_price_with_each_groups_markup_keeps_every_book_balanced() -> None:
+    w = make_world(markup=D("0.10"))
+    pool = closed(w)
+    before = {who: c[2] for who, c in charges(w).items()}
+    pooled_round_receive(
+        pool=pool, actor=w.fay, key="m1", lines=[ReceivedLine(w.oats.pk, 6, D("2.55"))]
+    )
+    after = {who: c[2] for who, c in charges(w).items()}
+    assert all(after[who] < before[who] for who in before)
+    # The federation owes the supplier the invoice, whatever the groups' markups.
+    assert _books(w) == (D("15.30") + D("6.00") + D("6.00"), D("4.50"))
+    for i in range(3):
+        mine, theirs = owed(w, i)
+        assert mine == -theirs
+    clean_books()

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 
 from coopbuy.ledger.models import Account, Transaction
 from coopbuy.ledger.selectors import balance_of
@@ -61,6 +63,10 @@ def test_an_invoice_price_recharges_every_member_and_every_book_exactly() -> Non
     # The federation owes the supplier the invoice: 6 x 3.30 + 4 x 1.50 + the fee 6.00.
     assert _books(w) == (D("31.80"), D("4.50"))
     clean_books()
+    out = StringIO()
+    call_command("ledger", "check", stdout=out)  # `coopbuy ledger check`: every book ok
+    books = out.getvalue().splitlines()
+    assert sum(": ok: " in line for line in books) == 4 and "FAIL" not in out.getvalue()
     line = PooledReceivingLine.objects.get(receiving=done.receiving, product=w.oats)
     assert (line.kind, line.old_unit_price, line.new_unit_price) == (
         "price_changed", D("3.00"), D("3.30"),

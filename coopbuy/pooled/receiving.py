@@ -153,15 +153,16 @@ def pooled_round_receive(
     receiving = PooledReceiving.objects.create(
         pool=pool, key=key, note=note.strip()[:300], recorded_by=actor
     )
-    short = {pk: units for pk, units in wanted.items() if units != expected[pk].units}
+    # short or extra: shared again over the pool
+    recount = {pk: units for pk, units in wanted.items() if units != expected[pk].units}
     delivered = _reprice(children, given, expected)
     before_receiving = groups_receiving(children)
     changes: dict[int, dict[int, tuple[str, int, int, str]]] = {}  # member -> product -> change
     leftover: dict[int, int] = {}
-    for pk, units in sorted(short.items()):
+    for pk, units in sorted(recount.items()):
         leftover[pk] = _reallocate(pool, children, pk, units, expected[pk].units, changes)
     _record_lines(receiving, given, expected, leftover)
-    moved = short or any(d.moved for d in delivered)
+    moved = recount or any(d.moved for d in delivered)
     bills = _recharge(pool, children, receiving, before_receiving) if moved else {}
     if pool.status != PooledRound.Status.RECEIVED:
         pool.status = PooledRound.Status.RECEIVED
@@ -177,14 +178,25 @@ def pooled_round_receive(
         data={
             "pooled_round": pool.pk,
             "receiving": receiving.pk,
-            "short": {str(pk): [expected[pk].units, units] for pk, units in short.items()},
+            "short": {
+                str(pk): [expected[pk].units, units]
+                for pk, units in recount.items()
+                if units < expected[pk].units
+            },
+            "extra": {
+                str(pk): [expected[pk].units, units]
+                for pk, units in recount.items()
+                if units > expected[pk].units
+            },
             "leftover": {str(pk): n for pk, n in leftover.items() if n},
             "price": {
                 str(d.product_id): [str(d.old_price), str(d.new_price)]
                 for d in delivered
                 if d.old_price != d.new_price
             },
-            "substitute": {str(d.product_id): d.substitute_name for d in delivered},
+            "substitute": {
+                str(d.product_id): d.substitute_name for d in delivered if d.substitute_name
+            },
             "members_told": told,
         },
     )

@@ -1,15 +1,17 @@
-"""Receiving a pooled round: shortages at the federation, or at one group's drop.
+"""Receiving a pooled round: shortages and extras at the federation, shortages at a group's drop.
 
 Two levels, the same rules as `coopbuy.core.receiving` (the single round's), so nothing new to
 explain at the collection table:
 
-- **At the federation** (`reallocate_pool`): the supplier delivered fewer units of a product to
-  the federation than the pool ordered. The pool's close shares units among members "whatever
-  their group" (the `"groups"` section of the allocation contract), so the shortfall is shared
-  again the same way, over every member of the pool, by the round's policy
+- **At the federation** (`reallocate_pool`): the supplier delivered fewer (or more) units of a
+  product to the federation than the pool ordered. The pool's close shares units among members
+  "whatever their group" (the `"groups"` section of the allocation contract), so the difference is
+  shared again the same way, over every member of the pool, by the round's policy
   (`receiving.reallocate`); each group's drop is then the sum of its members' units. Both levels
-  are exact: the drops add up to what arrived, no group's drop exceeds what it held before, and
-  no member gets more than they held (a shortage only takes units back).
+  are exact: the drops and the leftover add up to what arrived; a shortage only takes units back
+  (no drop grows, no member gets more than they held), extra units only go to unmet demand (no
+  drop shrinks, nobody gets more than quantity + tolerance) and what nobody asked for is the
+  federation's `leftover`.
 - **At a group's drop** (`reallocate_drop`): the group received less than the federation sent;
   the shortfall is shared among that group's members only (the same rule), other groups are
   untouched.
@@ -20,8 +22,8 @@ over its own receiving members), so with nothing changed it gives the close's sh
 penny. `regroup_delivery` re-shares one group's delivery total among its receiving members (a
 drop shortage: the group's part of the supplier's fee was fixed by what the federation sent).
 
-Extra units are not taken here: a pooled delivery larger than ordered (or a drop larger than
-what the group asked for) is refused (`ValueError`); callers refuse it first, naming the field.
+A drop larger than what the group asked for is refused (`ValueError`); callers refuse it first,
+naming the field (the federation keeps extra units as its leftover, it sends no drop more).
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from coopbuy.core.receiving import Held, reallocate
 class PoolReallocation:
     held: dict[str, Held]  # every member of the pool who held units, after the delivery
     drops: dict[str, tuple[int, int]]  # group -> (units before, units after)
+    leftover: int = 0  # units nobody asked for: the federation's
 
 
 def reallocate_pool(
@@ -50,8 +53,8 @@ def reallocate_pool(
 ) -> PoolReallocation:
     """What each member (and so each group's drop) holds once `units` reached the federation."""
     before = sum(h.units for h in held.values())
-    if units < 0 or units > before:
-        raise ValueError(f"units must be between 0 and {before}")
+    if units < 0:
+        raise ValueError("units must not be negative")
     outcome = reallocate(policy=policy, demand=demand, held=held, units=units)
     drops: dict[str, tuple[int, int]] = {}
     for member in sorted(set(held) | set(outcome.held)):
@@ -60,11 +63,13 @@ def reallocate_pool(
         now = outcome.held.get(member, Held(0, 0)).units
         b, a = drops.get(group, (0, 0))
         drops[group] = (b + was, a + now)
-    if outcome.leftover or sum(a for _b, a in drops.values()) != units:
-        raise AssertionError("a shortage leaves no leftover and the drops add up")
-    if any(a > b for b, a in drops.values()):
-        raise AssertionError("a shortage never adds to a group's drop")
-    return PoolReallocation(dict(outcome.held), drops)
+    if outcome.leftover + sum(a for _b, a in drops.values()) != units:
+        raise AssertionError("the drops and the leftover add up to what arrived")
+    if units <= before and (outcome.leftover or any(a > b for b, a in drops.values())):
+        raise AssertionError("a shortage leaves no leftover and never adds to a group's drop")
+    if units > before and any(a < b for b, a in drops.values()):
+        raise AssertionError("extra units never take from a group's drop")
+    return PoolReallocation(dict(outcome.held), drops, outcome.leftover)
 
 
 def reallocate_drop(

@@ -127,14 +127,16 @@ def seed_tenders(password_hash: str) -> list[tuple[str, str]]:
         items = tender_prefill(tender=tender, actor=actor, spec=DemandFilter(rounds=3))
     except services.TenderError:
         return logins  # no finished round yet: nothing to pool
-    keep = sorted(items, key=lambda i: (-i.quantity, i.code))[:8]
+    last_price = {
+        p.sku: p.unit_price
+        for p in RoundProduct.objects.filter(round__group=hebden, sku__in=[i.code for i in items])
+    }
+    # The bidders price from what the groups last paid: items only pledged (a campaign's) go.
+    priced = [i for i in items if i.code in last_price]
+    keep = sorted(priced, key=lambda i: (-i.quantity, i.code))[:8]
     for item in items:
         if item not in keep:
             services.tender_item_delete(tender=tender, actor=actor, code=item.code)
-    last_price = {
-        p.sku: p.unit_price
-        for p in RoundProduct.objects.filter(round__group=hebden, sku__in=[i.code for i in keep])
-    }
     sellers = [_seller(hebden, actor, b[0], b[1], password_hash) for b in BIDDERS]
     for supplier in sellers:
         services.tender_invite(tender=tender, actor=actor, supplier=supplier)

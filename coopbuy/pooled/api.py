@@ -33,6 +33,7 @@ from coopbuy.pooled.api_schemas import (
     FederationReportRoundOut,
     FederationSupplierPaymentIn,
     FederationSupplierPaymentOut,
+    LeftoverOut,
     PooledGroupOut,
     PooledReceivingIn,
     PooledReceivingOut,
@@ -127,10 +128,12 @@ def _receiving_state(pool: PooledRound) -> PooledReceivingStateOut:
         can_receive=pool.status in receiving.RECEIVABLE and not receiving.drops_started(pool),
         expected=[
             ExpectedLineOut(product_id=x.product_id, name=x.name, case_size=x.case_size,
-                            units=x.units)
+                            units=x.units, unit_price=x.unit_price,
+                            substitute_name=x.substitute_name)
             for x in receiving.expected_lines(pool)
         ],
         sessions=[PooledReceivingOut.of(r) for r in selectors.receivings(pool)],
+        leftovers=[LeftoverOut(name=n, units=u) for n, u in selectors.federation_leftovers(pool)],
     )  # fmt: skip
 
 
@@ -152,16 +155,21 @@ def get_pooled_receiving(request: HttpRequest, slug: str, pool_id: Id) -> Pooled
 def record_pooled_receiving(
     request: HttpRequest, slug: str, pool_id: Id, payload: PooledReceivingIn
 ) -> Status[PooledReceivingOut]:
-    """Record what reached the federation (its coordinators): a shortfall is shared over every
-    group's members by the round's rule, and every book is corrected, in one transaction. Only
-    before any group receives its drop (409 after; 422 naming `lines[i].product_id` or
-    `lines[i].units_received` for a product not in the order or more units than it expects).
-    A retry with the same Idempotency-Key records nothing more."""
+    """Record what reached the federation (its coordinators): units, the invoice price per unit
+    (members are charged at it) and any substitute (named on every group's pick list and bag). A
+    shortfall is shared over every group's members by the round's rule, extra units go to unmet
+    demand and the rest is the federation's leftover; every book is corrected, in one
+    transaction. Only before any group receives its drop (409 after; 422 naming the field, such
+    as `lines[i].product_id` for a product not in the order). A retry with the same
+    Idempotency-Key records nothing more."""
     _federation, pool = pool_for_runner(slug=slug, pool_id=pool_id, user=caller(request))
     key = hashlib.sha256(ledger_key(request).encode()).hexdigest()
     done = receiving.pooled_round_receive(
         pool=pool, actor=caller(request), key=key, note=payload.note,
-        lines=[ReceivedLine(x.product_id, x.units_received) for x in payload.lines],
+        lines=[
+            ReceivedLine(x.product_id, x.units_received, x.invoice_unit_price, x.substitute_name)
+            for x in payload.lines
+        ],
     )  # fmt: skip
     return Status(201, PooledReceivingOut.of(done.receiving))
 

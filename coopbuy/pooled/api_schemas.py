@@ -12,6 +12,7 @@ from pydantic import Field
 from coopbuy.api.schemas import Input, Money, Text
 from coopbuy.federations.api_schemas import GroupOwesOut
 from coopbuy.pooled.models import PooledDrop, PooledGroupResult, PooledReceiving, PooledRound
+from coopbuy.rounds.api_delivery_schemas import InvoicePrice, Kind
 from coopbuy.rounds.api_schemas import Moment, Policy, SupplierId
 
 
@@ -177,6 +178,12 @@ class FederationReportOut(Schema):
 class ReceivedLineIn(Input):
     product_id: int = Field(ge=1, le=2**62, description="A product of the pooled order.")
     units_received: int = Field(ge=0, le=2**31 - 1, description="Units that reached it.")
+    invoice_unit_price: InvoicePrice | None = Field(
+        None, description="The price per unit on the supplier's invoice (absent: it stands)."
+    )
+    substitute_name: Text = Field(
+        "", max_length=200, description="What came in the product's place (empty: the product)."
+    )
 
 
 class PooledReceivingIn(Input):
@@ -191,13 +198,20 @@ class ExpectedLineOut(Schema):
     name: str
     case_size: int
     units: int = Field(description="What the federation expects now: its groups' drops summed.")
+    unit_price: Money = Field(description="What members pay a unit now, before VAT and markup.")
+    substitute_name: str
 
 
 class ReceivingLineOut(Schema):
     product_id: int
     name: str
+    kind: Kind
     units_ordered: int
     units_received: int
+    old_unit_price: Money | None = Field(description="None: recorded before prices were taken.")
+    new_unit_price: Money | None
+    substitute_name: str
+    leftover_units: int = Field(description="Units nobody asked for: the federation's leftover.")
 
 
 class PooledReceivingOut(Schema):
@@ -213,12 +227,19 @@ class PooledReceivingOut(Schema):
             id=r.pk, created_at=r.created_at, note=r.note, members_told=r.members_told,
             lines=[
                 ReceivingLineOut(
-                    product_id=x.product_id, name=x.name, units_ordered=x.units_ordered,
-                    units_received=x.units_received,
+                    product_id=x.product_id, name=x.name, kind=x.kind,  # type: ignore[arg-type]
+                    units_ordered=x.units_ordered, units_received=x.units_received,
+                    old_unit_price=x.old_unit_price, new_unit_price=x.new_unit_price,
+                    substitute_name=x.substitute_name, leftover_units=x.leftover_units,
                 )
                 for x in r.lines.all()
             ],
         )  # fmt: skip
+
+
+class LeftoverOut(Schema):
+    name: str
+    units: int
 
 
 class PooledReceivingStateOut(Schema):
@@ -227,3 +248,4 @@ class PooledReceivingStateOut(Schema):
     )
     expected: list[ExpectedLineOut]
     sessions: list[PooledReceivingOut]
+    leftovers: list[LeftoverOut] = Field(description="The federation's leftover, by product.")

@@ -70,7 +70,8 @@ class FederationSupplierPaymentForm(FederationMoneyForm, AmountMixin):
 
 
 class PooledReceiveForm(forms.Form):
-    """What reached the federation of each product of the pooled order (one field each)."""
+    """What reached the federation of each product of the pooled order: the units, the price per
+    unit on the invoice and any substitute (three fields each, grouped by `products`)."""
 
     session = forms.CharField(widget=forms.HiddenInput, max_length=64)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
@@ -79,18 +80,52 @@ class PooledReceiveForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.expected = expected
         for line in expected:
-            self.fields[f"units_{line.product_id}"] = forms.IntegerField(
-                label=line.name,
+            pk = line.product_id
+            self.fields[f"units_{pk}"] = forms.IntegerField(
+                label=_("Units that arrived"),
                 min_value=0,
-                max_value=line.units,
+                max_value=2**31 - 1,
                 initial=line.units,
                 error_messages=WHOLE_NUMBER_MESSAGES,
-                help_text=_("%(n)d units ordered") % {"n": line.units},
+                help_text=_("%(n)d units ordered; more than that are the federation's leftover "
+                            "once every member's order is full.") % {"n": line.units},
+            )  # fmt: skip
+            self.fields[f"price_{pk}"] = forms.DecimalField(
+                label=_("Price per unit on the invoice"),
+                min_value=0,
+                max_digits=7,
+                decimal_places=2,
+                required=False,
+                initial=line.unit_price,
+                error_messages=MONEY_MESSAGES,
+                help_text=_("Members are charged at this price."),
             )
+            self.fields[f"substitute_{pk}"] = forms.CharField(
+                label=_("Substituted by"),
+                max_length=200,
+                required=False,
+                help_text=(
+                    _("Recorded so far: %(name)s") % {"name": line.substitute_name}
+                    if line.substitute_name
+                    else _("Leave empty when the product itself came.")
+                ),
+            )
+
+    def products(self) -> list[tuple[ExpectedLine, list[forms.BoundField]]]:
+        """Each product with its three fields, for a fieldset each."""
+        return [
+            (x, [self[f"{name}_{x.product_id}"] for name in ("units", "price", "substitute")])
+            for x in self.expected
+        ]
 
     def lines(self) -> list[ReceivedLine]:
         return [
-            ReceivedLine(x.product_id, self.cleaned_data[f"units_{x.product_id}"])
+            ReceivedLine(
+                x.product_id,
+                self.cleaned_data[f"units_{x.product_id}"],
+                self.cleaned_data[f"price_{x.product_id}"],
+                self.cleaned_data[f"substitute_{x.product_id}"],
+            )
             for x in self.expected
         ]
 
@@ -98,5 +133,10 @@ class PooledReceiveForm(forms.Form):
         """The form field a service error names (`lines[i].units_received` -> `units_<pk>`)."""
         if error_field and error_field.startswith("lines["):
             i = int(error_field[6 : error_field.index("]")])
-            return f"units_{self.expected[i].product_id}" if i < len(self.expected) else None
+            if i >= len(self.expected):
+                return None
+            name = {"invoice_unit_price": "price", "substitute_name": "substitute"}.get(
+                error_field.rsplit(".", 1)[-1], "units"
+            )
+            return f"{name}_{self.expected[i].product_id}"
         return error_field if error_field in self.fields else None

@@ -16,6 +16,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from coopbuy.rounds.models import ReceivingRecord
+
 MONEY: dict[str, Any] = {"max_digits": 12, "decimal_places": 2}
 
 
@@ -244,13 +246,22 @@ class PooledReceiving(models.Model):
 
 
 class PooledReceivingLine(models.Model):
-    """What reached the federation of one product in a receiving session."""
+    """What reached the federation of one product in a receiving session: how many units, at
+    what price on the supplier's invoice, under which name if substituted, and the units nobody
+    asked for (the federation's leftover, charged to no one)."""
 
     receiving = models.ForeignKey(PooledReceiving, on_delete=models.CASCADE, related_name="lines")
     product = models.ForeignKey("catalog.Product", on_delete=models.PROTECT, related_name="+")
     name = models.CharField(max_length=200)
+    kind = models.CharField(
+        max_length=16, choices=ReceivingRecord.Kind.choices, default=ReceivingRecord.Kind.AS_ORDERED
+    )
     units_ordered = models.PositiveIntegerField()  # what the federation expected before
     units_received = models.PositiveIntegerField()
+    old_unit_price = models.DecimalField(null=True, blank=True, **MONEY)  # None: not recorded
+    new_unit_price = models.DecimalField(null=True, blank=True, **MONEY)
+    substitute_name = models.CharField(max_length=200, blank=True)
+    leftover_units = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ("receiving", "name", "pk")
@@ -259,8 +270,11 @@ class PooledReceivingLine(models.Model):
                 fields=["receiving", "product"], name="pooled_receiving_line_once"
             ),
             models.CheckConstraint(
-                condition=Q(units_received__lte=models.F("units_ordered")),
-                name="pooled_receiving_short_only",
+                condition=Q(leftover_units__lte=models.F("units_received")),
+                name="pooled_receiving_leftover_arrived",
+            ),
+            models.CheckConstraint(
+                condition=Q(new_unit_price__gte=0), name="pooled_receiving_price_sane"
             ),
         ]
 

@@ -1,14 +1,25 @@
-"""Receiving a pooled round at the federation: the supplier delivered less than the pool ordered.
+"""Receiving a pooled round at the federation: what the supplier delivered against the order.
 
-One receiving session (`pooled_round_receive`: what arrived of each product) is one transaction:
-each short product is shared again over the whole pool by the round's policy
-(`coopbuy.core.pooled_receiving.reallocate_pool`, the close's rule: members are members whatever
-their group), so each group's drop shrinks by what its members lose; every member's charge is
-computed again (goods at the pool's prices, delivery by rule 6 over what members hold now:
-`pool_delivery`); the money is corrected with new postings in every book (`pooled.money`): the
-members' accounts and what the group owes the federation in each group's book, and in the
-federation's, what each group owes and what the federation owes the supplier. The session's key
-makes a retry a no-op; every affected member gets one email through the outbox.
+One receiving session (`pooled_round_receive`: what arrived of each product, at what price on the
+invoice, and any substitute) is one transaction, recorded as a round's receiving records it
+(`rounds.receiving.receiving_kind`):
+
+- a **new invoice price** becomes the price of the product in every group's child round, so every
+  member holding it is charged at that price;
+- a **substitute** is named on every group's product (pick lists, bags), in place of the ordered
+  product, at the invoice price given with it;
+- each **short** product is shared again over the whole pool by the round's policy
+  (`coopbuy.core.pooled_receiving.reallocate_pool`, the close's rule: members are members whatever
+  their group), so each group's drop shrinks by what its members lose; **extra** units go to unmet
+  demand across the pool by the same rule (drops grow) and what nobody asked for is the
+  federation's leftover, shown on the receiving page and charged to no one.
+
+Then every member's charge is computed again (goods at the prices now, delivery by rule 6 over
+what members hold now: `pool_delivery`); the money is corrected with new postings in every book
+(`pooled.money`): the members' accounts and what the group owes the federation in each group's
+book, and in the federation's, what each group owes and what the federation owes the supplier (the
+invoice: members' goods at the invoice prices and the fee). The session's key makes a retry a
+no-op; every affected member gets one email through the outbox (`pooled.receiving_mail`).
 
 A drop shortage (a group receives less than the federation sent it) is `pooled.drops`.
 """
@@ -31,8 +42,6 @@ from coopbuy.core.pooled_receiving import pool_delivery, reallocate_pool
 from coopbuy.core.problem import DemandRow, Policy
 from coopbuy.core.receiving import Held
 from coopbuy.federations.permissions import require_federation_role
-from coopbuy.groups.models import Membership
-from coopbuy.outbox.services import Email, outbox_enqueue_many
 from coopbuy.pooled import money
 from coopbuy.pooled.adapters import group_id
 from coopbuy.pooled.errors import PooledError
@@ -43,20 +52,19 @@ from coopbuy.pooled.models import (
     PooledReceivingLine,
     PooledRound,
 )
+from coopbuy.pooled.receiving_mail import Delivered, tell_members
 from coopbuy.pooled.services import lock_pool
 from coopbuy.reports.services import round_figures_record
 from coopbuy.rounds import adapters as round_adapters
-from coopbuy.rounds import documents
 from coopbuy.rounds.locking import lock_round
 from coopbuy.rounds.models import (
     Allocation,
     DemandLine,
-    MemberRoundCharge,
     ReceivingRecord,
     Round,
     RoundProduct,
 )
-from coopbuy.rounds.receiving import store_charges
+from coopbuy.rounds.receiving import receiving_kind, store_charges
 
 RECEIVABLE = (
     PooledRound.Status.CLOSED,
@@ -69,6 +77,8 @@ RECEIVABLE = (
 class ReceivedLine:
     product_id: int  # the catalogue product, as the pool names it
     units_received: int
+    invoice_unit_price: Decimal | None = None  # None: the price stands
+    substitute_name: str = ""  # what came in place of the product ("": the product itself)
 
 
 @dataclass(frozen=True)
@@ -77,6 +87,8 @@ class ExpectedLine:
     name: str
     case_size: int
     units: int  # what the federation expects now (its drops summed)
+    unit_price: Decimal = Decimal("0.00")  # what members pay a unit now (before VAT and markup)
+    substitute_name: str = ""  # as recorded by an earlier session
 
 
 @dataclass(frozen=True)
@@ -95,7 +107,11 @@ def expected_lines(pool: PooledRound) -> list[ExpectedLine]:
             continue
         units = d.units if d.sent_units is None else d.sent_units
         was = out.get(pk)
-        out[pk] = ExpectedLine(pk, d.name, d.case_size, units + (was.units if was else 0))
+        price = d.product.applied_unit_price or d.product.unit_price
+        out[pk] = ExpectedLine(
+            pk, d.name, d.case_size, units + (was.units if was else 0), price,
+            d.product.substitute_name,
+        )  # fmt: skip
     return sorted(out.values(), key=lambda x: (x.name, x.product_id))
 
 
@@ -112,7 +128,7 @@ def pooled_round_receive(
     key: str,
     note: str = "",
 ) -> PooledReceivingResult:
-    """Record what reached the federation, re-allocate the shortfall, correct every book."""
+    """Record what reached the federation, re-price, re-allocate, correct every book."""
     pool = lock_pool(pool)
     require_federation_role(federation=pool.federation, user=actor)
     key = key.strip()
@@ -132,30 +148,26 @@ def pooled_round_receive(
             )
         )
     expected = {x.product_id: x for x in expected_lines(pool)}
-    wanted = _validate(lines, expected)
+    given = _validate(lines, expected)
+    wanted = {pk: line.units_received for pk, line in given.items()}
     receiving = PooledReceiving.objects.create(
         pool=pool, key=key, note=note.strip()[:300], recorded_by=actor
     )
-    PooledReceivingLine.objects.bulk_create(
-        PooledReceivingLine(
-            receiving=receiving,
-            product_id=pk,
-            name=expected[pk].name[:200],
-            units_ordered=expected[pk].units,
-            units_received=units,
-        )
-        for pk, units in wanted.items()
-    )
-    short = {pk: units for pk, units in wanted.items() if units < expected[pk].units}
+    # short or extra: shared again over the pool
+    recount = {pk: units for pk, units in wanted.items() if units != expected[pk].units}
+    delivered = _reprice(children, given, expected)
     before_receiving = groups_receiving(children)
     changes: dict[int, dict[int, tuple[str, int, int, str]]] = {}  # member -> product -> change
-    for pk, units in sorted(short.items()):
-        _reallocate(pool, children, pk, units, expected[pk].units, changes)
-    bills = _recharge(pool, children, receiving, before_receiving) if short else {}
+    leftover: dict[int, int] = {}
+    for pk, units in sorted(recount.items()):
+        leftover[pk] = _reallocate(pool, children, pk, units, expected[pk].units, changes)
+    _record_lines(receiving, given, expected, leftover)
+    moved = recount or any(d.moved for d in delivered)
+    bills = _recharge(pool, children, receiving, before_receiving) if moved else {}
     if pool.status != PooledRound.Status.RECEIVED:
         pool.status = PooledRound.Status.RECEIVED
         pool.save(update_fields=["status"])
-    told = _mail(children, changes, bills)
+    told = tell_members(children, changes, bills, delivered)
     receiving.members_told = told
     receiving.save(update_fields=["members_told"])
     audit_record(
@@ -166,17 +178,37 @@ def pooled_round_receive(
         data={
             "pooled_round": pool.pk,
             "receiving": receiving.pk,
-            "short": {str(pk): [expected[pk].units, units] for pk, units in short.items()},
+            "short": {
+                str(pk): [expected[pk].units, units]
+                for pk, units in recount.items()
+                if units < expected[pk].units
+            },
+            "extra": {
+                str(pk): [expected[pk].units, units]
+                for pk, units in recount.items()
+                if units > expected[pk].units
+            },
+            "leftover": {str(pk): n for pk, n in leftover.items() if n},
+            "price": {
+                str(d.product_id): [str(d.old_price), str(d.new_price)]
+                for d in delivered
+                if d.old_price != d.new_price
+            },
+            "substitute": {
+                str(d.product_id): d.substitute_name for d in delivered if d.substitute_name
+            },
             "members_told": told,
         },
     )
     return PooledReceivingResult(receiving, True, told)
 
 
-def _validate(lines: Sequence[ReceivedLine], expected: dict[int, ExpectedLine]) -> dict[int, int]:
+def _validate(
+    lines: Sequence[ReceivedLine], expected: dict[int, ExpectedLine]
+) -> dict[int, ReceivedLine]:
     if not lines:
         raise PooledError(_("Give what arrived of at least one product."), field="lines")
-    wanted: dict[int, int] = {}
+    wanted: dict[int, ReceivedLine] = {}
     for i, line in enumerate(lines):
         if line.product_id not in expected:
             raise PooledError(
@@ -184,18 +216,89 @@ def _validate(lines: Sequence[ReceivedLine], expected: dict[int, ExpectedLine]) 
             )
         if line.product_id in wanted:
             raise PooledError(_("This product is given twice."), field=f"lines[{i}].product_id")
-        most = expected[line.product_id].units
-        if not 0 <= line.units_received <= most:
+        name = expected[line.product_id].name
+        if not 0 <= line.units_received < 2**31:
             raise PooledError(
-                _(
-                    "%(name)s: give a whole number of units from 0 to %(most)d (the federation "
-                    "cannot take more than the pool ordered)."
-                )
-                % {"name": expected[line.product_id].name, "most": most},
+                _("%(name)s: give a whole number of units, 0 or more.") % {"name": name},
                 field=f"lines[{i}].units_received",
             )
-        wanted[line.product_id] = line.units_received
+        price = line.invoice_unit_price
+        if price is not None and not 0 <= price < 100000:
+            raise PooledError(
+                _("%(name)s: give the invoice price of a unit, from 0.00 to 99999.99.")
+                % {"name": name},
+                field=f"lines[{i}].invoice_unit_price",
+            )
+        substitute = line.substitute_name.strip()
+        if len(substitute) > 200:
+            raise PooledError(
+                _("%(name)s: name the substitute in 200 characters or fewer.") % {"name": name},
+                field=f"lines[{i}].substitute_name",
+            )
+        wanted[line.product_id] = replace(
+            line,
+            invoice_unit_price=None if price is None else price.quantize(Decimal("0.01")),
+            substitute_name=substitute,
+        )
     return wanted
+
+
+def _reprice(
+    children: list[Round], given: dict[int, ReceivedLine], expected: dict[int, ExpectedLine]
+) -> list[Delivered]:
+    """Each invoice price and substitute on every group's product, and its members' amounts."""
+    out: list[Delivered] = []
+    for pk, line in sorted(given.items()):
+        old = expected[pk].unit_price
+        new = old if line.invoice_unit_price is None else line.invoice_unit_price
+        if new == old and not line.substitute_name:
+            continue
+        out.append(Delivered(pk, expected[pk].name, line.substitute_name, old, new))
+        products = list(
+            RoundProduct.objects.select_for_update(no_key=True)
+            .filter(round__in=children, product_id=pk)
+            .order_by("pk")
+        )
+        for rp in products:
+            rp.applied_unit_price = new
+            rp.substitute_name = line.substitute_name or rp.substitute_name
+        RoundProduct.objects.bulk_update(products, ["applied_unit_price", "substitute_name"])
+        if new == old:
+            continue
+        rows = list(
+            Allocation.objects.select_for_update(no_key=True)
+            .filter(product__in=products)
+            .order_by("pk")
+        )
+        for row in rows:
+            row.amount = new * row.units
+        Allocation.objects.bulk_update(rows, ["amount"])
+    return out
+
+
+def _record_lines(
+    receiving: PooledReceiving,
+    given: dict[int, ReceivedLine],
+    expected: dict[int, ExpectedLine],
+    leftover: dict[int, int],
+) -> None:
+    """The session's lines, each with its kind as a round's receiving names it."""
+    rows = []
+    for pk, line in given.items():
+        was = expected[pk]
+        new = was.unit_price if line.invoice_unit_price is None else line.invoice_unit_price
+        kind = receiving_kind(
+            ordered=was.units, received=line.units_received, old_price=was.unit_price,
+            new_price=new, substitute_name=line.substitute_name,
+        )  # fmt: skip
+        row = PooledReceivingLine(
+            receiving=receiving, product_id=pk, name=was.name[:200], kind=kind,
+            units_ordered=was.units, units_received=line.units_received,
+            old_unit_price=was.unit_price, new_unit_price=new,
+            substitute_name=line.substitute_name, leftover_units=leftover.get(pk, 0),
+        )  # fmt: skip
+        rows.append(row)
+    PooledReceivingLine.objects.bulk_create(rows)
 
 
 def _reallocate(
@@ -205,8 +308,9 @@ def _reallocate(
     units: int,
     ordered: int,
     changes: dict[int, dict[int, tuple[str, int, int, str]]],
-) -> None:
-    """One short product shared again over the pool; allocations and drops updated."""
+) -> int:
+    """One short (or extra) product shared again over the pool; allocations and drops updated.
+    Returns the units nobody asked for (the federation's leftover)."""
     products = {
         rp.pk: rp
         for rp in RoundProduct.objects.select_for_update(no_key=True)
@@ -241,23 +345,33 @@ def _reallocate(
         if held.units == row.units:
             continue
         product = products[row.product_id]
-        reason = (
+        text = (
             _(
                 "The supplier delivered %(got)d of the %(ordered)d units the federation ordered, "
                 "so your group's drop is %(drop)d and you get %(units)d of the %(requested)d you "
                 "asked for."
             )
+            if units < ordered
+            else _(
+                "More reached the federation than was ordered (%(got)d of %(ordered)d), so your "
+                "group's drop is %(drop)d and you get %(units)d of the %(requested)d you asked "
+                "for."
+            )
+        )
+        reason = (
+            text
             % {"got": units, "ordered": ordered, "drop": drops.get(product.round_id, 0),
                "units": held.units, "requested": row.requested}
         )[:300]  # fmt: skip
         changes.setdefault(row.membership_id, {})[product.pk] = (
-            product.name, row.units, held.units, reason,
+            product.substitute_name or product.name, row.units, held.units, reason,
         )  # fmt: skip
         row.from_quantity, row.from_tolerance, row.units = (
             held.from_quantity, held.from_tolerance, held.units,
         )  # fmt: skip
         row.amount = (product.applied_unit_price or product.unit_price) * held.units
-        row.explanation, row.explanation_code = reason, "delivery_short"
+        row.explanation = reason
+        row.explanation_code = "delivery_short" if units < ordered else "delivery_extra"
         changed.append(row)
     Allocation.objects.bulk_update(
         changed,
@@ -267,6 +381,7 @@ def _reallocate(
     for d in sent:
         d.sent_units = drops.get(round_of[d.product_id], 0)
     PooledDrop.objects.bulk_update(sent, ["sent_units"])
+    return outcome.leftover
 
 
 def _policy(pool: PooledRound) -> Policy:
@@ -309,7 +424,7 @@ def _recharge(
     """Charges of the whole pool anew, and the corrections in every book (one per group)."""
     charges = pool_charges(pool, children)
     moved: dict[int, tuple[Decimal, Decimal]] = {}
-    reason = _("the supplier delivered less to the federation")
+    reason = _("the supplier's delivery to the federation was recorded")
     results = {r.round_id: r for r in PooledGroupResult.objects.filter(pool=pool)}
     now_receiving = groups_receiving(children)
     fee = to_minor(pool.drop_fee)
@@ -341,44 +456,3 @@ def groups_receiving(children: list[Round]) -> set[int]:
         .values_list("round_id", flat=True)
         .distinct()
     )
-
-
-def _mail(
-    children: list[Round],
-    changes: dict[int, dict[int, tuple[str, int, int, str]]],
-    bills: dict[int, tuple[Decimal, Decimal]],
-) -> int:
-    """One email to each member whose order or bill moved, as a round's receiving sends."""
-    told = set(changes) | {pk for pk, (b, n) in bills.items() if b != n}
-    if not told:
-        return 0
-    round_of = dict(
-        MemberRoundCharge.objects.filter(round__in=children, membership_id__in=told).values_list(
-            "membership_id", "round_id"
-        )
-    )
-    totals = dict(
-        MemberRoundCharge.objects.filter(round__in=children, membership_id__in=told).values_list(
-            "membership_id", "total"
-        )
-    )
-    emails = dict(Membership.objects.filter(pk__in=told).values_list("pk", "user__email"))
-    mails = {r.pk: documents.DeliveryDigestMail(r) for r in children}
-    out: list[Email] = []
-    for pk in sorted(told):
-        if not emails.get(pk) or pk not in round_of:
-            continue
-        out.append(
-            mails[round_of[pk]].email(
-                to=emails[pk],
-                changes=[
-                    documents.DeliveryChange(name, before, now, reason)
-                    for _p, (name, before, now, reason) in sorted(changes.get(pk, {}).items())
-                ],
-                prices=[],
-                total_before=bills[pk][0] if pk in bills else totals[pk],
-                total_now=totals[pk],
-            )
-        )
-    outbox_enqueue_many(out)
-    return len(out)

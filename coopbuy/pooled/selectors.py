@@ -17,6 +17,7 @@ from coopbuy.pooled.models import (
     PooledGroupResult,
     PooledMemberSaving,
     PooledReceiving,
+    PooledReceivingLine,
     PooledRound,
 )
 from coopbuy.rounds.models import DemandLine, Round
@@ -159,3 +160,14 @@ def receivings(pool: PooledRound) -> list[PooledReceiving]:
         .prefetch_related("lines")
         .order_by("-created_at", "-pk")
     )
+
+
+def federation_leftovers(pool: PooledRound) -> list[tuple[str, int]]:
+    """Units that reached the federation and nobody asked for, by product name: its leftover."""
+    rows = (
+        PooledReceivingLine.objects.filter(receiving__pool=pool, leftover_units__gt=0)
+        .values("product_id", "name")
+        .annotate(units=Sum("leftover_units"))
+        .order_by("name", "product_id")
+    )
+    return [(r["name"], r["units"]) for r in rows]

@@ -219,6 +219,7 @@ def pooled_receive(request: HttpRequest, slug: str, pool_id: int) -> HttpRespons
         "done": done,
         "can_receive": pool.status in receiving.RECEIVABLE and not receiving.drops_started(pool),
         "sessions": selectors.receivings(pool),
+        "leftovers": selectors.federation_leftovers(pool),
     }
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "pooled/_receive_form.html", context)

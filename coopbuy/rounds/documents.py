@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -118,8 +119,14 @@ class DeliveryDigestMail:
         prices: list[tuple[str, Decimal, Decimal]],
         total_before: Decimal,
         total_now: Decimal,
+        substitutes: Sequence[tuple[str, str]] = (),
     ) -> Email:
         out = [_("The delivery for %(round)s has been checked.") % {"round": self.round.name}, ""]
+        for ordered, substitute in substitutes:
+            out.append(
+                _("%(product)s: the supplier sent %(substitute)s in its place.")
+                % {"product": ordered, "substitute": substitute}
+            )
         for change in changes:
             out.append(
                 _("%(product)s: you get %(now)d (before: %(before)d).")

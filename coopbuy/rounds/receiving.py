@@ -86,16 +86,10 @@ def round_receive_product(
     old_price = product.applied_unit_price or product.unit_price
     new_price = old_price if invoice_unit_price is None else invoice_unit_price
     substitute_name = substitute_name.strip()
-    if substitute_name:
-        kind = Kind.SUBSTITUTED
-    elif units_received < ordered:
-        kind = Kind.SHORT
-    elif units_received > ordered:
-        kind = Kind.EXTRA
-    elif new_price != old_price:
-        kind = Kind.PRICE_CHANGED
-    else:
-        kind = Kind.AS_ORDERED
+    kind = receiving_kind(
+        ordered=ordered, received=units_received, old_price=old_price, new_price=new_price,
+        substitute_name=substitute_name,
+    )  # fmt: skip
     current = {
         adapters.member_id(a.membership_id): a
         for a in Allocation.objects.select_for_update(no_key=True)
@@ -200,6 +194,22 @@ def round_receive_product(
         },
     )
     return record
+
+
+def receiving_kind(
+    *, ordered: int, received: int, old_price: Decimal, new_price: Decimal, substitute_name: str
+) -> ReceivingRecord.Kind:
+    """What a delivery of one product was (a `ReceivingRecord.Kind`), the first that applies:
+    substituted, short, extra, at a new price, as ordered (a pooled round's receiving too)."""
+    if substitute_name:
+        return Kind.SUBSTITUTED
+    if received < ordered:
+        return Kind.SHORT
+    if received > ordered:
+        return Kind.EXTRA
+    if new_price != old_price:
+        return Kind.PRICE_CHANGED
+    return Kind.AS_ORDERED
 
 
 def _recompute_charges(round: Round) -> dict[int, tuple[Decimal, Decimal]]:

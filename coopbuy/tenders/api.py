@@ -159,7 +159,9 @@ def save_item(request: HttpRequest, tender_id: int, payload: ItemIn) -> TenderDe
 @router.post("/{int:tender_id}/prefill", response={200: TenderDetailOut, **problem_responses()})
 @idempotent
 def prefill(request: HttpRequest, tender_id: int, payload: DemandIn) -> TenderDetailOut:
-    """Fill a draft's items from the owner's groups' last rounds."""
+    """Fill a draft's items from the owner's groups' last rounds and their members' registered
+    interest (open pledges in the groups' open campaigns); each item gives both parts
+    (`from_rounds`, `from_interest`) beside its editable `quantity`."""
     tender = _organised(request, tender_id)
     tender_prefill(tender=tender, actor=caller(request), spec=DemandFilter(**payload.model_dump()))
     return _detail(tender)

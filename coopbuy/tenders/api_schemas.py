@@ -93,13 +93,20 @@ class ItemOut(Schema):
     unit: str
     case_size: int
     quantity: int
+    from_rounds: int | None = Field(
+        description="Units pooled demand took from the last rounds (null: entered by hand)."
+    )
+    from_interest: int | None = Field(
+        description="Units pooled demand took from members' open pledges (registered interest)."
+    )
     lot: str
 
     @classmethod
     def of(cls, item: TenderItem) -> ItemOut:
         return cls(
             code=item.code, name=item.name, unit=item.unit, case_size=item.case_size,
-            quantity=item.quantity, lot=item.lot,
+            quantity=item.quantity, from_rounds=item.from_rounds,
+            from_interest=item.from_interest, lot=item.lot,
         )  # fmt: skip
 
 

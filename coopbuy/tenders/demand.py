@@ -1,23 +1,42 @@
-"""A draft tender's items from pooled demand: what the owner's groups bought in their last rounds.
+"""A draft tender's items from pooled demand: what the owner's groups bought in their last rounds,
+and the interest their members have registered and not yet bought.
 
-For every owner group (the group, or the federation's member groups), its last `rounds` finished
-rounds (closed or later, by closing time) are read; per product order code (SKU) the units
-allocated to members are added up (a round without allocations yet counts its demand lines), and
-the expected quantity is the average per round, rounded up, summed over the groups. Products are
-chosen by supplier name or category (either, both or none). Items keep the code, name, unit,
-case size and category of the latest round that had them; all stay editable before publishing.
+**From rounds.** For every owner group (the group, or the federation's member groups), its last
+`rounds` finished rounds (closed or later, by closing time) are read; per product order code (SKU)
+the units allocated to members are added up (a round without allocations yet counts its demand
+lines), and the expected quantity is the average per round, rounded up, summed over the groups.
+
+**From interest.** Registered interest in a product is a pledge in a campaign (`campaigns`): a
+member says, without an order, how many units they would take. The open interest is every pledge
+still standing (active) in the owner groups' own campaigns still open, by the campaign group's
+current members (a pledge by someone outside the group, through a share link, is not the
+group's demand); their units are added per campaign. A campaign is for one product of one of its
+group's suppliers: it counts for that product's code when the supplier's catalogue has a product
+named as the campaign is (the campaign keeps no product id); otherwise it is an item of its own,
+`campaign-<id>`, named and counted in the campaign's unit. (`interest` holds no products or
+quantities, only categories, suppliers and a spend per order of people looking for a group: it
+cannot say how many units of what.)
+
+Products are chosen by supplier name or category (either, both or none; a campaign with no
+catalogue product has no category, so a category leaves it out). The expected quantity is rounds
+plus interest, each kept on the item (`from_rounds`, `from_interest`) and shown apart; items keep
+the code, name, unit, case size and category of the latest round that had them (else the
+catalogue's product); all stay editable before publishing.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Exists, OuterRef, Sum
 from django.utils.translation import gettext as _
 
 from coopbuy.accounts.models import User
 from coopbuy.audit.services import audit_record
+from coopbuy.campaigns.models import Campaign, Pledge
+from coopbuy.catalog.models import Product
+from coopbuy.groups.models import Membership
 from coopbuy.rounds.models import Allocation, DemandLine, Round, RoundProduct
 from coopbuy.tenders.models import Tender, TenderItem
 from coopbuy.tenders.permissions import owner_groups, require_organiser
@@ -42,6 +61,24 @@ class DemandFilter:
 
 def pooled_demand(tender: Tender, spec: DemandFilter) -> list[ItemInput]:
     """The expected quantity per product code over the owner's groups (see the module doc)."""
+    rounds, latest = _from_rounds(tender, spec)
+    interest, described = _from_interest(tender, spec)
+    described.update(
+        {sku: ItemInput(sku, p.name, 0, p.unit_description, p.case_size, category=p.category)
+         for sku, p in latest.items()}
+    )  # fmt: skip
+    out = []
+    for code in sorted(set(rounds) | set(interest)):
+        r, i = rounds.get(code, 0), interest.get(code, 0)
+        if r + i > 0:
+            out.append(replace(described[code], quantity=r + i, from_rounds=r, from_interest=i))
+    return out
+
+
+def _from_rounds(
+    tender: Tender, spec: DemandFilter
+) -> tuple[dict[str, int], dict[str, RoundProduct]]:
+    """The last rounds' average per product code, and the latest round's product of each."""
     totals: dict[str, int] = {}
     latest: dict[str, RoundProduct] = {}
     for group in owner_groups(tender):
@@ -79,18 +116,53 @@ def pooled_demand(tender: Tender, spec: DemandFilter) -> list[ItemInput]:
                 latest[product.sku] = product
         for sku, units in per_group.items():
             totals[sku] = totals.get(sku, 0) - (-units // len(rounds))  # ceil of the average
-    return [
-        ItemInput(
-            code=sku,
-            name=latest[sku].name,
-            quantity=totals[sku],
-            unit=latest[sku].unit_description,
-            case_size=latest[sku].case_size,
-            category=latest[sku].category,
+    return totals, latest
+
+
+def _from_interest(
+    tender: Tender, spec: DemandFilter
+) -> tuple[dict[str, int], dict[str, ItemInput]]:
+    """The members' open pledges per item code, and how each code is described."""
+    groups = owner_groups(tender)
+    campaigns = Campaign.objects.filter(
+        group__in=groups, status=Campaign.Status.OPEN, owner="", supplier__isnull=False
+    ).select_related("supplier")
+    if spec.supplier_name:
+        campaigns = campaigns.filter(supplier__name__iexact=spec.supplier_name.strip())
+    units = dict(
+        Pledge.objects.filter(campaign__in=campaigns, status=Pledge.Status.ACTIVE)
+        .filter(
+            Exists(
+                Membership.objects.active().filter(
+                    group=OuterRef("campaign__group"), user=OuterRef("user")
+                )
+            )
         )
-        for sku in sorted(totals)
-        if totals[sku] > 0
-    ]
+        .values("campaign_id")
+        .annotate(units=Sum("quantity"))
+        .values_list("campaign_id", "units")
+    )
+    wanted = [c for c in campaigns.order_by("pk") if units.get(c.pk)]
+    products: dict[tuple[int, str], Product] = {}
+    for p in Product.objects.filter(supplier__in={c.supplier_id for c in wanted}).order_by("-pk"):
+        products[(p.supplier_id, p.name.casefold())] = p  # the oldest of a name, by pk
+    totals: dict[str, int] = {}
+    described: dict[str, ItemInput] = {}
+    category = spec.category.strip().casefold()
+    for c in wanted:
+        product = products.get((c.supplier_id or 0, c.title.casefold()))
+        if product is not None:
+            code = product.sku
+            item = ItemInput(code, product.name, 0, product.unit_description, product.case_size,
+                             category=product.category)  # fmt: skip
+        else:
+            code = f"campaign-{c.pk}"
+            item = ItemInput(code, c.title, 0, c.unit)
+        if category and item.category.casefold() != category:
+            continue
+        totals[code] = totals.get(code, 0) + int(units[c.pk])
+        described[code] = item
+    return totals, described
 
 
 @transaction.atomic
@@ -104,7 +176,10 @@ def tender_prefill(*, tender: Tender, actor: User, spec: DemandFilter) -> list[T
     items = [check_item(item) for item in pooled_demand(tender, spec)]
     if not items:
         raise TenderError(
-            _("The groups bought nothing matching this in their last rounds."),
+            _(
+                "The groups bought nothing matching this in their last rounds, and their "
+                "members registered no interest in it."
+            ),
             field="supplier_name",
         )
     saved = save_items(tender, items)
@@ -114,6 +189,10 @@ def tender_prefill(*, tender: Tender, actor: User, spec: DemandFilter) -> list[T
         % {"user": actor.name, "count": len(saved), "title": tender.title},
         actor=actor,
         group=tender.group if tender.group_id else None,
-        data={"tender": tender.pk, "items": [i.code for i in saved]},
+        data={
+            "tender": tender.pk,
+            "items": [i.code for i in saved],
+            "from_interest": {i.code: i.from_interest for i in items if i.from_interest},
+        },
     )
     return saved

@@ -148,6 +148,10 @@ class TenderItem(models.Model):
     unit = models.CharField(_("unit"), max_length=80, blank=True)
     case_size = models.PositiveIntegerField(_("units per case"), default=1)
     quantity = models.PositiveIntegerField(_("expected quantity (units)"))
+    # What pooled demand put in `quantity` when it last filled the item (None: added by hand):
+    # the last rounds' average and the members' open registered interest (campaign pledges).
+    from_rounds = models.PositiveIntegerField(null=True, blank=True)
+    from_interest = models.PositiveIntegerField(null=True, blank=True)
     lot = models.CharField(_("lot"), max_length=64, blank=True)
 
     class Meta:

@@ -197,6 +197,9 @@ class ItemInput:
     lot: str = ""
     category: str = ""
     specification: str = ""
+    # What pooled demand made of `quantity` (`demand.pooled_demand`); None: entered by hand.
+    from_rounds: int | None = None
+    from_interest: int | None = None
 
 
 def check_item(data: ItemInput) -> ItemInput:
@@ -215,23 +218,25 @@ def check_item(data: ItemInput) -> ItemInput:
     return ItemInput(
         code, data.name.strip()[:200], int(data.quantity), data.unit.strip()[:80],
         int(data.case_size), slugify(data.lot)[:64], data.category.strip()[:80],
-        data.specification.strip(),
+        data.specification.strip(), data.from_rounds, data.from_interest,
     )  # fmt: skip
 
 
 def save_items(tender: Tender, items: list[ItemInput]) -> list[TenderItem]:
-    """Create or update items by code (inside a caller's transaction, tender locked)."""
+    """Create or update items by code (inside a caller's transaction, tender locked). An item
+    edited by hand keeps what pooled demand made of it, for the organiser to compare."""
     saved = []
     for data in items:
+        fields: dict[str, Any] = {
+            "name": data.name, "quantity": data.quantity, "unit": data.unit,
+            "case_size": data.case_size, "lot": data.lot, "category": data.category,
+            "specification": data.specification,
+        }  # fmt: skip
+        if data.from_rounds is not None or data.from_interest is not None:
+            fields |= {"from_rounds": data.from_rounds, "from_interest": data.from_interest}
         item, _created = TenderItem.objects.update_or_create(
-            tender=tender,
-            code=data.code,
-            defaults={
-                "name": data.name, "quantity": data.quantity, "unit": data.unit,
-                "case_size": data.case_size, "lot": data.lot, "category": data.category,
-                "specification": data.specification,
-            },
-        )  # fmt: skip
+            tender=tender, code=data.code, defaults=fields
+        )
         saved.append(item)
     return saved
 

@@ -1,6 +1,7 @@
 """Receiving a pooled round on a phone (375 px): the federation's coordinator records a short
-delivery through htmx, then a group's coordinator receives its drop; no sideways scrolling, no
-console error, no serious accessibility violation (axe-core)."""
+delivery of a substitute at a new invoice price through htmx, then a group's coordinator
+receives its drop; no sideways scrolling, no console error, no serious accessibility violation
+(axe-core)."""
 
 from __future__ import annotations
 
@@ -39,11 +40,15 @@ def test_receiving_a_pooled_round_on_a_phone(
     page.get_by_role("link", name="Record what arrived").click()
     page.wait_for_load_state("networkidle")
     _fits(page)
-    page.get_by_label("Oats").fill("4")
+    oats_in = page.get_by_role("group", name="Oats")
+    oats_in.get_by_label("Units that arrived").fill("4")
+    oats_in.get_by_label("Price per unit on the invoice").fill("2.80")
+    oats_in.get_by_label("Substituted by").fill("Jumbo oats")
     page.get_by_role("button", name="Record what arrived").click()
     page.get_by_role("status").wait_for()
     assert "3 members were told" in page.get_by_role("status").inner_text()
     assert PooledReceiving.objects.count() == 1
+    assert "Substituted by Jumbo oats" in page.content()
     _fits(page)
     # Group A's coordinator receives its drop: 2 of the 3 oats the federation sent.
     cora = logged_in(new_page, base, w.coordinators[0], width=WIDTH)
@@ -53,6 +58,7 @@ def test_receiving_a_pooled_round_on_a_phone(
     cora.goto(f"{base}/g/{w.groups[0].slug}/rounds/{child.pk}/receive/")
     _fits(cora)
     assert "3 units in your drop" in cora.content()
+    assert "Jumbo oats" in cora.content()
     oats = cora.locator("li", has_text="Oats")
     oats.get_by_label("Units that arrived").fill("2")
     oats.get_by_role("button", name="Record Oats").click()

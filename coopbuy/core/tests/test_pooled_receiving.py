@@ -40,11 +40,21 @@ def test_proportional_federation_shortage_shares_the_pool_in_proportion() -> Non
     assert out.drops == {"g1": (9, 4), "g2": (3, 2)}
 
 
-def test_more_units_than_held_are_refused_at_both_levels() -> None:
+def test_federation_extras_fill_unmet_demand_across_the_pool_and_the_rest_is_leftover() -> None:
+    demand = _rows(("a", 2, 1), ("b", 3, 2), ("c", 1, 0))
+    held = {"a": Held(2, 0), "b": Held(2, 0), "c": Held(1, 0)}
+    out = reallocate_pool(policy="fcfs", demand=demand, held=held, member_group=GROUP, units=11)
+    # fcfs: unmet quantity first (b's 1), then tolerance in time order (a's 1, b's 2); 1 left.
+    assert out.held == {"a": Held(2, 1), "b": Held(3, 2), "c": Held(1, 0)}
+    assert out.drops == {"g1": (3, 4), "g2": (2, 5)}
+    assert out.leftover == 2
+
+
+def test_negative_units_and_drops_over_demand_are_refused() -> None:
     demand = _rows(("a", 2, 0))
-    with pytest.raises(ValueError, match="between 0 and 2"):
+    with pytest.raises(ValueError, match="negative"):
         reallocate_pool(
-            policy="fcfs", demand=demand, held={"a": Held(2, 0)}, member_group=GROUP, units=3
+            policy="fcfs", demand=demand, held={"a": Held(2, 0)}, member_group=GROUP, units=-1
         )
     with pytest.raises(ValueError, match="negative"):
         reallocate_drop(policy="fcfs", demand=demand, held={"a": Held(2, 0)}, units=-1)
@@ -78,9 +88,9 @@ def test_drop_shortage_stays_within_the_group() -> None:
         max_size=8,
     ),
     policy=st.sampled_from(["fcfs", "proportional", "optimal"]),
-    cut=st.integers(0, 100),
+    cut=st.integers(0, 200),
 )
-def test_federation_shortage_is_exact_at_both_levels(
+def test_federation_shortage_or_extra_is_exact_at_both_levels(
     spec: list[tuple[str, int, int]], policy: str, cut: int
 ) -> None:
     demand = _rows(*spec)
@@ -97,12 +107,17 @@ def test_federation_shortage_is_exact_at_both_levels(
         member_group=GROUP,
         units=units,
     )
-    assert sum(h.units for h in out.held.values()) == units
+    assert sum(h.units for h in out.held.values()) + out.leftover == units
+    wanted = {m: sum(q + t for w, q, t in spec if w == m) for m in held}
     for m, h in out.held.items():
-        assert h.from_quantity <= held[m].from_quantity
-        assert h.from_tolerance <= held[m].from_tolerance
+        if units <= total:  # a shortage only takes back
+            assert h.from_quantity <= held[m].from_quantity
+            assert h.from_tolerance <= held[m].from_tolerance
+        else:  # extras only add, never past what the member asked for
+            assert held[m].units <= h.units <= wanted[m]
+    assert out.leftover == max(0, units - sum(wanted.values()))
     for g, (before, after) in out.drops.items():
-        assert after <= before
+        assert after <= before if units <= total else after >= before
         assert after == sum(h.units for m, h in out.held.items() if GROUP[m] == g)
 
 

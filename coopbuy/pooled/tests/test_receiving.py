@@ -145,19 +145,22 @@ def test_a_session_is_recorded_once_and_a_full_delivery_moves_no_money() -> None
     ("lines", "field"),
     [
         ([], "lines"),
-        ([(0, 1)], "lines[0].product_id"),
-        ([(-1, 7)], "lines[0].units_received"),
-        ([(-1, -1)], "lines[0].units_received"),
-        ([(-1, 5), (-1, 4)], "lines[1].product_id"),
+        ([(0, 1, None, "")], "lines[0].product_id"),
+        ([(-1, 2**31, None, "")], "lines[0].units_received"),
+        ([(-1, -1, None, "")], "lines[0].units_received"),
+        ([(-1, 5, None, ""), (-1, 4, None, "")], "lines[1].product_id"),
+        ([(-1, 6, D("-0.01"), "")], "lines[0].invoice_unit_price"),
+        ([(-1, 6, D("100000"), "")], "lines[0].invoice_unit_price"),
+        ([(-1, 6, None, "x" * 201)], "lines[0].substitute_name"),
     ],
 )
 def test_bad_input_is_refused_with_its_field_and_changes_nothing(
-    lines: list[tuple[int, int]], field: str
+    lines: list[tuple[int, int, Decimal | None, str]], field: str
 ) -> None:
     w = make_world()
     pool = closed(w)
     count = (Transaction.objects.count(), PooledReceiving.objects.count())
-    given = [ReceivedLine(w.oats.pk if pk == -1 else pk, n) for pk, n in lines]
+    given = [ReceivedLine(w.oats.pk if pk == -1 else pk, n, p, s) for pk, n, p, s in lines]
     with pytest.raises(PooledError) as refused:
         pooled_round_receive(pool=pool, actor=w.fay, key="k", lines=given)
     assert refused.value.field == field

@@ -14,6 +14,7 @@ from coopbuy.pooled.models import PooledReceiving
 from coopbuy.pooled.tests.factories import child_of, make_world
 from coopbuy.pooled.tests.test_payments import _api, _send
 from coopbuy.pooled.tests.test_receiving import charges, clean_books, closed
+from coopbuy.pooled.tests.test_receiving_invoice import with_tolerance
 from coopbuy.rounds.models import RoundProduct
 from coopbuy.rounds.receiving import round_receive_product
 
@@ -38,10 +39,13 @@ def test_the_page_records_a_session_once_and_names_a_bad_field() -> None:
     client.force_login(w.fay)
     url = reverse("pooled:receive", args=[w.federation.slug, pool.pk])
     page = client.get(url).content.decode()
-    assert f'<label for="id_units_{w.oats.pk}">Oats</label>' in page
+    assert "<legend>Oats <span" in page
+    assert f'<label for="id_units_{w.oats.pk}">Units that arrived</label>' in page
+    assert f'<label for="id_price_{w.oats.pk}">Price per unit on the invoice' in page
+    assert f'<label for="id_substitute_{w.oats.pk}">Substituted by' in page
     assert 'hx-post="' in page and "6 units ordered" in page
     # A bad figure, through htmx: the section comes back with the field's error, nothing saved.
-    bad = client.post(url, _form(w, "s1", "7"), headers={"HX-Request": "true"})
+    bad = client.post(url, _form(w, "s1", "-1"), headers={"HX-Request": "true"})
     text = bad.content.decode()
     assert bad.status_code == 200 and 'id="pool-receive"' in text and "<html" not in text
     assert f'id="id_units_{w.oats.pk}_error"' in text
@@ -77,9 +81,9 @@ def test_receiving_through_the_api() -> None:
     state = _send(fay, url).json()
     assert state["can_receive"] is True
     assert [(x["name"], x["units"]) for x in state["expected"]] == [("Beans", 4), ("Oats", 6)]
-    bad = _send(fay, url, {"lines": [{"product_id": w.oats.pk, "units_received": 9}]}, key="a")
+    bad = _send(fay, url, {"lines": [{"product_id": w.oats.pk, "units_received": -1}]}, key="a")
     assert bad.status_code == 422
-    assert [e["field"] for e in bad.json()["errors"]] == ["lines[0].units_received"]
+    assert [e["field"] for e in bad.json()["errors"]] == ["lines.0.units_received"]
     unknown = _send(fay, url, {"lines": [{"product_id": 999999, "units_received": 1}]}, key="b")
     assert [e["field"] for e in unknown.json()["errors"]] == ["lines[0].product_id"]
     assert not PooledReceiving.objects.exists()
@@ -119,4 +123,55 @@ def test_a_groups_coordinator_receives_its_drop_through_the_rounds_api() -> None
     assert done.status_code == 200, done.content
     assert (done.json()["received_units"], done.json()["drop_units"]) == (2, 3)
     assert charges(w)["ann"] == (D("12.00"), D("5.25"), D("17.25"))
+    clean_books()
+
+
+def test_the_page_records_a_price_a_substitute_and_shows_the_federations_leftover() -> None:
+    w = make_world()
+    pool = with_tolerance(w)
+    client = Client()
+    client.force_login(w.fay)
+    url = reverse("pooled:receive", args=[w.federation.slug, pool.pk])
+    form = {
+        "session": "s1",
+        f"units_{w.oats.pk}": "9",
+        f"price_{w.oats.pk}": "-1",
+        f"substitute_{w.oats.pk}": "Jumbo oats",
+    }
+    bad = client.post(url, form, headers={"HX-Request": "true"})
+    assert f'id="id_price_{w.oats.pk}_error"' in bad.content.decode()
+    assert not PooledReceiving.objects.exists()
+    form[f"price_{w.oats.pk}"] = "2.50"
+    assert client.post(url, form).status_code == 302
+    page = client.get(url).content.decode()
+    assert "The federation's leftover" in page and "1 unit of Oats" in page
+    assert "Substituted by Jumbo oats" in page and "£3.00 → £2.50" in page
+    assert "Recorded so far: Jumbo oats" in page
+    assert charges(w)["ann"][0] == D("12.50")  # 5 x 2.50
+    clean_books()
+
+
+def test_the_api_takes_an_invoice_price_and_a_substitute_and_lists_the_leftover() -> None:
+    w = make_world()
+    pool = with_tolerance(w)
+    fay = _api(w.fay)
+    url = f"/federations/{w.federation.slug}/pooled-rounds/{pool.pk}/receiving"
+    line = {"product_id": w.oats.pk, "units_received": 9, "invoice_unit_price": "2.999"}
+    bad = _send(fay, url, {"lines": [line]}, key="a")
+    assert bad.status_code == 422
+    assert [e["field"] for e in bad.json()["errors"]] == ["lines.0.invoice_unit_price"]
+    line |= {"invoice_unit_price": "2.50", "substitute_name": "Jumbo oats"}
+    done = _send(fay, url, {"lines": [line]}, key="k1")
+    assert done.status_code == 201, done.content
+    out = done.json()["lines"][0]
+    assert {k: out[k] for k in ("kind", "old_unit_price", "new_unit_price", "substitute_name",
+                                "leftover_units")} == {
+        "kind": "substituted", "old_unit_price": "3.00", "new_unit_price": "2.50",
+        "substitute_name": "Jumbo oats", "leftover_units": 1,
+    }  # fmt: skip
+    state = _send(fay, url).json()
+    assert state["leftovers"] == [{"name": "Oats", "units": 1}]
+    assert [(x["units"], x["unit_price"], x["substitute_name"]) for x in state["expected"]] == [
+        (8, "2.50", "Jumbo oats")
+    ]
     clean_books()

@@ -134,6 +134,10 @@ def test_two_groups_fill_a_case_together_and_each_sees_only_its_own_bags(
     expect(oats_b).to_contain_text("1 case full.")
     beans_b = order(ben, "Beans", 4)
     expect(beans_b).to_contain_text("2 cases full.")
+    # The pool's panel counts what he just ordered (asked for again after each change).
+    expect(ben.locator(".pooled-panel")).to_contain_text(
+        "Across the federation: 2 members have ordered 14 units worth £30.00."
+    )
     fits(ben)
 
     # Ann's page shows the case Ben filled with her.

@@ -142,3 +142,27 @@ def test_closing_twice_through_the_deadline_changes_nothing() -> None:
     assert not pooled_round_close(pool=pool, actor=None).closed_now  # not due yet
     assert pooled_round_close(pool=pool, actor=None, now=pool.closes_at).closed_now
     assert not pooled_round_close(pool=pool, actor=None, now=pool.closes_at).closed_now
+
+
+def test_the_pool_panel_is_asked_for_again_with_the_pools_totals_by_its_members_only() -> None:
+    """After a basket change the ordering page fetches the panel again (htmx): it must count what
+    was just ordered, in every group, and exist only for the member's own group's pooled round."""
+    w = make_world()
+    pool = open_pool(w)
+    child = child_of(pool, w.groups[0])
+    url = f"/g/{w.groups[0].slug}/rounds/{child.pk}/pooled/"
+    ann = _client(w.users["ann"])
+    page = ann.get(f"/g/{w.groups[0].slug}/rounds/{child.pk}/order/").content.decode()
+    assert f'hx-get="{url}" hx-trigger="basket-changed from:body"' in page
+    order(pool, w, "ann", w.oats, 3)
+    order(pool, w, "bob", w.oats, 2)
+    panel = ann.get(url).content.decode()
+    assert "Across the federation: 2 members have ordered 5 units worth £15.00." in panel
+    assert _client(w.users["bob"]).get(url).status_code == 403  # another group's round
+    alone = Round.objects.create(
+        group=w.groups[0], name="Alone", opens_at=pool.opens_at, closes_at=pool.closes_at
+    )
+    assert ann.get(f"/g/{w.groups[0].slug}/rounds/{alone.pk}/pooled/").status_code == 404
+    pooled_round_close(pool=pool, actor=w.fay)
+    closed = ann.get(url).content.decode()
+    assert "hx-get" not in closed and "Pooling with 2 other groups" in closed  # nothing to refresh

@@ -173,6 +173,10 @@ def test_two_groups_fill_a_case_together_and_each_sees_only_its_own_bags(
         _listen(page, errors)
         page.goto(f"{base}/g/{group.slug}/rounds/")
         page.get_by_role("link", name="Pooled December").click()
+        # The federation sent the order: the group's page does not offer to send it again.
+        expect(page.locator(".pooled-run")).to_contain_text("the federation closes it")
+        expect(page.get_by_role("button", name="Send the orders to the suppliers")).to_have_count(0)
+        fits(page)
         page.get_by_role("link", name="Pick lists").click()
         bags = page.locator(".bag")
         expect(bags).to_have_count(1)

@@ -23,7 +23,8 @@ from coopbuy.rounds.closing import round_close
 from coopbuy.rounds.errors import RoundError
 from coopbuy.rounds.models import Round
 from coopbuy.rounds.ordering import product_rows
-from coopbuy.rounds.services import round_cancel
+from coopbuy.rounds.schedules import round_repeat
+from coopbuy.rounds.services import round_cancel, round_set_closing_time
 
 pytestmark = pytest.mark.django_db
 
@@ -75,6 +76,30 @@ def test_a_child_round_is_not_closed_or_cancelled_alone() -> None:
     assert not round_close(round=child, actor=None, now=pool.closes_at).closed_now
     child.refresh_from_db()
     assert child.status == Round.Status.OPEN
+
+
+def test_a_child_rounds_deadline_is_the_pools_and_it_does_not_repeat_on_its_own() -> None:
+    """Its group's coordinator is not offered what the pool decides, and is refused it."""
+    w = make_world()
+    pool = open_pool(w)
+    child = child_of(pool, w.groups[0])
+    with pytest.raises(RoundError, match="it closes with the pool") as refused:
+        round_set_closing_time(
+            round=child, actor=w.coordinators[0], closes_at=pool.closes_at + timedelta(days=1)
+        )
+    assert refused.value.field == "closes_at"
+    with pytest.raises(RoundError, match="does not repeat on its own"):
+        round_repeat(round=child, actor=w.coordinators[0], interval_weeks=2)
+    child.refresh_from_db()
+    assert (child.closes_at, child.schedule_id) == (pool.closes_at, None)
+    page = _client(w.coordinators[0]).get(f"/g/{w.groups[0].slug}/rounds/{child.pk}/")
+    text = page.content.decode()
+    assert "This round is part of the pooled round Pooled November" in text
+    for offer in ("Close now", "Cancel the round", "Move the deadline", "Repeat this round"):
+        assert offer not in text, offer
+    pooled_round_close(pool=pool, actor=w.fay)
+    text = _client(w.coordinators[0]).get(f"/g/{w.groups[0].slug}/rounds/{child.pk}/").content
+    assert b"Send the orders to the suppliers" not in text and b"Pick lists" in text
 
 
 def test_the_case_bar_counts_every_group_of_the_pool() -> None:

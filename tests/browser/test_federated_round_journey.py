@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Dialog, Locator, Page, expect
 
 from coopbuy.accounts.models import User
 from coopbuy.catalog.services import product_save, supplier_create
@@ -154,6 +154,20 @@ def test_two_groups_fill_a_case_together_and_each_sees_only_its_own_bags(
     expect(so_far.get_by_role("row", name="Hebden Bulk 1 8")).to_be_visible()
     expect(so_far.get_by_role("row", name="Tod Bulk 1 6")).to_be_visible()
     expect(fay.locator("main")).not_to_contain_text("Ann")
+    asked: list[str] = []
+
+    def think_again(dialog: Dialog) -> None:
+        asked.append(dialog.message)
+        dialog.dismiss()
+
+    fay.once("dialog", think_again)
+    fay.get_by_role("button", name="Close now and allocate").click()
+    assert asked == [
+        "Close the pooled round now? Ordering stops in all 2 groups, the cases are allocated "
+        "and every member who ordered is told."
+    ]
+    assert PooledRound.objects.get().status == PooledRound.Status.OPEN  # nothing was sent
+    fay.once("dialog", lambda dialog: dialog.accept())
     fay.get_by_role("button", name="Close now and allocate").click()
     expect(fay.get_by_text("The pooled round is closed; every group has its drop.")).to_be_visible()
     fits(fay)

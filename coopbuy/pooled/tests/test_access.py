@@ -191,3 +191,16 @@ def test_the_pool_panel_is_asked_for_again_with_the_pools_totals_by_its_members_
     pooled_round_close(pool=pool, actor=w.fay)
     closed = ann.get(url).content.decode()
     assert "hx-get" not in closed and "Pooling with 2 other groups" in closed  # nothing to refresh
+
+
+def test_closing_or_cancelling_a_pool_on_its_page_asks_first() -> None:
+    """One click closes every group's round: the page asks before (app.js's data-confirm)."""
+    w = make_world()
+    pool = open_pool(w)
+    page = _client(w.fay).get(f"/federations/{w.federation.slug}/pooled/{pool.pk}/")
+    text = page.content.decode()
+    assert (
+        'data-confirm="Close the pooled round now? Ordering stops in all 3 groups, the cases are '
+        'allocated and every member who ordered is told."'
+    ) in text
+    assert 'data-confirm="Cancel the pooled round? Every group' in text

@@ -35,10 +35,10 @@ def test_a_supplier_bids_sealed_the_organiser_awards_and_a_member_opts_in(
     mia_in_a = Membership.objects.get(user=world.mia, group=world.a)
     past_round(world.a, 30, {mia_in_a: [("oats-25kg", 10, "32.00"), ("lentils-5kg", 4, "27.20")]})
     past_round(world.a, 60, {mia_in_a: [("oats-25kg", 5, "15.50")]})
-    for supplier, seller, row in zip(world.suppliers[1:], world.sellers[1:], BIDS[1:], strict=True):
+    for supplier, person, row in zip(world.suppliers[1:], world.sellers[1:], BIDS[1:], strict=True):
         oats, tiers, capacity, lentils, fee, minimum, organic, local = row
         bid_submit(
-            tender=tender, supplier=supplier, actor=seller,
+            tender=tender, supplier=supplier, actor=person,
             data=BidInput(
                 lines=[LineInput("oats-25kg", oats, capacity, list(tiers)),
                        LineInput("lentils-5kg", lentils)],

@@ -98,8 +98,8 @@ def test_a_child_rounds_deadline_is_the_pools_and_it_does_not_repeat_on_its_own(
     for offer in ("Close now", "Cancel the round", "Move the deadline", "Repeat this round"):
         assert offer not in text, offer
     pooled_round_close(pool=pool, actor=w.fay)
-    text = _client(w.coordinators[0]).get(f"/g/{w.groups[0].slug}/rounds/{child.pk}/").content
-    assert b"Send the orders to the suppliers" not in text and b"Pick lists" in text
+    closed = _client(w.coordinators[0]).get(f"/g/{w.groups[0].slug}/rounds/{child.pk}/").content
+    assert b"Send the orders to the suppliers" not in closed and b"Pick lists" in closed
 
 
 def test_the_case_bar_counts_every_group_of_the_pool() -> None:

@@ -27,7 +27,7 @@ from coopbuy.pooled.models import PooledMemberSaving, PooledRound
 from coopbuy.rounds.models import Allocation, Round
 from coopbuy.testing.factories import add_member, make_group, make_user
 
-from .test_every_page_on_a_phone import WIDTH, _listen
+from .test_every_page_on_a_phone import AXE, AXE_RUN, WIDTH, _listen
 from .test_round_journey import logged_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -70,8 +70,17 @@ def valley() -> Valley:
 
 
 def fits(page: Page) -> None:
-    """No sideways scrolling at 375 px."""
+    """No sideways scrolling at 375 px, and no serious accessibility violation (axe-core)."""
     assert page.evaluate("document.documentElement.scrollWidth") <= WIDTH, page.url
+    assert page.evaluate(AXE_RUN) == [], page.url
+
+
+def phone(new_page: Callable[..., Page], base: str, user: User, errors: list[str]) -> Page:
+    """A person's phone (375 px) with axe-core loaded, its console errors collected."""
+    page = logged_in(new_page, base, user, width=WIDTH)
+    page.add_init_script(path=str(AXE))
+    _listen(page, errors)
+    return page
 
 
 def order(page: Page, product: str, units: int) -> Locator:
@@ -91,8 +100,7 @@ def test_two_groups_fill_a_case_together_and_each_sees_only_its_own_bags(
     errors: list[str] = []
 
     # Fay opens the pooled round from the federation's page: one round in every member group.
-    fay = logged_in(new_page, base, v.fay, width=WIDTH)
-    _listen(fay, errors)
+    fay = phone(new_page, base, v.fay, errors)
     fay.goto(f"{base}/f/{v.federation.slug}/")
     fay.get_by_role("link", name="Pooled rounds").click()
     fits(fay)
@@ -106,8 +114,7 @@ def test_two_groups_fill_a_case_together_and_each_sees_only_its_own_bags(
     assert Round.objects.filter(pool=pool).count() == 2
 
     # Ann (Hebden) orders 4 oats and 4 beans on her phone, from her group's rounds page.
-    ann = logged_in(new_page, base, v.ann, width=WIDTH)
-    _listen(ann, errors)
+    ann = phone(new_page, base, v.ann, errors)
     ann.goto(f"{base}/g/{hebden.slug}/rounds/")
     ann.get_by_role("link", name="Order", exact=True).click()
     pooled = ann.get_by_role("heading", name="Pooled with 1 other group of Valley Federation")
@@ -122,8 +129,7 @@ def test_two_groups_fill_a_case_together_and_each_sees_only_its_own_bags(
     fits(ann)
 
     # Ben (Tod) sees Ann's oats in the pool's case before he orders; his 2 fill it.
-    ben = logged_in(new_page, base, v.ben, width=WIDTH)
-    _listen(ben, errors)
+    ben = phone(new_page, base, v.ben, errors)
     ben.goto(f"{base}/g/{todmorden.slug}/rounds/")
     ben.get_by_role("link", name="Order", exact=True).click()
     oats_b = ben.locator("li.product-row", has_text="Oats")
@@ -183,8 +189,7 @@ def test_two_groups_fill_a_case_together_and_each_sees_only_its_own_bags(
         (v.coordinators[0], hebden, "Ann", "Ben", 4),
         (v.coordinators[1], todmorden, "Ben", "Ann", 2),
     ):
-        page = logged_in(new_page, base, coordinator, width=WIDTH)
-        _listen(page, errors)
+        page = phone(new_page, base, coordinator, errors)
         page.goto(f"{base}/g/{group.slug}/rounds/")
         page.get_by_role("link", name="Pooled December").click()
         # The federation sent the order: the group's page does not offer to send it again.

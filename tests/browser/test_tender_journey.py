@@ -9,20 +9,30 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import Page, expect
 
+from coopbuy.accounts.models import User
 from coopbuy.groups.models import Membership
 from coopbuy.tenders.bidding import BidInput, LineInput, bid_submit
 from coopbuy.tenders.models import BidRevision, Tender, TenderOptIn
 from coopbuy.tenders.tests.world import BIDS, make_world, past_deadline, past_round
 
-from .test_every_page_on_a_phone import WIDTH, _listen
+from .test_every_page_on_a_phone import AXE, AXE_RUN, WIDTH, _listen
 from .test_round_journey import logged_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def fits(page: Page) -> None:
-    """No sideways scrolling at 375 px."""
+    """No sideways scrolling at 375 px, and no serious accessibility violation (axe-core)."""
     assert page.evaluate("document.documentElement.scrollWidth") <= WIDTH, page.url
+    assert page.evaluate(AXE_RUN) == [], page.url
+
+
+def phone(new_page: Callable[..., Page], base: str, user: User, errors: list[str]) -> Page:
+    """A person's phone (375 px) with axe-core loaded, its console errors collected."""
+    page = logged_in(new_page, base, user, width=WIDTH)
+    page.add_init_script(path=str(AXE))
+    _listen(page, errors)
+    return page
 
 
 def test_a_supplier_bids_sealed_the_organiser_awards_and_a_member_opts_in(
@@ -49,8 +59,7 @@ def test_a_supplier_bids_sealed_the_organiser_awards_and_a_member_opts_in(
     errors: list[str] = []
 
     # Alpha's person finds the invitation from the site's menu and bids on a phone.
-    seller = logged_in(new_page, base, world.sellers[0], width=WIDTH)
-    _listen(seller, errors)
+    seller = phone(new_page, base, world.sellers[0], errors)
     seller.goto(f"{base}/")
     seller.get_by_role("navigation", name="Main").get_by_role("link", name="Tenders").click()
     seller.get_by_role("link", name="Dry goods 2027").click()
@@ -101,8 +110,7 @@ def test_a_supplier_bids_sealed_the_organiser_awards_and_a_member_opts_in(
     assert Tender.objects.get(pk=tender.pk).status == Tender.Status.CONFIRMED
 
     # Mia finds the awarded tender from the menu, reads her expected saving, and opts in.
-    mia = logged_in(new_page, base, world.mia, width=WIDTH)
-    _listen(mia, errors)
+    mia = phone(new_page, base, world.mia, errors)
     mia.goto(f"{base}/")
     mia.get_by_role("navigation", name="Main").get_by_role("link", name="Tenders").click()
     mia.get_by_role("link", name="Dry goods 2027").click()

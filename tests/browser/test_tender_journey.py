@@ -1,6 +1,6 @@
-"""A tender in Chromium: an invited supplier's person bids on a phone (375 px) before the
-deadline while the organiser sees only that a bid stands; after the deadline the organiser opens
-the bids, awards and confirms; a member reads their expected saving on a phone and opts in."""
+"""A tender in Chromium, everyone on a phone (375 px): an invited supplier's person bids before
+the deadline while the organiser sees only that a bid stands; after the deadline the organiser
+opens the bids, awards and confirms; a member reads their expected saving and opts in."""
 
 from __future__ import annotations
 

@@ -65,7 +65,7 @@ def test_a_supplier_bids_sealed_the_organiser_awards_and_a_member_opts_in(
     seller.get_by_role("link", name="Dry goods 2027").click()
     expect(seller.get_by_text("You have not bid yet.")).to_be_visible()
     fits(seller)
-    seller.get_by_label("oats-25kg: price per unit").fill("2.90")
+    seller.get_by_label("oats-25kg: price per unit").fill("2.95")
     seller.get_by_label("oats-25kg: most units you can supply").fill("200")
     seller.get_by_label("oats-25kg: volume prices").fill("100: 2.70")
     seller.get_by_label("lentils-5kg: price per unit").fill("6.10")
@@ -79,7 +79,12 @@ def test_a_supplier_bids_sealed_the_organiser_awards_and_a_member_opts_in(
     ).to_be_visible()
     expect(seller.get_by_text("Version 1, sent")).to_be_visible()
     fits(seller)
-    assert BidRevision.objects.filter(bid__supplier=world.suppliers[0]).count() == 1
+    # Alpha revises its oats price: the revision is kept, the latest counts.
+    seller.get_by_label("oats-25kg: price per unit").fill("2.90")
+    seller.get_by_role("button", name="Send the bid").click()
+    expect(seller.get_by_text("Version 2, sent")).to_be_visible()
+    expect(seller.get_by_role("table", name="Your prices")).to_contain_text("2.90")
+    assert BidRevision.objects.filter(bid__supplier=world.suppliers[0]).count() == 2
 
     # Fay, organising, sees three bids stand and not one price.
     fay = phone(new_page, base, world.fay, errors)
@@ -110,6 +115,13 @@ def test_a_supplier_bids_sealed_the_organiser_awards_and_a_member_opts_in(
     expect(fay.locator("h1 .badge")).to_have_text("Confirmed")
     fits(fay)
     assert Tender.objects.get(pk=tender.pk).status == Tender.Status.CONFIRMED
+
+    # Alpha's person, past the deadline, can bid no more and reads the confirmed award.
+    seller.reload()
+    expect(seller.get_by_role("button", name="Send the bid")).to_have_count(0)
+    expect(seller.get_by_text("You are awarded goods and delivery worth 608.00.")).to_be_visible()
+    expect(seller.get_by_text("The award is confirmed.")).to_be_visible()
+    fits(seller)
 
     # Mia finds the awarded tender from the menu, reads her expected saving, and opts in.
     mia = phone(new_page, base, world.mia, errors)

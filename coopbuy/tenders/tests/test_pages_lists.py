@@ -58,3 +58,22 @@ def test_the_site_menu_leads_to_tenders_and_the_federation_to_starting_one() -> 
     fay = Client()
     fay.force_login(world.fay)
     assert fay.get(f"/tenders/new/federation/{world.federation.slug}/").status_code == 200
+
+
+def test_the_tenders_page_offers_to_start_one_where_the_person_coordinates() -> None:
+    world = make_world()
+    fed = f'href="/tenders/new/federation/{world.federation.slug}/"'
+    group_a, group_b = (f'href="/tenders/new/group/{g.slug}/"' for g in (world.a, world.b))
+    for person, offered in (
+        (world.fay, {fed, group_a}),  # the federation's coordinator, and group a's
+        (world.bea, {group_b}),
+        (world.mia, set()),
+        (world.sellers[0], set()),
+    ):
+        client = Client()
+        client.force_login(person)
+        page = client.get("/tenders/").content.decode()
+        assert {link for link in (fed, group_a, group_b) if link in page} == offered
+        assert ("Start a tender" in page) is bool(offered)
+        for link in offered:  # each one opens the form
+            assert client.get(link[6:-1]).status_code == 200

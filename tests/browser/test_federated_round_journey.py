@@ -102,6 +102,7 @@ def test_two_groups_fill_a_case_together_and_each_sees_only_its_own_bags(
     # Fay opens the pooled round from the federation's page: one round in every member group.
     fay = phone(new_page, base, v.fay, errors)
     fay.goto(f"{base}/f/{v.federation.slug}/")
+    fits(fay)
     fay.get_by_role("link", name="Pooled rounds").click()
     fits(fay)
     fay.get_by_label("Name").fill("Pooled December")

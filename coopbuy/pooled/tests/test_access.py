@@ -90,6 +90,15 @@ def test_a_child_rounds_deadline_is_the_pools_and_it_does_not_repeat_on_its_own(
     assert refused.value.field == "closes_at"
     with pytest.raises(RoundError, match="does not repeat on its own"):
         round_repeat(round=child, actor=w.coordinators[0], interval_weeks=2)
+    api = _client(w.coordinators[0])
+    url = f"/api/v1/groups/{w.groups[0].slug}/rounds/{child.pk}"
+    later = (pool.closes_at + timedelta(days=1)).isoformat()
+    moved = api.patch(url, {"closes_at": later}, content_type="application/json")
+    assert moved.status_code == 422 and "closes with the pool" in moved.content.decode()
+    assert "closes_at" in moved.content.decode()  # the field is named
+    repeated = api.post(f"{url}/repeat", {"interval_weeks": 2}, content_type="application/json")
+    assert repeated.status_code == 409, repeated.content  # as repeating a closed round
+    assert "does not repeat on its own" in repeated.content.decode()
     child.refresh_from_db()
     assert (child.closes_at, child.schedule_id) == (pool.closes_at, None)
     page = _client(w.coordinators[0]).get(f"/g/{w.groups[0].slug}/rounds/{child.pk}/")

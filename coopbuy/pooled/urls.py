@@ -1,8 +1,8 @@
-"""Pooled rounds: pages."""
+"""Pooled rounds: pages (and the pool's panel of a member's ordering page)."""
 
 from django.urls import URLPattern, URLResolver, path, re_path
 
-from coopbuy.pooled import views
+from coopbuy.pooled import member_views, views
 
 app_name = "pooled"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -28,6 +28,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "federations/<slug:slug>/pooled/<int:pool_id>/receive/",
         views.pooled_receive,
         name="receive",
+    ),
+    path(
+        "g/<slug:slug>/rounds/<int:round_id>/pooled/",
+        member_views.member_panel,
+        name="member_panel",
     ),
     path(
         "federations/<slug:slug>/pooled/<int:pool_id>/<slug:action>",

@@ -129,7 +129,8 @@ def get_round(request: HttpRequest, slug: str, round_id: Id) -> RoundOut:
 def change_round(request: HttpRequest, slug: str, round_id: Id, payload: RoundChangeIn) -> RoundOut:
     """Move the deadline of a draft or open round, or set its wanted-by date (coordinators).
 
-    A deadline not after the opening, or of a round already closed, is a 422 naming `closes_at`;
+    A deadline not after the opening, of a round already closed, or of a pooled round's group
+    round (it closes with the pool), is a 422 naming `closes_at`;
     a wanted-by date before the close's day, or after the order was sent, one naming `wanted_by`.
     """
     _group, _membership, round = round_for_coordinator(

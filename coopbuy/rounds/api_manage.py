@@ -77,7 +77,8 @@ def repeat_round(request: HttpRequest, slug: str, round_id: Id, payload: RepeatI
     """Repeat a draft or open round every `interval_weeks` weeks with the same settings: when it
     closes, the next one opens (coordinators).
 
-    A round that already repeats, or is no longer draft or open, is a 409.
+    A round that already repeats, a pooled round's group round (the federation opens each pooled
+    round), or one no longer draft or open, is a 409.
     """
     round = _round(request, slug, round_id)
     round_repeat(round=round, actor=caller(request), interval_weeks=payload.interval_weeks)

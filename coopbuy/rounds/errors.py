@@ -26,6 +26,16 @@ def refuse_if_pooled(round: Round, doing: str) -> None:
         )
 
 
+def refuse_pooled_change(round: Round, message: str, *, field: str | None = None) -> None:
+    """What a pooled round's child takes from its pool (its deadline, that it does not repeat)
+    is refused with `message`, which names the pool as `%(pool)s`."""
+    if round.pool_id is not None:
+        raise RoundError(
+            message % {"pool": round.pool.name},  # type: ignore[union-attr]
+            field=field,
+        )
+
+
 def closed_message(round: Round) -> str:
     """“This round closed at 20:00 on Tuesday 1 December”, in the site's time zone."""
     local = timezone.localtime(round.closes_at)

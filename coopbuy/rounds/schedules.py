@@ -18,7 +18,7 @@ from coopbuy.audit.services import audit_record
 from coopbuy.catalog.models import Supplier
 from coopbuy.groups.models import BuyingGroup
 from coopbuy.groups.permissions import require_coordinator
-from coopbuy.rounds.errors import RoundError
+from coopbuy.rounds.errors import RoundError, refuse_pooled_change
 from coopbuy.rounds.locking import lock_round
 from coopbuy.rounds.models import Round, RoundSchedule, RoundSupplier
 from coopbuy.rounds.services import round_open
@@ -79,6 +79,11 @@ def round_repeat(*, round: Round, actor: User, interval_weeks: int) -> RoundSche
     """
     round = lock_round(round)
     require_coordinator(group=round.group, user=actor)
+    refuse_pooled_change(
+        round,
+        _("This round is part of the pooled round %(pool)s: the federation opens each pooled "
+          "round, so it does not repeat on its own."),
+    )  # fmt: skip
     if round.status not in (Round.Status.DRAFT, Round.Status.OPEN):
         raise RoundError(_("Only a draft or open round can be repeated."))
     if round.schedule_id is not None:

@@ -27,7 +27,13 @@ from coopbuy.groups.permissions import AccessDenied, require_coordinator
 from coopbuy.ledger.selectors import Spending, spending_of
 from coopbuy.rounds.announcements import announce_round_open
 from coopbuy.rounds.deadline import schedule_close
-from coopbuy.rounds.errors import RoundClosed, RoundError, closed_message, refuse_if_pooled
+from coopbuy.rounds.errors import (
+    RoundClosed,
+    RoundError,
+    closed_message,
+    refuse_if_pooled,
+    refuse_pooled_change,
+)
 from coopbuy.rounds.locking import lock_round
 from coopbuy.rounds.models import DemandLine, MemberBudget, Round, RoundProduct, RoundSupplier
 from coopbuy.rounds.ordering import BasketSummary, ProductRow, row_for, summarise
@@ -183,6 +189,12 @@ def round_set_closing_time(*, round: Round, actor: User, closes_at: datetime) ->
     """Move the deadline of a draft or open round; the close task is scheduled again."""
     round = lock_round(round)
     require_round_coordinator(round=round, user=actor)
+    refuse_pooled_change(
+        round,
+        _("This round is part of the pooled round %(pool)s: it closes with the pool, at the "
+          "time the federation set."),
+        field="closes_at",
+    )  # fmt: skip
     if round.status not in (Round.Status.DRAFT, Round.Status.OPEN):
         raise RoundError(_("The deadline of a closed round cannot move."), field="closes_at")
     _check_times(round.opens_at, closes_at)

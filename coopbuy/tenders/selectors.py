@@ -74,15 +74,43 @@ def bids_metadata(tender: Tender) -> QuerySet[Bid]:
     return Bid.objects.filter(tender=tender).select_related("supplier").order_by("pk")
 
 
-def tenders_for_organiser(user: User) -> QuerySet[Tender]:
+def _coordinated(user: User) -> tuple[QuerySet[FederationRole], QuerySet[Membership]]:
+    """The federations and the groups this person coordinates now (who may start a tender)."""
     federations = FederationRole.objects.filter(
         user=user, role=FederationRole.Role.COORDINATOR, ended_at__isnull=True
-    ).values("federation_id")
-    groups = (
-        Membership.objects.active()
-        .filter(user=user, role=Membership.Role.COORDINATOR)
-        .values("group_id")
     )
+    groups = Membership.objects.active().filter(user=user, role=Membership.Role.COORDINATOR)
+    return federations, groups
+
+
+@dataclass(frozen=True, slots=True)
+class Owner:
+    """A federation or a group this person may start a tender for, and the page that starts it."""
+
+    name: str
+    kind: str  # "federation" or "group"
+    slug: str
+
+
+def tender_owners_for(user: User) -> list[Owner]:
+    """Where this person may start a tender: the federations, then the groups they coordinate."""
+    federations, groups = _coordinated(user)
+    return [
+        *(
+            Owner(r.federation.name, "federation", r.federation.slug)
+            for r in federations.select_related("federation").order_by("federation__name")
+        ),
+        *(
+            Owner(m.group.name, "group", m.group.slug)
+            for m in groups.select_related("group").order_by("group__name")
+        ),
+    ]
+
+
+def tenders_for_organiser(user: User) -> QuerySet[Tender]:
+    coordinated_federations, coordinated_groups = _coordinated(user)
+    federations = coordinated_federations.values("federation_id")
+    groups = coordinated_groups.values("group_id")
     return (
         Tender.objects.filter(Q(federation_id__in=federations) | Q(group_id__in=groups))
         .select_related("federation", "group")

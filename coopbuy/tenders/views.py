@@ -83,6 +83,7 @@ def mine(request: HttpRequest) -> HttpResponse:
         "tenders/mine.html",
         {
             "organised": _pages(request, selectors.tenders_for_organiser(user), "page", "run"),
+            "owners": selectors.tender_owners_for(user),
             "invitations": _pages(
                 request, selectors.invitations_for_user(user), "invitations", "invited"
             ),

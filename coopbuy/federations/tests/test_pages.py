@@ -182,3 +182,17 @@ def test_a_treasurer_sees_the_federations_to_pay_them_but_changes_nothing_else(f
     assert client.post(f"{url}{row.pk}/leave/").status_code == 403
     row.refresh_from_db()
     assert row.status == "member"
+
+
+@pytest.mark.parametrize(("role", "linked"), [("fay", True), ("tess", False), ("gina", False)])
+def test_the_federation_nav_takes_its_coordinators_to_its_pooled_rounds(
+    fed: Fed, role: str, linked: bool
+) -> None:
+    """The pooled rounds are opened and run from their page: its coordinators reach it from the
+    federation's own pages; the others, for whom it does not exist, get no link to a 404."""
+    url = f"/federations/{fed.federation.slug}/pooled/"
+    client = fed.client(role)
+    for page in ("", "suppliers/", "roles/"):
+        content = client.get(f"/f/{fed.federation.slug}/{page}").content.decode()
+        assert (f'href="{url}"' in content) is linked, page
+    assert client.get(url).status_code == (200 if linked else 404)

@@ -23,7 +23,8 @@ from coopbuy.rounds.closing import round_close
 from coopbuy.rounds.errors import RoundError
 from coopbuy.rounds.models import Round
 from coopbuy.rounds.ordering import product_rows
-from coopbuy.rounds.services import round_cancel
+from coopbuy.rounds.schedules import round_repeat
+from coopbuy.rounds.services import round_cancel, round_set_closing_time
 
 pytestmark = pytest.mark.django_db
 
@@ -75,6 +76,39 @@ def test_a_child_round_is_not_closed_or_cancelled_alone() -> None:
     assert not round_close(round=child, actor=None, now=pool.closes_at).closed_now
     child.refresh_from_db()
     assert child.status == Round.Status.OPEN
+
+
+def test_a_child_rounds_deadline_is_the_pools_and_it_does_not_repeat_on_its_own() -> None:
+    """Its group's coordinator is not offered what the pool decides, and is refused it."""
+    w = make_world()
+    pool = open_pool(w)
+    child = child_of(pool, w.groups[0])
+    with pytest.raises(RoundError, match="it closes with the pool") as refused:
+        round_set_closing_time(
+            round=child, actor=w.coordinators[0], closes_at=pool.closes_at + timedelta(days=1)
+        )
+    assert refused.value.field == "closes_at"
+    with pytest.raises(RoundError, match="does not repeat on its own"):
+        round_repeat(round=child, actor=w.coordinators[0], interval_weeks=2)
+    api = _client(w.coordinators[0])
+    url = f"/api/v1/groups/{w.groups[0].slug}/rounds/{child.pk}"
+    later = (pool.closes_at + timedelta(days=1)).isoformat()
+    moved = api.patch(url, {"closes_at": later}, content_type="application/json")
+    assert moved.status_code == 422 and "closes with the pool" in moved.content.decode()
+    assert "closes_at" in moved.content.decode()  # the field is named
+    repeated = api.post(f"{url}/repeat", {"interval_weeks": 2}, content_type="application/json")
+    assert repeated.status_code == 409, repeated.content  # as repeating a closed round
+    assert "does not repeat on its own" in repeated.content.decode()
+    child.refresh_from_db()
+    assert (child.closes_at, child.schedule_id) == (pool.closes_at, None)
+    page = _client(w.coordinators[0]).get(f"/g/{w.groups[0].slug}/rounds/{child.pk}/")
+    text = page.content.decode()
+    assert "This round is part of the pooled round Pooled November" in text
+    for offer in ("Close now", "Cancel the round", "Move the deadline", "Repeat this round"):
+        assert offer not in text, offer
+    pooled_round_close(pool=pool, actor=w.fay)
+    closed = _client(w.coordinators[0]).get(f"/g/{w.groups[0].slug}/rounds/{child.pk}/").content
+    assert b"Send the orders to the suppliers" not in closed and b"Pick lists" in closed
 
 
 def test_the_case_bar_counts_every_group_of_the_pool() -> None:
@@ -142,3 +176,40 @@ def test_closing_twice_through_the_deadline_changes_nothing() -> None:
     assert not pooled_round_close(pool=pool, actor=None).closed_now  # not due yet
     assert pooled_round_close(pool=pool, actor=None, now=pool.closes_at).closed_now
     assert not pooled_round_close(pool=pool, actor=None, now=pool.closes_at).closed_now
+
+
+def test_the_pool_panel_is_asked_for_again_with_the_pools_totals_by_its_members_only() -> None:
+    """After a basket change the ordering page fetches the panel again (htmx): it must count what
+    was just ordered, in every group, and exist only for the member's own group's pooled round."""
+    w = make_world()
+    pool = open_pool(w)
+    child = child_of(pool, w.groups[0])
+    url = f"/g/{w.groups[0].slug}/rounds/{child.pk}/pooled/"
+    ann = _client(w.users["ann"])
+    page = ann.get(f"/g/{w.groups[0].slug}/rounds/{child.pk}/order/").content.decode()
+    assert f'hx-get="{url}" hx-trigger="basket-changed from:body"' in page
+    order(pool, w, "ann", w.oats, 3)
+    order(pool, w, "bob", w.oats, 2)
+    panel = ann.get(url).content.decode()
+    assert "Across the federation: 2 members have ordered 5 units worth £15.00." in panel
+    assert _client(w.users["bob"]).get(url).status_code == 403  # another group's round
+    alone = Round.objects.create(
+        group=w.groups[0], name="Alone", opens_at=pool.opens_at, closes_at=pool.closes_at
+    )
+    assert ann.get(f"/g/{w.groups[0].slug}/rounds/{alone.pk}/pooled/").status_code == 404
+    pooled_round_close(pool=pool, actor=w.fay)
+    closed = ann.get(url).content.decode()
+    assert "hx-get" not in closed and "Pooling with 2 other groups" in closed  # nothing to refresh
+
+
+def test_closing_or_cancelling_a_pool_on_its_page_asks_first() -> None:
+    """One click closes every group's round: the page asks before (app.js's data-confirm)."""
+    w = make_world()
+    pool = open_pool(w)
+    page = _client(w.fay).get(f"/federations/{w.federation.slug}/pooled/{pool.pk}/")
+    text = page.content.decode()
+    assert (
+        'data-confirm="Close the pooled round now? Ordering stops in all 3 groups, the cases are '
+        'allocated and every member who ordered is told."'
+    ) in text
+    assert 'data-confirm="Cancel the pooled round? Every group' in text

@@ -37,3 +37,43 @@ def test_invitations_and_awarded_tenders_are_paged_with_plain_links() -> None:
     assert page.count("/saving/") == 5  # 25 awarded tenders of her group
     assert 'aria-label="Pages of the awarded tenders of my groups"' in page
     assert 'href="?awarded=1#awarded" rel="prev"' in page
+
+
+def test_the_site_menu_leads_to_tenders_and_the_federation_to_starting_one() -> None:
+    """With no email about tenders, the menu is how a supplier's person finds an invitation and
+    a member an awarded tender; a federation's coordinators start one from its pages."""
+    world = make_world()
+    link = 'href="/tenders/"'
+    assert link not in Client().get("/").content.decode()  # signed out: no tenders
+    for person in (world.sellers[0], world.mia, world.fay):
+        client = Client()
+        client.force_login(person)
+        assert link in client.get("/").content.decode()
+    start = f'href="/tenders/new/federation/{world.federation.slug}/"'
+    for person, linked in ((world.fay, True), (world.bea, False)):
+        client = Client()
+        client.force_login(person)
+        page = client.get(f"/f/{world.federation.slug}/").content.decode()
+        assert (start in page) is linked
+    fay = Client()
+    fay.force_login(world.fay)
+    assert fay.get(f"/tenders/new/federation/{world.federation.slug}/").status_code == 200
+
+
+def test_the_tenders_page_offers_to_start_one_where_the_person_coordinates() -> None:
+    world = make_world()
+    fed = f'href="/tenders/new/federation/{world.federation.slug}/"'
+    group_a, group_b = (f'href="/tenders/new/group/{g.slug}/"' for g in (world.a, world.b))
+    for person, offered in (
+        (world.fay, {fed, group_a}),  # the federation's coordinator, and group a's
+        (world.bea, {group_b}),
+        (world.mia, set()),
+        (world.sellers[0], set()),
+    ):
+        client = Client()
+        client.force_login(person)
+        page = client.get("/tenders/").content.decode()
+        assert {link for link in (fed, group_a, group_b) if link in page} == offered
+        assert ("Start a tender" in page) is bool(offered)
+        for link in offered:  # each one opens the form
+            assert client.get(link[6:-1]).status_code == 200

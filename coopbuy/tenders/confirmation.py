@@ -33,6 +33,7 @@ from coopbuy.federations.models import FederationSupplier
 from coopbuy.federations.permissions import coordinated_member_groups
 from coopbuy.groups.models import BuyingGroup, Membership
 from coopbuy.rounds.models import Allocation
+from coopbuy.tenders import emails
 from coopbuy.tenders.models import Bid, BidLine, BidRevision, Tender, TenderContract, TenderOptIn
 from coopbuy.tenders.permissions import owner_groups, require_organiser
 from coopbuy.tenders.services import TenderError, locked_tender
@@ -129,13 +130,18 @@ def tender_confirm(
         actor,
     )
     tender.save(update_fields=["status", "decided_at", "decided_by"])
+    told = emails.award_confirmed(tender)
     audit_record(
         action="tender.confirmed",
         summary=_("%(user)s confirmed the award of %(title)s")
         % {"user": actor.name, "title": tender.title},
         actor=actor,
         group=target,
-        data={"tender": tender.pk, "catalogues": [c.catalogue_id for c in contracts]},
+        data={
+            "tender": tender.pk,
+            "catalogues": [c.catalogue_id for c in contracts],
+            "members_told": told,
+        },
     )
     return contracts
 

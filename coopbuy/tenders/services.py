@@ -29,7 +29,7 @@ from coopbuy.federations.models import Federation, FederationRole
 from coopbuy.federations.permissions import require_federation_role
 from coopbuy.groups.models import BuyingGroup
 from coopbuy.groups.permissions import require_coordinator
-from coopbuy.tenders import adapters, selectors
+from coopbuy.tenders import adapters, emails, selectors
 from coopbuy.tenders.models import CONTRACT_MAX_WEIGHT_SUM, Tender, TenderInvitation, TenderItem
 from coopbuy.tenders.permissions import require_organiser
 
@@ -293,6 +293,8 @@ def tender_invite(*, tender: Tender, actor: User, supplier: Supplier) -> TenderI
     invitation, created = TenderInvitation.objects.get_or_create(
         tender=tender, supplier=supplier, defaults={"invited_by": actor}
     )
+    if created and tender.status == Tender.Status.PUBLISHED:
+        emails.invited_to_bid(tender, [invitation])
     if created:
         audit_record(
             action="tender.supplier_invited",
@@ -318,13 +320,14 @@ def tender_publish(*, tender: Tender, actor: User) -> Tender:
         raise TenderError(_("The deadline has passed: move it first."), field="deadline")
     tender.status, tender.published_at = Tender.Status.PUBLISHED, timezone.now()
     tender.save(update_fields=["status", "published_at"])
+    told = emails.invited_to_bid(tender, tender.invitations.all())
     audit_record(
         action="tender.published",
         summary=_("%(user)s published the tender %(title)s")
         % {"user": actor.name, "title": tender.title},
         actor=actor,
         group=_audit_group(tender),
-        data={"tender": tender.pk},
+        data={"tender": tender.pk, "suppliers_told": told},
     )
     return tender
 

@@ -1,0 +1,204 @@
+"""Every write of product images: upload, removal, and the images a price list names by URL
+(the background task `fetch_import_images` is here too, beside the writes it makes).
+
+The files are our own WebP renditions (`images.decoding`), written to the default storage under
+`products/<product id>/` with a random name (a new image is a new address, so browsers may cache
+one forever). Files are written before the transaction that points the product at them and the
+old ones deleted after it commits; a failed transaction deletes the new ones, so a product never
+points at a missing file (a crash in between can leave an unreferenced file, never a broken one).
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.tasks import task
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from coopbuy.accounts.models import User
+from coopbuy.audit.services import audit_record
+from coopbuy.catalog.images import decoding, fetching
+from coopbuy.catalog.models import CatalogImport, Product, ProductImageFetch
+from coopbuy.catalog.permissions import require_catalog_manager
+
+__all__ = [
+    "fetch_import_images",
+    "image_fetches_create",
+    "product_image_remove",
+    "product_image_upload",
+]
+
+logger = logging.getLogger(__name__)
+
+
+def _write(product_id: int, images: decoding.Renditions) -> tuple[str, str]:
+    token = secrets.token_urlsafe(9)
+    names = []
+    for size, rendition in (("small", images.small), ("large", images.large)):
+        name = f"products/{product_id}/{token}-{decoding.SIZES[size]}.webp"
+        names.append(default_storage.save(name, ContentFile(rendition.content)))
+    return names[0], names[1]
+
+
+def _delete(names: Iterable[str]) -> None:
+    for name in names:
+        if name:
+            try:
+                default_storage.delete(name)
+            except OSError:  # an orphan file is harmless; a failed request is not
+                logger.warning("Could not delete the image file %s", name)
+
+
+def _store(
+    *, product: Product, images: decoding.Renditions, source_url: str
+) -> tuple[Product, tuple[str, str]]:
+    """Point the locked product at new files (the caller is in a transaction and audits)."""
+    names = _write(product.pk, images)
+    try:
+        locked = Product.objects.select_for_update(no_key=True).get(pk=product.pk)
+        old = (locked.image_small.name, locked.image_large.name)
+        locked.image_small.name, locked.image_large.name = names
+        locked.image_source_url = source_url
+        locked.save(update_fields=["image_small", "image_large", "image_source_url", "updated_at"])
+    except BaseException:
+        _delete(names)
+        raise
+    transaction.on_commit(lambda: _delete(old))
+    return locked, names
+
+
+@transaction.atomic
+def product_image_upload(*, product: Product, actor: User, content: bytes) -> Product:
+    """Give a product the image in `content` (JPEG, PNG, WebP or GIF), re-encoded; an image
+    that is refused (`decoding.ImageRefused`, naming the field `image`) changes nothing."""
+    group = product.supplier.group
+    require_catalog_manager(group=group, user=actor)
+    images = decoding.renditions(content)
+    saved, names = _store(product=product, images=images, source_url="")
+    audit_record(
+        action="product.image_set",
+        summary=_("%(user)s gave %(product)s a new image")
+        % {"user": actor.name, "product": f"{saved.name} ({saved.sku})"},
+        actor=actor,
+        group=group,
+        data={"product": saved.pk, "image": names[0], "format": images.source_format},
+    )
+    return saved
+
+
+@transaction.atomic
+def product_image_remove(*, product: Product, actor: User) -> Product:
+    """Take a product's image away (its files are deleted once this commits)."""
+    group = product.supplier.group
+    require_catalog_manager(group=group, user=actor)
+    locked = Product.objects.select_for_update(no_key=True).get(pk=product.pk)
+    old = (locked.image_small.name, locked.image_large.name)
+    if not old[0]:
+        return locked
+    locked.image_small.name = locked.image_large.name = ""
+    locked.image_source_url = ""
+    locked.save(update_fields=["image_small", "image_large", "image_source_url", "updated_at"])
+    transaction.on_commit(lambda: _delete(old))
+    audit_record(
+        action="product.image_removed",
+        summary=_("%(user)s removed the image of %(product)s")
+        % {"user": actor.name, "product": f"{locked.name} ({locked.sku})"},
+        actor=actor,
+        group=group,
+        data={"product": locked.pk},
+    )
+    return locked
+
+
+# Images named by a price list ---------------------------------------------------------------------
+
+
+def image_fetches_create(*, catalog_import: CatalogImport, rows: list[dict[str, Any]]) -> int:
+    """Inside `catalog_import_apply`'s transaction: one pending fetch per product whose row names
+    an image URL it does not have yet; the worker fetches them after the commit. An empty cell
+    leaves a product's image as it is. Returns how many fetches were queued."""
+    wanted = {row["sku"]: row["image_url"] for row in rows if row.get("image_url")}
+    if not wanted:
+        return 0
+    products = Product.objects.filter(
+        supplier_id=catalog_import.supplier_id, sku__in=list(wanted)
+    ).values_list("pk", "sku", "image_source_url", "image_small")
+    fetches = [
+        ProductImageFetch(catalog_import=catalog_import, product_id=pk, url=wanted[sku])
+        for pk, sku, source, small in products
+        if not (small and source == wanted[sku])  # already fetched from this address
+    ]
+    ProductImageFetch.objects.bulk_create(fetches)
+    if fetches:
+        import_id = catalog_import.pk
+        transaction.on_commit(lambda: fetch_import_images.enqueue(import_id))
+    return len(fetches)
+
+
+def _finish(fetch_id: int, *, images: decoding.Renditions | None, error: str = "") -> bool:
+    """Record one fetch's outcome in its own transaction; False if another worker did it."""
+    with transaction.atomic():
+        fetch = (
+            ProductImageFetch.objects.select_for_update(no_key=True)
+            .select_related("product__supplier__group", "catalog_import__applied_by")
+            .get(pk=fetch_id)
+        )
+        if fetch.status != ProductImageFetch.Status.PENDING:
+            return False
+        if images is not None:
+            saved, names = _store(product=fetch.product, images=images, source_url=fetch.url)
+            fetch.status = ProductImageFetch.Status.DONE
+            audit_record(
+                action="product.image_imported",
+                summary=_("The image of %(product)s was fetched from the price list %(file)s")
+                % {
+                    "product": f"{saved.name} ({saved.sku})",
+                    "file": fetch.catalog_import.filename,
+                },
+                actor=fetch.catalog_import.applied_by,
+                group=fetch.product.supplier.group,
+                data={"product": saved.pk, "import": fetch.catalog_import_id, "image": names[0]},
+            )
+        else:
+            fetch.status = ProductImageFetch.Status.FAILED
+            fetch.error = error[:300]
+        fetch.finished_at = timezone.now()
+        fetch.save(update_fields=["status", "error", "finished_at"])
+        return True
+
+
+@task
+def fetch_import_images(import_id: int) -> dict[str, int]:
+    """Fetch every pending image of an applied import, one at a time, no lock held while
+    fetching; each outcome is committed on its own, so a worker that dies leaves the rest pending
+    for the next run, and a failure (refused address, not an image, too large, too slow) is
+    recorded on that product's fetch and never fails the import."""
+    outcome = {"done": 0, "failed": 0}
+    pending = ProductImageFetch.objects.filter(
+        catalog_import_id=import_id, status=ProductImageFetch.Status.PENDING
+    ).order_by("pk")
+    policy = fetching.FetchPolicy.from_settings()
+    for fetch_id, url in list(pending.values_list("pk", "url")):
+        try:
+            images = decoding.renditions(fetching.fetch(url, policy=policy))
+        except fetching.FetchRefused as error:
+            _finish(fetch_id, images=None, error=error.message)
+            outcome["failed"] += 1
+        except decoding.ImageRefused as error:
+            _finish(fetch_id, images=None, error=error.message)
+            outcome["failed"] += 1
+        except Exception:  # one bad image must not keep the others from being fetched
+            logger.exception("Fetching the image of fetch %s failed", fetch_id)
+            _finish(fetch_id, images=None, error=_("An unexpected error stopped this fetch."))
+            outcome["failed"] += 1
+        else:
+            _finish(fetch_id, images=images)
+            outcome["done"] += 1
+    return outcome

@@ -144,6 +144,7 @@ def import_preview(
             "sections": SECTIONS,
             "pending": catalog_import.status == CatalogImport.Status.PENDING,
             "stale": now.stale,
+            "pictures": selectors.image_fetches(catalog_import=stored),
         },
     )
 
@@ -188,6 +189,16 @@ def import_confirm(
         )
         % {"new": summary.created, "changed": summary.updated, "gone": summary.made_unavailable},
     )
+    pictures = selectors.image_fetches(catalog_import=catalog_import, limit=0)
+    if pictures["total"]:
+        messages.info(
+            request,
+            _(
+                "%(n)s pictures named in the file are fetched in the background: the import's "
+                "page (under Recent imports) shows which could not be."
+            )
+            % {"n": pictures["total"]},
+        )
     return redirect("catalog:supplier", slug=group.slug, supplier_id=supplier.pk)
 
 

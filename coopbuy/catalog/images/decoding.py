@@ -15,7 +15,10 @@ decoded by Pillow under bounds and re-encoded. In order:
 from __future__ import annotations
 
 import io
+import threading
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -83,15 +86,33 @@ def _check_dimensions(image: Image.Image) -> None:
         )
 
 
+_STRICT = threading.Lock()
+
+
+@contextmanager
+def _strict_decoding() -> Iterator[None]:
+    """Pillow refuses a truncated file, whatever the process-wide switch says while we decode.
+
+    WeasyPrint (our PDFs) sets `ImageFile.LOAD_TRUNCATED_IMAGES` on import, which would let a
+    half file decode as an image with a grey bottom; it is turned off for our decoding only.
+    """
+    with _STRICT:
+        previous = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            yield
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = previous
+
+
 def _decode(image: Image.Image) -> Image.Image:
     """The pixels, upright, in RGB or RGBA; a truncated or damaged file raises `ImageRefused`."""
-    if ImageFile.LOAD_TRUNCATED_IMAGES:  # a global another library might have set
-        raise RuntimeError("PIL.ImageFile.LOAD_TRUNCATED_IMAGES must stay False")
     try:
         image.seek(0)
         if image.format == "JPEG":  # decode at a reduced scale: less memory, same renditions
             image.draft("RGB", (SIZES["large"] * 2, SIZES["large"] * 2))
-        image.load()
+        with _strict_decoding():
+            image.load()
         upright = ImageOps.exif_transpose(image)
     except (OSError, ValueError, SyntaxError, EOFError) as error:
         raise ImageRefused(_("This image file is damaged or incomplete.")) from error

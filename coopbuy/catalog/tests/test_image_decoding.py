@@ -73,6 +73,17 @@ def test_a_truncated_file_is_refused_not_half_read() -> None:
         renditions(whole_png[: len(whole_png) - 40])
 
 
+def test_a_truncated_file_is_refused_even_after_weasyprint_allowed_truncated_images() -> None:
+    import weasyprint  # noqa: F401  (sets PIL.ImageFile.LOAD_TRUNCATED_IMAGES on import)
+    from PIL import ImageFile
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES
+    whole = pictures.photo((800, 600))
+    with pytest.raises(ImageRefused, match="damaged or incomplete"):
+        renditions(whole[: len(whole) // 2])
+    assert ImageFile.LOAD_TRUNCATED_IMAGES  # left as WeasyPrint wants it
+
+
 def test_too_many_bytes_and_no_bytes_are_refused() -> None:
     with pytest.raises(ImageRefused, match="larger than 5 MB"):
         renditions(b"\xff\xd8" + b"\0" * decoding.MAX_BYTES)

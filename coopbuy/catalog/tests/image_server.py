@@ -33,7 +33,7 @@ def image_server() -> Iterator[ImageServer]:
     state = ImageServer()
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802  (http.server's name)
+        def do_GET(self) -> None:
             try:
                 self._answer()
             except (BrokenPipeError, ConnectionResetError):

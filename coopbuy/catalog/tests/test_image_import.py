@@ -100,7 +100,7 @@ def test_the_import_page_shows_how_each_picture_went(
     assert "Pictures from the file" in page
     assert "2 fetched, 3 failed, 0 waiting." in page
     assert "The server answered 404 instead of the image." in page
-    assert page.index("Missing picture") < page.index("<th scope=\"row\">Oats")  # failures first
+    assert page.index("Missing picture") < page.index('<th scope="row">Oats')  # failures first
 
 
 def test_a_picture_already_fetched_from_the_same_address_is_not_fetched_again(

@@ -156,3 +156,18 @@ def test_the_export_gives_the_address_a_picture_came_from(
     client.force_login(shop.member)
     exported = client.get(reverse("catalog:export", args=[shop.group.slug, shop.supplier.pk]))
     assert server.url("/oats.jpg") in exported.content.decode("utf-8-sig")
+
+
+def test_the_api_gives_each_picture_s_outcome_with_the_import(
+    shop: Shop, server: ImageServer, django_capture_on_commit_callbacks: Capture
+) -> None:
+    applied = _apply(shop, csv_bytes(_rows(server)), django_capture_on_commit_callbacks)
+    client = Client()
+    client.force_login(shop.coordinator)
+    url = f"/api/v1/groups/{shop.group.slug}/suppliers/{shop.supplier.pk}/imports/{applied.pk}"
+    response = client.get(url)
+    assert response.status_code == 200, response.content
+    pictures_ = response.json()["pictures"]
+    assert (pictures_["pending"], pictures_["done"], pictures_["failed"]) == (0, 2, 3)
+    assert pictures_["items"][0]["status"] == "failed" and pictures_["items"][0]["error"]
+    assert {item["sku"] for item in pictures_["items"]} == {"OATS", "RICE", "FAKE", "GONE", "SNEAK"}

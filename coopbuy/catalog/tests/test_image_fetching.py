@@ -70,7 +70,7 @@ def test_a_loopback_server_is_refused_without_the_allow_list(server: ImageServer
     ],
 )
 def test_private_and_loopback_hosts_are_refused(url: str) -> None:
-    with pytest.raises(FetchRefused, match="private or reserved|not known"):
+    with pytest.raises(FetchRefused, match="private or reserved"):
         fetch(url, policy=FetchPolicy(timeout=2))
 
 
@@ -98,7 +98,7 @@ def test_the_allow_listed_loopback_server_is_fetched(server: ImageServer) -> Non
 
 def test_a_redirect_to_a_private_address_is_refused(server: ImageServer) -> None:
     server.routes["/moved"] = (302, {"Location": "http://169.254.169.254/latest/"}, b"")
-    with pytest.raises(FetchRefused, match="169.254.169.254 is a private or reserved"):
+    with pytest.raises(FetchRefused, match=r"169\.254\.169\.254 is a private or reserved"):
         fetch(server.url("/moved"), policy=LOOPBACK)
     server.routes["/to-localhost"] = (301, {"Location": "http://[::1]:1/a.png"}, b"")
     with pytest.raises(FetchRefused, match="private or reserved"):

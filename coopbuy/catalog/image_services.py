@@ -63,7 +63,7 @@ def _store(
     names = _write(product.pk, images)
     try:
         locked = Product.objects.select_for_update(no_key=True).get(pk=product.pk)
-        old = (locked.image_small.name, locked.image_large.name)
+        old = (locked.image_small.name or "", locked.image_large.name or "")
         locked.image_small.name, locked.image_large.name = names
         locked.image_source_url = source_url
         locked.save(update_fields=["image_small", "image_large", "image_source_url", "updated_at"])
@@ -99,7 +99,7 @@ def product_image_remove(*, product: Product, actor: User) -> Product:
     group = product.supplier.group
     require_catalog_manager(group=group, user=actor)
     locked = Product.objects.select_for_update(no_key=True).get(pk=product.pk)
-    old = (locked.image_small.name, locked.image_large.name)
+    old = (locked.image_small.name or "", locked.image_large.name or "")
     if not old[0]:
         return locked
     locked.image_small.name = locked.image_large.name = ""

@@ -193,11 +193,11 @@ def _product_form_page(
         if product
         else []
     )
-    data = request.POST if posted else None
-    form = ProductForm(data, initial=initial, sku_fixed=product is not None)
+    bound = request.POST if posted else None
+    form = ProductForm(bound, initial=initial, sku_fixed=product is not None)
     tiers = cast(
         BaseTierFormSet,
-        TierFormSet(data, initial=[*tier_initial, {}, {}], prefix="tiers"),
+        TierFormSet(bound, initial=[*tier_initial, {}, {}], prefix="tiers"),
     )
     if posted and form.is_valid() and tiers.is_valid():
         data = dict(form.cleaned_data)

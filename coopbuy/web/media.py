@@ -8,8 +8,11 @@ bytes) under random names, so each address may be cached for good. A production 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 from django.views.decorators.http import require_safe
 from django.views.static import serve
 
@@ -17,9 +20,9 @@ CACHE_FOREVER = "public, max-age=31536000, immutable"
 
 
 @require_safe
-def product_image(request: HttpRequest, path: str) -> HttpResponse:
+def product_image(request: HttpRequest, path: str) -> HttpResponseBase:
     if not settings.COOPBUY_SERVE_MEDIA or not path.endswith(".webp"):
         raise Http404
-    response = serve(request, path, document_root=settings.MEDIA_ROOT / "products")
+    response = serve(request, path, document_root=str(Path(settings.MEDIA_ROOT) / "products"))
     response["Cache-Control"] = CACHE_FOREVER
     return response

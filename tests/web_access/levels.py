@@ -196,9 +196,9 @@ def _base_parameters(world: World) -> dict[str, object]:
         "rounds:purchase_order.kind": "csv",
         "rounds:unsubscribe.token": "not-a-signed-link",
         # The seeded product's picture (coopbuy.api.tests.access.catalog), under products/.
-        "web:product_image.path": Product.objects.get(
-            pk=world.ids["product_id"]
-        ).image_small.name.removeprefix("products/"),
+        "web:product_image.path": str(
+            Product.objects.get(pk=world.ids["product_id"]).image_small.name
+        ).removeprefix("products/"),
     }
 
 

@@ -30,7 +30,7 @@ def test_a_coordinator_puts_a_picture_and_gets_its_renditions(world: World) -> N
     assert image["source_url"] == ""
     product = Product.objects.get(pk=world.ids["product_id"])
     assert product.image_small.name != before
-    with default_storage.open(product.image_large.name) as large:
+    with default_storage.open(str(product.image_large.name)) as large:
         assert Image.open(large).size == (480, 320)
     assert client.get(image["small"]).status_code == 200
     assert AuditEvent.objects.filter(action="product.image_set").count() == 2  # seed + this
@@ -67,7 +67,7 @@ def test_deleting_the_picture_removes_its_files_and_is_audited(
     world: World, django_capture_on_commit_callbacks: object
 ) -> None:
     product = Product.objects.get(pk=world.ids["product_id"])
-    files = (product.image_small.name, product.image_large.name)
+    files = (str(product.image_small.name), str(product.image_large.name))
     assert all(default_storage.exists(name) for name in files)
     with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
         response = world.client("coordinator").delete(f"{product_url(world)}/image")

@@ -22,7 +22,7 @@ from coopbuy.catalog.tests.image_server import ImageServer, image_server
 from coopbuy.catalog.tests.sheets import csv_bytes, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
-HEADER = ["sku", "name", "case_size", "unit_price", "image_url"]
+HEADER: list[object] = ["sku", "name", "case_size", "unit_price", "image_url"]
 Capture = Callable[..., AbstractContextManager[Any]]
 
 
@@ -68,7 +68,7 @@ def test_applying_fetches_each_picture_and_records_each_failure(
     assert len(products) == 6  # every row imported, whatever became of its picture
     oats = products["OATS"]
     assert oats.image_source_url == server.url("/oats.jpg")
-    with default_storage.open(oats.image_small.name) as small:
+    with default_storage.open(str(oats.image_small.name)) as small:
         assert Image.open(small).format == "WEBP"
     assert products["RICE"].image_small
     for sku in ("FAKE", "GONE", "SNEAK", "PLAIN"):
@@ -106,7 +106,7 @@ def test_the_import_page_shows_how_each_picture_went(
 def test_a_picture_already_fetched_from_the_same_address_is_not_fetched_again(
     shop: Shop, server: ImageServer, django_capture_on_commit_callbacks: Capture
 ) -> None:
-    rows = [HEADER, ["OATS", "Oats", 6, "2.00", server.url("/oats.jpg")]]
+    rows: list[list[object]] = [HEADER, ["OATS", "Oats", 6, "2.00", server.url("/oats.jpg")]]
     _apply(shop, csv_bytes(rows), django_capture_on_commit_callbacks)
     first = Product.objects.get(sku="OATS").image_small.name
     rows[1][3] = "2.20"
@@ -117,13 +117,13 @@ def test_a_picture_already_fetched_from_the_same_address_is_not_fetched_again(
     _apply(shop, csv_bytes(rows), django_capture_on_commit_callbacks)
     replaced = Product.objects.get(sku="OATS")
     assert replaced.image_small.name != first
-    assert not default_storage.exists(first)  # the old files are deleted once it commits
+    assert not default_storage.exists(str(first))  # the old files are deleted once it commits
 
 
 def test_the_image_column_may_be_called_image_and_come_in_xlsx(
     shop: Shop, server: ImageServer, django_capture_on_commit_callbacks: Capture
 ) -> None:
-    rows = [
+    rows: list[list[object]] = [
         ["sku", "name", "case_size", "unit_price", "Image"],
         ["OATS", "Oats", 6, "2.00", server.url("/oats.jpg")],
     ]

@@ -1,5 +1,5 @@
-"""Every write of product images: upload, removal, and the images a price list names by URL
-(the background task `fetch_import_images` is here too, beside the writes it makes).
+"""Every write of product images: upload, removal, and the outcome of fetching a picture a price
+list named by URL (`image_imports` queues those fetches, `tasks.fetch_import_images` runs them).
 
 The files are our own WebP renditions (`images.decoding`), written to the default storage under
 `products/<product id>/` with a random name (a new image is a new address, so browsers may cache
@@ -13,27 +13,20 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Iterable
-from typing import Any
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coopbuy.accounts.models import User
 from coopbuy.audit.services import audit_record
-from coopbuy.catalog.images import decoding, fetching
-from coopbuy.catalog.models import CatalogImport, Product, ProductImageFetch
+from coopbuy.catalog.images import decoding
+from coopbuy.catalog.models import Product, ProductImageFetch
 from coopbuy.catalog.permissions import require_catalog_manager
 
-__all__ = [
-    "fetch_import_images",
-    "image_fetches_create",
-    "product_image_remove",
-    "product_image_upload",
-]
+__all__ = ["image_fetch_finish", "product_image_remove", "product_image_upload"]
 
 logger = logging.getLogger(__name__)
 
@@ -74,13 +67,21 @@ def _store(
     return locked, names
 
 
-@transaction.atomic
 def product_image_upload(*, product: Product, actor: User, content: bytes) -> Product:
     """Give a product the image in `content` (JPEG, PNG, WebP or GIF), re-encoded; an image
-    that is refused (`decoding.ImageRefused`, naming the field `image`) changes nothing."""
-    group = product.supplier.group
-    require_catalog_manager(group=group, user=actor)
+    that is refused (`decoding.ImageRefused`, naming the field `image`) changes nothing.
+
+    The decoding runs before the transaction (it takes a moment on a large photo, and an
+    SQLite transaction holds the database's write lock from its start)."""
+    require_catalog_manager(group=product.supplier.group, user=actor)
     images = decoding.renditions(content)
+    return _product_image_save(product=product, actor=actor, images=images)
+
+
+@transaction.atomic
+def _product_image_save(*, product: Product, actor: User, images: decoding.Renditions) -> Product:
+    group = product.supplier.group
+    require_catalog_manager(group=group, user=actor)  # again: the role may have changed since
     saved, names = _store(product=product, images=images, source_url="")
     audit_record(
         action="product.image_set",
@@ -117,39 +118,17 @@ def product_image_remove(*, product: Product, actor: User) -> Product:
     return locked
 
 
-# Images named by a price list ---------------------------------------------------------------------
+# Pictures named by a price list ------------------------------------------------------------------
 
 
-def image_fetches_create(*, catalog_import: CatalogImport, rows: list[dict[str, Any]]) -> int:
-    """Inside `catalog_import_apply`'s transaction: one pending fetch per product whose row names
-    an image URL it does not have yet; the worker fetches them after the commit. An empty cell
-    leaves a product's image as it is. Returns how many fetches were queued."""
-    wanted = {row["sku"]: row["image_url"] for row in rows if row.get("image_url")}
-    if not wanted:
-        return 0
-    products = Product.objects.filter(
-        supplier_id=catalog_import.supplier_id, sku__in=list(wanted)
-    ).values_list("pk", "sku", "image_source_url", "image_small")
-    fetches = [
-        ProductImageFetch(catalog_import=catalog_import, product_id=pk, url=wanted[sku])
-        for pk, sku, source, small in products
-        if not (small and source == wanted[sku])  # already fetched from this address
-    ]
-    ProductImageFetch.objects.bulk_create(fetches)
-    if fetches:
-        import_id = catalog_import.pk
-        transaction.on_commit(lambda: fetch_import_images.enqueue(import_id))
-    return len(fetches)
-
-
-def _finish(fetch_id: int, *, images: decoding.Renditions | None, error: str = "") -> bool:
-    """Record one fetch's outcome in its own transaction; False if another worker did it."""
+def image_fetch_finish(
+    *, fetch_id: int, images: decoding.Renditions | None, error: str = ""
+) -> bool:
+    """Record one fetch's outcome (the product's new picture, or why there is none) in its own
+    transaction; False if another worker recorded it first."""
     with transaction.atomic():
-        fetch = (
-            ProductImageFetch.objects.select_for_update(no_key=True)
-            .select_related("product__supplier__group", "catalog_import__applied_by")
-            .get(pk=fetch_id)
-        )
+        # Locked alone: PostgreSQL locks no row of an outer join's nullable side (applied_by).
+        fetch = ProductImageFetch.objects.select_for_update(no_key=True).get(pk=fetch_id)
         if fetch.status != ProductImageFetch.Status.PENDING:
             return False
         if images is not None:
@@ -172,33 +151,3 @@ def _finish(fetch_id: int, *, images: decoding.Renditions | None, error: str = "
         fetch.finished_at = timezone.now()
         fetch.save(update_fields=["status", "error", "finished_at"])
         return True
-
-
-@task
-def fetch_import_images(import_id: int) -> dict[str, int]:
-    """Fetch every pending image of an applied import, one at a time, no lock held while
-    fetching; each outcome is committed on its own, so a worker that dies leaves the rest pending
-    for the next run, and a failure (refused address, not an image, too large, too slow) is
-    recorded on that product's fetch and never fails the import."""
-    outcome = {"done": 0, "failed": 0}
-    pending = ProductImageFetch.objects.filter(
-        catalog_import_id=import_id, status=ProductImageFetch.Status.PENDING
-    ).order_by("pk")
-    policy = fetching.FetchPolicy.from_settings()
-    for fetch_id, url in list(pending.values_list("pk", "url")):
-        try:
-            images = decoding.renditions(fetching.fetch(url, policy=policy))
-        except fetching.FetchRefused as error:
-            _finish(fetch_id, images=None, error=error.message)
-            outcome["failed"] += 1
-        except decoding.ImageRefused as error:
-            _finish(fetch_id, images=None, error=error.message)
-            outcome["failed"] += 1
-        except Exception:  # one bad image must not keep the others from being fetched
-            logger.exception("Fetching the image of fetch %s failed", fetch_id)
-            _finish(fetch_id, images=None, error=_("An unexpected error stopped this fetch."))
-            outcome["failed"] += 1
-        else:
-            _finish(fetch_id, images=images)
-            outcome["done"] += 1
-    return outcome

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from coopbuy.accounts.models import User
 from coopbuy.audit.services import audit_record
 from coopbuy.catalog.errors import CatalogError, ImportOutdated
-from coopbuy.catalog.image_services import image_fetches_create
+from coopbuy.catalog.image_imports import image_fetches_create
 from coopbuy.catalog.import_apply import (
     ImportSummary,
     apply_rows,

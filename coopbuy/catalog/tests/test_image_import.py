@@ -171,3 +171,26 @@ def test_the_api_gives_each_picture_s_outcome_with_the_import(
     assert (pictures_["pending"], pictures_["done"], pictures_["failed"]) == (0, 2, 3)
     assert pictures_["items"][0]["status"] == "failed" and pictures_["items"][0]["error"]
     assert {item["sku"] for item in pictures_["items"]} == {"OATS", "RICE", "FAKE", "GONE", "SNEAK"}
+
+
+def test_the_sweep_fetches_what_a_stopped_worker_left_pending(
+    shop: Shop, server: ImageServer
+) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    rows: list[list[object]] = [HEADER, ["OATS", "Oats", 6, "2.00", server.url("/oats.jpg")]]
+    preview = services.catalog_import_preview(
+        supplier=shop.supplier, actor=shop.coordinator, filename="l.csv", content=csv_bytes(rows)
+    )
+    services.catalog_import_apply(catalog_import=preview, actor=shop.coordinator)  # no commit
+    fetch = ProductImageFetch.objects.get(catalog_import=preview)
+    assert fetch.status == "pending" and server.hits["/oats.jpg"] == 0
+    out = StringIO()
+    call_command("fetch_pending_images", stdout=out)
+    assert out.getvalue().strip() == "1 pictures fetched, 0 failed."
+    fetch.refresh_from_db()
+    assert fetch.status == "done" and Product.objects.get(sku="OATS").image_small
+    call_command("fetch_pending_images", stdout=out)  # nothing left: nothing fetched again
+    assert server.hits["/oats.jpg"] == 1

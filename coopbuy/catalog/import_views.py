@@ -145,6 +145,7 @@ def import_preview(
             "pending": catalog_import.status == CatalogImport.Status.PENDING,
             "stale": now.stale,
             "pictures": selectors.image_fetches(catalog_import=stored),
+            "pictures_named": sum(1 for row in catalog_import.rows if row.get("image_url")),
         },
     )
 

@@ -103,6 +103,23 @@ def test_the_import_page_shows_how_each_picture_went(
     assert page.index("Missing picture") < page.index('<th scope="row">Oats')  # failures first
 
 
+def test_the_preview_says_how_many_pictures_will_be_fetched(shop: Shop) -> None:
+    rows: list[list[object]] = [
+        HEADER,
+        ["OATS", "Oats", 6, "2.00", "https://example.org/oats.jpg"],
+        ["RICE", "Rice", 6, "1.50", ""],
+    ]
+    preview = services.catalog_import_preview(
+        supplier=shop.supplier, actor=shop.coordinator, filename="l.csv", content=csv_bytes(rows)
+    )
+    client = Client()
+    client.force_login(shop.coordinator)
+    page = client.get(
+        reverse("catalog:import_preview", args=[shop.group.slug, shop.supplier.pk, preview.pk])
+    ).content.decode()
+    assert "The file names 1 picture: it is fetched after you confirm" in page
+
+
 def test_a_picture_already_fetched_from_the_same_address_is_not_fetched_again(
     shop: Shop, server: ImageServer, django_capture_on_commit_callbacks: Capture
 ) -> None:

@@ -185,3 +185,14 @@ def test_images_may_come_from_this_site_only(shop: Shop) -> None:
     assert not [source for source in images if source in ("*", "http:", "https:", "blob:")]
     others = [s for s in images[1:] if s not in ("'self'", "data:")]
     assert others == ["https://tile.openstreetmap.org"]  # the map's tiles, nothing else
+
+
+def test_the_demo_draws_pictures_for_the_first_products_of_its_rounds_once(shop: Shop) -> None:
+    from coopbuy.demo.pictures_seed import seed_pictures
+
+    products = [shop.product(f"D{i}", name=f"Dried fruit {i}") for i in range(10)]
+    open_round(shop.group, shop.coordinator, [shop.supplier])
+    assert seed_pictures(shop.group.slug) == 8
+    pictured = Product.objects.filter(pk__in=[p.pk for p in products]).exclude(image_small="")
+    assert sorted(p.name for p in pictured) == sorted(p.name for p in products[:8])
+    assert seed_pictures(shop.group.slug) == 0  # a second demo run adds none

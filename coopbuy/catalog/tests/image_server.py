@@ -7,6 +7,7 @@ byte at a time with a pause. The server counts the requests it gets per path.
 from __future__ import annotations
 
 import contextlib
+import ssl
 import threading
 import time
 from collections import Counter
@@ -25,12 +26,15 @@ class ImageServer:
     slow: dict[str, float] = field(default_factory=dict)  # path -> pause between bytes
     hits: Counter[str] = field(default_factory=Counter)
 
+    scheme: str = "http"
+
     def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
+        return f"{self.scheme}://127.0.0.1:{self.port}{path}"
 
 
 @contextmanager
-def image_server() -> Iterator[ImageServer]:
+def image_server(tls: ssl.SSLContext | None = None) -> Iterator[ImageServer]:
+    """The server; with `tls`, it speaks https with that context's certificate."""
     state = ImageServer()
 
     class Handler(BaseHTTPRequestHandler):
@@ -60,8 +64,11 @@ def image_server() -> Iterator[ImageServer]:
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    if tls is not None:
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
     server.daemon_threads = True
     state.port = server.server_address[1]
+    state.scheme = "https" if tls is not None else "http"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

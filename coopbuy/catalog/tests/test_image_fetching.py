@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import ipaddress
+import ssl
+import subprocess
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -143,3 +146,33 @@ def test_a_server_that_drips_is_given_up_on_at_the_deadline(server: ImageServer)
 def test_an_error_status_is_refused(server: ImageServer) -> None:
     with pytest.raises(FetchRefused, match="answered 404"):
         fetch(server.url("/missing.png"), policy=LOOPBACK)
+
+
+def test_an_https_server_whose_certificate_is_not_trusted_is_refused(tmp_path: Path) -> None:
+    """Certificates are verified: a self-signed one (as a man in the middle would show) fails."""
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subject = ["-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"]
+    files = ["-keyout", str(key), "-out", str(cert)]
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            *subject,
+            *files,
+        ],
+        check=True,
+        capture_output=True,
+    )
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    with image_server(tls=context) as secure:
+        secure.routes["/a.png"] = (200, {}, pictures.png())
+        assert secure.url("/a.png").startswith("https://")
+        with pytest.raises(FetchRefused, match="certificate is not valid"):
+            fetch(secure.url("/a.png"), policy=LOOPBACK)

@@ -6,17 +6,20 @@ Members read; coordinators write. Suppliers and products are found through
 `coopbuy.catalog.import_api`, on the same router.
 """
 
+from typing import Annotated
+
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router
+from ninja import File, Query, Router, UploadedFile
 from ninja.responses import Status
+from pydantic import WithJsonSchema
 
 from coopbuy.api.auth import caller
 from coopbuy.api.idempotency import idempotent
 from coopbuy.api.pagination import paginate
 from coopbuy.api.problems import problem_responses
 from coopbuy.api.schemas import Page, Paging
-from coopbuy.catalog import selectors, services
+from coopbuy.catalog import image_services, selectors, services
 from coopbuy.catalog.api_schemas import (
     SUPPLIER,
     Id,
@@ -29,6 +32,7 @@ from coopbuy.catalog.api_schemas import (
     SupplierSearch,
     SupplierUpdateIn,
 )
+from coopbuy.catalog.images.decoding import MAX_BYTES as MAX_IMAGE_BYTES
 from coopbuy.catalog.models import Product
 from coopbuy.catalog.permissions import (
     product_for_coordinator,
@@ -185,6 +189,48 @@ def update_product(
     product = services.product_update(
         product=product, actor=caller(request), tiers=tiers, **payload.changes()
     )
+    return ProductOut.of(Product.objects.prefetch_related("price_tiers").get(pk=product.pk))
+
+
+ProductImageFile = Annotated[
+    UploadedFile,
+    WithJsonSchema({"type": "string", "format": "binary", "minLength": 1}),
+    File(description="A JPEG, PNG, WebP or GIF image (at most 5 MB, 8,000 px a side)."),
+]
+
+
+@router.put(
+    f"{SUPPLIER}/products/{{int:product_id}}/image",
+    response={200: ProductOut, **problem_responses()},
+)
+def put_product_image(
+    request: HttpRequest, slug: str, supplier_id: Id, product_id: Id, image: ProductImageFile
+) -> ProductOut:
+    """Give a product its picture (`image`, multipart): JPEG, PNG, WebP or GIF by its content
+    (not its name), at most 5 MB and 8,000 pixels a side. It is stored re-encoded as WebP at 160
+    and 480 px, upright, without its metadata; the previous picture is replaced. A refused image is
+    `422` naming `image`, and nothing changes (coordinators)."""
+    _group, _membership, _supplier, product = product_for_coordinator(
+        slug=slug, user=caller(request), supplier_id=supplier_id, product_id=product_id
+    )
+    product = image_services.product_image_upload(
+        product=product, actor=caller(request), content=image.read(MAX_IMAGE_BYTES + 1)
+    )
+    return ProductOut.of(Product.objects.prefetch_related("price_tiers").get(pk=product.pk))
+
+
+@router.delete(
+    f"{SUPPLIER}/products/{{int:product_id}}/image",
+    response={200: ProductOut, **problem_responses()},
+)
+def delete_product_image(
+    request: HttpRequest, slug: str, supplier_id: Id, product_id: Id
+) -> ProductOut:
+    """Take a product's picture away; a product without one stays so (coordinators)."""
+    _group, _membership, _supplier, product = product_for_coordinator(
+        slug=slug, user=caller(request), supplier_id=supplier_id, product_id=product_id
+    )
+    product = image_services.product_image_remove(product=product, actor=caller(request))
     return ProductOut.of(Product.objects.prefetch_related("price_tiers").get(pk=product.pk))
 
 

@@ -100,6 +100,22 @@ class TierOut(Schema):
         return cls(min_cases=tier.min_cases, unit_price=tier.unit_price)
 
 
+class ProductImageOut(Schema):
+    small: str = Field(description="A WebP at most 160 px a side (a path on this site).")
+    large: str = Field(description="A WebP at most 480 px a side (a path on this site).")
+    source_url: str = Field(description="Where an import fetched it from; empty if uploaded.")
+
+    @classmethod
+    def of(cls, product: Product) -> ProductImageOut | None:
+        if not product.image_small:
+            return None
+        return cls(
+            small=product.image_small.url,
+            large=product.image_large.url,
+            source_url=product.image_source_url,
+        )
+
+
 class ProductOut(Schema):
     id: int
     supplier: int
@@ -120,6 +136,9 @@ class ProductOut(Schema):
     note: str
     is_available: bool
     tiers: list[TierOut] = Field(description="Volume prices, from the fewest cases up.")
+    image: ProductImageOut | None = Field(
+        description="The product's picture, re-encoded by coopbuy; null when it has none."
+    )
 
     @classmethod
     def of(cls, product: Product) -> ProductOut:
@@ -147,6 +166,7 @@ class ProductOut(Schema):
                 **{name: getattr(product, name) for name in names},
                 "vat_rate": f"{Decimal(product.vat_rate).quantize(Decimal('0.0001'))}",
                 "tiers": [TierOut.of(t) for t in product.price_tiers.all()],
+                "image": ProductImageOut.of(product),
             }
         )
 

@@ -45,6 +45,7 @@ def export_rows(supplier: Supplier) -> list[list[object]]:
             "max_cases": product.max_cases,
             "available": product.is_available,
             "tiers": tiers,
+            "image_url": product.image_source_url,  # an uploaded image has no address to give
         }
         rows.append([csv_cell(values[column]) for column in COLUMNS])
     return rows

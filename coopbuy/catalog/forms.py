@@ -85,6 +85,21 @@ class ProductForm(forms.Form):
             self.fields["sku"].help_text = _("The order number identifies the product in imports.")
 
 
+class ProductImageForm(forms.Form):
+    image = forms.FileField(
+        label=_("Picture"),
+        help_text=_(
+            "A JPEG, PNG, WebP or GIF photo, at most 5 MB. It is shrunk to 480 pixels and "
+            "saved without its metadata (camera, place)."
+        ),
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}),
+        error_messages={
+            "required": _("Choose a picture to upload."),
+            "empty": _("This file is empty."),
+        },
+    )
+
+
 class TierForm(forms.Form):
     min_cases = forms.IntegerField(label=_("From cases"), min_value=2, required=False)
     unit_price = forms.DecimalField(label=_("Net price per unit"), required=False, **MONEY)

@@ -129,6 +129,35 @@ def _import_item(imp: CatalogImport) -> dict[str, Any]:
     }
 
 
+class CatalogImportPicture(Schema):
+    sku: str
+    url: str
+    status: str = Field(description="pending (waiting for the worker), done or failed.")
+    error: str = Field(description="Why the picture could not be fetched or used; empty if not.")
+
+
+class CatalogImportPictures(Schema):
+    """The pictures an applied import named by URL, fetched by the worker afterwards."""
+
+    pending: int
+    done: int
+    failed: int
+    items: list[CatalogImportPicture] = Field(description="Failures first; at most 200.")
+
+    @classmethod
+    def of(cls, imp: CatalogImport) -> "CatalogImportPictures":
+        found = selectors.image_fetches(catalog_import=imp)
+        return cls(
+            pending=found["pending"],
+            done=found["done"],
+            failed=found["failed"],
+            items=[
+                CatalogImportPicture(sku=f.product.sku, url=f.url, status=f.status, error=f.error)
+                for f in found["rows"]
+            ],
+        )
+
+
 class CatalogImportOut(CatalogImportItemOut):
     """A stored preview: counts, then at most `limit` entries of each list from `offset` on."""
 
@@ -148,6 +177,9 @@ class CatalogImportOut(CatalogImportItemOut):
     new: list[CatalogImportNew]
     changed: list[CatalogImportChanged]
     vanished: list[CatalogImportVanished]
+    pictures: CatalogImportPictures | None = Field(
+        None, description="Once applied, how the pictures named in its image_url column went."
+    )
 
     @classmethod
     def preview(
@@ -228,9 +260,12 @@ def _preview(
         query = urlencode({"limit": limit, "offset": offset})
         return request.build_absolute_uri(f"{address}?{query}")
 
-    return CatalogImportOut.preview(
+    out = CatalogImportOut.preview(
         catalog_import, limit=paging.limit, offset=paging.offset, link=link, stale=stale
     )
+    if catalog_import.status == CatalogImport.Status.APPLIED:
+        out.pictures = CatalogImportPictures.of(catalog_import)
+    return out
 
 
 @router.get(

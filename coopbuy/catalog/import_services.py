@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from coopbuy.accounts.models import User
 from coopbuy.audit.services import audit_record
 from coopbuy.catalog.errors import CatalogError, ImportOutdated
+from coopbuy.catalog.image_imports import image_fetches_create
 from coopbuy.catalog.import_apply import (
     ImportSummary,
     apply_rows,
@@ -73,6 +74,7 @@ def _lock_pending(catalog_import: CatalogImport) -> CatalogImport:
 def catalog_import_apply(*, catalog_import: CatalogImport, actor: User) -> ImportSummary:
     """Apply a previewed import, all or nothing: update by SKU, add new, make vanished unavailable.
 
+    Images the rows name by URL are fetched afterwards by the worker (`image_fetches_create`).
     If the catalogue changed since the preview (someone edited a product, another import was
     applied), nothing is applied and `ImportOutdated` is raised: the caller makes the preview
     again (`catalog_import_refresh`) and shows it, so a person always confirms what happens.
@@ -86,6 +88,7 @@ def catalog_import_apply(*, catalog_import: CatalogImport, actor: User) -> Impor
             _("The catalogue changed since this preview was made. Check the new preview below.")
         )
     summary = apply_rows(supplier=supplier, rows=locked.rows, state=state)
+    images = image_fetches_create(catalog_import=locked, rows=locked.rows)
     locked.status = CatalogImport.Status.APPLIED
     locked.applied_by = actor
     locked.applied_at = timezone.now()
@@ -106,7 +109,7 @@ def catalog_import_apply(*, catalog_import: CatalogImport, actor: User) -> Impor
         },
         actor=actor,
         group=supplier.group,
-        data={"supplier": supplier.pk, "import": locked.pk, **summary.as_dict()},
+        data={"supplier": supplier.pk, "import": locked.pk, "images": images, **summary.as_dict()},
     )
     return summary
 

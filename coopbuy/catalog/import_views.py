@@ -144,6 +144,8 @@ def import_preview(
             "sections": SECTIONS,
             "pending": catalog_import.status == CatalogImport.Status.PENDING,
             "stale": now.stale,
+            "pictures": selectors.image_fetches(catalog_import=stored),
+            "pictures_named": sum(1 for row in catalog_import.rows if row.get("image_url")),
         },
     )
 
@@ -188,6 +190,16 @@ def import_confirm(
         )
         % {"new": summary.created, "changed": summary.updated, "gone": summary.made_unavailable},
     )
+    pictures = selectors.image_fetches(catalog_import=catalog_import, limit=0)
+    if pictures["total"]:
+        messages.info(
+            request,
+            _(
+                "%(n)s pictures named in the file are fetched in the background: the import's "
+                "page (under Recent imports) shows which could not be."
+            )
+            % {"n": pictures["total"]},
+        )
     return redirect("catalog:supplier", slug=group.slug, supplier_id=supplier.pk)
 
 

@@ -85,6 +85,13 @@ class Product(models.Model):
     manufacturer = models.CharField(_("manufacturer"), max_length=120, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
     is_available = models.BooleanField(_("available"), default=True)
+    # Our own WebP renditions (`catalog.images.decoding`), never the bytes as they came; both set
+    # or both empty, written only by `catalog.image_services`.
+    image_small = models.FileField(_("image, 160 px"), blank=True, max_length=200)
+    image_large = models.FileField(_("image, 480 px"), blank=True, max_length=200)
+    image_source_url = models.CharField(
+        _("image imported from"), max_length=2000, blank=True
+    )  # the price list's URL the image came from; empty for an uploaded one
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -103,6 +110,11 @@ class Product(models.Model):
             models.CheckConstraint(
                 condition=Q(max_cases__isnull=True) | Q(max_cases__gte=models.F("min_cases")),
                 name="product_case_limits_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(image_small="", image_large="")
+                | (~Q(image_small="") & ~Q(image_large="")),
+                name="product_image_renditions_together",
             ),
         ]
         indexes = [models.Index(fields=["supplier", "is_available", "category"])]
@@ -187,6 +199,42 @@ class CatalogImport(models.Model):
     @property
     def counts(self) -> dict[str, int]:
         return {key: len(self.changes.get(key, [])) for key in ("new", "changed", "vanished")}
+
+
+class ProductImageFetch(models.Model):
+    """One image an applied price list named by URL, fetched by the worker (`catalog.tasks`).
+
+    A failure is recorded here and shown on the import's page; it never undoes the import.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to be fetched")
+        DONE = "done", _("Fetched")
+        FAILED = "failed", _("Failed")
+
+    catalog_import = models.ForeignKey(
+        CatalogImport, on_delete=models.CASCADE, related_name="image_fetches"
+    )
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
+    url = models.CharField(max_length=2000)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    error = models.CharField(max_length=300, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("catalog_import", "id")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["catalog_import", "product"], name="image_fetch_once_per_import"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "done", "failed"]),
+                name="image_fetch_status_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.url} for {self.product_id} ({self.status})"
 
 
 class SupplierUser(models.Model):

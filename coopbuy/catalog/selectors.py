@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, Q, QuerySet, When
 
 from coopbuy.catalog.import_apply import case_limit_errors
 from coopbuy.catalog.imports import changes as diff
-from coopbuy.catalog.models import CatalogImport, Product, Supplier
+from coopbuy.catalog.models import CatalogImport, Product, ProductImageFetch, Supplier
 from coopbuy.groups.models import BuyingGroup
 
 
@@ -87,3 +88,19 @@ def catalog_import_as_now(*, catalog_import: CatalogImport) -> ImportAsNow:
     else:
         shown.changes = diff.compute_changes(catalog_import.rows, state)
     return ImportAsNow(shown, stale=True)
+
+
+def image_fetches(*, catalog_import: CatalogImport, limit: int = 200) -> dict[str, Any]:
+    """The pictures an applied import named: how many are waiting, fetched and failed, and the
+    first `limit` of them (failures first) with their product and what went wrong."""
+    fetches = ProductImageFetch.objects.filter(catalog_import=catalog_import)
+    counts = dict(fetches.values_list("status").annotate(n=Count("pk")).order_by())
+    failed_first = Case(When(status=ProductImageFetch.Status.FAILED, then=0), default=1)
+    rows = list(fetches.select_related("product").order_by(failed_first, "pk")[:limit])
+    return {
+        "pending": counts.get(ProductImageFetch.Status.PENDING, 0),
+        "done": counts.get(ProductImageFetch.Status.DONE, 0),
+        "failed": counts.get(ProductImageFetch.Status.FAILED, 0),
+        "total": sum(counts.values()),
+        "rows": rows,
+    }

@@ -12,6 +12,7 @@ urlpatterns = [
     path(f"{S}/archive/", views.supplier_archive, name="supplier_archive"),
     path(f"{S}/products/new/", views.product_create, name="product_create"),
     path(f"{S}/products/<int:product_id>/", views.product_edit, name="product_edit"),
+    path(f"{S}/products/<int:product_id>/image/", views.product_image, name="product_image"),
     path(
         f"{S}/products/<int:product_id>/availability/",
         views.product_availability,

@@ -16,14 +16,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from coopbuy.accounts.models import User
-from coopbuy.catalog import selectors, services
+from coopbuy.catalog import image_services, selectors, services
 from coopbuy.catalog.forms import (
     BaseTierFormSet,
     ProductForm,
+    ProductImageForm,
     ProductSearchForm,
     SupplierForm,
     TierFormSet,
 )
+from coopbuy.catalog.images.decoding import MAX_BYTES as MAX_IMAGE_BYTES
 from coopbuy.catalog.models import Product, Supplier
 from coopbuy.catalog.permissions import (
     product_for_coordinator,
@@ -175,21 +177,29 @@ def _product_initial(product: Product) -> dict[str, Any]:
 
 
 def _product_form_page(
-    request: HttpRequest, slug: str, supplier_id: int, product: Product | None, **lookup: Any
+    request: HttpRequest,
+    slug: str,
+    supplier_id: int,
+    product: Product | None,
+    image_form: ProductImageForm | None = None,
+    **lookup: Any,
 ) -> HttpResponse:
+    """The product's form, bound to the POST unless the POST was the picture's (`image_form`)."""
     group, membership, supplier = lookup["group"], lookup["membership"], lookup["supplier"]
+    posted = request.method == "POST" and image_form is None
     initial = _product_initial(product) if product else {}
     tier_initial = (
         [{"min_cases": t.min_cases, "unit_price": t.unit_price} for t in product.price_tiers.all()]
         if product
         else []
     )
-    form = ProductForm(request.POST or None, initial=initial, sku_fixed=product is not None)
+    bound = request.POST if posted else None
+    form = ProductForm(bound, initial=initial, sku_fixed=product is not None)
     tiers = cast(
         BaseTierFormSet,
-        TierFormSet(request.POST or None, initial=[*tier_initial, {}, {}], prefix="tiers"),
+        TierFormSet(bound, initial=[*tier_initial, {}, {}], prefix="tiers"),
     )
-    if request.method == "POST" and form.is_valid() and tiers.is_valid():
+    if posted and form.is_valid() and tiers.is_valid():
         data = dict(form.cleaned_data)
         vat_percent = data.pop("vat_percent")
         data["vat_rate"] = (Decimal(vat_percent) / 100).quantize(Decimal("0.0001"))
@@ -221,7 +231,9 @@ def _product_form_page(
             "product": product,
             "form": form,
             "tiers": tiers,
+            "image_form": image_form or ProductImageForm(),
         },
+        status=422 if image_form is not None else 200,
     )
 
 
@@ -279,4 +291,44 @@ def product_availability(
     )
     return redirect(
         reverse("catalog:supplier", args=[group.slug, supplier.pk]) + f"#product-{product.pk}"
+    )
+
+
+@login_required
+@require_POST
+def product_image(
+    request: HttpRequest, slug: str, supplier_id: int, product_id: int
+) -> HttpResponse:
+    """Upload a product's picture, or remove it (`remove`); a refused picture is shown as the
+    edit page's error, and nothing changes."""
+    group, membership, supplier, product = product_for_coordinator(
+        slug=slug, user=request.user, supplier_id=supplier_id, product_id=product_id
+    )
+    edit = reverse("catalog:product_edit", args=[group.slug, supplier.pk, product.pk])
+    if request.POST.get("remove"):
+        image_services.product_image_remove(product=product, actor=_user(request))
+        messages.success(request, _("The picture of %(name)s is removed.") % {"name": product.name})
+        return redirect(edit)
+    form = ProductImageForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            image_services.product_image_upload(
+                product=product,
+                actor=_user(request),
+                content=form.cleaned_data["image"].read(MAX_IMAGE_BYTES + 1),
+            )
+        except UserFacingError as error:
+            form.add_error("image", error.message)
+        else:
+            messages.success(request, _("%(name)s has a new picture.") % {"name": product.name})
+            return redirect(edit)
+    return _product_form_page(
+        request,
+        slug,
+        supplier_id,
+        product,
+        image_form=form,
+        group=group,
+        membership=membership,
+        supplier=supplier,
     )

@@ -85,7 +85,11 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "coopbuy.accounts.middleware.UserLanguageMiddleware",
     "coopbuy.api.ratelimit.rate_limit_headers",
+    # Parses multipart bodies of PUT requests (Django does for POST only): the API's
+    # `PUT .../products/{id}/image`. Limited to PUT by NINJA_FIX_REQUEST_FILES_METHODS.
+    "ninja.compatibility.files.fix_request_files_middleware",
 ]
+NINJA_FIX_REQUEST_FILES_METHODS = {"PUT"}
 
 # A strict Content-Security-Policy, in production and in tests alike: scripts and styles only from
 # our own static files (no inline script, style or event handler; htmx is told not to inject its
@@ -194,6 +198,17 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = DATA_DIR / "media"
+MEDIA_URL = "/media/"
+# Product images (`coopbuy.catalog.images`): Django serves /media/products/ itself unless
+# SERVE_MEDIA=0 (a proxy serving the folder is faster, see docs/deploy.md). Images named in a
+# price list are fetched by the worker from public addresses only; COOPBUY_IMAGE_FETCH_ALLOW
+# lists networks that may be fetched from all the same (comma-separated, e.g. a test server's
+# 127.0.0.1/32; empty in production).
+COOPBUY_SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
+COOPBUY_IMAGE_FETCH_ALLOW = [
+    n.strip() for n in os.environ.get("COOPBUY_IMAGE_FETCH_ALLOW", "").split(",") if n.strip()
+]
+COOPBUY_IMAGE_FETCH_TIMEOUT = float(os.environ.get("COOPBUY_IMAGE_FETCH_TIMEOUT", "10"))
 
 MAILERS = {
     "default": mailer_settings(

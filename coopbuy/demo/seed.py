@@ -27,6 +27,7 @@ from .identities_seed import seed_identities
 from .interest_seed import seed_homes, seed_interest
 from .ledger_seed import seed_ledger
 from .people import DEMO_PASSWORD, FIRST_NAMES, GROUPS, SURNAMES, email_for
+from .pictures_seed import seed_pictures
 from .pooled_seed import seed_pooled
 from .programmes_seed import seed_programmes
 from .rounds_seed import seed_rounds
@@ -165,6 +166,7 @@ def seed_demo() -> DemoSummary:
     # Money first: members top up before they order, as a group that asks for prepayment expects.
     seed_ledger()
     seed_rounds(GROUPS[0].slug)
+    seed_pictures(GROUPS[0].slug)
     campaign = seed_campaigns(GROUPS[0].slug)
     if campaign is not None:
         summary.logins.append(

@@ -78,7 +78,7 @@ def product_rows(
         products = products.filter(Q(name__icontains=query) | Q(sku__iexact=query))
     start = (max(page, 1) - 1) * PAGE_SIZE
     chunk = list(
-        products.select_related("supplier").order_by("category", "name", "pk")[
+        products.select_related("supplier", "product").order_by("category", "name", "pk")[
             start : start + PAGE_SIZE + 1
         ]
     )

@@ -400,7 +400,7 @@ def _product_with_totals(
         )
     return (
         RoundProduct.objects.filter(round=round, pk=product_id)
-        .select_related("supplier")
+        .select_related("supplier", "product")  # the catalogue's picture, for the row
         .annotate(
             all_quantity=Coalesce(Subquery(lines.annotate(s=Sum("quantity")).values("s")), 0),
             all_tolerance=Coalesce(Subquery(lines.annotate(s=Sum("tolerance")).values("s")), 0),

@@ -152,3 +152,47 @@ def test_closing_shows_what_it_does_and_asks(
     page.get_by_role("button", name="Cancel the round").click()
     expect(page.get_by_text("Say why the round is cancelled.")).to_be_visible()
     assert Round.objects.get(pk=round.pk).status == Round.Status.OPEN
+
+
+def test_pictures_on_a_phone_keep_the_rows_compact(
+    live_server: object, new_page: Callable[..., Page]
+) -> None:
+    """A product's picture is a fixed 48 px box beside its name, loaded lazily from our own
+    media under the strict CSP; a row without one has no box; nothing scrolls sideways."""
+    from coopbuy.catalog.image_services import product_image_upload
+    from coopbuy.catalog.models import Product
+    from coopbuy.demo.pictures_seed import picture
+
+    base = str(live_server.url)  # type: ignore[attr-defined]
+    w = _world()
+    round, group = w["round"], w["group"]
+    assert isinstance(round, Round)
+    oats = Product.objects.get(name="Porridge oats")
+    product_image_upload(product=oats, actor=w["cora"], content=picture("Porridge oats"))  # type: ignore[arg-type]
+    page = logged_in(new_page, base, w["ann"], width=375)  # type: ignore[arg-type]
+    page.goto(f"{base}/g/{group.slug}/rounds/{round.pk}/order/")  # type: ignore[attr-defined]
+    row = page.locator("li.product-row", has_text="Porridge oats")
+    thumb = row.get_by_role("img", name="Porridge oats")
+    expect(thumb).to_have_attribute("loading", "lazy")
+    thumb.scroll_into_view_if_needed()
+    page.wait_for_function(
+        "() => { const i = document.querySelector('.product-thumb');"
+        " return i && i.complete && i.naturalWidth > 0; }"
+    )
+    box = thumb.bounding_box()
+    assert box is not None and (round_(box["width"]), round_(box["height"])) == (48, 48)
+    assert thumb.evaluate("i => new URL(i.src).origin") == base.rstrip("/")
+    squash = page.locator("li.product-row", has_text="Single squash")
+    expect(squash.locator("img")).to_have_count(0)
+    _no_sideways_scroll(page)
+    # The row keeps its picture when it is swapped after a change of the basket.
+    row.get_by_role("button", name="One more", exact=True).click()
+    expect(row).to_contain_text("1 of 6")
+    expect(
+        page.locator("li.product-row", has_text="Porridge oats").get_by_role("img")
+    ).to_have_count(1)
+    _no_sideways_scroll(page)
+
+
+def round_(value: float) -> int:
+    return int(value + 0.5)

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
-from coopbuy.catalog.models import SupplierUser
+from coopbuy.catalog.models import Product, SupplierUser
 from coopbuy.organisations.models import OrganisationAdmin
 
 if TYPE_CHECKING:
@@ -55,6 +55,7 @@ BASE_LEVELS: dict[str, str | dict[str, str]] = {
     "catalog:product_create": COORDINATOR,
     "catalog:product_edit": COORDINATOR,
     "catalog:product_availability": COORDINATOR,
+    "catalog:product_image": COORDINATOR,
     "catalog:import_upload": COORDINATOR,
     "catalog:import_preview": COORDINATOR,
     "catalog:import_confirm": COORDINATOR,
@@ -144,6 +145,7 @@ BASE_LEVELS: dict[str, str | dict[str, str]] = {
     "web:health": ANYONE,
     "web:group_now": MEMBER,
     "web:ready": ANYONE,
+    "web:product_image": ANYONE,  # a product picture, under a random name
 }
 
 
@@ -193,6 +195,10 @@ def _base_parameters(world: World) -> dict[str, object]:
         "rounds:action.action": "close",
         "rounds:purchase_order.kind": "csv",
         "rounds:unsubscribe.token": "not-a-signed-link",
+        # The seeded product's picture (coopbuy.api.tests.access.catalog), under products/.
+        "web:product_image.path": str(
+            Product.objects.get(pk=world.ids["product_id"]).image_small.name
+        ).removeprefix("products/"),
     }
 
 

@@ -4,8 +4,10 @@
 `sku`, `name`, `case_size`, `unit_price` are required; optional are `category`, `unit` (what a
 member gets, e.g. "500 g bag"), `vat_rate` (a percent: 20 for 20 %), `deposit`, `retail_price`
 (a shop's price per unit), `origin`, `manufacturer`, `note`, `weight_g`, `min_cases`,
-`max_cases`, `available` (yes/no; empty means yes) and `tiers` (volume prices, "4:2.90;10:2.75" =
-from 4 cases 2.90 a unit). Prices are net, per unit, in the group's currency. A column that is
+`max_cases`, `available` (yes/no; empty means yes), `tiers` (volume prices, "4:2.90;10:2.75" =
+from 4 cases 2.90 a unit) and `image_url` (or `image`: an http:// or https:// address of the
+product's picture, fetched by the worker after the import is applied; an empty cell keeps the
+product's image). Prices are net, per unit, in the group's currency. A column that is
 absent leaves that field of existing products as it is; unknown columns are ignored with a note.
 A cell that starts with `'` followed by `=`, `+`, `-` or `@` loses the `'` (the export adds it so
 that spreadsheets do not run text as a formula).
@@ -40,6 +42,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from coopbuy.catalog.images.fetching import FetchRefused, check_url
 from coopbuy.catalog.imports import cells
 from coopbuy.catalog.imports.cells import CellError
 from coopbuy.catalog.imports.reading import Sheet
@@ -65,6 +68,16 @@ def _vat(text: str) -> str:
     return str(cells.parse_vat_percent(text))
 
 
+def _image_url(text: str) -> str:
+    url = text.strip()
+    if not url:
+        return ""
+    try:
+        return check_url(url)
+    except FetchRefused as error:
+        raise CellError(error.message) from error
+
+
 def _tiers(text: str) -> list[list[Any]]:
     return [[cases, str(price)] for cases, price in cells.parse_tiers(text)]
 
@@ -87,6 +100,7 @@ COLUMNS: dict[str, tuple[str, Parser]] = {
     "max_cases": ("max_cases", lambda t: cells.parse_optional_count(t, minimum=1)),
     "available": ("is_available", lambda t: cells.parse_flag(t, blank=True)),
     "tiers": ("tiers", _tiers),
+    "image_url": ("image_url", _image_url),
 }
 ALIASES = {
     "order_number": "sku",
@@ -99,6 +113,7 @@ ALIASES = {
     "weight_grams": "weight_g",
     "is_available": "available",
     "price_tiers": "tiers",
+    "image": "image_url",
 }
 REQUIRED = ("sku", "name", "case_size", "unit_price")
 MAX_LENGTHS = {

@@ -7,7 +7,9 @@ from typing import TYPE_CHECKING, Any
 
 from coopbuy.api.tests.access import Upload
 from coopbuy.catalog import services
+from coopbuy.catalog.image_services import product_image_upload
 from coopbuy.catalog.models import CatalogImport, PriceTier, Product, Supplier
+from coopbuy.catalog.tests import pictures
 from coopbuy.groups.models import BuyingGroup
 
 if TYPE_CHECKING:
@@ -28,6 +30,8 @@ ACCESS = {
     f"POST {SUPPLIER}/archive": "coordinator",
     f"POST {SUPPLIER}/unarchive": "coordinator",
     f"PATCH {SUPPLIER}/products/{{product_id}}": "coordinator",
+    f"PUT {SUPPLIER}/products/{{product_id}}/image": "coordinator",
+    f"DELETE {SUPPLIER}/products/{{product_id}}/image": "coordinator",
     f"GET {SUPPLIER}/imports": "coordinator",
     f"POST {SUPPLIER}/imports": "coordinator",
     f"GET {IMPORT}": "coordinator",
@@ -48,6 +52,9 @@ BODIES: dict[str, dict[str, Any] | Upload] = {
     },
     f"PATCH {SUPPLIER}/products/{{product_id}}": {"unit_price": "2.10", "is_available": False},
     f"POST {SUPPLIER}/imports": Upload(files={"file": ("prices.csv", PRICE_LIST)}),
+    f"PUT {SUPPLIER}/products/{{product_id}}/image": Upload(
+        files={"image": ("oats.png", pictures.png((30, 20)))}
+    ),
 }
 
 
@@ -63,6 +70,8 @@ def seed(world: World) -> None:
         unit_price=Decimal("2.00"),
         tiers=[(3, Decimal("1.80"))],
     )
+    # A picture, so that removing it would change something a refused caller must not change.
+    product_image_upload(product=product, actor=coordinator, content=pictures.png((30, 20)))
     catalog_import = services.catalog_import_preview(
         supplier=supplier, actor=coordinator, filename="prices.csv", content=PRICE_LIST
     )

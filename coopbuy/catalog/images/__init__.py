@@ -1,0 +1,1 @@
+"""Product images: decoding and re-encoding (`decoding`), fetching from a URL (`fetching`)."""

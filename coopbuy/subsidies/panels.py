@@ -1,18 +1,23 @@
 """The ordering page's subsidy panel (`settings.COOPBUY_ORDERING_PANELS`).
 
 "Calder Mills pays 10 % of your goods, up to £20.00 a month: £12.40 left this month."
+And, once a round has closed, what the member got of it: "Calder Mills paid £1.20 towards this
+round." and, after a delivery changed it, "Subsidy adjusted after the delivery: −£0.40".
 """
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from coopbuy.groups.models import Membership
 from coopbuy.ledger.selectors import format_money
 from coopbuy.rounds.extensions import Panel
 from coopbuy.rounds.models import Round
-from coopbuy.subsidies.models import SubsidyRule
-from coopbuy.subsidies.permissions import programme_of_group
+from coopbuy.subsidies.models import RoundSubsidy, SubsidyLine, SubsidyRule
+from coopbuy.subsidies.permissions import last_programme_of_group, programme_of_group
 from coopbuy.subsidies.selectors import (
     active_rules,
     friends_and_family,
@@ -53,8 +58,56 @@ def subsidy_lines(*, membership: Membership) -> list[str]:
     return lines
 
 
+def signed_money(amount: Decimal, currency: str) -> str:
+    """+£0.20, −£0.40 (a true minus sign): a change, not a balance."""
+    sign = "−" if amount < 0 else "+"
+    return sign + format_money(abs(amount), currency)
+
+
+def round_lines(*, round: Round, membership: Membership) -> list[str]:
+    """What the programme paid this member towards this round, and each change after delivery."""
+    programme = last_programme_of_group(group_id=round.group_id)
+    if programme is None:
+        return []
+    subsidy = RoundSubsidy.objects.filter(round=round, programme=programme).first()
+    if subsidy is None:
+        return []
+    currency = round.group.currency
+    mine = SubsidyLine.objects.filter(subsidy=subsidy, membership=membership)
+    paid = mine.filter(adjustment__isnull=True).aggregate(s=Sum("amount"))["s"]
+    by_adjustment = (
+        mine.filter(adjustment__isnull=False)
+        .values("adjustment_id")
+        .annotate(s=Sum("amount"))
+        .order_by("adjustment_id")
+    )
+    changes: list[Decimal] = [row["s"] for row in by_adjustment if row["s"]]
+    if paid is None and not changes:
+        return []
+    organisation = programme.organisation.name
+    lines = [
+        _("%(org)s paid %(amount)s towards this round.")
+        % {"org": organisation, "amount": format_money(paid or Decimal("0.00"), currency)}
+    ]
+    lines += [
+        _("Subsidy adjusted after the delivery: %(change)s")
+        % {"change": signed_money(change, currency)}
+        for change in changes
+    ]
+    if subsidy.reversed_at is not None:
+        lines.append(_("%(org)s's subsidy of this round was undone.") % {"org": organisation})
+    elif changes:
+        final = (paid or Decimal("0.00")) + sum(changes, Decimal("0.00"))
+        lines.append(
+            _("Your subsidy for this round: %(amount)s.")
+            % {"amount": format_money(final, currency)}
+        )
+    return lines
+
+
 def subsidy_panel(*, round: Round, membership: Membership) -> Panel | None:
+    this_round = round_lines(round=round, membership=membership)
     lines = subsidy_lines(membership=membership)
-    if not lines:
+    if not lines and not this_round:
         return None
-    return Panel("subsidies/ordering_panel.html", {"lines": lines})
+    return Panel("subsidies/ordering_panel.html", {"lines": lines, "this_round": this_round})

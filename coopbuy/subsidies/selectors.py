@@ -1,6 +1,7 @@
 """Reads: what a rule has left for a member this month, and the employer's monthly statement.
 
-The statement is aggregates only (per month: per round the total and how many people; top-ups):
+The statement is aggregates only (per month: per round the total and how many people, as they
+stand after any adjustment at receiving, in the month of the round's close; top-ups):
 no individual's amount ever appears on it, and no figure about fewer than `SMALL_COUNT_FLOOR`
 people (`coopbuy.core.privacy.floored`): such a round shows "fewer than 5" instead.
 """
@@ -101,6 +102,23 @@ def top_ups(*, organisation: Organisation) -> list[Transaction]:
     )
 
 
+def final_figures(subsidies: list[RoundSubsidy]) -> dict[int, tuple[Decimal, int]]:
+    """Each round subsidy's (total, people) as it stands: the close's lines and every adjustment
+    after receiving added up; people: the members who hold more than zero of it."""
+    per_member: dict[int, dict[int, Decimal]] = {s.pk: {} for s in subsidies}
+    rows = (
+        SubsidyLine.objects.filter(subsidy__in=subsidies)
+        .values_list("subsidy_id", "membership_id")
+        .annotate(paid=Sum("amount"))
+    )
+    for subsidy, member, paid in rows:
+        per_member[subsidy][member] = paid
+    return {
+        pk: (quantize(sum(held.values(), ZERO)), sum(1 for v in held.values() if v > 0))
+        for pk, held in per_member.items()
+    }
+
+
 @dataclass(frozen=True)
 class RoundRow:
     """One round's subsidy: its total and head count, both hidden under the small-count floor."""
@@ -149,17 +167,18 @@ def employer_statement(*, organisation: Organisation, months: int = 12) -> list[
             transaction__booked_on__gte=month,
             transaction__booked_on__lte=month_end(month),
         ).aggregate(s=Sum("amount"))["s"]
-        subsidies = (
+        subsidies = list(
             RoundSubsidy.objects.filter(programme__organisation=organisation, month=month)
             .select_related("round")
             .order_by("round__closed_at", "pk")
         )
+        final = final_figures(subsidies)  # adjusted after receiving, as the ledger has it
         rounds = [
             RoundRow(
                 s.round_id,
                 f"{s.round.name} · #{s.round_id}",
-                floored(s.members, people=s.members),
-                floored(quantize(s.total), people=s.members),
+                floored(final[s.pk][1], people=final[s.pk][1]),
+                floored(final[s.pk][0], people=final[s.pk][1]),
                 s.reversed_at is not None,
             )
             for s in subsidies

@@ -9,7 +9,8 @@ computed again (goods at the pool's prices, delivery by rule 6 over what members
 members' accounts and what the group owes the federation in each group's book, and in the
 federation's, what each group owes and what the federation owes the supplier; then each child
 round's receive steps run on its new charges (`settings.COOPBUY_ROUND_RECEIVE_STEPS`: a
-programme's subsidy worked out again). The session's key makes a retry a no-op; every affected member gets one email through the outbox.
+programme's subsidy worked out again). The session's key makes a retry a no-op; every affected
+member gets one email through the outbox.
 
 A drop shortage (a group receives less than the federation sent it) is `pooled.drops`.
 """

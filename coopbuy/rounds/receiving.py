@@ -3,9 +3,10 @@
 Receiving a product records one `ReceivingRecord` (who, when, what arrived, at what price) and an
 audit event, re-allocates the product by the round's policy (`coopbuy.core.receiving`), updates the
 members' allocation lines and recomputes every member's charge (delivery shares depend on all of
-them), then runs the receive steps (`settings.COOPBUY_ROUND_RECEIVE_STEPS`: the subsidy worked out
-again on the new charges). A substitute is recorded by name with its invoice price; members get it in place of the
-ordered product. Units nobody asked for are reported as leftover (the group's surplus).
+them), then runs the receive steps (`settings.COOPBUY_ROUND_RECEIVE_STEPS`: the subsidy worked
+out again on the new charges). A substitute is recorded by name with its invoice price; members
+get it in place of the ordered product. Units nobody asked for are reported as leftover (the
+group's surplus).
 """
 
 from __future__ import annotations

@@ -154,7 +154,9 @@ class SubsidyAdjustment(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["subsidy", "key"], name="subsidy_adjustment_once"),
             models.CheckConstraint(
-                condition=(Q(total=0) & Q(transfer__isnull=True) & Q(organisation_posting__isnull=True))
+                condition=(
+                    Q(total=0) & Q(transfer__isnull=True) & Q(organisation_posting__isnull=True)
+                )
                 | (~Q(total=0) & Q(transfer__isnull=False) & Q(organisation_posting__isnull=False)),
                 name="subsidy_adjustment_transfer_iff_total",
             ),

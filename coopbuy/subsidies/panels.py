@@ -2,7 +2,8 @@
 
 "Calder Mills pays 10 % of your goods, up to £20.00 a month: £12.40 left this month."
 And, once a round has closed, what the member got of it: "Calder Mills paid £1.20 towards this
-round." and, after a delivery changed it, "Subsidy adjusted after the delivery: −£0.40".
+round." and, after a delivery changed it, "Subsidy adjusted after the delivery: -£0.40" (shown
+with a true minus sign).
 """
 
 from __future__ import annotations
@@ -59,8 +60,8 @@ def subsidy_lines(*, membership: Membership) -> list[str]:
 
 
 def signed_money(amount: Decimal, currency: str) -> str:
-    """+£0.20, −£0.40 (a true minus sign): a change, not a balance."""
-    sign = "−" if amount < 0 else "+"
+    """+£0.20, or a true minus sign before £0.40: a change, not a balance."""
+    sign = "\N{MINUS SIGN}" if amount < 0 else "+"
     return sign + format_money(abs(amount), currency)
 
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime, time, timedelta
 from decimal import Decimal
+from unittest.mock import patch
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
-from coopbuy.ledger.models import Account, Transaction, Transfer
+from coopbuy.ledger.models import Account, Entry, Transaction, Transfer
 from coopbuy.ledger.selectors import balance_of, monthly_statement
 from coopbuy.ledger.services import member_account
 from coopbuy.rounds import adapters
@@ -18,6 +21,12 @@ from coopbuy.rounds.receiving import round_receive_product
 from coopbuy.subsidies.closing import round_subsidy_reverse
 from coopbuy.subsidies.models import RoundSubsidy, SubsidyAdjustment, SubsidyLine
 from coopbuy.subsidies.panels import round_lines
+from coopbuy.subsidies.payroll import (
+    consent_wording,
+    payroll_consent_give,
+    payroll_export,
+    payroll_run_record,
+)
 from coopbuy.subsidies.receiving import subsidy_receive_step
 from coopbuy.subsidies.selectors import employer_statement, fund_balance, paid_this_month
 from coopbuy.subsidies.services import fund_top_up, subsidy_rule_create
@@ -56,8 +65,7 @@ def subsidy_of(s: Setup, round: Round) -> dict[int, Decimal]:
 
 def goods(round: Round) -> dict[int, Decimal]:
     return {
-        c.membership_id: c.total - c.delivery
-        for c in MemberRoundCharge.objects.filter(round=round)
+        c.membership_id: c.total - c.delivery for c in MemberRoundCharge.objects.filter(round=round)
     }
 
 
@@ -219,9 +227,7 @@ def test_a_top_up_after_a_dry_close_does_not_raise_the_subsidy_after_a_short_del
     # nothing moves between the books: only between the two members, in the group's book
     assert adjustment.total == D("0.00") and adjustment.transfer is None
     assert adjustment.organisation_posting is None and adjustment.group_posting is not None
-    entries = dict(
-        adjustment.group_posting.entries.values_list("account__membership_id", "amount")
-    )
+    entries = dict(adjustment.group_posting.entries.values_list("account__membership_id", "amount"))
     assert entries == {a.pk: D("0.33"), b.pk: D("-0.33")}
     assert fund_balance(organisation=s.organisation) == D("100.00")
     assert_books_clean()
@@ -270,7 +276,7 @@ def test_the_member_sees_the_adjusted_subsidy_on_the_round_page_and_statement() 
     b = s.members[1]
     assert round_lines(round=round, membership=b) == [
         "Calder Mills paid £0.60 towards this round.",
-        "Subsidy adjusted after the delivery: −£0.40",
+        "Subsidy adjusted after the delivery: \N{MINUS SIGN}£0.40",
         "Your subsidy for this round: £0.20.",
     ]
     assert round_lines(round=round, membership=s.members[0]) == [
@@ -279,7 +285,7 @@ def test_the_member_sees_the_adjusted_subsidy_on_the_round_page_and_statement() 
     client = Client()
     client.force_login(b.user)
     page = client.get(reverse("rounds:detail", args=[s.group.slug, round.pk])).content.decode()
-    assert "Subsidy adjusted after the delivery: −£0.40" in page
+    assert "Subsidy adjusted after the delivery: \N{MINUS SIGN}£0.40" in page
     day = SubsidyAdjustment.objects.get().group_posting
     assert day is not None
     rows = monthly_statement(
@@ -289,3 +295,46 @@ def test_the_member_sees_the_adjusted_subsidy_on_the_round_page_and_statement() 
         f"Calder Mills's subsidy for {round_reference(round)} adjusted after the delivery",
         D("-0.40"),
     ) in [(r.description, r.amount) for r in rows]
+
+
+def test_the_payroll_export_reconciles_with_the_ledger_after_an_adjustment() -> None:
+    s = make_programme(3)
+    a, b, _c = s.members
+    last = (timezone.localdate().replace(day=1) - timedelta(days=1)).replace(day=1)
+    mid = datetime.combine(last.replace(day=15), time(12), timezone.get_current_timezone())
+    # The round closes and is received in the middle of last month (Django's clock set there:
+    # the payroll exports only a month that has ended).
+    with patch("django.utils.timezone.now", return_value=mid):
+        fund(s, "100.00")
+        ten_percent(s)
+        round = closed_round(s, [5, 3, 2])
+        receive(s, round, 6)
+    adjustment = SubsidyAdjustment.objects.get()
+    assert adjustment.group_posting is not None
+    assert adjustment.group_posting.booked_on == mid.date()
+    for m, reference in ((a, "P-001"), (b, "P-002")):
+        payroll_consent_give(programme=s.programme, membership=m, actor=m.user,
+                             employee_reference=reference, wording=consent_wording(s.programme),
+                             agree=True)  # fmt: skip
+    export = payroll_export(programme=s.programme, month=last, actor=s.admin)
+    # what each consenting employee owes at the month's end: their charge now less the subsidy
+    # as it stands after the delivery (a: 10.00 goods + 2.50 delivery - 1.00; b: 2.00 + 0.50 -
+    # 0.20); c did not consent
+    final = subsidy_of(s, round)
+    expected = {
+        m.pk: MemberRoundCharge.objects.get(round=round, membership=m).total - final[m.pk]
+        for m in (a, b)
+    }
+    assert {r.membership_id: r.amount for r in export.rows} == expected
+    assert expected == {a.pk: D("11.50"), b.pk: D("2.30")}
+    run = payroll_run_record(programme=s.programme, month=last, actor=s.admin)
+    assert run.transfer is not None and run.transfer.amount == D("13.80")
+    assert balance_of(membership=a) == D("0.00") and balance_of(membership=b) == D("0.00")
+    credits = dict(
+        Entry.objects.filter(
+            transaction__source_kind="transfer", transaction__source_id=run.transfer.pk,
+            account__membership__isnull=False,
+        ).values_list("account__membership_id", "amount")
+    )  # fmt: skip
+    assert credits == expected
+    assert_books_clean()

@@ -15,7 +15,8 @@ The organisation's posting names the transfer as its source; the group's posting
 round (a round is found in its group's book only: `ledger check` looks for it there), with the
 kind `transfer`, so the round's own charges (`round_entries`) never include it. Both use the
 system key `subsidy-round-<round>-programme-<programme>`, and the `RoundSubsidy` row is unique
-per round and programme: a second close adds nothing.
+per round and programme: a second close adds nothing. Receiving works the subsidy out again on
+the new charges and posts the difference (`subsidies.receiving`); the undo reverses that too.
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ from django.utils import timezone
 from coopbuy.ledger.models import Account, Entry, Transaction, Transfer
 from coopbuy.ledger.selectors import balance_of, monthly_statement
 from coopbuy.ledger.services import member_account
+from coopbuy.programmes.dashboard import subsidy_figures
 from coopbuy.rounds import adapters
 from coopbuy.rounds.billing import round_reference
 from coopbuy.rounds.models import MemberRoundCharge, Round, RoundProduct
@@ -29,7 +30,7 @@ from coopbuy.subsidies.payroll import (
 )
 from coopbuy.subsidies.receiving import subsidy_receive_step
 from coopbuy.subsidies.selectors import employer_statement, fund_balance, paid_this_month
-from coopbuy.subsidies.services import fund_top_up, subsidy_rule_create
+from coopbuy.subsidies.services import fund_top_up, subsidy_rule_create, subsidy_rule_end
 from coopbuy.subsidies.tests.helpers import Setup, assert_books_clean, closed_round, make_programme
 
 pytestmark = pytest.mark.django_db
@@ -108,6 +109,8 @@ def test_a_short_delivery_shrinks_the_subsidy_to_the_rule_on_what_arrived() -> N
     )  # fmt: skip
     assert fund_balance(organisation=s.organisation) == D("100.00") - D("2.00") + D("0.80")
     assert between(s) == (D("1.20"), D("-1.20"))
+    # the programme's dashboard: spent is what the fund paid less what came back
+    assert subsidy_figures(s.programme) == (D("1.20"), D("98.80"))
     # every member's balance: what they are charged now less the subsidy they keep
     for m in s.members:
         charge = MemberRoundCharge.objects.get(round=round, membership=m).total
@@ -258,6 +261,7 @@ def test_undoing_after_an_adjustment_brings_every_book_back_exactly() -> None:
     for m in s.members:
         charge = MemberRoundCharge.objects.get(round=round, membership=m).total
         assert balance_of(membership=m) == -charge
+    assert subsidy_figures(s.programme) == (D("0.00"), D("100.00"))
     reversals = Transaction.objects.filter(kind="reversal")
     assert reversals.count() == 4  # the close's two postings and the adjustment's two
     # a later receiving adds nothing to a subsidy undone
@@ -337,4 +341,19 @@ def test_the_payroll_export_reconciles_with_the_ledger_after_an_adjustment() -> 
         ).values_list("account__membership_id", "amount")
     )  # fmt: skip
     assert credits == expected
+    assert_books_clean()
+
+
+def test_a_rule_ended_after_the_close_still_follows_its_rounds_goods() -> None:
+    s = make_programme(3)
+    fund(s, "100.00")
+    ten_percent(s)
+    round = closed_round(s, [5, 3, 2])
+    subsidy_rule_end(rule=s.programme.subsidy_rules.get(), actor=s.admin)
+    subsidy_rule_create(programme=s.programme, actor=s.admin, kind="delivery")  # after the close
+    receive(s, round, 6)
+    a, b, _c = s.members
+    # the 10 % rule on what arrived; the delivery rule, created after the close, pays nothing
+    assert subsidy_of(s, round) == {a.pk: D("1.00"), b.pk: D("0.20")}
+    assert SubsidyAdjustment.objects.get().total == D("-0.80")
     assert_books_clean()

@@ -10,20 +10,20 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from coopbuy.groups.models import Membership
 from coopbuy.ledger.selectors import format_money
 from coopbuy.rounds.extensions import Panel
 from coopbuy.rounds.models import Round
-from coopbuy.subsidies.models import RoundSubsidy, SubsidyLine, SubsidyRule
-from coopbuy.subsidies.permissions import last_programme_of_group, programme_of_group
+from coopbuy.subsidies.models import SubsidyRule
+from coopbuy.subsidies.permissions import programme_of_group
 from coopbuy.subsidies.selectors import (
     active_rules,
     friends_and_family,
     fund_balance,
     left_this_month,
+    member_round_subsidy,
 )
 from coopbuy.subsidies.services import rule_sentence
 
@@ -67,41 +67,25 @@ def signed_money(amount: Decimal, currency: str) -> str:
 
 def round_lines(*, round: Round, membership: Membership) -> list[str]:
     """What the programme paid this member towards this round, and each change after delivery."""
-    programme = last_programme_of_group(group_id=round.group_id)
-    if programme is None:
-        return []
-    subsidy = RoundSubsidy.objects.filter(round=round, programme=programme).first()
-    if subsidy is None:
+    mine = member_round_subsidy(round_id=round.pk, membership=membership)
+    if mine is None:
         return []
     currency = round.group.currency
-    mine = SubsidyLine.objects.filter(subsidy=subsidy, membership=membership)
-    paid = mine.filter(adjustment__isnull=True).aggregate(s=Sum("amount"))["s"]
-    by_adjustment = (
-        mine.filter(adjustment__isnull=False)
-        .values("adjustment_id")
-        .annotate(s=Sum("amount"))
-        .order_by("adjustment_id")
-    )
-    changes: list[Decimal] = [row["s"] for row in by_adjustment if row["s"]]
-    if paid is None and not changes:
-        return []
-    organisation = programme.organisation.name
     lines = [
         _("%(org)s paid %(amount)s towards this round.")
-        % {"org": organisation, "amount": format_money(paid or Decimal("0.00"), currency)}
+        % {"org": mine.organisation, "amount": format_money(mine.paid_at_close, currency)}
     ]
     lines += [
         _("Subsidy adjusted after the delivery: %(change)s")
         % {"change": signed_money(change, currency)}
-        for change in changes
+        for _day, change in mine.changes
     ]
-    if subsidy.reversed_at is not None:
-        lines.append(_("%(org)s's subsidy of this round was undone.") % {"org": organisation})
-    elif changes:
-        final = (paid or Decimal("0.00")) + sum(changes, Decimal("0.00"))
+    if mine.undone:
+        lines.append(_("%(org)s's subsidy of this round was undone.") % {"org": mine.organisation})
+    elif mine.changes:
         lines.append(
             _("Your subsidy for this round: %(amount)s.")
-            % {"amount": format_money(final, currency)}
+            % {"amount": format_money(mine.now, currency)}
         )
     return lines
 

@@ -49,6 +49,52 @@ def friends_and_family(programme: Programme) -> set[int]:
     )
 
 
+@dataclass(frozen=True)
+class MemberRoundSubsidy:
+    """What a programme paid one member towards one round: at close, each change after the
+    delivery (in order, with the day it was booked), and what they hold now."""
+
+    organisation: str
+    paid_at_close: Decimal
+    changes: list[tuple[date, Decimal]]
+    now: Decimal
+    undone: bool
+
+
+def member_round_subsidy(*, round_id: int, membership: Membership) -> MemberRoundSubsidy | None:
+    """The member's subsidy in the round (None: the round has none for them)."""
+    subsidy = (
+        RoundSubsidy.objects.filter(round_id=round_id, programme__group_id=membership.group_id)
+        .select_related("programme__organisation")
+        .first()
+    )
+    if subsidy is None:
+        return None
+    mine = SubsidyLine.objects.filter(subsidy=subsidy, membership=membership)
+    paid = mine.filter(adjustment__isnull=True).aggregate(s=Sum("amount"))["s"]
+    by_adjustment = (
+        mine.filter(adjustment__isnull=False)
+        .values("adjustment_id", "adjustment__created_at")
+        .annotate(s=Sum("amount"))
+        .order_by("adjustment_id")
+    )
+    changes = [
+        (timezone.localdate(row["adjustment__created_at"]), quantize(row["s"]))
+        for row in by_adjustment
+        if row["s"]
+    ]
+    if paid is None and not changes:
+        return None
+    at_close = quantize(paid) if paid is not None else ZERO
+    return MemberRoundSubsidy(
+        organisation=subsidy.programme.organisation.name,
+        paid_at_close=at_close,
+        changes=changes,
+        now=quantize(at_close + sum((c for _day, c in changes), ZERO)),
+        undone=subsidy.reversed_at is not None,
+    )
+
+
 def active_rules(*, programme: Programme, day: date | None = None) -> list[SubsidyRule]:
     day = day or timezone.localdate()
     return list(

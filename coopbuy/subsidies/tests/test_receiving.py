@@ -32,6 +32,8 @@ from coopbuy.subsidies.receiving import subsidy_receive_step
 from coopbuy.subsidies.selectors import employer_statement, fund_balance, paid_this_month
 from coopbuy.subsidies.services import fund_top_up, subsidy_rule_create, subsidy_rule_end
 from coopbuy.subsidies.tests.helpers import Setup, assert_books_clean, closed_round, make_programme
+from coopbuy.testing.factories import make_user
+from coopbuy.tokens.services import token_create
 
 pytestmark = pytest.mark.django_db
 
@@ -357,3 +359,35 @@ def test_a_rule_ended_after_the_close_still_follows_its_rounds_goods() -> None:
     assert subsidy_of(s, round) == {a.pk: D("1.00"), b.pk: D("0.20")}
     assert SubsidyAdjustment.objects.get().total == D("-0.80")
     assert_books_clean()
+
+
+def test_a_member_reads_their_adjusted_subsidy_through_the_api() -> None:
+    s = make_programme(3)
+    fund(s, "100.00")
+    ten_percent(s)
+    round = closed_round(s, [5, 3, 2])
+    receive(s, round, 6)
+    b, c = s.members[1], s.members[2]
+    url = f"/api/v1/groups/{s.group.slug}/rounds/{round.pk}/subsidy"
+    secret = token_create(user=b.user, name="api", scope="read")[1]
+    answer = Client(HTTP_AUTHORIZATION=f"Bearer {secret}").get(url)
+    assert answer.status_code == 200, answer.content
+    body = answer.json()
+    booked = SubsidyAdjustment.objects.get().created_at
+    assert body == {
+        "organisation": "Calder Mills",
+        "paid_at_close": "0.60",
+        "adjustments": [{"booked_on": str(timezone.localdate(booked)), "amount": "-0.40"}],
+        "subsidy": "0.20",
+        "undone": False,
+    }
+    # c got nothing in the end; an outsider is refused (the group is public: 403, not 404)
+    secret = token_create(user=c.user, name="api", scope="read")[1]
+    assert Client(HTTP_AUTHORIZATION=f"Bearer {secret}").get(url).json()["subsidy"] == "0.00"
+    outsider = token_create(user=make_user("Olly"), name="api", scope="read")[1]
+    assert Client(HTTP_AUTHORIZATION=f"Bearer {outsider}").get(url).status_code == 403
+    # after the undo: nothing held
+    round_subsidy_reverse(subsidy=RoundSubsidy.objects.get(round=round), actor=s.admin)
+    secret = token_create(user=b.user, name="api2", scope="read")[1]
+    after = Client(HTTP_AUTHORIZATION=f"Bearer {secret}").get(url).json()
+    assert (after["subsidy"], after["undone"]) == ("0.00", True)

@@ -34,7 +34,7 @@ from coopbuy.accounts.models import User
 from coopbuy.audit.services import audit_record
 from coopbuy.core import subsidy as core
 from coopbuy.core.charges import MemberCharge
-from coopbuy.core.money import from_minor, to_minor
+from coopbuy.core.money import from_minor, quantize, to_minor
 from coopbuy.groups.models import Membership
 from coopbuy.ledger.keys import system_key
 from coopbuy.ledger.models import Account, Transaction
@@ -96,7 +96,8 @@ def used_this_month(
     if excluding is not None:
         lines = lines.exclude(subsidy=excluding)
     rows = lines.values_list("rule_id", "membership_id").annotate(paid=Sum("amount"))
-    return {(rule, member): to_minor(paid) for rule, member, paid in rows}
+    # quantized first: SQLite adds decimals as floats (0.60 - 0.40 may come back 0.1999...)
+    return {(rule, member): to_minor(quantize(paid)) for rule, member, paid in rows}
 
 
 def core_charges(charges: Mapping[int, MemberCharge]) -> list[core.Charge]:

@@ -53,7 +53,7 @@ from django.utils.translation import gettext as _
 from coopbuy.accounts.models import User
 from coopbuy.audit.services import audit_record
 from coopbuy.core.charges import MemberCharge
-from coopbuy.core.money import from_minor, to_minor
+from coopbuy.core.money import from_minor, quantize, to_minor
 from coopbuy.groups.models import Membership
 from coopbuy.ledger.keys import system_key
 from coopbuy.ledger.models import Account, Entry, Transaction
@@ -99,7 +99,7 @@ def fund_at_close(subsidy: RoundSubsidy, fund: Account) -> int:
     held = Entry.objects.filter(
         account=fund, transaction_id__lt=subsidy.organisation_posting_id
     ).aggregate(s=Sum("amount"))["s"]
-    return max(to_minor(held), 0) if held is not None else 0
+    return max(to_minor(quantize(held)), 0) if held is not None else 0
 
 
 def held_now(subsidy: RoundSubsidy) -> dict[tuple[int, int], int]:
@@ -109,7 +109,10 @@ def held_now(subsidy: RoundSubsidy) -> dict[tuple[int, int], int]:
         .values_list("rule_id", "membership_id")
         .annotate(paid=Sum("amount"))
     )
-    return {(rule, member): to_minor(paid) for rule, member, paid in rows if paid}
+    held = {
+        (rule, member): to_minor(quantize(paid)) for rule, member, paid in rows
+    }  # SQLite: floats
+    return {line: amount for line, amount in held.items() if amount}
 
 
 @transaction.atomic

@@ -81,7 +81,7 @@ def member_round_subsidy(*, round_id: int, membership: Membership) -> MemberRoun
     changes = [
         (timezone.localdate(row["adjustment__created_at"]), quantize(row["s"]))
         for row in by_adjustment
-        if row["s"]
+        if quantize(row["s"])
     ]
     if paid is None and not changes:
         return None
@@ -158,7 +158,7 @@ def final_figures(subsidies: list[RoundSubsidy]) -> dict[int, tuple[Decimal, int
         .annotate(paid=Sum("amount"))
     )
     for subsidy, member, paid in rows:
-        per_member[subsidy][member] = paid
+        per_member[subsidy][member] = quantize(paid)  # SQLite adds decimals as floats
     return {
         pk: (quantize(sum(held.values(), ZERO)), sum(1 for v in held.values() if v > 0))
         for pk, held in per_member.items()

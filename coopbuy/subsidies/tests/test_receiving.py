@@ -391,3 +391,25 @@ def test_a_member_reads_their_adjusted_subsidy_through_the_api() -> None:
     secret = token_create(user=b.user, name="api2", scope="read")[1]
     after = Client(HTTP_AUTHORIZATION=f"Bearer {secret}").get(url).json()
     assert (after["subsidy"], after["undone"]) == ("0.00", True)
+
+
+def test_several_receiving_sessions_keep_every_sum_exact_on_either_database() -> None:
+    """Three sessions of one product over forty members: on SQLite the sums of signed decimals
+    came back as floats (4.4e-16 for a zero) and the third session was refused."""
+    s = make_programme(40)
+    fund(s, "1000.00")
+    ten_percent(s, cap="5.00")
+    subsidy_rule_create(programme=s.programme, actor=s.admin, kind="delivery")
+    round = closed_round(s, [3] * 40)
+    for units in (100, 60, 30):
+        receive(s, round, units)
+    assert SubsidyAdjustment.objects.count() == 3
+    charges = {c.membership_id: c for c in MemberRoundCharge.objects.filter(round=round)}
+    # what each member holds is the two rules on their charge now: 10 % of goods and delivery
+    for m in s.members:
+        c = charges[m.pk]
+        goods = c.total - c.delivery
+        want = (goods / 10).quantize(D("0.01")) + c.delivery
+        assert subsidy_of(s, round).get(m.pk, D("0.00")) == want, m.pk
+        assert balance_of(membership=m) == -c.total + want
+    assert_books_clean()

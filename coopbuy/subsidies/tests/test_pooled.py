@@ -110,3 +110,23 @@ def test_a_shortage_at_the_groups_drop_shrinks_its_members_subsidy() -> None:
     assert between.balance == held(w, "ann")
     assert fund_balance(organisation=organisation) == D("100.00") - held(w, "ann")
     clean_books()
+
+
+def test_a_drop_counted_again_and_again_keeps_every_book_exact() -> None:
+    w = make_world()
+    _admin, organisation = programme_for(w.groups[0], with_delivery=True)
+    pool = closed(w)
+    child = child_of(pool, w.groups[0])
+    oats = RoundProduct.objects.get(round=child, product=w.oats)
+    beans = RoundProduct.objects.get(round=child, product=w.beans)
+    for product, units in ((oats, 1), (beans, 3), (oats, 2), (beans, 1), (oats, 0), (oats, 3)):
+        round_receive_product(round=child, actor=w.coordinators[0], product_id=product.pk,
+                              units_received=units)  # fmt: skip
+        ann = charge(w, "ann")
+        goods = ann.total - ann.delivery
+        assert held(w, "ann") == (goods / 10).quantize(D("0.01")) + ann.delivery
+        assert balance_of(membership=w.members["ann"]) == -ann.total + held(w, "ann")
+    # in the end: 3 oats and 1 bean (10.50 of goods)
+    assert charge(w, "ann").total - charge(w, "ann").delivery == D("10.50")
+    assert fund_balance(organisation=organisation) == D("100.00") - held(w, "ann")
+    clean_books()

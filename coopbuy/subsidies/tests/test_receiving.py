@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 from decimal import Decimal
+from io import StringIO
 from unittest.mock import patch
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -271,6 +273,10 @@ def test_undoing_after_an_adjustment_brings_every_book_back_exactly() -> None:
     assert SubsidyAdjustment.objects.count() == 1
     assert fund_balance(organisation=s.organisation) == D("100.00")
     assert_books_clean()
+    out = StringIO()
+    call_command("ledger", "check", stdout=out)  # `coopbuy ledger check`: every book
+    assert "2 books checked, 0 problems in 0 books" in out.getvalue()
+    assert "(Calder Mills): ok" in out.getvalue()
 
 
 def test_the_member_sees_the_adjusted_subsidy_on_the_round_page_and_statement() -> None:

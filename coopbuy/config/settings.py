@@ -295,6 +295,14 @@ COOPBUY_ROUND_CLOSE_STEPS: list[str] = [
     "coopbuy.subsidies.closing.subsidy_close_step",
 ]
 
+# What the areas above `rounds` add to a receiving session (a round's own, or a pooled round's at
+# the federation or at a group's drop), in its transaction, after the members' charges are stored
+# again and posted: each is called as `step(round=..., charges=..., actor=..., key=...)` (`key`:
+# the session, the same on a retry) and may post more (the subsidy worked out again).
+COOPBUY_ROUND_RECEIVE_STEPS: list[str] = [
+    "coopbuy.subsidies.receiving.subsidy_receive_step",
+]
+
 # What the areas above `campaigns` add when a campaign tips, in `campaign_settle`'s transaction
 # after the members' charge: each is called as `step(campaign=..., charge=...)` and may post more
 # (a team deal's sale into its organisation's book). See `coopbuy/campaigns/extensions.py`.

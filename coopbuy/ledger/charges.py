@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from coopbuy.accounts.models import User
 from coopbuy.audit.services import audit_record
 from coopbuy.catalog.models import Supplier
+from coopbuy.core.money import quantize
 from coopbuy.groups.models import BuyingGroup, Membership
 from coopbuy.groups.permissions import AccessDenied
 from coopbuy.ledger.models import Account, Entry, Transaction
@@ -291,12 +292,13 @@ def ledger_post_round_update(
     existing = Transaction.objects.filter(group=group, idempotency_key=idempotency_key).first()
     if existing is not None:
         return existing
-    posted = dict(
-        round_entries(group, round_id)
+    posted = {  # quantized: SQLite adds decimals as floats (a sum of 0 may be 4.4e-16)
+        account: quantize(total)
+        for account, total in round_entries(group, round_id)
         .values("account")
         .annotate(total=Sum("amount"))
         .values_list("account", "total")
-    )
+    }
     legs = [
         (accounts[pk], wanted.get(pk, ZERO) - posted.get(pk, ZERO))
         for pk in sorted(accounts)

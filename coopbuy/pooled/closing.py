@@ -1,5 +1,7 @@
 """Closing a pooled round: one allocation for the pool, every child round frozen, money posted.
 
+Each child round runs the round close steps (`settings.COOPBUY_ROUND_CLOSE_STEPS`) after its
+money is posted, as a round's own close does: a programme's group in the pool gets its subsidy.
 All in one transaction and idempotent (a closed pool is returned as it is; every posting has a
 system key). The solver runs before the locks are taken, as `rounds.closing` does (ADR 0005):
 under the locks the problem is read again and solved again only if a basket changed.
@@ -37,6 +39,7 @@ from coopbuy.pooled.services import FROZEN, lock_pool
 from coopbuy.reports.services import round_figures_record
 from coopbuy.rounds import adapters as round_adapters
 from coopbuy.rounds import documents
+from coopbuy.rounds import extensions as round_extensions
 from coopbuy.rounds.locking import lock_round
 from coopbuy.rounds.models import MemberRoundCharge, Round, RoundProduct
 
@@ -195,6 +198,8 @@ def _close_child(
         pool=pool, round=child, owed=owed, supplier_share=owed - drop_fee, drop_fee=drop_fee,
         actor=actor,
     )  # fmt: skip
+    for step in round_extensions.close_steps():  # as a round's close: e.g. a programme's subsidy
+        step(round=child, charges=charges, actor=actor)
     round_figures_record(round=child)
     _mail(child, lines_of, charges, savings, extra_cases, len(pp.pooled.groups) - 1)
     audit_record(

@@ -13,6 +13,8 @@ supplier's fee and the drop fee, fixed by what the federation sent) is shared ag
 members who receive, pro rata to their goods (`regroup_delivery`); the group owes the federation
 that much less; the federation still owes the supplier everything the supplier delivered, and
 books the difference as a cost in its adjustments account (`money.post_federation_update`).
+Then the round's receive steps run on the group's new charges (a programme's subsidy worked out
+again, `settings.COOPBUY_ROUND_RECEIVE_STEPS`).
 
 The record and the audit event are the ones a round's receiving writes, so "Tell the members"
 (`rounds.receiving.round_receiving_done`) sends each affected member one email as for any round.
@@ -37,6 +39,7 @@ from coopbuy.pooled.models import PooledDrop, PooledGroupResult, PooledRound
 from coopbuy.pooled.services import lock_pool
 from coopbuy.reports.services import round_figures_record
 from coopbuy.rounds import adapters as round_adapters
+from coopbuy.rounds import extensions as round_extensions
 from coopbuy.rounds.errors import RoundError
 from coopbuy.rounds.locking import lock_round
 from coopbuy.rounds.models import (
@@ -166,6 +169,8 @@ def drop_receive(
         pool=pool, round=round, owed=owed, payable=0, drop_fee=0, actor=actor,
         key=f"pooled-{pool.pk}-drop-{record.pk}", reason=reason,
     )  # fmt: skip
+    for step in round_extensions.receive_steps():  # e.g. the subsidy on the new charges
+        step(round=round, charges=charges, actor=actor, key=f"drop-receiving-{record.pk}")
     if round.status != Round.Status.RECEIVED:
         round.status = Round.Status.RECEIVED
         round.received_at = timezone.now()

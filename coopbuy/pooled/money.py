@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 
 from coopbuy.accounts.models import User
 from coopbuy.core.charges import MemberCharge
-from coopbuy.core.money import from_minor, to_minor
+from coopbuy.core.money import from_minor, quantize, to_minor
 from coopbuy.federations.models import Federation
 from coopbuy.federations.payments import federation_money_account
 from coopbuy.groups.models import Membership
@@ -196,12 +196,13 @@ def post_group_update(
         Account.objects.select_for_update(no_key=True).filter(pk__in=touched).order_by("pk")
     ):
         by_pk.setdefault(account.pk, account)
-    posted = dict(
-        round_entries(group, round.pk)
+    posted = {  # quantized: SQLite adds decimals as floats (a sum of 0 may be 4.4e-16)
+        account: quantize(total)
+        for account, total in round_entries(group, round.pk)
         .values("account")
         .annotate(total=Sum("amount"))
         .values_list("account", "total")
-    )
+    }
     legs = [
         (by_pk[pk], wanted.get(pk, ZERO) - posted.get(pk, ZERO))
         for pk in sorted(by_pk)

@@ -18,8 +18,10 @@ Then every member's charge is computed again (goods at the prices now, delivery 
 what members hold now: `pool_delivery`); the money is corrected with new postings in every book
 (`pooled.money`): the members' accounts and what the group owes the federation in each group's
 book, and in the federation's, what each group owes and what the federation owes the supplier (the
-invoice: members' goods at the invoice prices and the fee). The session's key makes a retry a
-no-op; every affected member gets one email through the outbox (`pooled.receiving_mail`).
+invoice: members' goods at the invoice prices and the fee); then each child round's receive steps
+run on its new charges (`settings.COOPBUY_ROUND_RECEIVE_STEPS`: a programme's subsidy worked out
+again). The session's key makes a retry a no-op; every affected member gets one email through
+the outbox (`pooled.receiving_mail`).
 
 A drop shortage (a group receives less than the federation sent it) is `pooled.drops`.
 """
@@ -56,6 +58,7 @@ from coopbuy.pooled.receiving_mail import Delivered, tell_members
 from coopbuy.pooled.services import lock_pool
 from coopbuy.reports.services import round_figures_record
 from coopbuy.rounds import adapters as round_adapters
+from coopbuy.rounds import extensions as round_extensions
 from coopbuy.rounds.locking import lock_round
 from coopbuy.rounds.models import (
     Allocation,
@@ -441,6 +444,9 @@ def _recharge(
             actor=receiving.recorded_by, key=f"pooled-{pool.pk}-receiving-{receiving.pk}-"
             f"group-{child.group_id}", reason=reason,
         )  # fmt: skip
+        for step in round_extensions.receive_steps():  # e.g. the subsidy on the new charges
+            step(round=child, charges=mine, actor=receiving.recorded_by,
+                 key=f"pooled-receiving-{receiving.pk}")  # fmt: skip
         result = results.get(child.pk)
         if result is not None:
             result.sent_delivery = from_minor(sum(c.delivery for c in mine.values()))

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from coopbuy.core.privacy import Floored, floored, floored_parts
 from coopbuy.csvcells import csv_row
 from coopbuy.groups.models import Membership
-from coopbuy.ledger.models import Account
+from coopbuy.ledger.models import Account, Transaction
 from coopbuy.ledger.selectors import entries_of_account, format_money
 from coopbuy.organisations.models import Programme
 from coopbuy.programmes.models import Enrolment, PickupPoint
@@ -76,7 +76,8 @@ def subsidy_figures(programme: Programme) -> tuple[Decimal, Decimal] | None:
 
     The fund is the `subsidies` account of the organisation's book: money put in is a credit,
     a subsidy paid out a debit (the ledger's sign: positive = credit). Spent is what was paid out
-    less what reversals gave back; left is the account's balance.
+    less what came back: reversals, and a subsidy made smaller after a short delivery (a
+    transfer back into the fund); left is the account's balance.
     """
     book_id = programme.organisation.book_id
     account = (
@@ -88,7 +89,14 @@ def subsidy_figures(programme: Programme) -> tuple[Decimal, Decimal] | None:
         return None
     sums = entries_of_account(account=account).aggregate(
         paid=Sum("amount", filter=Q(amount__lt=0)),
-        returned=Sum("amount", filter=Q(amount__gt=0, transaction__reverses__isnull=False)),
+        returned=Sum(
+            "amount",
+            filter=Q(amount__gt=0)
+            & (
+                Q(transaction__reverses__isnull=False)
+                | Q(transaction__kind=Transaction.Kind.TRANSFER)
+            ),
+        ),
     )
     spent = -(sums["paid"] or ZERO) - (sums["returned"] or ZERO)
     return spent.quantize(Decimal("0.01")), account.balance

@@ -1,7 +1,10 @@
 """The places where areas above `rounds` plug in, listed in settings so `rounds` imports none.
 
 `close_steps`: run in a round's close transaction after the members' charges are posted
-(`settings.COOPBUY_ROUND_CLOSE_STEPS`). `ordering_panels`: extra panels on a member's ordering
+(`settings.COOPBUY_ROUND_CLOSE_STEPS`). `receive_steps`: run in a receiving session's transaction
+after the members' charges are stored again and posted (`settings.COOPBUY_ROUND_RECEIVE_STEPS`),
+for a round's own receiving and for a pooled round's (at the federation or at a group's drop).
+`ordering_panels`: extra panels on a member's ordering
 page (`settings.COOPBUY_ORDERING_PANELS`). `pooled_drop_receiver` and `pooled_drop_units`:
 receiving a child round of a pooled round, i.e. its group's drop
 (`settings.COOPBUY_POOLED_DROP_RECEIVER`, `settings.COOPBUY_POOLED_DROP_UNITS`).
@@ -34,6 +37,20 @@ class Panel:
 class CloseStep(Protocol):
     def __call__(
         self, *, round: Round, charges: Mapping[int, MemberCharge], actor: User | None
+    ) -> None: ...
+
+
+class ReceiveStep(Protocol):
+    """`charges`: membership id -> the charge just stored; `key`: the receiving session, the same
+    on a retry, so a step can post idempotently."""
+
+    def __call__(
+        self,
+        *,
+        round: Round,
+        charges: Mapping[int, MemberCharge],
+        actor: User | None,
+        key: str,
     ) -> None: ...
 
 
@@ -72,6 +89,10 @@ def pooled_drop_units(*, round: Round) -> dict[int, int]:
 
 def close_steps() -> tuple[CloseStep, ...]:
     return tuple(import_string(path) for path in settings.COOPBUY_ROUND_CLOSE_STEPS)
+
+
+def receive_steps() -> tuple[ReceiveStep, ...]:
+    return tuple(import_string(path) for path in settings.COOPBUY_ROUND_RECEIVE_STEPS)
 
 
 def ordering_panels(*, round: Round, membership: Membership) -> list[Panel]:

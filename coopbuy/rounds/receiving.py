@@ -3,8 +3,10 @@
 Receiving a product records one `ReceivingRecord` (who, when, what arrived, at what price) and an
 audit event, re-allocates the product by the round's policy (`coopbuy.core.receiving`), updates the
 members' allocation lines and recomputes every member's charge (delivery shares depend on all of
-them). A substitute is recorded by name with its invoice price; members get it in place of the
-ordered product. Units nobody asked for are reported as leftover (the group's surplus).
+them), then runs the receive steps (`settings.COOPBUY_ROUND_RECEIVE_STEPS`: the subsidy worked
+out again on the new charges). A substitute is recorded by name with its invoice price; members
+get it in place of the ordered product. Units nobody asked for are reported as leftover (the
+group's surplus).
 """
 
 from __future__ import annotations
@@ -158,7 +160,8 @@ def round_receive_product(
         note=note.strip()[:300],
         recorded_by=actor,
     )
-    bills = _recompute_charges(round)
+    charges = adapters.charges_for_round(round)
+    bills = store_charges(round, charges)
     billing.round_post_bill_update(
         round=round,
         actor=actor,
@@ -166,6 +169,8 @@ def round_receive_product(
         reason=_("%(product)s: %(got)d of %(ordered)d units arrived")
         % {"product": product.name, "got": units_received, "ordered": ordered},
     )
+    for step in extensions.receive_steps():  # e.g. the subsidy worked out on the new charges
+        step(round=round, charges=charges, actor=actor, key=f"receiving-{record.pk}")
     if round.status != Round.Status.RECEIVED:
         round.status = Round.Status.RECEIVED
         round.received_at = timezone.now()
@@ -210,11 +215,6 @@ def receiving_kind(
     if new_price != old_price:
         return Kind.PRICE_CHANGED
     return Kind.AS_ORDERED
-
-
-def _recompute_charges(round: Round) -> dict[int, tuple[Decimal, Decimal]]:
-    """Store every member's charge anew; returns (total before, total now) where it changed."""
-    return store_charges(round, adapters.charges_for_round(round))
 
 
 def store_charges(

@@ -2,8 +2,9 @@
 
 An organisation's admins: its fund (balance, top-ups, undo), its programmes' rules, its monthly
 statement (aggregates only), and each programme's payroll export and run (only employees who
-consented, the only place their amounts appear). An employee: their own payroll consent, on their
-group's address. Anyone else: not found.
+consented, the only place their amounts appear). An employee: their own payroll consent, and
+their own subsidy towards a round (as it stands after the delivery), on their group's address.
+Anyone else: not found.
 """
 
 from decimal import Decimal
@@ -19,15 +20,18 @@ from coopbuy.api.auth import caller
 from coopbuy.api.idempotency import idempotent
 from coopbuy.api.problems import problem_responses
 from coopbuy.groups.models import Membership
-from coopbuy.groups.permissions import group_for_member
+from coopbuy.groups.permissions import MANAGING_ROLES, group_for_member
 from coopbuy.ledger.api_router import ledger_key
 from coopbuy.organisations.models import Programme
 from coopbuy.organisations.permissions import organisation_for_admin
+from coopbuy.rounds.models import Round
+from coopbuy.rounds.permissions import RoundNotFound, round_for_member
 from coopbuy.subsidies import payroll, selectors, services
 from coopbuy.subsidies.api_schemas import (
     FundTopUpIn,
     FundTopUpOut,
     FundTopUpUndoIn,
+    MyRoundSubsidyOut,
     PayrollConsentIn,
     PayrollConsentOut,
     PayrollConsentRecordOut,
@@ -316,3 +320,18 @@ def revoke_payroll_consent(request: HttpRequest, slug: str) -> PayrollConsentOut
         programme=programme, membership=membership, actor=caller(request)
     )
     return _consent_out(request, slug)
+
+
+@router.get(
+    "/groups/{slug:slug}/rounds/{int:round_id}/subsidy",
+    response={200: MyRoundSubsidyOut, **problem_responses()},
+)
+def my_round_subsidy(request: HttpRequest, slug: str, round_id: Id) -> MyRoundSubsidyOut:
+    """My employer's subsidy towards the round: what the close paid me, each change after the
+    delivery (a short delivery makes it smaller) and what I hold now; zero when there is none."""
+    _group, membership, round = round_for_member(slug=slug, round_id=round_id, user=caller(request))
+    if round.status == Round.Status.DRAFT and membership.role not in MANAGING_ROLES:
+        raise RoundNotFound(_("There is no such round in this group."))
+    return MyRoundSubsidyOut.of(
+        selectors.member_round_subsidy(round_id=round.pk, membership=membership)
+    )

@@ -13,7 +13,7 @@ from pydantic import BeforeValidator, WithJsonSchema
 from coopbuy.api.schemas import Input, Money, Text, decimal_string
 from coopbuy.ledger.models import Transaction
 from coopbuy.subsidies.models import PayrollConsent, SubsidyRule
-from coopbuy.subsidies.selectors import MonthRow
+from coopbuy.subsidies.selectors import MemberRoundSubsidy, MonthRow
 
 SubsidyPercent = Annotated[
     Decimal,
@@ -172,3 +172,32 @@ class PayrollExportOut(Schema):
     lines: list[PayrollLineOut]
     total: Money
     employees: int
+
+
+class SubsidyChangeOut(Schema):
+    booked_on: date
+    amount: Money  # below zero: the subsidy shrank (a short delivery)
+
+
+class MyRoundSubsidyOut(Schema):
+    """My employer's subsidy towards one round (all zero, no organisation: none)."""
+
+    organisation: str | None
+    paid_at_close: Money
+    adjustments: list[SubsidyChangeOut]
+    subsidy: Money = Field(description="what I hold now: the close's and every adjustment")
+    undone: bool
+
+    @classmethod
+    def of(cls, mine: MemberRoundSubsidy | None) -> MyRoundSubsidyOut:
+        if mine is None:
+            zero = Decimal("0.00")
+            return cls(organisation=None, paid_at_close=zero, adjustments=[], subsidy=zero,
+                       undone=False)  # fmt: skip
+        return cls(
+            organisation=mine.organisation,
+            paid_at_close=mine.paid_at_close,
+            adjustments=[SubsidyChangeOut(booked_on=d, amount=a) for d, a in mine.changes],
+            subsidy=Decimal(0) if mine.undone else mine.now,
+            undone=mine.undone,
+        )

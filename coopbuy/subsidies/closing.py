@@ -15,7 +15,8 @@ The organisation's posting names the transfer as its source; the group's posting
 round (a round is found in its group's book only: `ledger check` looks for it there), with the
 kind `transfer`, so the round's own charges (`round_entries`) never include it. Both use the
 system key `subsidy-round-<round>-programme-<programme>`, and the `RoundSubsidy` row is unique
-per round and programme: a second close adds nothing.
+per round and programme: a second close adds nothing. Receiving works the subsidy out again on
+the new charges and posts the difference (`subsidies.receiving`); the undo reverses that too.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from coopbuy.accounts.models import User
 from coopbuy.audit.services import audit_record
 from coopbuy.core import subsidy as core
 from coopbuy.core.charges import MemberCharge
-from coopbuy.core.money import from_minor, to_minor
+from coopbuy.core.money import from_minor, quantize, to_minor
 from coopbuy.groups.models import Membership
 from coopbuy.ledger.keys import system_key
 from coopbuy.ledger.models import Account, Transaction
@@ -78,20 +79,62 @@ def core_rule(rule: SubsidyRule) -> core.Rule:
 
 
 def used_this_month(
-    *, rules: list[SubsidyRule], membership_ids: list[int], month: date
+    *,
+    rules: list[SubsidyRule],
+    membership_ids: list[int],
+    month: date,
+    excluding: RoundSubsidy | None = None,
 ) -> dict[tuple[int, int], int]:
-    """What each (rule, member) was paid in the month by subsidies not undone, in pence."""
-    rows = (
-        SubsidyLine.objects.filter(
-            rule__in=rules,
-            membership_id__in=membership_ids,
-            subsidy__month=month,
-            subsidy__reversed_at__isnull=True,
-        )
-        .values_list("rule_id", "membership_id")
-        .annotate(paid=Sum("amount"))
+    """What each (rule, member) was paid in the month by subsidies not undone, in pence (their
+    adjustments after receiving included); `excluding`: leave out that round's own subsidy."""
+    lines = SubsidyLine.objects.filter(
+        rule__in=rules,
+        membership_id__in=membership_ids,
+        subsidy__month=month,
+        subsidy__reversed_at__isnull=True,
     )
-    return {(rule, member): to_minor(paid) for rule, member, paid in rows}
+    if excluding is not None:
+        lines = lines.exclude(subsidy=excluding)
+    rows = lines.values_list("rule_id", "membership_id").annotate(paid=Sum("amount"))
+    # quantized first: SQLite adds decimals as floats (0.60 - 0.40 may come back 0.1999...)
+    return {(rule, member): to_minor(quantize(paid)) for rule, member, paid in rows}
+
+
+def core_charges(charges: Mapping[int, MemberCharge]) -> list[core.Charge]:
+    """The members charged something, as the arithmetic takes them (by membership id)."""
+    return [
+        core.Charge(member=pk, goods=c.total - c.delivery, delivery=c.delivery)
+        for pk, c in sorted(charges.items())
+        if c.total > 0
+    ]
+
+
+def work_out(
+    *,
+    programme: Programme,
+    rules: list[SubsidyRule],
+    charges: list[core.Charge],
+    used: Mapping[tuple[int, int], int],
+    fund: int,
+) -> dict[tuple[int, int], int]:
+    """What each rule pays each member, (rule, membership) -> pence, zero amounts left out.
+
+    Each rule in turn draws on what the fund has left, for the members it covers: a rule for
+    employees only passes over those enrolled as friends and family.
+    """
+    family = friends_and_family(programme)
+    left = max(fund, 0)
+    paid: dict[tuple[int, int], int] = {}
+    for rule in rules:
+        covered = [
+            c
+            for c in charges
+            if rule.covers == SubsidyRule.Covers.EVERYONE or c.member not in family
+        ]
+        given = core.subsidise([core_rule(rule)], covered, used=used, fund=left)
+        paid.update(given)
+        left -= sum(given.values())
+    return paid
 
 
 def subsidy_close_step(
@@ -132,28 +175,17 @@ def round_subsidy_apply(
         .filter(pk__in=[fund.pk, owed_to_group.pk])
         .order_by("pk")
     }
-    member_charges = [
-        core.Charge(member=pk, goods=c.total - c.delivery, delivery=c.delivery)
-        for pk, c in sorted(charges.items())
-        if c.total > 0
-    ]
+    member_charges = core_charges(charges)
     used = used_this_month(
         rules=rules, membership_ids=[c.member for c in member_charges], month=month
     )
-    # Each rule in turn draws on what the fund has left, for the members it covers: a rule for
-    # employees only passes over those enrolled as friends and family.
-    family = friends_and_family(programme)
-    left = max(to_minor(locked[fund.pk].balance), 0)
-    paid: dict[tuple[int, int], int] = {}
-    for rule in rules:
-        covered = [
-            c
-            for c in member_charges
-            if rule.covers == SubsidyRule.Covers.EVERYONE or c.member not in family
-        ]
-        given = core.subsidise([core_rule(rule)], covered, used=used, fund=left)
-        paid.update(given)
-        left -= sum(given.values())
+    paid = work_out(
+        programme=programme,
+        rules=rules,
+        charges=member_charges,
+        used=used,
+        fund=to_minor(locked[fund.pk].balance),
+    )
     if not paid:
         return None
     per_member: dict[int, int] = defaultdict(int)
@@ -227,14 +259,27 @@ def round_subsidy_apply(
 
 @transaction.atomic
 def round_subsidy_reverse(*, subsidy: RoundSubsidy, actor: User, reason: str = "") -> RoundSubsidy:
-    """Undo one round's subsidy: both postings reversed exactly; the month's caps given back."""
+    """Undo one round's subsidy: both postings reversed exactly, and those of every adjustment
+    after receiving; the month's caps given back."""
     programme = subsidy.programme
     require_subsidy_undoer(programme=programme, user=actor)
     subsidy = RoundSubsidy.objects.select_for_update(no_key=True).get(pk=subsidy.pk)
     if subsidy.reversed_at is not None:
         raise SubsidyError(_("This subsidy has already been undone."))
     note = f" ({reason.strip()})" if reason.strip() else ""
-    for original in (subsidy.organisation_posting, subsidy.group_posting):
+    postings = [
+        (subsidy.organisation_posting, f"subsidy-{subsidy.pk}-reversal"),
+        (subsidy.group_posting, f"subsidy-{subsidy.pk}-reversal"),
+    ]
+    for adjustment in subsidy.adjustments.select_related(
+        "organisation_posting", "group_posting"
+    ).order_by("pk"):  # what receiving changed is undone too: the round's subsidy comes to zero
+        key = f"subsidy-{subsidy.pk}-adjustment-{adjustment.pk}-reversal"
+        if adjustment.organisation_posting is not None:
+            postings.append((adjustment.organisation_posting, key))
+        if adjustment.group_posting is not None:
+            postings.append((adjustment.group_posting, key))
+    for original, key in postings:
         entries = list(original.entries.select_related("account"))
         post(
             group=original.group,
@@ -247,7 +292,7 @@ def round_subsidy_reverse(*, subsidy: RoundSubsidy, actor: User, reason: str = "
             ),
             legs=[(e.account, -e.amount) for e in entries],
             actor=actor,
-            idempotency_key=system_key(f"subsidy-{subsidy.pk}-reversal"),
+            idempotency_key=system_key(key),
             source=Source(original.source_kind, original.source_id),
             round_reference=original.round_reference,
             reverses=original,

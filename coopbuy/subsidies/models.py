@@ -125,10 +125,59 @@ class RoundSubsidy(models.Model):
         return f"{self.total} for round {self.round_id}"
 
 
+class SubsidyAdjustment(models.Model):
+    """A round's subsidy worked out again after a receiving session (`subsidies.receiving`).
+
+    `total` is the difference posted (below zero: the subsidy shrank and the money went back to
+    the fund); its lines (`SubsidyLine.adjustment`) say what changed for whom under which rule.
+    A difference that only moves money between members (a fund shared pro rata) has no transfer
+    and no posting in the organisation's book; one that only moves between one member's rules,
+    no posting at all. `key` names the receiving session: once each.
+    """
+
+    subsidy = models.ForeignKey(RoundSubsidy, on_delete=models.PROTECT, related_name="adjustments")
+    key = models.CharField(max_length=120)
+    total = models.DecimalField(max_digits=12, decimal_places=2)
+    transfer = models.OneToOneField(
+        "ledger.Transfer", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    organisation_posting = models.OneToOneField(
+        "ledger.Transaction", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    group_posting = models.OneToOneField(  # None: only moved between one member's rules
+        "ledger.Transaction", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("subsidy", "pk")
+        constraints = [
+            models.UniqueConstraint(fields=["subsidy", "key"], name="subsidy_adjustment_once"),
+            models.CheckConstraint(
+                condition=(
+                    Q(total=0) & Q(transfer__isnull=True) & Q(organisation_posting__isnull=True)
+                )
+                | (~Q(total=0) & Q(transfer__isnull=False) & Q(organisation_posting__isnull=False)),
+                name="subsidy_adjustment_transfer_iff_total",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.total} on round subsidy {self.subsidy_id}"
+
+
 class SubsidyLine(models.Model):
-    """What one rule paid one member in one round (the monthly caps read these)."""
+    """What one rule paid one member in one round (the monthly caps read these).
+
+    A line of the close has no `adjustment` and a positive amount; a line of an adjustment says
+    what changed (never zero; below zero: the member gets less). A member's subsidy from a rule
+    in a round is the sum of its lines.
+    """
 
     subsidy = models.ForeignKey(RoundSubsidy, on_delete=models.PROTECT, related_name="lines")
+    adjustment = models.ForeignKey(
+        SubsidyAdjustment, null=True, blank=True, on_delete=models.PROTECT, related_name="lines"
+    )
     rule = models.ForeignKey(SubsidyRule, on_delete=models.PROTECT, related_name="lines")
     membership = models.ForeignKey(
         "groups.Membership", on_delete=models.PROTECT, related_name="subsidy_lines"
@@ -136,12 +185,23 @@ class SubsidyLine(models.Model):
     amount = models.DecimalField(max_digits=12, decimal_places=2)
 
     class Meta:
-        ordering = ("subsidy", "rule", "membership")
+        ordering = ("subsidy", "adjustment", "rule", "membership")
         constraints = [
             models.UniqueConstraint(
-                fields=["subsidy", "rule", "membership"], name="subsidy_line_once"
+                fields=["subsidy", "rule", "membership"],
+                condition=Q(adjustment__isnull=True),
+                name="subsidy_line_once",
             ),
-            models.CheckConstraint(condition=Q(amount__gt=0), name="subsidy_line_positive"),
+            models.UniqueConstraint(
+                fields=["adjustment", "rule", "membership"],
+                condition=Q(adjustment__isnull=False),
+                name="subsidy_adjustment_line_once",
+            ),
+            models.CheckConstraint(
+                condition=(Q(adjustment__isnull=True) & Q(amount__gt=0))
+                | (Q(adjustment__isnull=False) & ~Q(amount=0)),
+                name="subsidy_line_positive",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,9 +1,14 @@
 """The ordering page's subsidy panel (`settings.COOPBUY_ORDERING_PANELS`).
 
 "Calder Mills pays 10 % of your goods, up to £20.00 a month: £12.40 left this month."
+And, once a round has closed, what the member got of it: "Calder Mills paid £1.20 towards this
+round." and, after a delivery changed it, "Subsidy adjusted after the delivery: -£0.40" (shown
+with a true minus sign).
 """
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
@@ -18,6 +23,7 @@ from coopbuy.subsidies.selectors import (
     friends_and_family,
     fund_balance,
     left_this_month,
+    member_round_subsidy,
 )
 from coopbuy.subsidies.services import rule_sentence
 
@@ -53,8 +59,40 @@ def subsidy_lines(*, membership: Membership) -> list[str]:
     return lines
 
 
+def signed_money(amount: Decimal, currency: str) -> str:
+    """+£0.20, or a true minus sign before £0.40: a change, not a balance."""
+    sign = "\N{MINUS SIGN}" if amount < 0 else "+"
+    return sign + format_money(abs(amount), currency)
+
+
+def round_lines(*, round: Round, membership: Membership) -> list[str]:
+    """What the programme paid this member towards this round, and each change after delivery."""
+    mine = member_round_subsidy(round_id=round.pk, membership=membership)
+    if mine is None:
+        return []
+    currency = round.group.currency
+    lines = [
+        _("%(org)s paid %(amount)s towards this round.")
+        % {"org": mine.organisation, "amount": format_money(mine.paid_at_close, currency)}
+    ]
+    lines += [
+        _("Subsidy adjusted after the delivery: %(change)s")
+        % {"change": signed_money(change, currency)}
+        for _day, change in mine.changes
+    ]
+    if mine.undone:
+        lines.append(_("%(org)s's subsidy of this round was undone.") % {"org": mine.organisation})
+    elif mine.changes:
+        lines.append(
+            _("Your subsidy for this round: %(amount)s.")
+            % {"amount": format_money(mine.now, currency)}
+        )
+    return lines
+
+
 def subsidy_panel(*, round: Round, membership: Membership) -> Panel | None:
+    this_round = round_lines(round=round, membership=membership)
     lines = subsidy_lines(membership=membership)
-    if not lines:
+    if not lines and not this_round:
         return None
-    return Panel("subsidies/ordering_panel.html", {"lines": lines})
+    return Panel("subsidies/ordering_panel.html", {"lines": lines, "this_round": this_round})

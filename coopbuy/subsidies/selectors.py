@@ -1,6 +1,7 @@
 """Reads: what a rule has left for a member this month, and the employer's monthly statement.
 
-The statement is aggregates only (per month: per round the total and how many people; top-ups):
+The statement is aggregates only (per month: per round the total and how many people, as they
+stand after any adjustment at receiving, in the month of the round's close; top-ups):
 no individual's amount ever appears on it, and no figure about fewer than `SMALL_COUNT_FLOOR`
 people (`coopbuy.core.privacy.floored`): such a round shows "fewer than 5" instead.
 """
@@ -45,6 +46,52 @@ def friends_and_family(programme: Programme) -> set[int]:
         Membership.objects.filter(group_id=programme.group_id, user_id__in=users).values_list(
             "pk", flat=True
         )
+    )
+
+
+@dataclass(frozen=True)
+class MemberRoundSubsidy:
+    """What a programme paid one member towards one round: at close, each change after the
+    delivery (in order, with the day it was booked), and what they hold now."""
+
+    organisation: str
+    paid_at_close: Decimal
+    changes: list[tuple[date, Decimal]]
+    now: Decimal
+    undone: bool
+
+
+def member_round_subsidy(*, round_id: int, membership: Membership) -> MemberRoundSubsidy | None:
+    """The member's subsidy in the round (None: the round has none for them)."""
+    subsidy = (
+        RoundSubsidy.objects.filter(round_id=round_id, programme__group_id=membership.group_id)
+        .select_related("programme__organisation")
+        .first()
+    )
+    if subsidy is None:
+        return None
+    mine = SubsidyLine.objects.filter(subsidy=subsidy, membership=membership)
+    paid = mine.filter(adjustment__isnull=True).aggregate(s=Sum("amount"))["s"]
+    by_adjustment = (
+        mine.filter(adjustment__isnull=False)
+        .values("adjustment_id", "adjustment__created_at")
+        .annotate(s=Sum("amount"))
+        .order_by("adjustment_id")
+    )
+    changes = [
+        (timezone.localdate(row["adjustment__created_at"]), quantize(row["s"]))
+        for row in by_adjustment
+        if quantize(row["s"])
+    ]
+    if paid is None and not changes:
+        return None
+    at_close = quantize(paid) if paid is not None else ZERO
+    return MemberRoundSubsidy(
+        organisation=subsidy.programme.organisation.name,
+        paid_at_close=at_close,
+        changes=changes,
+        now=quantize(at_close + sum((c for _day, c in changes), ZERO)),
+        undone=subsidy.reversed_at is not None,
     )
 
 
@@ -101,6 +148,23 @@ def top_ups(*, organisation: Organisation) -> list[Transaction]:
     )
 
 
+def final_figures(subsidies: list[RoundSubsidy]) -> dict[int, tuple[Decimal, int]]:
+    """Each round subsidy's (total, people) as it stands: the close's lines and every adjustment
+    after receiving added up; people: the members who hold more than zero of it."""
+    per_member: dict[int, dict[int, Decimal]] = {s.pk: {} for s in subsidies}
+    rows = (
+        SubsidyLine.objects.filter(subsidy__in=subsidies)
+        .values_list("subsidy_id", "membership_id")
+        .annotate(paid=Sum("amount"))
+    )
+    for subsidy, member, paid in rows:
+        per_member[subsidy][member] = quantize(paid)  # SQLite adds decimals as floats
+    return {
+        pk: (quantize(sum(held.values(), ZERO)), sum(1 for v in held.values() if v > 0))
+        for pk, held in per_member.items()
+    }
+
+
 @dataclass(frozen=True)
 class RoundRow:
     """One round's subsidy: its total and head count, both hidden under the small-count floor."""
@@ -149,17 +213,18 @@ def employer_statement(*, organisation: Organisation, months: int = 12) -> list[
             transaction__booked_on__gte=month,
             transaction__booked_on__lte=month_end(month),
         ).aggregate(s=Sum("amount"))["s"]
-        subsidies = (
+        subsidies = list(
             RoundSubsidy.objects.filter(programme__organisation=organisation, month=month)
             .select_related("round")
             .order_by("round__closed_at", "pk")
         )
+        final = final_figures(subsidies)  # adjusted after receiving, as the ledger has it
         rounds = [
             RoundRow(
                 s.round_id,
                 f"{s.round.name} · #{s.round_id}",
-                floored(s.members, people=s.members),
-                floored(quantize(s.total), people=s.members),
+                floored(final[s.pk][1], people=final[s.pk][1]),
+                floored(final[s.pk][0], people=final[s.pk][1]),
                 s.reversed_at is not None,
             )
             for s in subsidies

@@ -35,6 +35,7 @@ ACCESS = {
     "GET /groups/{slug}/payroll-consent": "member",
     "PUT /groups/{slug}/payroll-consent": "member",
     "DELETE /groups/{slug}/payroll-consent": "member",
+    "GET /groups/{slug}/rounds/{round_id}/subsidy": "member",
 }
 BODIES: dict[str, dict[str, Any] | Upload] = {
     f"POST {ORG}/fund/top-ups": {"amount": "25.00", "reference": "BACS 1"},

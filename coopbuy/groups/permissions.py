@@ -72,7 +72,7 @@ def group_for_coordinator(
     return group_for_roles(slug=slug, user=user, roles=MANAGING_ROLES)
 
 
-def membership_locked(*, group: BuyingGroup, user: User) -> Membership | None:
+def membership_locked(*, group_id: int, user: User) -> Membership | None:
     """The person's membership row in the group (active or ended), locked until the transaction
     ends: for services, which check the actor's role with it (`require_role`).
 
@@ -87,15 +87,15 @@ def membership_locked(*, group: BuyingGroup, user: User) -> Membership | None:
             "a role check that locks the actor's membership runs inside the service's transaction"
         )
     return (
-        Membership.objects.select_for_update(no_key=True)
-        .select_related("group")
-        .filter(group=group, user_id=user.pk)
+        Membership.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("group")  # read, not locked (docs/adr/0005)
+        .filter(group_id=group_id, user_id=user.pk)
         .first()
     )
 
 
 def require_role(
-    *, group: BuyingGroup, user: User, roles: frozenset[str], only: str, no_longer: str
+    *, group_id: int, user: User, roles: frozenset[str], only: str, no_longer: str
 ) -> Membership:
     """For services: the actor holds one of `roles` in this very group, now, and keeps it until
     the service's transaction ends (the membership row stays locked: `membership_locked`).
@@ -109,7 +109,7 @@ def require_role(
     API operation checked the role (`group_for_roles`), so a refusal here means that the role was
     taken away (or the member removed) since: the words say so.
     """
-    membership = membership_locked(group=group, user=user)
+    membership = membership_locked(group_id=group_id, user=user)
     if membership is None:
         raise AccessDenied(only)
     if not membership.is_active:
@@ -125,7 +125,7 @@ def require_coordinator(*, group: BuyingGroup, user: User) -> Membership:
     """For services: the acting person coordinates this very group (and stays coordinator until
     the service's transaction ends: `require_role`)."""
     return require_role(
-        group=group,
+        group_id=group.pk,
         user=user,
         roles=MANAGING_ROLES,
         only=_("Only the group's coordinators can do this."),
@@ -133,11 +133,11 @@ def require_coordinator(*, group: BuyingGroup, user: User) -> Membership:
     )
 
 
-def require_member(*, group: BuyingGroup, user: User, only: str) -> Membership:
-    """For services: the acting person is an active member of this very group, with any role (and
-    stays one until the service's transaction ends: `require_role`)."""
+def require_member(*, group_id: int, user: User, only: str) -> Membership:
+    """For services: the acting person is an active member of the group `group_id`, with any role
+    (and stays one until the service's transaction ends: `require_role`)."""
     return require_role(
-        group=group,
+        group_id=group_id,
         user=user,
         roles=frozenset(Role.values),
         only=only,

@@ -37,7 +37,7 @@ def require_money_role(*, group: BuyingGroup, user: User | None) -> Membership |
     if user is None:
         return None
     return require_role(
-        group=group,
+        group_id=group.pk,
         user=user,
         roles=MONEY_ROLES,
         only=_("Only the group's treasurers and coordinators can move money."),

@@ -93,7 +93,6 @@ class Competitor:
     waited_for_a_lock: bool = False  # seen waiting for a row lock before it finished
     done: list[object] = field(default_factory=list)
     failures: list[BaseException] = field(default_factory=list)
-    finished_at: float | None = None  # time.monotonic() when the action returned
     thread: threading.Thread | None = None
 
     def join(self, timeout: float = 30) -> object:
@@ -138,7 +137,6 @@ def start_right_after(
                     cursor.execute("SELECT pg_backend_pid()")
                     backend.append(cursor.fetchone()[0])
                 competitor.done.append(action())
-                competitor.finished_at = time.monotonic()
             except BaseException as error:  # raised in the test's thread by `join`
                 competitor.failures.append(error)
             finally:

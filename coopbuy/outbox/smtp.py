@@ -29,7 +29,7 @@ class EmailBackend(DjangoEmailBackend):
 
         class Watched(base):  # type: ignore[valid-type,misc]
             def _get_socket(self, host: str, port: int, timeout: float | None) -> socket.socket:
-                sock: socket.socket = super()._get_socket(host, port, timeout)  # type: ignore[misc]
+                sock: socket.socket = super()._get_socket(host, port, timeout)
                 # A duplicate of the descriptor (before the greeting is read): shutting it down
                 # ends the connection for the original too, TLS or not, and STARTTLS (which
                 # wraps the original) leaves it alone.

@@ -79,8 +79,8 @@ def catalog_import_apply(*, catalog_import: CatalogImport, actor: User) -> Impor
     applied), nothing is applied and `ImportOutdated` is raised: the caller makes the preview
     again (`catalog_import_refresh`) and shows it, so a person always confirms what happens.
     """
+    require_catalog_manager(group=catalog_import.supplier.group, user=actor)  # first: adr 0005
     supplier = Supplier.objects.select_for_update().get(pk=catalog_import.supplier_id)
-    require_catalog_manager(group=supplier.group, user=actor)
     locked = _lock_pending(catalog_import)
     state = diff.catalog_state(supplier)
     if diff.fingerprint(state) != locked.fingerprint:

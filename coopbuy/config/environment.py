@@ -104,11 +104,49 @@ def secret_key(directory: Path) -> str:
     return key
 
 
-def mailer_settings(url: str) -> dict[str, object]:
+def positive_seconds(name: str, default: int) -> int:
+    """A whole number of seconds from the environment (`default` when unset or empty)."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) == 0:
+        raise ConfigurationError(
+            f"{name}: expected a whole number of seconds such as 600, got {raw!r}"
+        )
+    return int(raw)
+
+
+def outbox_timeouts() -> tuple[int, int, int]:
+    """`EMAIL_TIMEOUT` (each wait on the mail server), `COOPBUY_OUTBOX_SEND_TIMEOUT` (one whole
+    message) and `COOPBUY_OUTBOX_CLAIM_TIMEOUT` (a claim this old is handed back), in seconds.
+
+    A claim is handed back only once its sender must be dead: the claim timeout must be at least
+    twice the send timeout, and the send timeout at least the socket timeout
+    (`coopbuy.outbox.sending`).
+    """
+    socket_timeout = positive_seconds("EMAIL_TIMEOUT", 30)
+    send = positive_seconds("COOPBUY_OUTBOX_SEND_TIMEOUT", 120)
+    claim = positive_seconds("COOPBUY_OUTBOX_CLAIM_TIMEOUT", 600)
+    if send < socket_timeout:
+        raise ConfigurationError(
+            f"COOPBUY_OUTBOX_SEND_TIMEOUT ({send} s) must be at least EMAIL_TIMEOUT "
+            f"({socket_timeout} s)"
+        )
+    if claim < 2 * send:
+        raise ConfigurationError(
+            f"COOPBUY_OUTBOX_CLAIM_TIMEOUT ({claim} s) must be at least twice "
+            f"COOPBUY_OUTBOX_SEND_TIMEOUT ({send} s): a slow sender that is still alive would "
+            "otherwise lose its claim and the message go out twice"
+        )
+    return socket_timeout, send, claim
+
+
+def mailer_settings(url: str, timeout: int | None = None) -> dict[str, object]:
     """Translate `$EMAIL_URL` into Django's `MAILERS["default"]`.
 
     Forms: `console://`, `locmem://`, `dummy://`, `smtp://user:password@host:587/?tls=1`,
-    `smtps://user:password@host:465`. Django's mail framework does the sending.
+    `smtps://user:password@host:465`. Django's mail framework does the sending. `timeout`: the
+    SMTP socket timeout in seconds.
     """
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
@@ -116,8 +154,8 @@ def mailer_settings(url: str) -> dict[str, object]:
         "console": "django.core.mail.backends.console.EmailBackend",
         "locmem": "django.core.mail.backends.locmem.EmailBackend",
         "dummy": "django.core.mail.backends.dummy.EmailBackend",
-        "smtp": "django.core.mail.backends.smtp.EmailBackend",
-        "smtps": "django.core.mail.backends.smtp.EmailBackend",
+        "smtp": "coopbuy.outbox.smtp.EmailBackend",  # Django's, its send bounded in all
+        "smtps": "coopbuy.outbox.smtp.EmailBackend",
     }
     if scheme not in backends:
         raise ConfigurationError(
@@ -126,7 +164,7 @@ def mailer_settings(url: str) -> dict[str, object]:
     mailer: dict[str, object] = {"BACKEND": backends[scheme]}
     if scheme in {"smtp", "smtps"}:
         query = parse_qs(parts.query)
-        mailer["OPTIONS"] = {
+        options: dict[str, object] = {
             "host": parts.hostname or "localhost",
             "port": parts.port or (465 if scheme == "smtps" else 25),
             "username": unquote(parts.username or ""),
@@ -134,4 +172,7 @@ def mailer_settings(url: str) -> dict[str, object]:
             "use_ssl": scheme == "smtps",
             "use_tls": query.get("tls", ["0"])[0].lower() in TRUE_WORDS,
         }
+        if timeout is not None:  # each wait on the server; None: wait for ever
+            options["timeout"] = timeout
+        mailer["OPTIONS"] = options
     return mailer

@@ -21,6 +21,7 @@ from coopbuy.config.environment import (
     env_list,
     env_seconds,
     mailer_settings,
+    outbox_timeouts,
     secret_key,
     sqlite_options,
 )
@@ -210,9 +211,14 @@ COOPBUY_IMAGE_FETCH_ALLOW = [
 ]
 COOPBUY_IMAGE_FETCH_TIMEOUT = float(os.environ.get("COOPBUY_IMAGE_FETCH_TIMEOUT", "10"))
 
+# Sending the outbox (coopbuy/outbox/sending.py): each wait on the mail server ($EMAIL_TIMEOUT),
+# one whole message, and how old a claim must be before it is handed back (its sender died), in
+# seconds. Named apart from Django's EMAIL_TIMEOUT, which MAILERS replaces.
+COOPBUY_SMTP_TIMEOUT, COOPBUY_OUTBOX_SEND_TIMEOUT, COOPBUY_OUTBOX_CLAIM_TIMEOUT = outbox_timeouts()
 MAILERS = {
     "default": mailer_settings(
-        os.environ.get("EMAIL_URL", "console://" if DEBUG else "smtp://localhost")
+        os.environ.get("EMAIL_URL", "console://" if DEBUG else "smtp://localhost"),
+        timeout=COOPBUY_SMTP_TIMEOUT,
     )
 }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "coopbuy <noreply@coopbuy.invalid>")

@@ -78,9 +78,9 @@ def clean_delivery(details: DeliveryDetails) -> DeliveryDetails:
 @transaction.atomic
 def group_set_delivery(*, group: BuyingGroup, actor: User, details: DeliveryDetails) -> BuyingGroup:
     """Set the delivery address and contact the purchase orders show (coordinators)."""
-    require_coordinator(group=group, user=actor)
-    details = clean_delivery(details)
     group = BuyingGroup.objects.select_for_update(no_key=True).get(pk=group.pk)
+    require_coordinator(group=group, user=actor)  # after the group's lock (docs/adr/0005)
+    details = clean_delivery(details)
     if delivery_of(group) == details:
         return group
     group.delivery_address, group.delivery_postcode = details.address, details.postcode

@@ -88,11 +88,16 @@ def group_join(*, group: BuyingGroup, user: User) -> Membership:
 
 @transaction.atomic
 def membership_change_role(*, membership: Membership, actor: User, role: str) -> Membership:
-    """Make a member coordinator, treasurer or plain member. A group always keeps a coordinator."""
+    """Make a member coordinator, treasurer or plain member. A group always keeps a coordinator.
+
+    The group and its memberships are locked first, the actor's among them, and only then is the
+    actor's own role checked: a service acting on a role (`groups.permissions.require_role`) holds
+    the same row, so it finishes before the change, or sees it and is refused.
+    """
+    locked = {m.pk: m for m in _lock_memberships(membership.group)}
     require_coordinator(group=membership.group, user=actor)
     if role not in Role.values:
         raise GroupError(_("Unknown role “%(role)s”.") % {"role": role}, field="role")
-    locked = {m.pk: m for m in _lock_memberships(membership.group)}
     target = locked.get(membership.pk)
     if target is None:
         raise GroupError(_("This person is no longer a member."))
@@ -126,14 +131,24 @@ def membership_change_role(*, membership: Membership, actor: User, role: str) ->
 
 
 def _end_membership(
-    *, membership: Membership, actor: User, reason: str, action: str, summary: str
+    *,
+    membership: Membership,
+    actor: User,
+    reason: str,
+    action: str,
+    summary: str,
+    by_coordinator: bool,
 ) -> Membership:
     """End (never delete) a membership: its orders, charges and account stay as history.
 
     Refused while a round the person ordered in is unsettled or their balance is not zero (the
-    areas above say so through `ending`), and for the group's only coordinator.
+    areas above say so through `ending`), and for the group's only coordinator. The memberships
+    are locked first (the group's, then by pk), the actor's role checked after (`by_coordinator`),
+    as `membership_change_role` does.
     """
     locked = {m.pk: m for m in _lock_memberships(membership.group)}
+    if by_coordinator:
+        require_coordinator(group=membership.group, user=actor)
     target = locked.get(membership.pk)
     if target is None:
         raise GroupError(_("This person is no longer a member."))
@@ -162,12 +177,12 @@ def _end_membership(
 @transaction.atomic
 def membership_remove(*, membership: Membership, actor: User) -> Membership:
     """A coordinator removes someone from the group: the membership ends, its history stays."""
-    require_coordinator(group=membership.group, user=actor)
     if membership.user_id == actor.pk:
         raise GroupError(_("To leave the group yourself, use “Leave group”."))
     return _end_membership(
         membership=membership,
         actor=actor,
+        by_coordinator=True,
         reason=Membership.EndReason.REMOVED,
         action="membership.removed",
         summary=_("%(actor)s removed %(user)s")
@@ -183,6 +198,7 @@ def membership_leave(*, membership: Membership, user: User) -> Membership:
     return _end_membership(
         membership=membership,
         actor=user,
+        by_coordinator=False,
         reason=Membership.EndReason.LEFT,
         action="membership.left",
         summary=_("%(user)s left the group") % {"user": user.name},

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.transaction import TransactionManagementError
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -70,12 +72,77 @@ def group_for_coordinator(
     return group_for_roles(slug=slug, user=user, roles=MANAGING_ROLES)
 
 
-def require_coordinator(*, group: BuyingGroup, user: User) -> Membership:
-    """For services: the acting person must coordinate this very group."""
-    membership = membership_of(group=group, user=user)
-    if membership is None or membership.role not in MANAGING_ROLES:
-        raise AccessDenied(_("Only the group's coordinators can do this."))
+def membership_locked(*, group_id: int, user: User) -> Membership | None:
+    """The person's membership row in the group (active or ended), locked until the transaction
+    ends: for services, which check the actor's role with it (`require_role`).
+
+    FOR NO KEY UPDATE, like every lock of ours (docs/adr/0005). Changing a role and ending a
+    membership lock the same row (`groups.memberships`), so a revoke and a service acting on the
+    old role serialise: whichever comes second sees what the first committed (PostgreSQL reads the
+    row afresh once the lock is granted). On SQLite, where the row lock is a no-op, writers are
+    serialised on the database file and the check inside the transaction is as good.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise TransactionManagementError(
+            "a role check that locks the actor's membership runs inside the service's transaction"
+        )
+    return (
+        Membership.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("group")  # read, not locked (docs/adr/0005)
+        .filter(group_id=group_id, user_id=user.pk)
+        .first()
+    )
+
+
+def require_role(
+    *, group_id: int, user: User, roles: frozenset[str], only: str, no_longer: str
+) -> Membership:
+    """For services: the actor holds one of `roles` in this very group, now, and keeps it until
+    the service's transaction ends (the membership row stays locked: `membership_locked`).
+
+    Lock order (docs/adr/0005): the actor's membership is one of "the memberships", after the
+    group row and before the round and the ledger's rows, so a service calls this before it takes
+    any of those locks (groups services: after locking the group).
+
+    `only`: the refusal for someone who never was a member. `no_longer` (with `%(group)s`): for a
+    membership that ended or whose role is another now. A service is reached after the page or
+    API operation checked the role (`group_for_roles`), so a refusal here means that the role was
+    taken away (or the member removed) since: the words say so.
+    """
+    membership = membership_locked(group_id=group_id, user=user)
+    if membership is None:
+        raise AccessDenied(only)
+    if not membership.is_active:
+        raise AccessDenied(
+            _("You are no longer a member of %(group)s.") % {"group": membership.group.name}
+        )
+    if membership.role not in roles:
+        raise AccessDenied(no_longer % {"group": membership.group.name})
     return membership
+
+
+def require_coordinator(*, group: BuyingGroup, user: User) -> Membership:
+    """For services: the acting person coordinates this very group (and stays coordinator until
+    the service's transaction ends: `require_role`)."""
+    return require_role(
+        group_id=group.pk,
+        user=user,
+        roles=MANAGING_ROLES,
+        only=_("Only the group's coordinators can do this."),
+        no_longer=_("You are no longer a coordinator of %(group)s."),
+    )
+
+
+def require_member(*, group_id: int, user: User, only: str) -> Membership:
+    """For services: the acting person is an active member of the group `group_id`, with any role
+    (and stays one until the service's transaction ends: `require_role`)."""
+    return require_role(
+        group_id=group_id,
+        user=user,
+        roles=frozenset(Role.values),
+        only=only,
+        no_longer=_("You are no longer a member of %(group)s."),
+    )
 
 
 def can_see_members(membership: Membership | None) -> bool:

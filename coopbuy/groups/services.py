@@ -125,11 +125,11 @@ def group_update(
     join_policy: str,
 ) -> BuyingGroup:
     """Change a group's public face and how people join. The address and currency stay fixed."""
-    require_coordinator(group=group, user=actor)
+    group = BuyingGroup.objects.select_for_update(no_key=True).get(pk=group.pk)
+    require_coordinator(group=group, user=actor)  # after the group's lock (docs/adr/0005)
     _check_coordinates(latitude, longitude)
     if not name.strip():
         raise GroupError(_("Give the group a name."), field="name")
-    group = BuyingGroup.objects.select_for_update(no_key=True).get(pk=group.pk)
     before = {f: getattr(group, f) for f in ("name", "visibility", "join_policy")}
     was_findable = _findable(group)
     moved = place.strip() != group.place and (latitude, longitude) == (

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from coopbuy.accounts.models import User
 from coopbuy.groups.models import BuyingGroup, Membership
-from coopbuy.groups.permissions import MONEY_ROLES, AccessDenied, group_for_roles, membership_of
+from coopbuy.groups.permissions import MONEY_ROLES, AccessDenied, group_for_roles, require_role
 from coopbuy.ledger.models import Account, Transaction
 
 
@@ -28,16 +28,21 @@ def can_run_money(membership: Membership | None) -> bool:
 
 
 def require_money_role(*, group: BuyingGroup, user: User | None) -> Membership | None:
-    """For services: the actor must be a treasurer or coordinator of this very group.
+    """For services: the actor must be a treasurer or coordinator of this very group, and stays
+    one until the service's transaction ends (`groups.permissions.require_role`: call it before
+    the service takes any other lock).
 
     `None` is the system itself (a scheduled round close): allowed, and audited as such.
     """
     if user is None:
         return None
-    membership = membership_of(group=group, user=user)
-    if membership is None or membership.role not in MONEY_ROLES:
-        raise AccessDenied(_("Only the group's treasurers and coordinators can move money."))
-    return membership
+    return require_role(
+        group_id=group.pk,
+        user=user,
+        roles=MONEY_ROLES,
+        only=_("Only the group's treasurers and coordinators can move money."),
+        no_longer=_("You are no longer a treasurer or coordinator of %(group)s."),
+    )
 
 
 def require_same_group(group: BuyingGroup, *rows: Account | Transaction | Membership) -> None:

@@ -76,12 +76,12 @@ def drop_receive(
 ) -> ReceivingRecord:
     """Record what reached the group's drop of one product; shares, charges and books follow.
 
-    Runs in the caller's transaction (`round_receive_product` is atomic); locks the pool, then
-    the round, as the pooled close does.
+    Runs in the caller's transaction (`round_receive_product` is atomic); locks the actor's
+    membership (the role check), then the pool, then the round, as the pooled close does.
     """
+    require_round_coordinator(round=round, user=actor)
     pool = lock_pool(PooledRound(pk=round.pool_id))
     round = lock_round(round)
-    require_round_coordinator(round=round, user=actor)
     if round.status not in RECEIVABLE:
         raise RoundError(_("Only a closed or ordered round can be received."))
     product = (

@@ -151,8 +151,8 @@ def round_settle(*, round: Round, actor: User) -> int:
     The ledger already holds the charges and every receiving correction, so settling posts no
     money: it freezes the round (no more receiving) and issues invoices with gap-free numbers.
     """
-    round = lock_round(round)
     require_round_coordinator(round=round, user=actor)
+    round = lock_round(round)
     if round.status not in (Round.Status.ORDERED, Round.Status.RECEIVED):
         raise RoundError(_("Only a round whose goods have arrived can be settled."))
     reference = round_reference(round)

@@ -72,8 +72,9 @@ def round_close(
 
 def _due(round: Round, actor: User | None, now: datetime | None) -> bool:
     """Whether a close would allocate now (read without the lock; checked again under it)."""
-    if actor is not None:
-        require_round_coordinator(round=round, user=actor)
+    if actor is not None:  # refused before the solver runs; checked again in `_close_locked`
+        with transaction.atomic():
+            require_round_coordinator(round=round, user=actor)
     if round.pool_id is not None:
         return False  # closed with its pool (`coopbuy.pooled`); `_close_locked` says so
     if round.status != Round.Status.OPEN:
@@ -92,9 +93,9 @@ def _close_locked(
     last_try: bool,
 ) -> CloseResult | None:
     """The close under the round's lock; None: the demand changed since `solved`, try again."""
-    round = lock_round(round)
     if actor is not None:
         require_round_coordinator(round=round, user=actor)
+    round = lock_round(round)
     if round.status in FROZEN:
         return CloseResult(round, False)
     if round.pool_id is not None:
@@ -148,8 +149,8 @@ def _close_locked(
 @transaction.atomic
 def round_send_order(*, round: Round, actor: User) -> Round:
     """Email each ordered supplier its purchase order (PDF and CSV) and mark the round ordered."""
-    round = lock_round(round)
     require_round_coordinator(round=round, user=actor)
+    round = lock_round(round)
     if round.status == Round.Status.ORDERED:
         return round
     refuse_if_pooled(round, _("order"))

@@ -9,11 +9,11 @@ from django.utils.translation import gettext as _
 from coopbuy.accounts.models import User
 from coopbuy.groups.models import BuyingGroup, Membership
 from coopbuy.groups.permissions import (
-    AccessDenied,
+    MANAGING_ROLES,
     group_for_coordinator,
     group_for_member,
-    membership_of,
-    require_coordinator,
+    require_member,
+    require_role,
 )
 from coopbuy.rounds.models import Round
 
@@ -44,12 +44,22 @@ def round_for_coordinator(
 
 
 def require_round_coordinator(*, round: Round, user: User) -> Membership:
-    """For services: the actor coordinates the round's own group."""
-    return require_coordinator(group=round.group, user=user)
+    """For services: the actor coordinates the round's own group, and stays coordinator until the
+    service's transaction ends (call it before locking the round: docs/adr/0005)."""
+    return require_role(
+        group_id=round.group_id,
+        user=user,
+        roles=MANAGING_ROLES,
+        only=_("Only the group's coordinators can do this."),
+        no_longer=_("You are no longer a coordinator of %(group)s."),
+    )
 
 
 def require_round_member(*, round: Round, user: User) -> Membership:
-    membership = membership_of(group=round.group, user=user)
-    if membership is None:
-        raise AccessDenied(_("Only members of the group can order in its rounds."))
-    return membership
+    """For services: the actor is an active member of the round's group (and stays one until the
+    service's transaction ends: call it before locking the round, docs/adr/0005)."""
+    return require_member(
+        group_id=round.group_id,
+        user=user,
+        only=_("Only members of the group can order in its rounds."),
+    )

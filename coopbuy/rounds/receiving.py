@@ -65,8 +65,8 @@ def round_receive_product(
             round=round, actor=actor, product_id=product_id, units_received=units_received,
             invoice_unit_price=invoice_unit_price, substitute_name=substitute_name, note=note,
         )  # fmt: skip
-    round = lock_round(round)
     require_round_coordinator(round=round, user=actor)
+    round = lock_round(round)
     if round.status not in RECEIVABLE:
         raise RoundError(_("Only a closed or ordered round can be received."))
     product = (
@@ -263,8 +263,8 @@ def round_receiving_done(*, round: Round, actor: User) -> int:
     get now of each product that changed for them (with the reason), and their bill before and
     after. Returns how many members were told.
     """
-    round = lock_round(round)
     require_round_coordinator(round=round, user=actor)
+    round = lock_round(round)
     if round.status not in RECEIVABLE:
         raise RoundError(_("Only a round being received can tell its members about the delivery."))
     news = receiving_news(round)
@@ -339,8 +339,8 @@ def round_mark_collected(
     *, round: Round, actor: User, membership_id: int, collected: bool, note: str = ""
 ) -> MemberRoundCharge:
     """Tick (or untick) a member's bag at the collection table, with a note on any problem."""
-    round = lock_round(round)
     require_round_coordinator(round=round, user=actor)
+    round = lock_round(round)
     charge = MemberRoundCharge.objects.filter(round=round, membership_id=membership_id).first()
     if charge is None:
         raise RoundError(_("This member has nothing to collect in this round."))

@@ -77,8 +77,8 @@ def round_repeat(*, round: Round, actor: User, interval_weeks: int) -> RoundSche
     The schedule copies the round's suppliers, rule, markup and delivery sharing; it stays open
     as long as this one (at least a day). When this round closes, the next one opens.
     """
-    round = lock_round(round)
     require_coordinator(group=round.group, user=actor)
+    round = lock_round(round)
     refuse_pooled_change(
         round,
         _("This round is part of the pooled round %(pool)s: the federation opens each pooled "

@@ -23,7 +23,7 @@ from coopbuy.audit.services import audit_record
 from coopbuy.catalog.models import PriceTier, Product, Supplier
 from coopbuy.core.basket import BasketPlan, BasketRow, plan_change
 from coopbuy.groups.models import BuyingGroup, Membership
-from coopbuy.groups.permissions import AccessDenied, require_coordinator
+from coopbuy.groups.permissions import require_coordinator
 from coopbuy.ledger.selectors import Spending, spending_of
 from coopbuy.rounds.announcements import announce_round_open
 from coopbuy.rounds.deadline import schedule_close
@@ -115,9 +115,9 @@ def round_create(
 @transaction.atomic
 def round_open(*, round: Round, actor: User | None) -> Round:
     """Open for orders, copying every supplier's terms and available products with their tiers."""
-    round = lock_round(round)
     if actor is not None:
         require_round_coordinator(round=round, user=actor)
+    round = lock_round(round)
     if round.status != Round.Status.DRAFT:
         raise RoundError(_("Only a draft round can be opened."))
     if round.closes_at <= timezone.now():
@@ -187,8 +187,8 @@ def round_open(*, round: Round, actor: User | None) -> Round:
 @transaction.atomic
 def round_set_closing_time(*, round: Round, actor: User, closes_at: datetime) -> Round:
     """Move the deadline of a draft or open round; the close task is scheduled again."""
-    round = lock_round(round)
     require_round_coordinator(round=round, user=actor)
+    round = lock_round(round)
     refuse_pooled_change(
         round,
         _("This round is part of the pooled round %(pool)s: it closes with the pool, at the "
@@ -217,8 +217,8 @@ def round_set_closing_time(*, round: Round, actor: User, closes_at: datetime) ->
 @transaction.atomic
 def round_cancel(*, round: Round, actor: User, reason: str = "") -> Round:
     """Cancel a draft or open round; the reason (the web form asks for one) goes in the audit."""
-    round = lock_round(round)
     require_round_coordinator(round=round, user=actor)
+    round = lock_round(round)
     refuse_if_pooled(round, _("cancel"))
     if round.status not in (Round.Status.DRAFT, Round.Status.OPEN):
         raise RoundError(_("Only a draft or open round can be cancelled."))
@@ -251,8 +251,8 @@ def budget_set(
     *, round: Round, user: User, amount: Decimal | None, now: datetime | None = None
 ) -> MemberBudget | None:
     """Set (or, with None, remove) the member's budget for the round's goods."""
-    round = lock_round(round)
     membership = require_round_member(round=round, user=user)
+    round = lock_round(round)
     _refuse_if_closed(round, now or timezone.now())
     if round.policy != Round.Policy.OPTIMAL:
         raise RoundError(_("Budgets apply only to rounds shared optimally."), field="amount")
@@ -291,24 +291,24 @@ def basket_set(
 ) -> BasketChange:
     """Set what the member wants of one product; refused once the round has closed.
 
-    The round row is locked first, so a basket change and the close serialise: a change that
-    loses the race to the deadline sees the round closed and changes nothing. `membership` is the
-    caller's own, when a view has it already (it must be `user`'s in the round's group; that it is
-    still active is read again here, after the lock: the person may have been removed since).
+    The member's membership row is locked first (the check that they are still a member, held
+    until the change commits, so a removal waits for it or is seen by it), then the round's row,
+    so a basket change and the close serialise: a change that loses the race to the deadline sees
+    the round closed and changes nothing (docs/adr/0005). `membership`, when a view has it
+    already, is the caller's in the group of the page: a round of another group is not found.
 
-    Queries: the lock, the product with everybody's totals, the member's lines, the write, the
-    spending rule (a fixed number whatever the basket or catalogue size).
+    Queries: the two locks, the product with everybody's totals, the member's lines, the write,
+    the spending rule (a fixed number whatever the basket or catalogue size).
     """
+    if membership is not None and membership.group_id != round.group_id:
+        raise RoundNotFound(_("There is no such round in this group."))
+    membership = require_round_member(round=round, user=user)
     try:
         round = lock_round(round)
     except Round.DoesNotExist:
         raise RoundNotFound(_("There is no such round in this group.")) from None
-    if membership is not None and membership.group_id != round.group_id:
+    if membership.group_id != round.group_id:
         raise RoundNotFound(_("There is no such round in this group."))
-    if membership is None or membership.user_id != user.pk:
-        membership = require_round_member(round=round, user=user)
-    elif not Membership.objects.active().filter(pk=membership.pk).exists():
-        raise AccessDenied(_("Only members of the group can order in its rounds."))
     now = now or timezone.now()
     _refuse_if_closed(round, now)
     if quantity < 0 or tolerance < 0 or quantity > 9999 or tolerance > 9999:

@@ -29,8 +29,8 @@ def check_wanted_by(closes_at: datetime, wanted_by: date | None) -> None:
 @transaction.atomic
 def round_set_wanted_by(*, round: Round, actor: User, wanted_by: date | None) -> Round:
     """When the group wants the delivery (None: no date), until the order is sent."""
-    round = lock_round(round)
     require_round_coordinator(round=round, user=actor)
+    round = lock_round(round)
     if round.status not in (Round.Status.DRAFT, Round.Status.OPEN, Round.Status.CLOSED):
         raise RoundError(
             _("The order has gone to the suppliers; tell them a new date directly."),

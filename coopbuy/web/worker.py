@@ -2,13 +2,16 @@
 
 `coopbuy worker` (the `run_worker` command) runs django-tasks-db's worker with a heartbeat thread
 that writes the time into the database cache every `BEAT_SECONDS`; when the worker process exits
-(or is killed) the heartbeat stops. `/health/` reports the worker's state, `/ready/` answers 503
-when the worker is dead or a task has waited too long (a worker alive but stuck).
+(or is killed) the heartbeat stops. Every `SWEEP_EVERY_BEATS` beats it also hands back the outbox
+messages claimed by a sender that died (`outbox_sweep_stale_claims`), so they go out again.
+`/health/` reports the worker's state, `/ready/` answers 503 when the worker is dead or a task has
+waited too long (a worker alive but stuck).
 With the immediate task backend (tests, `TASKS_BACKEND`), tasks need no worker.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from dataclasses import dataclass
@@ -20,10 +23,15 @@ from django.db import close_old_connections
 from django.db.models import Case, F, Q, When
 from django.utils import timezone
 
+from coopbuy.outbox.tasks import outbox_sweep_stale_claims
+
+logger = logging.getLogger(__name__)
+
 HEARTBEAT_KEY = "coopbuy:worker:heartbeat"
 BEAT_SECONDS = 10
 DEAD_AFTER_SECONDS = 60  # six missed beats
 STUCK_AFTER_SECONDS = 300  # a ready task older than this: nobody is working the queue
+SWEEP_EVERY_BEATS = 6  # stale outbox claims handed back once a minute
 
 
 @dataclass(frozen=True)
@@ -54,14 +62,28 @@ def start_heartbeat() -> threading.Event:
     beat()
 
     def run() -> None:
+        beats = 0
         while not stop.wait(BEAT_SECONDS):
+            beats += 1
             try:
                 beat()
+                if beats % SWEEP_EVERY_BEATS == 0:
+                    sweep()
             finally:
                 close_old_connections()
 
     threading.Thread(target=run, name="worker-heartbeat", daemon=True).start()
     return stop
+
+
+def sweep() -> int:
+    """The heartbeat's periodic work: stale outbox claims handed back (and sent again by a task).
+    A failure is logged, never raised: the heartbeat must go on."""
+    try:
+        return outbox_sweep_stale_claims()
+    except Exception:
+        logger.exception("could not hand back stale outbox claims")
+        return 0
 
 
 def needs_worker() -> bool:

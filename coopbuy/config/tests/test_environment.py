@@ -15,6 +15,7 @@ from coopbuy.config.environment import (
     env_list,
     env_seconds,
     mailer_settings,
+    outbox_timeouts,
     secret_key,
 )
 
@@ -64,7 +65,7 @@ def test_secret_key_is_generated_once_and_kept(
 def test_mailer_settings_from_email_url() -> None:
     smtp = mailer_settings("smtp://user%40x:p%40ss@mail.example.org:587/?tls=1")
     assert smtp == {
-        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "BACKEND": "coopbuy.outbox.smtp.EmailBackend",
         "OPTIONS": {
             "host": "mail.example.org",
             "port": 587,
@@ -79,6 +80,27 @@ def test_mailer_settings_from_email_url() -> None:
     }
     with pytest.raises(ConfigurationError, match=r"^EMAIL_URL: unknown scheme 'ftp'"):
         mailer_settings("ftp://x")
+    timed = mailer_settings("smtps://mail.example.org", timeout=30)["OPTIONS"]
+    assert isinstance(timed, dict) and timed["timeout"] == 30
+
+
+def test_outbox_timeouts_default_and_refuse_a_claim_a_live_sender_could_outlast(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name in ("EMAIL_TIMEOUT", "COOPBUY_OUTBOX_SEND_TIMEOUT", "COOPBUY_OUTBOX_CLAIM_TIMEOUT"):
+        monkeypatch.delenv(name, raising=False)
+    assert outbox_timeouts() == (30, 120, 600)
+    monkeypatch.setenv("COOPBUY_OUTBOX_CLAIM_TIMEOUT", "180")
+    with pytest.raises(ConfigurationError, match=r"^COOPBUY_OUTBOX_CLAIM_TIMEOUT \(180 s\) must"):
+        outbox_timeouts()
+    monkeypatch.setenv("COOPBUY_OUTBOX_SEND_TIMEOUT", "90")
+    assert outbox_timeouts() == (30, 90, 180)
+    monkeypatch.setenv("EMAIL_TIMEOUT", "100")
+    with pytest.raises(ConfigurationError, match=r"^COOPBUY_OUTBOX_SEND_TIMEOUT \(90 s\) must"):
+        outbox_timeouts()
+    monkeypatch.setenv("EMAIL_TIMEOUT", "ten")
+    with pytest.raises(ConfigurationError, match=r"^EMAIL_TIMEOUT: expected a whole number"):
+        outbox_timeouts()
 
 
 def test_production_settings_pass_the_deploy_check(tmp_path: Path) -> None:

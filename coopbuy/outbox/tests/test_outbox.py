@@ -13,6 +13,7 @@ from coopbuy.outbox.models import OutboxMessage
 from coopbuy.outbox.sending import outbox_release_stale, outbox_send_pending
 from coopbuy.outbox.services import outbox_enqueue
 from coopbuy.outbox.tests.failing_backend import WatchingBackend
+from coopbuy.web.worker import sweep
 
 pytestmark = pytest.mark.django_db
 
@@ -81,13 +82,31 @@ def test_the_mail_server_is_reached_outside_any_transaction(settings: Any) -> No
     assert WatchingBackend.in_transaction == [False, False]
 
 
-def test_a_message_claimed_by_a_sender_that_died_is_not_sent_again_until_released() -> None:
+def test_a_claim_is_kept_for_the_claim_timeout_then_the_next_send_hands_it_back(
+    settings: Any,
+) -> None:
+    """A message claimed by a sender that died goes out again by itself, once its claim is older
+    than COOPBUY_OUTBOX_CLAIM_TIMEOUT; a younger claim may be a live sender's, and is kept."""
+    settings.COOPBUY_OUTBOX_CLAIM_TIMEOUT = 600
     with transaction.atomic():
         message = outbox_enqueue(to=["a@example.org"], subject="Once", body="Body")
-    OutboxMessage.objects.filter(pk=message.pk).update(
-        claimed_at=timezone.now() - timedelta(hours=2), attempts=1
-    )
+    claimed = OutboxMessage.objects.filter(pk=message.pk)
+    claimed.update(claimed_at=timezone.now() - timedelta(minutes=5), attempts=1)
     assert outbox_send_pending() == 0 and mail.outbox == []
-    assert outbox_release_stale(older_than=timedelta(hours=3)) == 0
-    assert outbox_release_stale(older_than=timedelta(hours=1)) == 1
+    assert outbox_release_stale(older_than=timedelta(hours=1)) == 0
+    claimed.update(claimed_at=timezone.now() - timedelta(minutes=11))
     assert outbox_send_pending() == 1 and len(mail.outbox) == 1
+    assert claimed.get().attempts == 2 and claimed.get().sent_at is not None
+    assert outbox_send_pending() == 0 and len(mail.outbox) == 1
+
+
+def test_the_workers_heartbeat_hands_back_stale_claims_and_sends_them(settings: Any) -> None:
+    settings.COOPBUY_OUTBOX_CLAIM_TIMEOUT = 600
+    with transaction.atomic():
+        message = outbox_enqueue(to=["a@example.org"], subject="Stranded", body="Body")
+    claimed = OutboxMessage.objects.filter(pk=message.pk)
+    claimed.update(claimed_at=timezone.now() - timedelta(minutes=1), attempts=1)
+    assert sweep() == 0 and mail.outbox == []
+    claimed.update(claimed_at=timezone.now() - timedelta(minutes=11))
+    assert sweep() == 1  # handed back, and a send enqueued (run at once in the tests)
+    assert [m.subject for m in mail.outbox] == ["Stranded"]

@@ -1,7 +1,7 @@
 """A basket change from the ordering page costs a fixed, small number of SQL queries.
 
-13: the 13th reads the membership again after the round's lock (a member removed while their
-change was in flight is refused: test_race_role_revoked)."""
+13: one of them locks the membership again before the round's lock (a member removed while their
+change was in flight is refused: test_race_role_revoked, test_race_revoke_in_service)."""
 
 from __future__ import annotations
 

@@ -18,8 +18,9 @@ class Command(BaseCommand):
             "--release-stale",
             type=int,
             metavar="MINUTES",
-            help="first hand back messages claimed more than MINUTES ago by a sender that died "
-            "(they may have gone out: check the mail server's log before using this)",
+            help="first hand back messages claimed more than MINUTES ago by a sender that died, "
+            "sooner than COOPBUY_OUTBOX_CLAIM_TIMEOUT would (they may have gone out, and a "
+            "sender still at it could send them twice: check the mail server's log first)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:

@@ -28,10 +28,10 @@ from coopbuy.teamdeals.models import BuyerPayment, Deal, Team
 from coopbuy.tenders.models import Tender, TenderInvitation
 
 # Pages about the caller only, the same for everyone signed in.
-SIGNED_IN = ["/", "/groups/mine/", "/account/profile/", "/api/tokens/", "/campaigns/",
-             "/interest/", "/deals/mine/", "/tenders/", "/organisations/", "/suppliers/mine/",
-             "/federations/", "/groups/new/", "/organisations/new/",
-             "/federations/new/"]  # fmt: skip
+SIGNED_IN = ["/", "/groups/", "/groups/?where=HX7", "/groups/mine/", "/account/profile/",
+             "/api/tokens/", "/campaigns/", "/interest/", "/deals/mine/", "/tenders/",
+             "/organisations/", "/suppliers/mine/", "/federations/", "/groups/new/",
+             "/organisations/new/", "/federations/new/"]  # fmt: skip
 
 
 def _rounds(group: BuyingGroup) -> list[Round]:
@@ -161,8 +161,8 @@ def _organisation_pages(organisation: Organisation) -> list[str]:
 
 
 def signed_out_pages() -> list[str]:
-    pages = ["/", "/campaigns/", "/federations/", "/accounts/login/", "/accounts/signup/",
-             "/accounts/password/reset/"]  # fmt: skip
+    pages = ["/", "/groups/", "/groups/?where=HX7", "/campaigns/", "/federations/",
+             "/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"]  # fmt: skip
     pages += [f"/c/{c.code}/" for c in Campaign.objects.filter(team__isnull=True)[:1]]
     pages += [f"/f/{f.slug}/" for f in Federation.objects.order_by("pk")[:1]]
     for organisation in Organisation.objects.order_by("pk"):

@@ -70,11 +70,11 @@ def group_pages(membership: Membership) -> list[str]:
         for supplier in Supplier.objects.filter(group=group)[:3]:
             s = f"{g}/suppliers/{supplier.pk}"
             pages += [f"{s}/", f"{s}/import/"]
-        supplier = Supplier.objects.filter(group=group, users__isnull=False).first()
-        if supplier is not None:
-            s = f"{g}/suppliers/{supplier.pk}"
+        acted_for = Supplier.objects.filter(group=group, users__isnull=False).first()
+        if acted_for is not None:
+            s = f"{g}/suppliers/{acted_for.pk}"
             pages += [f"{s}/edit/", f"{s}/people/", f"{s}/products/new/"]
-            product = Product.objects.filter(supplier=supplier).first()
+            product = Product.objects.filter(supplier=acted_for).first()
             if product is not None:
                 pages.append(f"{s}/products/{product.pk}/")
     if role in ("coordinator", "treasurer"):

@@ -16,7 +16,7 @@ from coopbuy.campaigns.models import Campaign
 from coopbuy.catalog.models import Product, Supplier, SupplierUser
 from coopbuy.federations.models import Federation, FederationGroup, FederationRole
 from coopbuy.groups.models import BuyingGroup, Invitation, Membership
-from coopbuy.ledger.models import Account
+from coopbuy.ledger.models import Account, Transaction
 from coopbuy.organisations.models import Organisation, OrganisationAdmin, Programme
 from coopbuy.pooled.models import PooledRound
 from coopbuy.programmes.claims import claim_token
@@ -84,6 +84,15 @@ def group_pages(membership: Membership) -> list[str]:
                   f"{t}/statements/review/", f"{g}/federations/"]  # fmt: skip
         for account in Account.objects.filter(group=group).exclude(kind="member")[:3]:
             pages.append(f"{g}/money/accounts/{account.pk}/")
+        for row in FederationGroup.objects.filter(group=group, status="member"):
+            pages.append(f"{g}/federations/{row.pk}/pay/")
+        mistake = (
+            Transaction.objects.filter(group=group, reverses__isnull=True, reversed_by__isnull=True)
+            .order_by("pk")
+            .first()
+        )
+        if mistake is not None:  # the confirmation page before a transaction is undone
+            pages.append(f"{g}/money/treasury/transactions/{mistake.pk}/reverse/")
         member = Account.objects.filter(group=group, kind="member").order_by("pk").first()
         if member is not None:
             today = timezone.localdate()

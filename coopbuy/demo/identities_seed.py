@@ -2,7 +2,9 @@
 
 Through the services, idempotent: the supplier user is invited by Hebden Bridge's coordinator to
 act for its first supplier (whose purchase orders the demo's past round sent) and accepts; the
-organisation is started by its admin.
+organisation is started by its admin, claims its work-email domain (the confirmation email is
+not answered yet) and offers to sponsor Hebden Bridge (the offer waits for the group's
+coordinators' answer).
 """
 
 from __future__ import annotations
@@ -15,10 +17,14 @@ from coopbuy.catalog.supplier_users import supplier_invitation_accept, supplier_
 from coopbuy.groups.models import BuyingGroup, Membership
 from coopbuy.organisations.models import Organisation
 from coopbuy.organisations.services import organisation_create
+from coopbuy.programmes.claims import domain_claim_create
+from coopbuy.programmes.models import DomainClaim, SponsorshipOffer
+from coopbuy.programmes.services import sponsorship_offer
 
 SUPPLIER_USER_EMAIL = "sales.rep@example.org"
 ORGANISATION_ADMIN_EMAIL = "people.team@example.org"
 ORGANISATION_SLUG = "calder-valley-mills"
+DOMAIN = "caldervalleymills.example"
 
 
 def _user(email: str, name: str, password_hash: str) -> tuple[User, bool]:
@@ -57,13 +63,31 @@ def seed_identities(*, group_slug: str, password_hash: str) -> tuple[int, list[t
         logins.append((rep.email, f"acts for the supplier {supplier.name} (My suppliers)"))
     runner, created = _user(ORGANISATION_ADMIN_EMAIL, "Priya Patel", password_hash)
     added += created
-    if not Organisation.objects.filter(slug=ORGANISATION_SLUG).exists():
-        organisation_create(
+    organisation = Organisation.objects.filter(slug=ORGANISATION_SLUG).first()
+    if organisation is None:
+        organisation = organisation_create(
             creator=runner,
             name="Calder Valley Mills",
             slug=ORGANISATION_SLUG,
             kind=Organisation.Kind.EMPLOYER,
             description="A worker-owned textile mill in Hebden Bridge.",
         )
-    logins.append((runner.email, "admin of the organisation Calder Valley Mills"))
+    if not DomainClaim.objects.filter(organisation=organisation).exists():
+        domain_claim_create(
+            organisation=organisation, actor=runner, domain=DOMAIN, proof_email=f"it@{DOMAIN}"
+        )
+    if (
+        group is not None
+        and not SponsorshipOffer.objects.filter(organisation=organisation).exists()
+    ):
+        sponsorship_offer(
+            organisation=organisation, actor=runner, group=group,
+            name="Calder Valley Mills staff and neighbours", allows_friends_and_family=True,
+        )  # fmt: skip
+    logins.append(
+        (
+            runner.email,
+            "admin of Calder Valley Mills (a domain claim and a sponsorship offer waiting)",
+        )
+    )
     return added, logins

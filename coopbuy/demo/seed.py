@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from coopbuy.accounts.models import User
 from coopbuy.groups import invitations, join_requests, memberships, services
+from coopbuy.groups.delivery import DeliveryDetails, group_set_delivery
 from coopbuy.groups.models import BuyingGroup, Invitation, JoinRequest, Membership
 from coopbuy.interest.suggestions import suggestions_refresh
 
@@ -38,6 +39,10 @@ from .tenders_seed import seed_tenders
 Role = Membership.Role
 MEMBERS_PER_GROUP = 15
 ADMIN_EMAIL = "admin@example.org"
+# Where Hebden Bridge's suppliers deliver (its coordinator is the contact); a phone number from
+# Ofcom's range kept for drama.
+HEBDEN_ADDRESS = "Hebden Bridge Town Hall (goods entrance)\nSt George's Street\nHebden Bridge"
+HEBDEN_POSTCODE, HEBDEN_PHONE = "HX7 7BY", "01632 960 412"
 
 
 @dataclass
@@ -136,6 +141,11 @@ def seed_demo() -> DemoSummary:
         ):
             if not Invitation.objects.filter(group=group, email=invitee).exists():
                 invitations.invitation_create(group=group, actor=coordinator, email=invitee)
+        if number == 0 and not group.delivery_address:
+            details = DeliveryDetails(
+                HEBDEN_ADDRESS, HEBDEN_POSTCODE, coordinator.display_name, HEBDEN_PHONE
+            )
+            group_set_delivery(group=group, actor=coordinator, details=details)
         if number == 0:
             summary.logins += [
                 (coordinator.email, f"coordinator of {group.name}"),

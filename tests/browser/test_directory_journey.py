@@ -65,6 +65,15 @@ def test_a_signed_out_newcomer_finds_a_group_by_postcode_on_a_phone(
     group_map.locator(".leaflet-marker-icon").first.click()
     expect(group_map.locator(".leaflet-popup-content a")).to_have_text("Hebden Bridge Wholefoods")
 
+    # A filter applies as soon as it changes (no Search press): none of these groups has ordered
+    # yet, so none orders every week; back to any, both are there again.
+    page.get_by_text("What they buy, how often, who may join").click()
+    page.get_by_label("Orders").select_option("weekly")
+    expect(cards).to_have_count(0)
+    assert "every=weekly" in page.url
+    page.get_by_label("Orders").select_option("")
+    expect(cards).to_have_count(2)
+
     # A bad postcode says what is wrong.
     page.get_by_label("Postcode or town").fill("HX99")
     page.get_by_role("button", name="Search").click()

@@ -99,6 +99,15 @@
     else if (points.length === 1) state.map.setView(points[0], 12);
     else state.map.setView([54.3, -2.5], 5);
     state.map.invalidateSize();
+    outOfTheWay(state.map.getContainer());
+  }
+
+  // The map is hidden from screen readers (the list says the same): nothing in it may take the
+  // keyboard's focus either (Leaflet's zoom buttons and attribution links would).
+  function outOfTheWay(element) {
+    Array.prototype.forEach.call(element.querySelectorAll("a, button, [tabindex]"), function (e) {
+      e.tabIndex = -1;
+    });
   }
 
   ready(function () {

@@ -73,7 +73,8 @@ def product_image_upload(*, product: Product, actor: User, content: bytes) -> Pr
 
     The decoding runs before the transaction (it takes a moment on a large photo, and an
     SQLite transaction holds the database's write lock from its start)."""
-    require_catalog_manager(group=product.supplier.group, user=actor)
+    with transaction.atomic():  # a first check, so a stranger's upload is not even decoded
+        require_catalog_manager(group=product.supplier.group, user=actor)
     images = decoding.renditions(content)
     return _product_image_save(product=product, actor=actor, images=images)
 

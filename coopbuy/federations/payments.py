@@ -21,7 +21,7 @@ from coopbuy.federations.models import Federation, FederationGroup
 from coopbuy.groups.models import BuyingGroup
 from coopbuy.ledger.models import Account, Transfer
 from coopbuy.ledger.permissions import require_money_role
-from coopbuy.ledger.services import system_account
+from coopbuy.ledger.services import MAX_AMOUNT, system_account
 from coopbuy.ledger.transfers import ledger_transfer
 
 Kind = Account.Kind
@@ -37,6 +37,11 @@ def checked_amount(amount: Decimal) -> Decimal:
     if not amount.is_finite() or amount <= 0 or amount != amount.quantize(Decimal("0.01")):
         raise FederationPaymentError(
             _("Give an amount of more than zero with at most two decimals, e.g. 120.00."),
+            field="amount",
+        )
+    if amount > MAX_AMOUNT:
+        raise FederationPaymentError(
+            _("That amount is too large: at most %(max)s at once.") % {"max": MAX_AMOUNT},
             field="amount",
         )
     return amount

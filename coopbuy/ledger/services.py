@@ -183,8 +183,14 @@ def credit_rule(settings: LedgerSettings) -> core.CreditRule:
 # Posting -----------------------------------------------------------------------------------------
 
 
+RECORDABLE = Decimal("9999999999.99")  # what an entry or a balance (12 digits, 2 decimals) holds
+MAX_AMOUNT = Decimal("99999999.99")  # the largest payment, transfer or top-up taken at once
+
+
 def exact_amount(amount: Decimal, field: str = "amount") -> Decimal:
-    """The amount, refused unless it is in pounds and pence."""
+    """The amount, refused unless it is in pounds and pence and small enough to record."""
+    if not amount.is_finite() or abs(amount) > RECORDABLE:
+        raise LedgerError(_("That amount is too large to record: check it."), field=field)
     if quantize(amount) != amount:
         raise LedgerError(_("Give the amount in pounds and pence, e.g. 12.40."), field=field)
     return quantize(amount)
@@ -251,6 +257,8 @@ def post(
         problems = core.posting_problems([amount for _pk, amount in merged])
         if problems:
             raise LedgerError(_("This posting does not balance: %(why)s") % {"why": problems[0]})
+        if any(abs(locked[pk].balance + from_minor(a)) > RECORDABLE for pk, a in merged):
+            raise LedgerError(_("That amount would take a balance beyond what can be recorded."))
         if check is not None:
             check(locked)
         if enforce_credit and group is not None:

@@ -5,8 +5,12 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
+from django.conf import settings
+from django.core.servers.basehttp import WSGIServer
+from django.test.testcases import LiveServerThread
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 # Assertions wait as long as actions (Playwright's `expect` has its own 5 s default): CI runs two
@@ -23,6 +27,26 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+class OneRequestAtATime(WSGIServer):
+    """The live server without threads: on SQLite every thread of it shares the test's one
+    in-memory connection, and two requests at once (a page refreshing two panels after a basket
+    change) would interleave their statements on it, reading each other's rows."""
+
+    def __init__(self, *args: Any, connections_override: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _one_request_at_a_time_on_sqlite() -> Iterator[None]:
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+        yield
+        return
+    threaded = LiveServerThread.server_class
+    LiveServerThread.server_class = OneRequestAtATime  # type: ignore[assignment]  # not threaded: Django closes each connection
+    yield
+    LiveServerThread.server_class = threaded
 
 
 @pytest.fixture(scope="session")

@@ -431,3 +431,29 @@ def test_a_round_update_posts_only_the_difference_from_what_the_round_posted(
         == update
     )
     assert check_group(world.group).problems == []
+
+
+def test_an_amount_or_a_balance_beyond_what_can_be_recorded_is_refused(world: World) -> None:
+    """12 digits hold at most 9,999,999,999.99: past that a posting is refused, naming the amount,
+    before anything is written (SQLite would store it and fail on every later read)."""
+    from coopbuy.ledger.services import post
+
+    alice, bank = member_account(world.alice), system_account(world.group, "bank")
+
+    def attempt(amount: str, idempotency_key: str) -> None:
+        post(
+            group=world.group, kind=Transaction.Kind.ADJUSTMENT, description="Test",
+            legs=[(alice, D(amount)), (bank, -D(amount))], actor=world.treasurer,
+            idempotency_key=idempotency_key,
+        )  # fmt: skip
+
+    with pytest.raises(LedgerError) as refused:
+        attempt("10000000000.00", "big-1")
+    assert refused.value.field == "amount"
+    assert "too large to record" in refused.value.message
+    attempt("9999999999.99", "big-2")  # the most an entry holds
+    with pytest.raises(LedgerError) as refused:
+        attempt("0.01", "big-3")  # the balances would go past it
+    assert "beyond what can be recorded" in refused.value.message
+    assert Transaction.objects.count() == 1
+    assert selectors.balance_of(membership=world.alice) == D("9999999999.99")

@@ -139,6 +139,8 @@ def _supplier_payment(w: World, tess: Any, **change: Any) -> None:
         ({"amount": D("0")}, "amount"),
         ({"amount": D("-3.00")}, "amount"),
         ({"amount": D("1.234")}, "amount"),
+        ({"amount": D("100000000.00")}, "amount"),  # over the most taken at once
+        ({"amount": D("87579263187802.06")}, "amount"),  # more than a balance can hold
         ({"method": "card"}, "method"),
         ({"group": "outside"}, "group"),
     ],

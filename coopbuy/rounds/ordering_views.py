@@ -140,6 +140,9 @@ def basket_update(request: HttpRequest, slug: str, round_id: int, product_id: in
             "spending_explanation": change.spending.explanation(change.summary.total),
             "accepting": True,
             "oob": True,
+            # The group's totals per supplier come back in the same answer (out of band): a
+            # second request after each change raced the next change's under load.
+            "suppliers": ordering.supplier_progress(round=change.round),
         }
         response = render(request, "rounds/_basket_update.html", context)
         response["HX-Trigger"] = "basket-changed"

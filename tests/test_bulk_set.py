@@ -8,8 +8,8 @@ import pytest
 
 from coopbuy import bulk
 from coopbuy.catalog.models import Supplier
-from coopbuy.testing.factories import make_group, make_user
 from coopbuy.rounds.tests.factories import make_supplier
+from coopbuy.testing.factories import make_group, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,7 @@
 """A member's view of their group's child round of a pooled round: the pool's panel, afresh.
 
-The ordering page asks for it again (htmx) after each change to the member's basket, as it does
-for its suppliers' progress, so the pool's totals it shows include what they just ordered.
+The ordering page gets it anew, out of band, in the answer to each change to the member's basket
+(`rounds.ordering_views.basket_update`); this page serves it alone, e.g. to refresh it by hand.
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ from coopbuy.pooled.services import pooled_round_open
 from coopbuy.pooled.tests.factories import World, child_of, make_world, open_pool, order
 from coopbuy.rounds.closing import round_close
 from coopbuy.rounds.errors import RoundError
-from coopbuy.rounds.models import Round
+from coopbuy.rounds.models import Round, RoundProduct
 from coopbuy.rounds.ordering import product_rows
 from coopbuy.rounds.schedules import round_repeat
 from coopbuy.rounds.services import round_cancel, round_set_closing_time
@@ -179,17 +179,25 @@ def test_closing_twice_through_the_deadline_changes_nothing() -> None:
 
 
 def test_the_pool_panel_is_asked_for_again_with_the_pools_totals_by_its_members_only() -> None:
-    """After a basket change the ordering page fetches the panel again (htmx): it must count what
-    was just ordered, in every group, and exist only for the member's own group's pooled round."""
+    """A basket change's answer carries the panel anew, out of band: it counts what was just
+    ordered, in every group; the panel's own page exists only for the member's own group's pooled
+    round."""
     w = make_world()
     pool = open_pool(w)
     child = child_of(pool, w.groups[0])
     url = f"/g/{w.groups[0].slug}/rounds/{child.pk}/pooled/"
     ann = _client(w.users["ann"])
     page = ann.get(f"/g/{w.groups[0].slug}/rounds/{child.pk}/order/").content.decode()
-    assert f'hx-get="{url}" hx-trigger="basket-changed from:body"' in page
-    order(pool, w, "ann", w.oats, 3)
+    assert 'id="pooled-panel"' in page and "hx-swap-oob" not in page
     order(pool, w, "bob", w.oats, 2)
+    oats = RoundProduct.objects.get(round=child, name=w.oats.name)
+    answer = ann.post(
+        f"/g/{w.groups[0].slug}/rounds/{child.pk}/basket/{oats.pk}/",
+        {"quantity": "3", "tolerance": "0"},
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+    assert 'id="pooled-panel" hx-swap-oob="true"' in answer
+    assert "Across the federation: 2 members have ordered 5 units worth £15.00." in answer
     panel = ann.get(url).content.decode()
     assert "Across the federation: 2 members have ordered 5 units worth £15.00." in panel
     assert _client(w.users["bob"]).get(url).status_code == 403  # another group's round

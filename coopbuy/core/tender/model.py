@@ -284,12 +284,13 @@ def _run_stage(
     """Solve the last of `stages` from `values`: the solution in hand after it, and None if it is
     proven optimal, else the stage's relative gap.
 
-    HiGHS's word is not taken alone: the solution in hand must reach the stage's dual bound
-    within the 0.99 gap, computed exactly. HiGHS 1.16 can report "optimal" with a presolved
-    objective while handing back the start solution unchanged (seen when presolve merges columns
-    and the start maps onto the reduced optimum): the bound is then not reached, and the stage is
-    solved again without presolve, which takes the start as it is. A solve error gets the same
-    second try. If the proof still fails, the stage is reported not proven, never optimal.
+    HiGHS's "optimal" is checked in exact integers: the solution it hands back must be worth the
+    objective it reports, and the solution in hand must reach its dual bound within the 0.99 gap
+    (each up to how far HiGHS's values sit from their rounding). HiGHS 1.16 can report "optimal"
+    at a presolved objective while handing back the start unchanged (seen when presolve merges
+    columns and the start maps onto the reduced optimum); such a stage, or one ending in a solve
+    error, is solved again without presolve, which takes the start as it is. If the check still
+    fails, the stage is reported not proven, never optimal.
     """
     maximise, cost = stages[-1]
     n = len(values)
@@ -301,23 +302,39 @@ def _run_stage(
         h.setSolution(n, cols, np.array(values, dtype=float))
         h.run()
         info = h.getInfo()
-        slack = 0.0  # how far HiGHS's own values are from their rounding, in objective terms
-        if info.primal_solution_status == 2:
-            col_value = h.getSolution().col_value
-            found = [round(v) for v in col_value]
-            slack = sum(abs(c * (x - f)) for c, x, f in zip(cost, col_value, found, strict=True))
-            if _better_or_equal(found, values, stages):
-                values = found
         model_status = h.getModelStatus()
-        if model_status == highspy.HighsModelStatus.kOptimal:
-            value, bound = _dot(cost, values), float(info.mip_dual_bound)
-            short = bound - value if maximise else value - bound
-            if short <= 0.99 + slack + 1e-9 * max(1.0, abs(bound)):
-                return values, None
-            gap = abs(short) / max(1.0, abs(value))
-        elif model_status != highspy.HighsModelStatus.kSolveError:
+        if model_status not in (
+            highspy.HighsModelStatus.kOptimal,
+            highspy.HighsModelStatus.kSolveError,
+        ):
+            if info.primal_solution_status == 2:
+                values = _keep_better(h.getSolution().col_value, values, stages)
             return values, float(info.mip_gap)  # the time limit, most likely: no second try
+        if info.primal_solution_status != 2:
+            continue
+        col_value = h.getSolution().col_value
+        found = [round(v) for v in col_value]
+        # how far HiGHS's values sit from their rounding, in objective terms, and doubles' slack
+        slack = sum(abs(c * (x - f)) for c, x, f in zip(cost, col_value, found, strict=True) if c)
+        reported, bound = float(info.objective_function_value), float(info.mip_dual_bound)
+        slack += 1e-9 * max(1.0, abs(reported), abs(bound))
+        values = _keep_better(col_value, values, stages)
+        if model_status != highspy.HighsModelStatus.kOptimal:
+            continue
+        value = _dot(cost, values)
+        short = bound - value if maximise else value - bound
+        if abs(_dot(cost, found) - reported) <= 0.5 + slack and short <= 0.99 + slack:
+            return values, None
+        gap = abs(short) / max(1.0, abs(value)) if abs(short) > 0.99 + slack else INF
     return values, gap
+
+
+def _keep_better(
+    col_value: list[float], values: list[int], stages: list[tuple[bool, list[int]]]
+) -> list[int]:
+    """HiGHS's solution, rounded, if it is at least as good as `values` on every stage so far."""
+    found = [round(v) for v in col_value]
+    return found if _better_or_equal(found, values, stages) else values
 
 
 def _columns(model: _Model, units: Units, lots: list[object], n: int) -> list[int]:

@@ -29,12 +29,14 @@ the money cost times that factor), and a stage is skipped when nothing can be aw
 The time limit is shared by the stages. Awarding nothing is always feasible and is the start; a
 stage's solution replaces the one in hand only if it is at least as good, compared exactly.
 
-HiGHS's "optimal" is checked, not trusted: a stage counts as proven only if the solution in hand
-reaches HiGHS's dual bound within the 0.99 gap, its value computed exactly. HiGHS 1.16, given a
-start, can answer "optimal" at a presolved objective while handing the start back unchanged (it
-left a unit uncovered, or a dearer award, under `proven_optimal` before this check); such a stage,
-or one ending in a solve error, is solved once more without presolve, and if the check still
-fails the award is reported not proven (`_run_stage`).
+HiGHS's "optimal" is checked, not trusted: a stage counts as proven only if the solution HiGHS
+hands back is worth the objective it reports and the solution in hand reaches HiGHS's dual bound
+within the 0.99 gap, values computed exactly. HiGHS 1.16, given a start, can answer "optimal" at
+a presolved objective while handing the start back unchanged (it left a unit uncovered, or a
+dearer award, under `proven_optimal` before this check); such a stage, or one ending in a solve
+error, is solved once more without presolve, and if the check still fails the award is reported
+not proven (`_run_stage`). The matching solver met the same slip and gave up its start; here the
+start is kept, as the later stages need it to finish in time on large tenders.
 """
 
 from __future__ import annotations

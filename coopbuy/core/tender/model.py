@@ -290,9 +290,10 @@ def _run_stage(
     objective it reports, and the solution in hand must reach its dual bound within the 0.99 gap
     (each up to how far HiGHS's values sit from their rounding). HiGHS 1.16 can report "optimal"
     at a presolved objective while handing back the start unchanged (seen when presolve merges
-    columns and the start maps onto the reduced optimum); such a stage, or one ending in a solve
-    error, is solved again without presolve, which takes the start as it is. If the check still
-    fails, the stage is reported not proven, never optimal.
+    columns and the start maps onto the reduced optimum); such a stage, or one ending in any
+    status but optimal or the time limit (a solve error was seen), is solved again without
+    presolve, which takes the start as it is. If the check still fails, the stage is reported
+    not proven, never optimal.
     """
     maximise, cost = stages[-1]
     n = len(values)
@@ -305,14 +306,9 @@ def _run_stage(
         h.run()
         info = h.getInfo()
         model_status = h.getModelStatus()
-        if model_status not in (
-            highspy.HighsModelStatus.kOptimal,
-            highspy.HighsModelStatus.kSolveError,
-        ):
-            if info.primal_solution_status == 2:
-                values = _keep_better(h.getSolution().col_value, values, stages)
-            return values, float(info.mip_gap)  # the time limit, most likely: no second try
         if info.primal_solution_status != 2:
+            if model_status == highspy.HighsModelStatus.kTimeLimit:
+                return values, float(info.mip_gap)
             continue
         col_value = h.getSolution().col_value
         found = [round(v) for v in col_value]
@@ -320,8 +316,12 @@ def _run_stage(
         slack = sum(abs(c * (x - f)) for c, x, f in zip(cost, col_value, found, strict=True) if c)
         reported, bound = float(info.objective_function_value), float(info.mip_dual_bound)
         slack += 1e-9 * max(1.0, abs(reported), abs(bound))
-        values = _keep_better(col_value, values, stages)
+        if _better_or_equal(found, values, stages):
+            values = found
+        if model_status == highspy.HighsModelStatus.kTimeLimit:
+            return values, float(info.mip_gap)  # out of time: no second try
         if model_status != highspy.HighsModelStatus.kOptimal:
+            gap = float(info.mip_gap)
             continue
         value = _dot(cost, values)
         short = bound - value if maximise else value - bound
@@ -329,14 +329,6 @@ def _run_stage(
             return values, None
         gap = abs(short) / max(1.0, abs(value)) if abs(short) > 0.99 + slack else INF
     return values, gap
-
-
-def _keep_better(
-    col_value: list[float], values: list[int], stages: list[tuple[bool, list[int]]]
-) -> list[int]:
-    """HiGHS's solution, rounded, if it is at least as good as `values` on every stage so far."""
-    found = [round(v) for v in col_value]
-    return found if _better_or_equal(found, values, stages) else values
 
 
 def _columns(model: _Model, units: Units, lots: list[object], n: int) -> list[int]:

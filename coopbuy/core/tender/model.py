@@ -28,6 +28,15 @@ the money cost times that factor), and a stage is skipped when nothing can be aw
 
 The time limit is shared by the stages. Awarding nothing is always feasible and is the start; a
 stage's solution replaces the one in hand only if it is at least as good, compared exactly.
+
+HiGHS's "optimal" is checked, not trusted: a stage counts as proven only if the solution HiGHS
+hands back is worth the objective it reports and the solution in hand reaches HiGHS's dual bound
+within the 0.99 gap, values computed exactly. HiGHS 1.16, given a start, can answer "optimal" at
+a presolved objective while handing the start back unchanged (it left a unit uncovered, or a
+dearer award, under `proven_optimal` before this check); such a stage, or one ending in a solve
+error, is solved once more without presolve, and if the check still fails the award is reported
+not proven (`_run_stage`). The matching solver met the same slip and gave up its start; here the
+start is kept, as the later stages need it to finish in time on large tenders.
 """
 
 from __future__ import annotations
@@ -251,16 +260,9 @@ def solve(problem: TenderProblem, bids: list[Bid], *, time_limit: float) -> Solu
         h.changeObjectiveSense(
             highspy.ObjSense.kMaximize if maximise else highspy.ObjSense.kMinimize
         )
-        h.setOptionValue("time_limit", max(0.01, deadline - time.monotonic()))
-        h.setSolution(n, cols, np.array(values, dtype=float))
-        h.run()
-        info = h.getInfo()
-        if info.primal_solution_status == 2:
-            found = [round(v) for v in h.getSolution().col_value]
-            if _better_or_equal(found, values, [*done, (maximise, cost)]):
-                values = found
-        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-            status = TenderObjective(False, float(info.mip_gap), number)
+        values, gap = _run_stage(h, highspy, values, [*done, (maximise, cost)], deadline)
+        if gap is not None:
+            status = TenderObjective(False, gap, number)
             break
         done.append((maximise, cost))
         if number == len(stages):
@@ -272,6 +274,61 @@ def solve(problem: TenderProblem, bids: list[Bid], *, time_limit: float) -> Solu
         else:
             h.addRow(-INF, best + 0.5, len(terms), [c for c, _ in terms], [v for _, v in terms])
     return Solution(_units(model, values), status)
+
+
+def _run_stage(
+    h: Any,
+    highspy: Any,
+    values: list[int],
+    stages: list[tuple[bool, list[int]]],
+    deadline: float,
+) -> tuple[list[int], float | None]:
+    """Solve the last of `stages` from `values`: the solution in hand after it, and None if it is
+    proven optimal, else the stage's relative gap.
+
+    HiGHS's "optimal" is checked in exact integers: the solution it hands back must be worth the
+    objective it reports, and the solution in hand must reach its dual bound within the 0.99 gap
+    (each up to how far HiGHS's values sit from their rounding). HiGHS 1.16 can report "optimal"
+    at a presolved objective while handing back the start unchanged (seen when presolve merges
+    columns and the start maps onto the reduced optimum); such a stage, or one ending in any
+    status but optimal or the time limit (a solve error was seen), is solved again without
+    presolve, which takes the start as it is. If the check still fails, the stage is reported
+    not proven, never optimal.
+    """
+    maximise, cost = stages[-1]
+    n = len(values)
+    cols = np.arange(n, dtype=np.int32)
+    gap = INF
+    for presolve in ("choose", "off"):
+        h.setOptionValue("presolve", presolve)
+        h.setOptionValue("time_limit", max(0.01, deadline - time.monotonic()))
+        h.setSolution(n, cols, np.array(values, dtype=float))
+        h.run()
+        info = h.getInfo()
+        model_status = h.getModelStatus()
+        if info.primal_solution_status != 2:
+            if model_status == highspy.HighsModelStatus.kTimeLimit:
+                return values, float(info.mip_gap)
+            continue
+        col_value = h.getSolution().col_value
+        found = [round(v) for v in col_value]
+        # how far HiGHS's values sit from their rounding, in objective terms, and doubles' slack
+        slack = sum(abs(c * (x - f)) for c, x, f in zip(cost, col_value, found, strict=True) if c)
+        reported, bound = float(info.objective_function_value), float(info.mip_dual_bound)
+        slack += 1e-9 * max(1.0, abs(reported), abs(bound))
+        if _better_or_equal(found, values, stages):
+            values = found
+        if model_status == highspy.HighsModelStatus.kTimeLimit:
+            return values, float(info.mip_gap)  # out of time: no second try
+        if model_status != highspy.HighsModelStatus.kOptimal:
+            gap = float(info.mip_gap)
+            continue
+        value = _dot(cost, values)
+        short = bound - value if maximise else value - bound
+        if abs(_dot(cost, found) - reported) <= 0.5 + slack and short <= 0.99 + slack:
+            return values, None
+        gap = abs(short) / max(1.0, abs(value)) if abs(short) > 0.99 + slack else INF
+    return values, gap
 
 
 def _columns(model: _Model, units: Units, lots: list[object], n: int) -> list[int]:

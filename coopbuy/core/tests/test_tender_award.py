@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given, note, settings
 
 from coopbuy.core.errors import ProblemError
 from coopbuy.core.tender import award, tender_from_json, tender_result_to_json
@@ -43,14 +43,18 @@ def test_the_spec_example_gives_the_spec_output() -> None:
 @settings(max_examples=120, deadline=None)
 @given(tenders())
 def test_the_award_is_the_brute_force_optimum(data: dict[str, Any]) -> None:
+    problem_json = json.dumps(data)  # in the failure's message, so a CI log keeps the problem
+    note(f"problem: {problem_json}")
     problem = tender_from_json(data)
     result = award(problem)
-    assert result.objective.proven_optimal
     every = brute_force(problem)
     best_key = every[0][0]
-    assert key_of(problem, units_of(result)) == best_key
+    got = key_of(problem, units_of(result))
+    seen = f"award {units_of(result)} key {got}; brute force {every[0]}; problem {problem_json}"
+    assert result.objective.proven_optimal, f"not proven ({result.objective}): {seen}"
+    assert got == best_key, seen
     if len(every) == 1 or every[1][0] != best_key:  # the optimum is unique: the same award
-        assert units_of(result) == every[0][1]
+        assert units_of(result) == every[0][1], seen
 
 
 @settings(max_examples=60, deadline=None)

@@ -49,6 +49,12 @@ def pooled_panel(*, round: Round, membership: Membership) -> Panel | None:
     return Panel("pooled/_panel.html", context)
 
 
+def pooled_basket_panel(*, round: Round, membership: Membership) -> Panel | None:
+    """The pool's panel while it is open (its totals follow the baskets); None otherwise."""
+    panel = pooled_panel(round=round, membership=membership)
+    return panel if panel is not None and "refresh_url" in panel.context else None
+
+
 def federation_payables_panel(
     *, federation: Federation, user: User, form: FederationSupplierPaymentForm | None = None
 ) -> MoneyPanel:

@@ -6,8 +6,8 @@ its transaction and keeps their role row locked until it commits
 active roles. So a role ended just before the check is seen ("You are no longer a coordinator
 ...", nothing written), and one ended just after it waits until the service has committed. Before,
 the check read the roles without a lock: the end went through at once and the pooled round was
-cancelled or closed, the supplier shared or the tender drafted by someone no longer running the
-federation.
+cancelled or closed, the supplier shared or the tender drafted or changed by someone no longer
+running the federation.
 
 PostgreSQL only (`coopbuy.testing.races`); the end of the role runs on its own connection.
 """
@@ -55,6 +55,7 @@ class Scene:
     w: World  # Fay coordinates the federation and ends Carl's role
     carl: FederationRole  # the coordinator acting
     pool: PooledRound
+    tender: Tender | None = None  # a federation tender's draft, when the case needs one
 
 
 def _scene() -> Scene:
@@ -73,6 +74,20 @@ def _status(s: Scene) -> str:
 
 def _closed(s: Scene) -> None:
     pooled_round_close(pool=s.pool, actor=s.w.fay)
+
+
+def _fields(title: str) -> tenders.TenderFields:
+    return tenders.TenderFields(title=title, deadline=timezone.now() + timedelta(days=7))
+
+
+def _drafted(s: Scene) -> None:
+    s.tender = tenders.tender_create(actor=s.w.fay, federation=s.w.federation,
+                                     fields=_fields("Winter oats"))  # fmt: skip
+
+
+def _tender(s: Scene) -> Tender:
+    assert s.tender is not None
+    return s.tender
 
 
 @dataclass(frozen=True)
@@ -117,10 +132,18 @@ CASES = {
         tenders, 1, lambda s: None,
         lambda s: tenders.tender_create(
             actor=s.carl.user, federation=s.w.federation,
-            fields=tenders.TenderFields(title="Winter oats",
-                                        deadline=timezone.now() + timedelta(days=7)),
+            fields=_fields("Winter oats"),
         ),
         lambda s: Tender.objects.filter(title="Winter oats").exists(),
+    ),
+    "tender changed": Case(
+        tenders, 1, _drafted,
+        lambda s: tenders.tender_update(tender=_tender(s), actor=s.carl.user,
+                                        fields=_fields("Spring oats")),
+        lambda s: Tender.objects.filter(title="Spring oats").exists(),
+        # checked again once the federation is locked, in `locked_tender`: just before it, the
+        # organiser's first check (`require_organiser`) has passed
+        before="locked_tender",
     ),
 }  # fmt: skip
 

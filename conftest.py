@@ -6,6 +6,9 @@ from typing import Any
 
 import pytest
 
+# The race helpers assert for the tests that call them: show their values when they fail.
+pytest.register_assert_rewrite("coopbuy.testing.races")
+
 
 def pytest_configure(config: pytest.Config) -> None:
     """Settings that must hold before the live server starts (its middleware reads them once)."""

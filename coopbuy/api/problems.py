@@ -5,7 +5,8 @@ the field at fault), 409 when the request is fine but the current state refuses 
 member, the last coordinator cannot leave), 400 for a body that is not JSON or a malformed header,
 401 without valid credentials, 403 without the role or scope, 404 for what does not exist or may not
 be seen, 413 for a body over Django's DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB), 429 over the rate
-limit (with Retry-After). Nothing else reaches a client: no traceback,
+limit (with Retry-After), 503 while the database cannot be reached (with Retry-After:
+`coopbuy.api.unavailable`). Nothing else reaches a client: no traceback,
 no HTML.
 """
 
@@ -18,6 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyFieldsSent
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
@@ -27,6 +29,7 @@ from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationEr
 from coopbuy.api.parsing import TextNotStorable
 from coopbuy.api.ratelimit import seconds_to_next_window, take_for_address
 from coopbuy.api.schemas import PROBLEM_MEDIA_TYPE, FieldError, Problem
+from coopbuy.api.unavailable import RETRY_AFTER_SECONDS, database_unreachable, unavailable_detail
 from coopbuy.errors import UserFacingError
 
 logger = logging.getLogger(__name__)
@@ -171,6 +174,17 @@ def _too_big(request: HttpRequest, exc: Exception) -> HttpResponse:
     )
 
 
+def _database(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """503 with Retry-After while the database cannot be reached; any other database error is
+    unexpected (`coopbuy.api.unavailable`)."""
+    if not database_unreachable(exc):
+        return _unexpected(request, exc)
+    logger.error("Database unreachable on %s %s: %s", request.method, request.path, exc)
+    response = problem_response(503, unavailable_detail(), name="unavailable")
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
 def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     logger.exception("API error on %s %s", request.method, request.path, exc_info=exc)
     return problem_response(500, _("Something went wrong on our side."))
@@ -187,6 +201,8 @@ HANDLERS: list[tuple[type[Exception], Callable[..., HttpResponse]]] = [
     (HttpError, _http_error),
     (RequestDataTooBig, _too_big),
     (TooManyFieldsSent, _too_big),
+    (OperationalError, _database),
+    (InterfaceError, _database),
     (Exception, _unexpected),
 ]
 

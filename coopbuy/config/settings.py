@@ -323,6 +323,13 @@ COOPBUY_ORDERING_PANELS: list[str] = [
     "coopbuy.pooled.panels.pooled_panel",
     "coopbuy.subsidies.panels.subsidy_panel",
 ]
+# Those of them whose figures follow the member's basket: they come back out of band in the answer
+# to a basket change (`rounds.extensions.basket_panels`); each returns None when it would not
+# change (costing at most the query that tells).
+COOPBUY_BASKET_PANELS: list[str] = [
+    "coopbuy.pooled.panels.pooled_basket_panel",
+    "coopbuy.subsidies.panels.subsidy_basket_panel",
+]
 
 # What the areas above `federations` say before a group leaves a federation (a pooled round not
 # yet settled): each is called as `step(federation=..., group=...)` and returns a list of

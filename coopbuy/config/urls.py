@@ -30,3 +30,6 @@ urlpatterns = [
     path("", include("coopbuy.interest.urls")),
     path("", include("coopbuy.web.urls")),
 ]
+
+# While the database cannot be reached: 503 with Retry-After instead of 500 (docs/deploy.md).
+handler500 = "coopbuy.web.unavailable.server_error"

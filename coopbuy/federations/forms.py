@@ -108,7 +108,7 @@ class FederationMoneyForm(forms.Form):
 
     def __init__(self, *args: Any, user_id: int, federation: Federation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.user_id = user_id
+        self.user_id, self.currency = user_id, federation.book.currency
         self.scope = f"federation-{federation.pk}:{self.operation}"
         self.initial["idempotency_key"] = form_tokens.issue(
             user_id=user_id, group_id=0, operation=self.scope

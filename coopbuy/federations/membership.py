@@ -99,8 +99,8 @@ def federation_apply(
 
 
 def _pending(application: FederationGroup, actor: User) -> tuple[Federation, FederationGroup]:
-    require_federation_role(federation=application.federation, user=actor)
     federation = lock_federation(application.federation)
+    require_federation_role(federation=federation, user=actor)  # after the federation's lock
     row = _locked_row(application.pk, federation)
     if row is None or row.status != Status.APPLIED:
         raise FederationError(_("This application has already been answered or withdrawn."))

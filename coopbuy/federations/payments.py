@@ -21,7 +21,7 @@ from coopbuy.federations.models import Federation, FederationGroup
 from coopbuy.groups.models import BuyingGroup
 from coopbuy.ledger.models import Account, Transfer
 from coopbuy.ledger.permissions import require_money_role
-from coopbuy.ledger.services import MAX_AMOUNT, system_account
+from coopbuy.ledger.services import MAX_AMOUNT, system_account, too_large_at_once
 from coopbuy.ledger.transfers import ledger_transfer
 
 Kind = Account.Kind
@@ -32,18 +32,15 @@ class FederationPaymentError(UserFacingError):
     pass
 
 
-def checked_amount(amount: Decimal) -> Decimal:
-    """An amount of money to pay: more than zero, at most two decimals."""
+def checked_amount(amount: Decimal, currency: str) -> Decimal:
+    """An amount of money to pay: more than zero, at most two decimals, at most `MAX_AMOUNT`."""
     if not amount.is_finite() or amount <= 0 or amount != amount.quantize(Decimal("0.01")):
         raise FederationPaymentError(
             _("Give an amount of more than zero with at most two decimals, e.g. 120.00."),
             field="amount",
         )
     if amount > MAX_AMOUNT:
-        raise FederationPaymentError(
-            _("That amount is too large: at most %(max)s at once.") % {"max": MAX_AMOUNT},
-            field="amount",
-        )
+        raise FederationPaymentError(too_large_at_once(currency), field="amount")
     return amount
 
 
@@ -87,7 +84,7 @@ def federation_payment_from_group(
             % {"group": group.name, "name": federation.name},
             field="group",
         )
-    checked_amount(amount)
+    checked_amount(amount, federation.book.currency)
     checked_method(method)
     reference = reference.strip()[:120]
     description = _("Payment to %(name)s") % {"name": federation.name}

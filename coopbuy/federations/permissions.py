@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.transaction import TransactionManagementError
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from coopbuy.accounts.models import User
 from coopbuy.federations.models import Federation, FederationGroup, FederationRole
@@ -76,12 +79,59 @@ def federation_for_viewer(*, slug: str, user: User | AnonymousUser) -> Federatio
     return federation
 
 
+def roles_locked(*, federation_id: int, user: User) -> list[FederationRole]:
+    """The person's active roles in the federation, locked until the transaction ends: for
+    services, which check the actor's role with them (`require_federation_role`).
+
+    FOR NO KEY UPDATE, like every lock of ours (docs/adr/0005). Ending a role locks the same row
+    (`services.federation_role_end`, after the federation's row and its active roles by pk), so a
+    revoke and a service acting on the old role serialise: whichever comes second sees what the
+    first committed (PostgreSQL reads the row afresh once the lock is granted, and an ended role
+    no longer matches). On SQLite, where the row lock is a no-op, writers are serialised on the
+    database file and the check inside the transaction is as good.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise TransactionManagementError(
+            "a federation role check that locks the actor's roles runs inside the service's "
+            "transaction"
+        )
+    return list(
+        FederationRole.objects.select_for_update(no_key=True, of=("self",))
+        .filter(federation_id=federation_id, user_id=user.pk, ended_at__isnull=True)
+        .order_by("pk")
+    )
+
+
+ROLE_WORDS = {Role.COORDINATOR: _lazy("coordinator"), Role.TREASURER: _lazy("treasurer")}
+
+
 def require_federation_role(
     *, federation: Federation, user: User, roles: tuple[str, ...] = (Role.COORDINATOR,)
 ) -> None:
-    """For services: the actor must hold one of `roles` in this very federation."""
-    if not roles_of(federation=federation, user=user) & set(roles):
-        raise PermissionDenied(_("Only the federation's coordinators can do this."))
+    """For services: the actor holds one of `roles` in this very federation, now, and keeps it
+    until the service's transaction ends (the role rows stay locked: `roles_locked`).
+
+    Lock order (docs/adr/0005): the actor's federation roles come after the federation's row and
+    before a pooled round, its rounds and the ledger's rows, so a service calls this before it
+    takes any of those locks (federations services: right after locking the federation).
+    A role that ended since the page or API operation checked it is named in the refusal.
+    """
+    held = {row.role for row in roles_locked(federation_id=federation.pk, user=user)}
+    if held & set(roles):
+        return
+    ended = (
+        FederationRole.objects.filter(
+            federation_id=federation.pk, user_id=user.pk, role__in=roles, ended_at__isnull=False
+        )
+        .order_by("-ended_at", "-pk")
+        .first()
+    )
+    if ended is not None:
+        raise PermissionDenied(
+            _("You are no longer a %(role)s of %(name)s.")
+            % {"role": ROLE_WORDS[Role(ended.role)], "name": federation.name}
+        )
+    raise PermissionDenied(_("Only the federation's coordinators can do this."))
 
 
 def in_member_group(*, federation: Federation, user: User | AnonymousUser) -> bool:

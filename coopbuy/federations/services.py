@@ -11,20 +11,16 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from coopbuy.accounts.models import User
 from coopbuy.audit.services import audit_record
 from coopbuy.errors import UserFacingError
 from coopbuy.federations.models import Federation, FederationRole
-from coopbuy.federations.permissions import require_federation_role
+from coopbuy.federations.permissions import ROLE_WORDS, require_federation_role
 from coopbuy.ledger.models import Book
 
 Role = FederationRole.Role
-ROLE_NAMES = {
-    Role.COORDINATOR: gettext_lazy("coordinator"),
-    Role.TREASURER: gettext_lazy("treasurer"),
-}
+ROLE_NAMES = ROLE_WORDS
 
 
 class FederationError(UserFacingError):
@@ -34,6 +30,16 @@ class FederationError(UserFacingError):
 def lock_federation(federation: Federation) -> Federation:
     """Lock the federation's row (FOR NO KEY UPDATE): writers of one federation queue here."""
     return Federation.objects.select_for_update(no_key=True).get(pk=federation.pk)
+
+
+def _lock_roles(federation: Federation) -> list[FederationRole]:
+    """The federation's active roles, locked by pk (after the federation's row: docs/adr/0005)."""
+    return list(
+        FederationRole.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("user")
+        .filter(federation=federation, ended_at__isnull=True)
+        .order_by("pk")
+    )
 
 
 @transaction.atomic
@@ -84,7 +90,8 @@ def federation_role_add(
     *, federation: Federation, actor: User, email: str, role: str
 ) -> FederationRole:
     """A coordinator makes a person with a coopbuy account a coordinator or the treasurer."""
-    require_federation_role(federation=federation, user=actor)
+    federation = lock_federation(federation)
+    require_federation_role(federation=federation, user=actor)  # after the federation's lock
     if role not in Role.values:
         raise FederationError(_("Choose coordinator or treasurer."), field="role")
     email = email.strip()
@@ -96,7 +103,6 @@ def federation_role_add(
             _("Nobody has a coopbuy account with this address: ask them to sign up first."),
             field="email",
         )
-    federation = lock_federation(federation)
     if FederationRole.objects.filter(
         federation=federation, user=person, role=role, ended_at__isnull=True
     ).exists():
@@ -124,21 +130,20 @@ def federation_role_add(
 
 @transaction.atomic
 def federation_role_end(*, role: FederationRole, actor: User) -> FederationRole:
-    """A coordinator ends someone's role (their own too); one coordinator always stays."""
-    federation = role.federation
+    """A coordinator ends someone's role (their own too); one coordinator always stays.
+
+    The federation and its active roles are locked first (by pk), the actor's among them, and only
+    then is the actor's own role checked: a service acting on a role (`require_federation_role`)
+    holds the same rows, so it finishes before the end, or sees it and is refused.
+    """
+    federation = lock_federation(role.federation)
+    locked = {r.pk: r for r in _lock_roles(federation)}
     require_federation_role(federation=federation, user=actor)
-    federation = lock_federation(federation)
-    target = (
-        FederationRole.objects.select_related("user")
-        .filter(pk=role.pk, federation=federation, ended_at__isnull=True)
-        .first()
-    )
+    target = locked.get(role.pk)
     if target is None:
         raise FederationError(_("This role has already ended."))
-    coordinators = FederationRole.objects.filter(
-        federation=federation, role=Role.COORDINATOR, ended_at__isnull=True
-    )
-    if target.role == Role.COORDINATOR and coordinators.count() <= 1:
+    coordinators = sum(1 for r in locked.values() if r.role == Role.COORDINATOR)
+    if target.role == Role.COORDINATOR and coordinators <= 1:
         raise FederationError(
             _("%(name)s needs at least one coordinator: add another before this one steps down.")
             % {"name": federation.name}

@@ -26,8 +26,8 @@ from coopbuy.groups.permissions import can_manage, membership_of
 @transaction.atomic
 def federation_supplier_share(*, federation: Federation, supplier: Supplier, actor: User) -> Shared:
     """Share one of a member group's suppliers with the federation."""
-    require_federation_role(federation=federation, user=actor)
     federation = lock_federation(federation)
+    require_federation_role(federation=federation, user=actor)  # after the federation's lock
     group = supplier.group
     if not FederationGroup.objects.filter(
         federation=federation, group=group, status=FederationGroup.Status.MEMBER
@@ -100,8 +100,8 @@ def federation_supplier_share(*, federation: Federation, supplier: Supplier, act
 @transaction.atomic
 def federation_supplier_end(*, shared: Shared, actor: User) -> Shared:
     """A federation coordinator stops sharing a supplier."""
-    require_federation_role(federation=shared.federation, user=actor)
     federation = lock_federation(shared.federation)
+    require_federation_role(federation=federation, user=actor)  # after the federation's lock
     row = (
         Shared.objects.select_related("supplier", "supplier__group")
         .filter(pk=shared.pk, federation=federation, ended_at__isnull=True)

@@ -8,6 +8,7 @@ cleaned value is the ledger key (a user key): the browser never chooses the key 
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -20,6 +21,7 @@ from coopbuy.groups.models import BuyingGroup, Membership
 from coopbuy.ledger import form_tokens
 from coopbuy.ledger.models import Account, Transaction
 from coopbuy.ledger.selectors import format_money, unusual_top_up_threshold
+from coopbuy.ledger.services import MAX_AMOUNT, too_large_at_once
 from coopbuy.ledger.sources import SourceKind
 from coopbuy.ledger.statements import DATE_FORMATS, FIELDS
 
@@ -49,7 +51,7 @@ class IdempotentForm(forms.Form):
 
     def __init__(self, *args: Any, user_id: int, group: BuyingGroup, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.user_id, self.group_id = user_id, group.pk
+        self.user_id, self.group_id, self.currency = user_id, group.pk, group.currency
         self.initial["idempotency_key"] = form_tokens.issue(
             user_id=user_id, group_id=group.pk, operation=self.operation
         )
@@ -71,13 +73,22 @@ class IdempotentForm(forms.Form):
 
 
 class AmountMixin(forms.Form):
+    """An amount of money taken at once: more than zero, pence at most, at most `MAX_AMOUNT`
+    (refused with the limit as pages show money, in the currency of the form's book)."""
+
+    currency = "GBP"  # the book's: set by the form (`IdempotentForm`, `FederationMoneyForm`)
     amount = forms.DecimalField(
         error_messages=MONEY_MESSAGES,
         label=_("Amount"),
-        max_digits=10,
         decimal_places=2,
         min_value=0.01,
     )
+
+    def clean_amount(self) -> Decimal:
+        amount: Decimal = self.cleaned_data["amount"]
+        if amount > MAX_AMOUNT:
+            raise forms.ValidationError(too_large_at_once(self.currency))
+        return amount
 
 
 class TopUpForm(IdempotentForm, AmountMixin):

@@ -21,12 +21,14 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from coopbuy.accounts.models import User
 from coopbuy.bulk import bulk_add, bulk_insert
 from coopbuy.catalog.models import Supplier
 from coopbuy.core import ledger as core
+from coopbuy.core.display import display_money
 from coopbuy.core.money import from_minor, quantize, to_minor
 from coopbuy.errors import UserFacingError
 from coopbuy.groups.models import BuyingGroup, Membership
@@ -185,6 +187,13 @@ def credit_rule(settings: LedgerSettings) -> core.CreditRule:
 
 RECORDABLE = Decimal("9999999999.99")  # what an entry or a balance (12 digits, 2 decimals) holds
 MAX_AMOUNT = Decimal("99999999.99")  # the largest payment, transfer or top-up taken at once
+
+
+def too_large_at_once(currency: str) -> str:
+    """The refusal of an amount over `MAX_AMOUNT`, the limit as pages show it (£99,999,999.99)."""
+    return _("That amount is too large: at most %(max)s at once.") % {
+        "max": display_money(MAX_AMOUNT, currency, get_language() or "en")
+    }
 
 
 def exact_amount(amount: Decimal, field: str = "amount") -> Decimal:

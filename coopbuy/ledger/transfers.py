@@ -25,7 +25,7 @@ from coopbuy.audit.services import audit_record
 from coopbuy.ledger.keys import system_key
 from coopbuy.ledger.models import Account, Book, Transaction, Transfer
 from coopbuy.ledger.permissions import require_money_role
-from coopbuy.ledger.services import MAX_AMOUNT, LedgerError, post
+from coopbuy.ledger.services import MAX_AMOUNT, LedgerError, post, too_large_at_once
 from coopbuy.ledger.sources import Source, SourceKind
 
 Kind = Account.Kind
@@ -93,10 +93,7 @@ def ledger_transfer(
     if paying.book_id == receiving.book_id:
         raise LedgerError(_("A transfer goes to another book; within a book, post a booking."))
     if not amount.is_finite() or amount > MAX_AMOUNT:
-        raise LedgerError(
-            _("That amount is too large: at most %(max)s at once.") % {"max": MAX_AMOUNT},
-            field="amount",
-        )
+        raise LedgerError(too_large_at_once(paying.book.currency), field="amount")
     if amount <= 0 or amount != amount.quantize(Decimal("0.01")):
         raise LedgerError(_("Give an amount of more than zero, e.g. 120.00."), field="amount")
     description = description.strip()

@@ -67,8 +67,9 @@ def pooled_round_close(
         solved = None
         if attempt < SOLVE_OUTSIDE_THE_LOCK:
             unlocked = PooledRound.objects.select_related("federation", "supplier").get(pk=pool.pk)
-            if actor is not None:
-                require_federation_role(federation=unlocked.federation, user=actor)
+            if actor is not None:  # refused before the solver runs; checked again under locks
+                with transaction.atomic():
+                    require_federation_role(federation=unlocked.federation, user=actor)
             if unlocked.status == PooledRound.Status.OPEN and (
                 actor is not None or (now or timezone.now()) >= unlocked.closes_at
             ):
@@ -111,9 +112,9 @@ def _close_locked(
     solved: tuple[adapters.PoolProblem, Solved] | None,
     last_try: bool,
 ) -> PooledCloseResult | None:
-    pool = lock_pool(pool)
-    if actor is not None:
+    if actor is not None:  # before the pool's lock (docs/adr/0005)
         require_federation_role(federation=pool.federation, user=actor)
+    pool = lock_pool(pool)
     if pool.status in FROZEN:
         return PooledCloseResult(pool, False)
     if pool.status != PooledRound.Status.OPEN:

@@ -2,12 +2,10 @@
 `settings.COOPBUY_FEDERATION_MONEY_PANELS`): what it owes each pooled round's supplier, and the
 form to record paying one. On a child round's ordering and round pages (through
 `settings.COOPBUY_ORDERING_PANELS`): pooled with N groups and the pool's totals while it is open;
-what pooling saved (or cost) the member once it is closed. While the pool is open, the panel
-asks for itself again (`member_views.member_panel`) when the member's basket changes."""
+what pooling saved (or cost) the member once it is closed. While the pool is open, the panel comes
+back out of band in the answer to each basket change (`COOPBUY_BASKET_PANELS`)."""
 
 from __future__ import annotations
-
-from django.urls import reverse
 
 from coopbuy.accounts.models import User
 from coopbuy.federations.extensions import MoneyPanel
@@ -32,10 +30,8 @@ def pooled_panel(*, round: Round, membership: Membership) -> Panel | None:
         "others": progress.groups - 1,
         "currency": pool.currency,
     }
-    if pool.status == PooledRound.Status.OPEN:  # the ordering page asks for it again (htmx)
-        context["refresh_url"] = reverse(
-            "pooled:member_panel", kwargs={"slug": round.group.slug, "round_id": round.pk}
-        )
+    if pool.status == PooledRound.Status.OPEN:  # its totals follow every group's baskets
+        context["live"] = True
     saving = selectors.member_saving(round=round, membership_id=membership.pk)
     result = PooledGroupResult.objects.filter(round=round).first()
     if saving is not None and result is not None:
@@ -47,6 +43,12 @@ def pooled_panel(*, round: Round, membership: Membership) -> Panel | None:
             extra_cases=result.extra_cases,
         )
     return Panel("pooled/_panel.html", context)
+
+
+def pooled_basket_panel(*, round: Round, membership: Membership) -> Panel | None:
+    """The pool's panel while it is open (its totals follow the baskets); None otherwise."""
+    panel = pooled_panel(round=round, membership=membership)
+    return panel if panel is not None and panel.context.get("live") else None
 
 
 def federation_payables_panel(

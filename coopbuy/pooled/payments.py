@@ -51,7 +51,7 @@ def federation_supplier_payment_record(
     """The federation paid a pooled round's supplier from its bank (or cash box): its payable to
     the supplier goes down. Its treasurer and coordinators (who keep its money page) only."""
     require_federation_role(federation=federation, user=actor, roles=RUNNERS)
-    checked_amount(amount)
+    checked_amount(amount, federation.book.currency)
     checked_method(method)
     row = FederationPayable.objects.filter(federation=federation, supplier=supplier).first()
     if row is None:

@@ -132,8 +132,8 @@ def pooled_round_receive(
     note: str = "",
 ) -> PooledReceivingResult:
     """Record what reached the federation, re-price, re-allocate, correct every book."""
+    require_federation_role(federation=pool.federation, user=actor)  # first (docs/adr/0005)
     pool = lock_pool(pool)
-    require_federation_role(federation=pool.federation, user=actor)
     key = key.strip()
     if not key or len(key) > 64:
         raise PooledError(_("Give a key of 1 to 64 characters for this session."), field="key")

@@ -139,8 +139,8 @@ def pooled_round_open(
 @transaction.atomic
 def pooled_round_cancel(*, pool: PooledRound, actor: User, reason: str = "") -> PooledRound:
     """Cancel an open pooled round and every child round with it."""
+    require_federation_role(federation=pool.federation, user=actor)  # first (docs/adr/0005)
     pool = lock_pool(pool)
-    require_federation_role(federation=pool.federation, user=actor)
     if pool.status not in (PooledRound.Status.DRAFT, PooledRound.Status.OPEN):
         raise PooledError(_("Only a draft or open pooled round can be cancelled."))
     for child in Round.objects.filter(pool=pool).order_by("pk"):
@@ -162,8 +162,8 @@ def pooled_round_cancel(*, pool: PooledRound, actor: User, reason: str = "") -> 
 @transaction.atomic
 def pooled_round_mark_ordered(*, pool: PooledRound, actor: User) -> PooledRound:
     """The federation has sent its purchase order: the pool and its child rounds are ordered."""
+    require_federation_role(federation=pool.federation, user=actor)  # first (docs/adr/0005)
     pool = lock_pool(pool)
-    require_federation_role(federation=pool.federation, user=actor)
     if pool.status == PooledRound.Status.ORDERED:
         return pool
     if pool.status != PooledRound.Status.CLOSED:

@@ -1,8 +1,8 @@
-"""Pooled rounds: pages (and the pool's panel of a member's ordering page)."""
+"""Pooled rounds: pages (the pool's panel of a member's ordering page is in `panels.py`)."""
 
 from django.urls import URLPattern, URLResolver, path, re_path
 
-from coopbuy.pooled import member_views, views
+from coopbuy.pooled import views
 
 app_name = "pooled"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -28,11 +28,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "federations/<slug:slug>/pooled/<int:pool_id>/receive/",
         views.pooled_receive,
         name="receive",
-    ),
-    path(
-        "g/<slug:slug>/rounds/<int:round_id>/pooled/",
-        member_views.member_panel,
-        name="member_panel",
     ),
     path(
         "federations/<slug:slug>/pooled/<int:pool_id>/<slug:action>",

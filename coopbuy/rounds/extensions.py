@@ -95,6 +95,17 @@ def receive_steps() -> tuple[ReceiveStep, ...]:
     return tuple(import_string(path) for path in settings.COOPBUY_ROUND_RECEIVE_STEPS)
 
 
+def basket_panels(*, round: Round, membership: Membership) -> list[Panel]:
+    """The ordering page's panels whose figures follow the member's basket, for the answer to a
+    basket change (out of band): `settings.COOPBUY_BASKET_PANELS`. Each returns None when its
+    panel does not change with the basket (not a pooled round, no subsidy programme)."""
+    panels = (
+        import_string(path)(round=round, membership=membership)
+        for path in settings.COOPBUY_BASKET_PANELS
+    )
+    return [panel for panel in panels if panel is not None]
+
+
 def ordering_panels(*, round: Round, membership: Membership) -> list[Panel]:
     panels = (
         import_string(path)(round=round, membership=membership)

@@ -143,12 +143,9 @@ def basket_update(request: HttpRequest, slug: str, round_id: int, product_id: in
             # The group's totals per supplier come back in the same answer (out of band): a
             # second request after each change raced the next change's under load.
             "suppliers": ordering.supplier_progress(round=change.round),
-            # A pooled round's panel (the pool's totals) too; other rounds' panels do not change.
-            "panels": (
-                extensions.ordering_panels(round=change.round, membership=membership)
-                if change.round.pool_id is not None
-                else []
-            ),
+            # The panels that follow the basket too: a pooled round's (the pool's totals), a
+            # subsidy programme's (what it would pay towards the basket).
+            "panels": extensions.basket_panels(round=change.round, membership=membership),
         }
         response = render(request, "rounds/_basket_update.html", context)
         response["HX-Trigger"] = "basket-changed"

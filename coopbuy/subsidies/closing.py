@@ -21,7 +21,6 @@ the new charges and posts the difference (`subsidies.receiving`); the undo rever
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Mapping
 from datetime import date
 
@@ -35,18 +34,17 @@ from coopbuy.audit.services import audit_record
 from coopbuy.core import subsidy as core
 from coopbuy.core.charges import MemberCharge
 from coopbuy.core.money import from_minor, quantize, to_minor
-from coopbuy.groups.models import Membership
 from coopbuy.ledger.keys import system_key
 from coopbuy.ledger.models import Account, Transaction
-from coopbuy.ledger.services import book_of, member_accounts, post
-from coopbuy.ledger.sources import Source, SourceKind
-from coopbuy.ledger.transfers import between_account, transfer_open
+from coopbuy.ledger.services import book_of, post
+from coopbuy.ledger.sources import Source
 from coopbuy.organisations.models import Programme
 from coopbuy.rounds.billing import round_reference
 from coopbuy.rounds.models import Round
-from coopbuy.subsidies.books import organisation_account, organisation_book
+from coopbuy.subsidies.books import organisation_book
 from coopbuy.subsidies.models import RoundSubsidy, SubsidyLine, SubsidyRule
 from coopbuy.subsidies.permissions import programme_of_group, require_subsidy_undoer
+from coopbuy.subsidies.posting import Wording, fund_locked, subsidy_post
 from coopbuy.subsidies.selectors import friends_and_family
 from coopbuy.subsidies.services import SubsidyError
 
@@ -166,15 +164,7 @@ def round_subsidy_apply(
         return None
     book = organisation_book(programme.organisation)
     group_book = book_of(round.group)
-    fund = organisation_account(book, Kind.SUBSIDIES)
-    owed_to_group = between_account(book, group_book)
-    # The organisation's two accounts, locked in pk order before the fund is read (ADR 0005).
-    locked = {
-        a.pk: a
-        for a in Account.objects.select_for_update(no_key=True)
-        .filter(pk__in=[fund.pk, owed_to_group.pk])
-        .order_by("pk")
-    }
+    fund = fund_locked(book, group_book)
     member_charges = core_charges(charges)
     used = used_this_month(
         rules=rules, membership_ids=[c.member for c in member_charges], month=month
@@ -184,63 +174,41 @@ def round_subsidy_apply(
         rules=rules,
         charges=member_charges,
         used=used,
-        fund=to_minor(locked[fund.pk].balance),
+        fund=to_minor(fund.balance),
     )
     if not paid:
         return None
-    per_member: dict[int, int] = defaultdict(int)
-    for (_rule, member), amount in paid.items():
-        per_member[member] += amount
-    total = from_minor(sum(per_member.values()))
     reference = round_reference(round)
     organisation = programme.organisation
-    transfer = transfer_open(
-        from_book=book,
-        to_book=group_book,
-        amount=total,
-        description=_("Subsidy for %(round)s") % {"round": reference},
-        actor=actor,
-    )
-    key = system_key(f"subsidy-round-{round.pk}-programme-{programme.pk}")
-    out, _created = post(
-        group=None,
+    posted = subsidy_post(
+        round=round,
         book=book,
-        kind=TxKind.TRANSFER,
-        description=_("Subsidy paid to %(group)s for %(round)s")
-        % {"group": group_book.name, "round": reference},
-        legs=[(fund, -total), (owed_to_group, total)],
+        group_book=group_book,
+        fund=fund,
+        lines=paid,
+        wording=Wording(
+            transfer=_("Subsidy for %(round)s") % {"round": reference},
+            organisation=_("Subsidy paid to %(group)s for %(round)s")
+            % {"group": group_book.name, "round": reference},
+            group=_("%(org)s pays towards %(round)s")
+            % {"org": organisation.name, "round": reference},
+        ),
         actor=actor,
-        idempotency_key=key,
-        source=Source(SourceKind.TRANSFER, transfer.pk),
+        key=system_key(f"subsidy-round-{round.pk}-programme-{programme.pk}"),
         booked_on=day,
-        round_reference=reference[:80],
+        reference=reference,
     )
-    accounts = member_accounts(
-        Membership.objects.filter(pk__in=per_member).select_related("user", "group")
-    )
-    owed_by_org = between_account(group_book, book)
-    into, _created = post(
-        group=round.group,
-        kind=TxKind.TRANSFER,
-        description=_("%(org)s pays towards %(round)s")
-        % {"org": organisation.name, "round": reference},
-        legs=[(owed_by_org, -total)]
-        + [(accounts[member], from_minor(amount)) for member, amount in sorted(per_member.items())],
-        actor=actor,
-        idempotency_key=key,
-        source=Source.round(round.pk),
-        booked_on=day,
-        round_reference=reference[:80],
-    )
+    total, per_member = posted.total, posted.members
+    assert posted.transfer and posted.organisation_posting and posted.group_posting  # paid > 0
     subsidy = RoundSubsidy.objects.create(
         round=round,
         programme=programme,
         month=month,
         total=total,
         members=len(per_member),
-        transfer=transfer,
-        organisation_posting=out,
-        group_posting=into,
+        transfer=posted.transfer,
+        organisation_posting=posted.organisation_posting,
+        group_posting=posted.group_posting,
     )
     SubsidyLine.objects.bulk_create(
         SubsidyLine(subsidy=subsidy, rule_id=rule, membership_id=member, amount=from_minor(amount))

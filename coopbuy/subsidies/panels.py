@@ -10,12 +10,18 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from coopbuy.core import subsidy as core
+from coopbuy.core.money import from_minor, to_minor
 from coopbuy.groups.models import Membership
 from coopbuy.ledger.selectors import format_money
+from coopbuy.organisations.models import Programme
 from coopbuy.rounds.extensions import Panel
 from coopbuy.rounds.models import Round
+from coopbuy.rounds.ordering import basket_summary
+from coopbuy.subsidies.closing import month_of, used_this_month, work_out
 from coopbuy.subsidies.models import SubsidyRule
 from coopbuy.subsidies.permissions import programme_of_group
 from coopbuy.subsidies.selectors import (
@@ -30,7 +36,10 @@ from coopbuy.subsidies.services import rule_sentence
 
 def subsidy_lines(*, membership: Membership) -> list[str]:
     """One sentence per rule in force for this member's programme (empty: none)."""
-    programme = programme_of_group(group_id=membership.group_id)
+    return _rule_lines(membership, programme_of_group(group_id=membership.group_id))
+
+
+def _rule_lines(membership: Membership, programme: Programme | None) -> list[str]:
     if programme is None:
         return []
     organisation = programme.organisation
@@ -90,9 +99,65 @@ def round_lines(*, round: Round, membership: Membership) -> list[str]:
     return lines
 
 
+def basket_estimate(*, round: Round, membership: Membership, programme: Programme) -> str:
+    """While the round is open: what the programme would pay towards the member's basket if the
+    round closed now, by the close's own rules (this month's caps, what the fund holds); empty
+    for an empty basket or nothing paid. Other members' baskets may share the fund at the close,
+    and the delivery share is not known yet: it is an estimate, and says so."""
+    if round.status != Round.Status.OPEN:
+        return ""
+    basket = basket_summary(round=round, membership=membership)
+    if basket.total <= 0:
+        return ""
+    rules = active_rules(programme=programme)
+    if not rules:
+        return ""
+    paid = work_out(
+        programme=programme,
+        rules=rules,
+        charges=[core.Charge(member=membership.pk, goods=to_minor(basket.total), delivery=0)],
+        used=used_this_month(
+            rules=rules, membership_ids=[membership.pk], month=month_of(timezone.localdate())
+        ),
+        fund=to_minor(fund_balance(organisation=programme.organisation)),
+    )
+    total = from_minor(sum(paid.values()))
+    if total <= 0:
+        return ""
+    return _("On your basket now (%(basket)s): about %(amount)s off when the round closes.") % {
+        "basket": format_money(basket.total, round.group.currency),
+        "amount": format_money(total, round.group.currency),
+    }
+
+
 def subsidy_panel(*, round: Round, membership: Membership) -> Panel | None:
+    return _panel(
+        round=round,
+        membership=membership,
+        programme=programme_of_group(group_id=membership.group_id),
+    )
+
+
+def subsidy_basket_panel(*, round: Round, membership: Membership) -> Panel | None:
+    """The panel again for a basket change's answer, when the group runs a programme (its
+    estimate follows the basket); None otherwise, at the cost of that one query."""
+    programme = programme_of_group(group_id=membership.group_id)
+    if programme is None:
+        return None
+    return _panel(round=round, membership=membership, programme=programme)
+
+
+def _panel(*, round: Round, membership: Membership, programme: Programme | None) -> Panel | None:
     this_round = round_lines(round=round, membership=membership)
-    lines = subsidy_lines(membership=membership)
+    lines = _rule_lines(membership, programme)
     if not lines and not this_round:
         return None
-    return Panel("subsidies/ordering_panel.html", {"lines": lines, "this_round": this_round})
+    estimate = (
+        ""
+        if programme is None
+        else basket_estimate(round=round, membership=membership, programme=programme)
+    )
+    return Panel(
+        "subsidies/ordering_panel.html",
+        {"lines": lines, "this_round": this_round, "estimate": estimate},
+    )

@@ -42,7 +42,6 @@ nothing. The undo (`closing.round_subsidy_reverse`) reverses the adjustments' po
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Mapping
 
 from django.db import transaction
@@ -54,17 +53,15 @@ from coopbuy.accounts.models import User
 from coopbuy.audit.services import audit_record
 from coopbuy.core.charges import MemberCharge
 from coopbuy.core.money import from_minor, quantize, to_minor
-from coopbuy.groups.models import Membership
 from coopbuy.ledger.keys import system_key
 from coopbuy.ledger.models import Account, Entry, Transaction
-from coopbuy.ledger.services import book_of, member_accounts, post
-from coopbuy.ledger.sources import Source, SourceKind
-from coopbuy.ledger.transfers import between_account, transfer_open
+from coopbuy.ledger.services import book_of
 from coopbuy.rounds.billing import round_reference
 from coopbuy.rounds.models import Round
-from coopbuy.subsidies.books import organisation_account, organisation_book
+from coopbuy.subsidies.books import organisation_book
 from coopbuy.subsidies.closing import core_charges, used_this_month, work_out
 from coopbuy.subsidies.models import RoundSubsidy, SubsidyAdjustment, SubsidyLine, SubsidyRule
+from coopbuy.subsidies.posting import Wording, fund_locked, subsidy_post
 
 Kind = Account.Kind
 TxKind = Transaction.Kind
@@ -139,14 +136,7 @@ def round_subsidy_rework(
     rules = rules_of_close(subsidy)
     book = organisation_book(programme.organisation)
     group_book = book_of(round.group)
-    fund = organisation_account(book, Kind.SUBSIDIES)
-    owed_to_group = between_account(book, group_book)
-    locked = {
-        a.pk: a
-        for a in Account.objects.select_for_update(no_key=True)
-        .filter(pk__in=[fund.pk, owed_to_group.pk])
-        .order_by("pk")
-    }
+    fund = fund_locked(book, group_book)
     held = held_now(subsidy)
     member_charges = core_charges(charges)
     members = sorted({c.member for c in member_charges} | {m for _r, m in held})
@@ -155,7 +145,7 @@ def round_subsidy_rework(
     )
     available = min(
         fund_at_close(subsidy, fund),
-        max(to_minor(locked[fund.pk].balance), 0) + sum(held.values()),
+        max(to_minor(fund.balance), 0) + sum(held.values()),
     )
     target = work_out(
         programme=programme, rules=rules, charges=member_charges, used=used, fund=available
@@ -167,64 +157,34 @@ def round_subsidy_rework(
     }
     if not change:
         return None
-    per_member: dict[int, int] = defaultdict(int)
-    for (_rule, member), amount in change.items():
-        per_member[member] += amount
-    moved = {member: amount for member, amount in sorted(per_member.items()) if amount}
-    total = from_minor(sum(moved.values()))
     reference = round_reference(round)
     organisation = programme.organisation
-    posting_key = system_key(f"subsidy-round-{round.pk}-programme-{programme.pk}-{key}")
-    booked_on = timezone.localdate()
-    transfer = out = None
-    if total:
-        transfer = transfer_open(
-            from_book=book if total > 0 else group_book,
-            to_book=group_book if total > 0 else book,
-            amount=abs(total),
-            description=_("Subsidy for %(round)s adjusted after the delivery")
-            % {"round": reference},
-            actor=actor,
-        )
-        out, _created = post(
-            group=None,
-            book=book,
-            kind=TxKind.TRANSFER,
-            description=_("Subsidy to %(group)s for %(round)s adjusted after the delivery")
+    posted = subsidy_post(
+        round=round,
+        book=book,
+        group_book=group_book,
+        fund=fund,
+        lines=change,
+        wording=Wording(
+            transfer=_("Subsidy for %(round)s adjusted after the delivery") % {"round": reference},
+            organisation=_("Subsidy to %(group)s for %(round)s adjusted after the delivery")
             % {"group": group_book.name, "round": reference},
-            legs=[(fund, -total), (owed_to_group, total)],
-            actor=actor,
-            idempotency_key=posting_key,
-            source=Source(SourceKind.TRANSFER, transfer.pk),
-            booked_on=booked_on,
-            round_reference=reference[:80],
-        )
-    accounts = member_accounts(
-        Membership.objects.filter(pk__in=moved).select_related("user", "group")
-    )
-    legs = [(between_account(group_book, book), -total)] if total else []
-    into = None
-    if moved:
-        into, _created = post(
-            group=round.group,
-            kind=TxKind.TRANSFER,
-            description=_("%(org)s's subsidy for %(round)s adjusted after the delivery")
+            group=_("%(org)s's subsidy for %(round)s adjusted after the delivery")
             % {"org": organisation.name, "round": reference},
-            legs=legs
-            + [(accounts[member], from_minor(amount)) for member, amount in moved.items()],
-            actor=actor,
-            idempotency_key=posting_key,
-            source=Source.round(round.pk),
-            booked_on=booked_on,
-            round_reference=reference[:80],
-        )
+        ),
+        actor=actor,
+        key=system_key(f"subsidy-round-{round.pk}-programme-{programme.pk}-{key}"),
+        booked_on=timezone.localdate(),
+        reference=reference,
+    )
+    total = posted.total
     adjustment = SubsidyAdjustment.objects.create(
         subsidy=subsidy,
         key=key[:120],
         total=total,
-        transfer=transfer,
-        organisation_posting=out,
-        group_posting=into,
+        transfer=posted.transfer,
+        organisation_posting=posted.organisation_posting,
+        group_posting=posted.group_posting,
     )
     SubsidyLine.objects.bulk_create(
         SubsidyLine(

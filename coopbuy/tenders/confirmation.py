@@ -87,7 +87,7 @@ def tender_confirm(
 ) -> list[TenderContract]:
     """Confirm the award: each winning bid becomes a catalogue for the next (pooled) round."""
     require_organiser(tender=tender, user=actor)
-    tender = locked_tender(tender)
+    tender = locked_tender(tender, actor=actor)
     if tender.status != Tender.Status.AWARDED:
         raise TenderError(_("Only an awarded tender can be confirmed or not."), field="status")
     target = _catalogue_group(tender, actor, group)

@@ -171,7 +171,7 @@ def tender_prefill(*, tender: Tender, actor: User, spec: DemandFilter) -> list[T
     require_organiser(tender=tender, user=actor)
     if not 1 <= spec.rounds <= 24:
         raise TenderError(_("Look back 1 to 24 rounds."), field="rounds")
-    tender = locked_tender(tender)
+    tender = locked_tender(tender, actor=actor)
     require_draft(tender)
     items = [check_item(item) for item in pooled_demand(tender, spec)]
     if not items:

@@ -58,11 +58,19 @@ def _audit_group(tender: Tender) -> BuyingGroup | None:
     return tender.group if tender.group_id else None
 
 
-def locked_tender(tender: Tender) -> Tender:
+def locked_tender(tender: Tender, *, actor: User) -> Tender:
+    """The tender's row, locked, after its owner's (the federation or the group) and after the
+    organiser's own role, which stays locked until the service commits: a role ended or taken
+    away meanwhile is seen, or waits (docs/adr/0005: owner, its roles or memberships, then the
+    tender). `require_organiser` has refused anyone else before."""
     if tender.federation_id is not None:
-        Federation.objects.select_for_update(no_key=True).get(pk=tender.federation_id)
+        federation = Federation.objects.select_for_update(no_key=True).get(pk=tender.federation_id)
+        require_federation_role(
+            federation=federation, user=actor, roles=(FederationRole.Role.COORDINATOR,)
+        )
     elif tender.group_id is not None:
-        BuyingGroup.objects.select_for_update(no_key=True).get(pk=tender.group_id)
+        group = BuyingGroup.objects.select_for_update(no_key=True).get(pk=tender.group_id)
+        require_coordinator(group=group, user=actor)
     return (
         Tender.objects.select_for_update(no_key=True, of=("self",))
         .select_related("federation", "group")
@@ -172,7 +180,7 @@ def require_draft(tender: Tender) -> None:
 @transaction.atomic
 def tender_update(*, tender: Tender, actor: User, fields: TenderFields) -> Tender:
     require_organiser(tender=tender, user=actor)
-    tender = locked_tender(tender)
+    tender = locked_tender(tender, actor=actor)
     require_draft(tender)
     _apply(tender, fields)
     tender.save()
@@ -245,7 +253,7 @@ def save_items(tender: Tender, items: list[ItemInput]) -> list[TenderItem]:
 def tender_item_save(*, tender: Tender, actor: User, item: ItemInput) -> TenderItem:
     """Add an item to a draft, or change the item with this code."""
     require_organiser(tender=tender, user=actor)
-    tender = locked_tender(tender)
+    tender = locked_tender(tender, actor=actor)
     require_draft(tender)
     (saved,) = save_items(tender, [check_item(item)])
     audit_record(
@@ -262,7 +270,7 @@ def tender_item_save(*, tender: Tender, actor: User, item: ItemInput) -> TenderI
 @transaction.atomic
 def tender_item_delete(*, tender: Tender, actor: User, code: str) -> None:
     require_organiser(tender=tender, user=actor)
-    tender = locked_tender(tender)
+    tender = locked_tender(tender, actor=actor)
     require_draft(tender)
     deleted, _rows = TenderItem.objects.filter(tender=tender, code=code).delete()
     if not deleted:
@@ -281,7 +289,7 @@ def tender_item_delete(*, tender: Tender, actor: User, code: str) -> None:
 def tender_invite(*, tender: Tender, actor: User, supplier: Supplier) -> TenderInvitation:
     """Invite a supplier with at least one supplier user (someone must be able to bid)."""
     require_organiser(tender=tender, user=actor)
-    tender = locked_tender(tender)
+    tender = locked_tender(tender, actor=actor)
     if tender.status not in (Tender.Status.DRAFT, Tender.Status.PUBLISHED):
         raise TenderError(_("Bidding is over: nobody can be invited now."), field="supplier")
     if not supplier.users.filter(ended_at__isnull=True).exists():
@@ -310,7 +318,7 @@ def tender_invite(*, tender: Tender, actor: User, supplier: Supplier) -> TenderI
 @transaction.atomic
 def tender_publish(*, tender: Tender, actor: User) -> Tender:
     require_organiser(tender=tender, user=actor)
-    tender = locked_tender(tender)
+    tender = locked_tender(tender, actor=actor)
     require_draft(tender)
     if not tender.items.filter(quantity__gt=0).exists():
         raise TenderError(_("Add at least one item with a quantity first."), field="items")
@@ -337,7 +345,7 @@ def tender_award(*, tender: Tender, actor: User, now: datetime | None = None) ->
     """Open the bids (after the deadline only) and award by the contract; publish the result."""
     require_organiser(tender=tender, user=actor)
     now = now or timezone.now()
-    tender = locked_tender(tender)
+    tender = locked_tender(tender, actor=actor)
     if tender.status not in (Tender.Status.PUBLISHED, Tender.Status.CLOSED):
         raise TenderError(_("Only a published tender can be awarded, once."), field="status")
     opened = selectors.bids_for_award(tender, now)
@@ -369,7 +377,7 @@ def tender_award(*, tender: Tender, actor: User, now: datetime | None = None) ->
 def tender_not_confirm(*, tender: Tender, actor: User, reason: str) -> Tender:
     """The organisers do not confirm the award: the reason is recorded and published."""
     require_organiser(tender=tender, user=actor)
-    tender = locked_tender(tender)
+    tender = locked_tender(tender, actor=actor)
     if tender.status != Tender.Status.AWARDED:
         raise TenderError(_("Only an awarded tender can be confirmed or not."), field="status")
     reason = reason.strip()

@@ -164,3 +164,65 @@ def _waits_for_a_lock(pid: int) -> bool:
         cursor.execute("SELECT cardinality(pg_blocking_pids(%s)) > 0", [pid])
         row = cursor.fetchone()
     return row is not None and bool(row[0])
+
+
+# A role taken away just before or just after a service's own role check (docs/adr/0005, point 6):
+# the service locks the actor's role row while it checks, and a revoke locks the same row.
+
+
+def revoke_then_look(
+    revoke: Callable[[], object], effect: Callable[[], bool]
+) -> Callable[[], bool]:
+    """The revoke, then whether (on the revoke's connection, once it committed) the service's
+    write is there: it is if the revoke waited for the service's commit."""
+
+    def act() -> bool:
+        revoke()
+        return effect()
+
+    return act
+
+
+def assert_revoked_just_before_the_check_changes_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+    module: object,
+    check: str,
+    *,
+    revoke: Callable[[], object],
+    act: Callable[[], object],
+    effect: Callable[[], bool],
+    refusal: type[BaseException],
+    match: str,
+    call: int = 1,
+) -> None:
+    """`revoke` commits on its own connection right before the service's `call`-th call of
+    `module.check`; `act` (the service) is then refused with `refusal` matching `match`, and its
+    write (`effect`) is not there."""
+    revoked = act_right_before(monkeypatch, module, check, revoke, call=call)
+    with pytest.raises(refusal, match=match):
+        act()
+    assert revoked, f"{check} was never called"
+    assert not effect(), "the service wrote as someone whose role had been taken away"
+
+
+def assert_revoked_just_after_the_check_waits_for_the_commit(
+    monkeypatch: pytest.MonkeyPatch,
+    module: object,
+    check: str,
+    *,
+    revoke: Callable[[], object],
+    act: Callable[[], object],
+    effect: Callable[[], bool],
+    call: int = 1,
+) -> None:
+    """`revoke` starts on its own connection right after the service's `call`-th call of
+    `module.check`; it must queue behind the service's locks and commit only after the service:
+    once it has committed, the service's write (`effect`) is there."""
+    competitor = start_right_after(
+        monkeypatch, module, check, revoke_then_look(revoke, effect), call=call
+    )
+    act()
+    assert competitor.started, f"{check} was never called"
+    assert competitor.waited_for_a_lock, "the revoke did not queue behind the service"
+    assert competitor.join() is True, "the revoke committed before the service's write"
+    assert effect()

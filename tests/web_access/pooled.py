@@ -24,9 +24,6 @@ LEVELS: dict[str, str | dict[str, str]] = {
     "pooled:supplier_payment": MONEY,  # the federation's coordinators and treasurer
     "pooled:report": MONEY,  # the same people: per-group totals of closed pooled rounds
     "pooled:report_file": MONEY,
-    # A member's own group's child round of a pooled round: the world's round is not pooled, so
-    # it is not found for anyone (its members and only they: `coopbuy/pooled/tests/test_access.py`).
-    "pooled:member_panel": NOBODY,
 }
 
 

@@ -23,7 +23,10 @@ from coopbuy.groups.memberships import membership_change_role
 from coopbuy.groups.models import BuyingGroup, Membership
 from coopbuy.groups.permissions import AccessDenied
 from coopbuy.testing.factories import add_member, make_group, make_user
-from coopbuy.testing.races import act_right_before, start_right_after
+from coopbuy.testing.races import (
+    assert_revoked_just_after_the_check_waits_for_the_commit,
+    assert_revoked_just_before_the_check_changes_nothing,
+)
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -91,28 +94,17 @@ def _demote(w: World) -> Callable[[], object]:
     return lambda: membership_change_role(membership=w.carl, actor=w.cora, role="member")
 
 
-def _demote_then_look(w: World, case: Case) -> Callable[[], bool]:
-    """The demotion, then whether (on the demotion's connection, once it committed) the service's
-    write is there: it is if the demotion waited for the service's commit."""
-
-    def act() -> bool:
-        _demote(w)()
-        return case.effect(w)
-
-    return act
-
-
 @pytest.mark.parametrize("name", CASES)
 def test_a_coordinator_demoted_just_before_the_services_check_leaves_the_catalogue_alone(
     monkeypatch: pytest.MonkeyPatch, name: str
 ) -> None:
     case, w = CASES[name], _world()
     before = _catalogue()
-    revoked = act_right_before(monkeypatch, case.module, "require_catalog_manager", _demote(w))
-    with pytest.raises(AccessDenied, match=f"You are no longer a coordinator of {w.group.name}"):
-        case.act(w)
-    assert revoked
-    assert not case.effect(w)
+    assert_revoked_just_before_the_check_changes_nothing(
+        monkeypatch, case.module, "require_catalog_manager",
+        revoke=_demote(w), act=lambda: case.act(w), effect=lambda: case.effect(w),
+        refusal=AccessDenied, match=f"You are no longer a coordinator of {w.group.name}",
+    )  # fmt: skip
     assert _catalogue() == before
 
 
@@ -121,11 +113,8 @@ def test_a_demotion_just_after_the_services_check_waits_until_the_edit_has_commi
     monkeypatch: pytest.MonkeyPatch, name: str
 ) -> None:
     case, w = CASES[name], _world()
-    revoke = start_right_after(
-        monkeypatch, case.module, "require_catalog_manager", _demote_then_look(w, case)
-    )
-    case.act(w)
-    assert revoke.waited_for_a_lock
-    assert revoke.join() is True  # committed after the service: its write was there
-    assert case.effect(w)
+    assert_revoked_just_after_the_check_waits_for_the_commit(
+        monkeypatch, case.module, "require_catalog_manager",
+        revoke=_demote(w), act=lambda: case.act(w), effect=lambda: case.effect(w),
+    )  # fmt: skip
     assert Membership.objects.get(pk=w.carl.pk).role == "member"

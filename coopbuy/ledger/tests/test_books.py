@@ -95,6 +95,12 @@ def test_a_transfer_is_refused_to_the_same_book_or_by_another_groups_treasurer(
             paying=system_account(world.group, "bank"), receiving=federation_bank,
             amount=D("1.00"), description="x", actor=other.treasurer, idempotency_key=key(),
         )  # fmt: skip
+    with pytest.raises(LedgerError, match=r"too large: at most £99,999,999\.99 at once"):
+        ledger_transfer(
+            paying=system_account(world.group, "bank"), receiving=federation_bank,
+            amount=D("100000000.00"), description="x", actor=world.treasurer,
+            idempotency_key=key(),
+        )  # fmt: skip
     assert not Transaction.objects.filter(kind="transfer").exists()
 
 

@@ -14,7 +14,8 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.parametrize(
     ("amount", "said"),
     [
-        ("123456789012345", "That amount is too large to record: check it."),
+        ("123456789012345", "That amount is too large: at most £99,999,999.99 at once."),
+        ("100000000.00", "That amount is too large: at most £99,999,999.99 at once."),
         ("12.345", "Give at most two decimals (pence or cents)."),
         ("twelve", "Give an amount in figures, such as 12.50."),
         ("0", "Give an amount of at least 0.01."),

@@ -28,7 +28,10 @@ from coopbuy.ledger.models import StatementLine, Transaction
 from coopbuy.ledger.services import payment_reference_for
 from coopbuy.ledger.statements import statement_confirm_matched, statement_import
 from coopbuy.ledger.treasury import ledger_adjust, ledger_refund, ledger_top_up
-from coopbuy.testing.races import act_right_before, start_right_after
+from coopbuy.testing.races import (
+    assert_revoked_just_after_the_check_waits_for_the_commit,
+    assert_revoked_just_before_the_check_changes_nothing,
+)
 
 from .conftest import World, key, make_world
 
@@ -105,17 +108,6 @@ def _demote(w: World) -> Callable[[], object]:
     return lambda: membership_change_role(membership=_tess(w), actor=w.coordinator, role="member")
 
 
-def _demote_then_look(w: World, case: Case) -> Callable[[], bool]:
-    """The demotion, then whether (on the demotion's connection, once it committed) the service's
-    write is there: it is if the demotion waited for the service's commit."""
-
-    def act() -> bool:
-        _demote(w)()
-        return case.effect(w)
-
-    return act
-
-
 @pytest.mark.parametrize("name", CASES)
 def test_a_treasurer_demoted_just_before_the_services_check_moves_no_money(
     monkeypatch: pytest.MonkeyPatch, name: str
@@ -123,14 +115,13 @@ def test_a_treasurer_demoted_just_before_the_services_check_moves_no_money(
     case, w = CASES[name], make_world()
     case.prepare(w)
     before = list(Transaction.objects.order_by("pk").values_list("pk", flat=True))
-    revoked = act_right_before(monkeypatch, case.module, "require_money_role", _demote(w))
-    with pytest.raises(
-        AccessDenied, match=f"You are no longer a treasurer or coordinator of {w.group.name}"
-    ):
-        case.act(w)
-    assert revoked
+    assert_revoked_just_before_the_check_changes_nothing(
+        monkeypatch, case.module, "require_money_role",
+        revoke=_demote(w), act=lambda: case.act(w), effect=lambda: case.effect(w),
+        refusal=AccessDenied,
+        match=f"You are no longer a treasurer or coordinator of {w.group.name}",
+    )  # fmt: skip
     assert _tess(w).role == "member"
-    assert not case.effect(w)
     assert list(Transaction.objects.order_by("pk").values_list("pk", flat=True)) == before
 
 
@@ -140,13 +131,10 @@ def test_a_demotion_just_after_the_services_check_waits_until_the_money_has_move
 ) -> None:
     case, w = CASES[name], make_world()
     case.prepare(w)
-    revoke = start_right_after(
-        monkeypatch, case.module, "require_money_role", _demote_then_look(w, case)
-    )
-    case.act(w)
-    assert revoke.waited_for_a_lock  # the demotion queued behind the service's transaction
-    assert revoke.join() is True  # committed after the service: its write was there
-    assert case.effect(w)  # moved by a treasurer, before the demotion took effect
+    assert_revoked_just_after_the_check_waits_for_the_commit(
+        monkeypatch, case.module, "require_money_role",
+        revoke=_demote(w), act=lambda: case.act(w), effect=lambda: case.effect(w),
+    )  # fmt: skip
     assert _tess(w).role == "member"
     demoted = AuditEvent.objects.get(action="membership.role_changed")
     assert not AuditEvent.objects.filter(actor=w.treasurer, pk__gt=demoted.pk).exists()

@@ -326,3 +326,30 @@ def test_settling_up_through_the_api() -> None:
                     {"supplier_id": w.supplier.pk, "amount": "1.00"}, key="k5")  # fmt: skip
     assert refused.status_code == 404
     _clean_books()
+
+
+def test_an_amount_over_the_most_taken_at_once_is_refused_naming_the_limit_as_money() -> None:
+    """The limit is shown as pages show money (£99,999,999.99), on the form and in the API's 422;
+    nothing is posted."""
+    w = make_world()
+    _closed(w)
+    said = "That amount is too large: at most £99,999,999.99 at once."
+    api = _api(w.coordinators[1])
+    before = _posted()
+    cora = Client()
+    cora.force_login(w.coordinators[0])
+    payment = cora.get(f"/g/{w.groups[0].slug}/federations/").context["payments"][0]
+    url = f"/g/{w.groups[0].slug}/federations/{payment['row'].pk}/pay/"
+    data = _form_data(payment["form"], f"p{payment['row'].pk}", amount="100000000.00",
+                      method="bank")  # fmt: skip
+    page = cora.post(url, data)
+    assert page.status_code == 200
+    assert page.context["form"].errors["amount"] == [said]
+    assert said in page.content.decode()
+    b = w.groups[1]
+    refused = _send(api,
+                    f"/federations/{w.federation.slug}/groups/{b.slug}/payments",
+                    {"amount": "100000000.00", "method": "bank"}, key="big")  # fmt: skip
+    assert refused.status_code == 422, refused.content
+    assert refused.json()["errors"] == [{"field": "amount", "message": said}]
+    assert _posted() == before

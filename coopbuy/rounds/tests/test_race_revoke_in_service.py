@@ -34,7 +34,10 @@ from coopbuy.rounds.receiving import round_receive_product
 from coopbuy.rounds.services import basket_set, round_cancel
 from coopbuy.rounds.tests.factories import make_product, make_supplier, open_round
 from coopbuy.testing.factories import add_member, make_group, make_user
-from coopbuy.testing.races import act_right_before, start_right_after
+from coopbuy.testing.races import (
+    assert_revoked_just_after_the_check_waits_for_the_commit,
+    assert_revoked_just_before_the_check_changes_nothing,
+)
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -119,17 +122,6 @@ def _demote(w: World) -> Callable[[], object]:
     return lambda: membership_change_role(membership=w.carl, actor=w.cora.user, role="member")
 
 
-def _demote_then_look(w: World, case: Case) -> Callable[[], bool]:
-    """The demotion, then whether (on the demotion's connection, once it committed) the service's
-    write is there: it is if the demotion waited for the service's commit."""
-
-    def act() -> bool:
-        _demote(w)()
-        return case.effect(w)
-
-    return act
-
-
 def _remove(w: World) -> Callable[[], object]:
     return lambda: membership_remove(membership=w.carl, actor=w.cora.user)
 
@@ -140,11 +132,11 @@ def test_a_coordinator_demoted_just_before_the_services_check_changes_nothing(
 ) -> None:
     case, w = CASES[name], _world()
     case.prepare(w)
-    revoked = act_right_before(monkeypatch, case.module, case.check, _demote(w), call=case.call)
-    with pytest.raises(AccessDenied, match=f"You are no longer a coordinator of {w.round.group}"):
-        case.act(w)
-    assert revoked
-    assert not case.effect(w)
+    assert_revoked_just_before_the_check_changes_nothing(
+        monkeypatch, case.module, case.check, call=case.call,
+        revoke=_demote(w), act=lambda: case.act(w), effect=lambda: case.effect(w),
+        refusal=AccessDenied, match=f"You are no longer a coordinator of {w.round.group}",
+    )  # fmt: skip
     assert Membership.objects.get(pk=w.carl.pk).role == "member"
 
 
@@ -152,12 +144,12 @@ def test_a_coordinator_removed_just_before_the_close_checks_closes_nothing(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     case, w = CASES["close"], _world()
-    revoked = act_right_before(monkeypatch, case.module, case.check, _remove(w), call=case.call)
-    with pytest.raises(AccessDenied, match=f"You are no longer a member of {w.round.group}"):
-        case.act(w)
-    assert revoked
+    assert_revoked_just_before_the_check_changes_nothing(
+        monkeypatch, case.module, case.check, call=case.call,
+        revoke=_remove(w), act=lambda: case.act(w), effect=lambda: case.effect(w),
+        refusal=AccessDenied, match=f"You are no longer a member of {w.round.group}",
+    )  # fmt: skip
     assert Membership.objects.get(pk=w.carl.pk).ended_at is not None
-    assert not case.effect(w)
 
 
 @pytest.mark.parametrize("name", CASES)
@@ -166,14 +158,10 @@ def test_a_demotion_just_after_the_services_check_waits_until_the_service_has_co
 ) -> None:
     case, w = CASES[name], _world()
     case.prepare(w)
-    revoke = start_right_after(
-        monkeypatch, case.module, case.check, _demote_then_look(w, case), call=case.call
-    )
-    case.act(w)
-    assert revoke.started
-    assert revoke.waited_for_a_lock  # the demotion queued behind the service's transaction
-    assert revoke.join() is True  # committed after the service: its write was there
-    assert case.effect(w)  # done as a coordinator, before the demotion took effect
+    assert_revoked_just_after_the_check_waits_for_the_commit(
+        monkeypatch, case.module, case.check, call=case.call,
+        revoke=_demote(w), act=lambda: case.act(w), effect=lambda: case.effect(w),
+    )  # fmt: skip
     assert Membership.objects.get(pk=w.carl.pk).role == "member"
     demoted = AuditEvent.objects.get(action="membership.role_changed", subject=w.carl.user)
     assert not AuditEvent.objects.filter(actor=w.carl.user, pk__gt=demoted.pk).exists()

@@ -44,6 +44,7 @@ import time
 from typing import Any
 
 from coopbuy.core.decision import Decision, SolveStatus
+from coopbuy.core.policies.budget_knapsacks import knapsack_start
 from coopbuy.core.policies.budget_repair import repair_to_budgets
 from coopbuy.core.policies.budget_start import allocate_within_budgets
 from coopbuy.core.policies.fcfs import allocate_fcfs
@@ -141,74 +142,10 @@ def _knapsack_start(
     value_cost: list[float],
     time_limit: float,
 ) -> list[float] | None:
-    """Stage 1 on a restricted model whose budgets cannot bind: a feasible answer, or None.
-
-    Each member whose whole demand the budget cannot buy at base prices (no tier is dearer) keeps
-    only the quantity units of one best knapsack of their own (the most base-price value within
-    the budget, by dynamic programming over the budget in pence) and no tolerance; everyone else
-    keeps their demand. Any allocation of that restricted model keeps every budget, so HiGHS
-    solves it like a round without budgets (fast: the budgets were the hard part), on a solver
-    of its own, in at most `KNAPSACK_SHARE` of the time limit. Its answer is only a fallback:
-    the full model is then solved as before and wins whenever it does at least as well.
-    """
-    import numpy as np  # a dependency of highspy, loaded with it
-
-    upper = list(model.upper)
-    items: dict[str, list[tuple[int, int, int]]] = {m: [] for m in prepared.budgets}
-    full: dict[str, int] = dict.fromkeys(prepared.budgets, 0)
-    for product, mp in zip(prepared.products, products, strict=True):
-        if not mp.bands:
-            continue
-        for i, j in enumerate(mp.pairs):
-            m = prepared.pair_member[j]
-            if m in items:
-                want = prepared.want_quantity[j]
-                full[m] += (want + prepared.want_tolerance[j]) * product.base_price
-                items[m].append((i, product.index, want))
-    for member, mine in items.items():
-        budget = prepared.budgets[member]
-        if full[member] <= budget:
-            continue
-        chunks: list[tuple[int, int, int]] = []  # (item, units, pence)
-        for item, (_, p, count) in enumerate(mine):
-            unit = prepared.products[p].base_price
-            size = 1
-            while count > 0:  # binary split of a bounded item: 1, 2, 4, ... copies
-                take = min(size, count)
-                chunks.append((item, take, unit * take))
-                count -= take
-                size *= 2
-        best = np.zeros(budget + 1, dtype=np.int64)  # the most spend within c pence
-        took: list[Any] = []
-        for _, _, weight in chunks:
-            took_here = np.zeros(budget + 1, dtype=bool)
-            if 0 < weight <= budget:
-                candidate = best[:-weight] + weight
-                better = candidate > best[weight:]
-                took_here[weight:] = better
-                best[weight:] = np.where(better, candidate, best[weight:])
-            took.append(took_here)
-        units = [0] * len(mine)
-        c = budget
-        for (item, take, weight), took_here in zip(reversed(chunks), reversed(took), strict=True):
-            if took_here[c]:
-                units[item] += take
-                c -= weight
-        for (i, p, count), keep in zip(mine, units, strict=True):
-            mp = products[p]
-            free_units = count if prepared.products[p].base_price == 0 else keep
-            upper[mp.x[i]] = float(free_units)
-            upper[mp.y[i]] = 0.0
-    if upper == model.upper:
-        return None  # no budget binds on its own: the full model is no harder
-    h = load_model(highspy, model, upper)
-    h.changeColsCost(len(value_cost), list(range(len(value_cost))), value_cost)
-    h.changeObjectiveSense(highspy.ObjSense.kMaximize)
-    h.setOptionValue("time_limit", max(0.01, time_limit * KNAPSACK_SHARE))
-    h.run()
-    if h.getInfo().primal_solution_status != 2:
-        return None
-    return [float(v) for v in rounded(list(h.getSolution().col_value))]
+    """The knapsack start (`budget_knapsacks`) in at most `KNAPSACK_SHARE` of the time limit."""
+    return knapsack_start(
+        highspy, prepared, model, products, value_cost, time_limit * KNAPSACK_SHARE
+    )
 
 
 def _value(cost: list[float], source: Any) -> int:

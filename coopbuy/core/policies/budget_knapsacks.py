@@ -101,27 +101,12 @@ def knapsack_start(
     tight = sorted(m for m in budgets if full[m] > budgets[m])
     if not tight:
         return None
-    upper = list(model.upper)
-    need, bonus = _case_needs(prepared, products, set(tight))
-    for member in tight:
-        items: list[tuple[int, int, int]] = []
-        for p, i in mine[member]:
-            base, count = prepared.products[p].base_price, want_q[products[p].pairs[i]]
-            helping = min(count, need[p])  # units that also fill a case for others
-            items += [
-                (base * SCALE + bonus[p], base, helping),
-                (base * SCALE, base, count - helping),
-            ]
-        units = knapsack_units(items, budgets[member])
-        for n, (p, i) in enumerate(mine[member]):
-            mp, keep = products[p], units[2 * n] + units[2 * n + 1]
-            free_units = want_q[mp.pairs[i]] if prepared.products[p].base_price == 0 else keep
-            upper[mp.x[i]] = float(free_units)
-            upper[mp.y[i]] = 0.0
-            need[p] = max(0, need[p] - keep)
+    prefer: set[int] = set()  # suppliers whose minimum a solve missed
+    upper = _first_caps(prepared, model, products, tight, mine, prefer)
     best: list[int] | None = None
     best_value = -1
-    for _ in range(1 + REFILL_ROUNDS):
+    refills = 0
+    while refills <= REFILL_ROUNDS:  # plus one restart at most per supplier (`prefer` grows)
         left = deadline - time.monotonic()
         if left <= 0:
             break
@@ -134,23 +119,79 @@ def knapsack_start(
             break
         values = rounded(list(h.getSolution().col_value))
         value = sum(round(c) * v for c, v in zip(value_cost, values, strict=True))
-        if value <= best_value:
+        better = value > best_value
+        if better:
+            best, best_value = values, value
+        missed = _missed_minimums(prepared, products, values) - prefer
+        if missed:  # start again, the knapsacks steered to those suppliers
+            prefer |= missed
+            upper = _first_caps(prepared, model, products, tight, mine, prefer)
+        elif not better or not _refill(prepared, products, tight, mine, values, upper):
             break
-        best, best_value = values, value
-        if not _refill(prepared, products, tight, mine, values, upper):
-            break
+        else:
+            refills += 1
     return None if best is None else [float(v) for v in best]
 
 
+def _first_caps(
+    prepared: Prepared,
+    model: Model,
+    products: list[ModelProduct],
+    tight: list[str],
+    mine: dict[str, list[tuple[int, int]]],
+    prefer: set[int],
+) -> list[float]:
+    """Upper bounds with each tight member held to their knapsack, tie-broken towards the units
+    others need (`_case_needs`) and towards the suppliers in `prefer`."""
+    want_q = prepared.want_quantity
+    upper = list(model.upper)
+    need, bonus = _case_needs(prepared, products, set(tight), prefer)
+    for member in tight:
+        items: list[tuple[int, int, int]] = []
+        for p, i in mine[member]:
+            base, count = prepared.products[p].base_price, want_q[products[p].pairs[i]]
+            helping = min(count, need[p])  # units that also fill a case for others
+            items += [
+                (base * SCALE + bonus[p], base, helping),
+                (base * SCALE, base, count - helping),
+            ]
+        units = knapsack_units(items, prepared.budgets[member])
+        for n, (p, i) in enumerate(mine[member]):
+            mp, keep = products[p], units[2 * n] + units[2 * n + 1]
+            free_units = want_q[mp.pairs[i]] if prepared.products[p].base_price == 0 else keep
+            upper[mp.x[i]] = float(free_units)
+            upper[mp.y[i]] = 0.0
+            need[p] = max(0, need[p] - keep)
+    return upper
+
+
+def _missed_minimums(
+    prepared: Prepared, products: list[ModelProduct], values: list[int]
+) -> set[int]:
+    """Suppliers with a minimum and something to order from which the answer orders nothing."""
+    return {
+        s.index
+        for s in prepared.suppliers
+        if s.min_order_value
+        and any(products[p].bands for p in s.products)
+        and not any(values[k] for p in s.products for *_, k in products[p].bands)
+    }
+
+
 def _case_needs(
-    prepared: Prepared, products: list[ModelProduct], tight: set[str]
+    prepared: Prepared, products: list[ModelProduct], tight: set[str], prefer: set[int]
 ) -> tuple[list[int], list[int]]:
     """Per product: the units others leave its last case short, and a tie-break per such unit
-    (below SCALE) that grows with the value of the quantity they would let through."""
+    (below SCALE) that grows with the value of the quantity they would let through. Every unit
+    of a product of a supplier in `prefer` (a minimum a solve missed) gets the largest one."""
     need = [0] * len(products)
     bonus = [0] * len(products)
     for product, mp in zip(prepared.products, products, strict=True):
         if not mp.bands:
+            continue
+        if product.supplier in prefer:
+            need[product.index] = product.total_quantity
+            bonus[product.index] = SCALE - 1
             continue
         others = [j for j in mp.pairs if prepared.pair_member[j] not in tight]
         quantity = sum(prepared.want_quantity[j] for j in others)

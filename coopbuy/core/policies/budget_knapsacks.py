@@ -8,8 +8,10 @@ else keeps their demand. HiGHS then solves that restricted model, whose budget r
 rarely bind. Its answer keeps every rule and budget, and is only a fallback: the full model is
 solved afterwards and wins whenever it does at least as well.
 
-Two things make the knapsacks fit the cases (measured on bench/allocation.py part 2, seeds
-100-102: 4.1-4.6 % below HiGHS's best without them, 1.5-2.3 % with them):
+Three things make the knapsacks fit the cases and the suppliers (`_knapsack_start` alone, no time
+limit, measured 2026-12-06: seed 100 (seed 0 of bench/allocation.py part 2) went from 10,158,455 to
+10,485,633 pence, 4.6 % to 1.5 % below HiGHS's best of 240 s; the harder rounds 200-202 with
+budgets from 10.42, 5.92 and 9.00 million to 14.04, 11.46 and 12.51 million):
 
 - *Cases that need them.* Every item has value = weight (spend is value), so many knapsacks reach
   the same spend. Among them the one preferred puts units where members who keep their demand
@@ -22,6 +24,9 @@ Two things make the knapsacks fit the cases (measured on bench/allocation.py par
   units hold (taking them moves value in at no cost), and the model is solved again with the caps
   at what was delivered plus that knapsack. The previous answer stays feasible, so no round is
   worse; rounds stop when nothing moves or the time share is spent.
+- *Suppliers' minimums.* When an answer orders nothing from a supplier with a minimum (rule 5),
+  the knapsacks start again with every unit of that supplier preferred (one restart per supplier
+  at most); the best answer of all rounds is kept.
 """
 
 from __future__ import annotations

@@ -23,19 +23,21 @@ or pays no fee (nothing can be lower). The time limit is shared by the stages. I
 stage 1 before HiGHS finds anything better, the fallback is kept: the fcfs result when it keeps
 every budget (so without budgets optimal never delivers less than fcfs), else the best of three
 answers that keep them: fcfs within budgets (`budget_start`), fcfs repaired (`budget_repair`) and
-the knapsack start (`_knapsack_start`: each budgeted member's best knapsack, solved as a round
-without budgets on a separate solver in at most `KNAPSACK_SHARE` of the limit). No start solution
-is handed to HiGHS: with one, HiGHS 1.16 reported a worse answer as optimal on a tiny problem
-(caught by the brute-force test in tests/test_optimal.py).
+the knapsack start (`budget_knapsacks`: each budgeted member held to a knapsack of their own,
+tie-broken towards the units that fill others' cases, the model solved like a round without
+budgets on a separate solver, then refill rounds that spend unspent budgets on units others hold
+as tolerance, and a fresh start steered to any supplier whose minimum an answer missed; in at
+most `KNAPSACK_SHARE` of the limit). No start solution is handed to HiGHS: with one, HiGHS 1.16
+reported a worse answer as optimal on a tiny problem (caught by the brute-force test in
+tests/test_optimal.py).
 
 Where the time goes (bench/allocation.py, 300 members x 200 products, half with budgets): without
 budgets all three stages are proven in about a second; with budgets stage 1 alone is not proven in
-60 s (gap 0.1-0.2 %). Measured 2026-12-06 on seed 100 (a loaded machine: 9 s of CPU in 40 s): the
-bound after the root's cuts is within 0.14 % of the best answer HiGHS finds, but HiGHS finds that
-answer only after several CPU seconds of sub-MIP heuristics; the fallbacks are 3-5 % below it.
-Each budget is a small knapsack and the cases tie them together; the LP bound after HiGHS's cuts
-stays ~0.1-0.2 % above the best allocation found, and neither the value caps nor fewer binaries
-closed that (see docs/adr/0001-allocation-engine.md).
+60 s (gap 0.1-0.2 %). On seed 100 a 240 s run (58 s of CPU) ended at 10,644,392 pence against a
+bound of 10,657,703 (0.125 %). The gap lies in the budgeted members' whole units, not in the
+whole cases: with their units continuous (cases and everyone else whole) the optimum is
+10,661,620, above HiGHS's bound after cuts; with the cases continuous instead it is the LP bound
+(10,694,536). See docs/adr/0001-allocation-engine.md for what was tried.
 """
 
 from __future__ import annotations

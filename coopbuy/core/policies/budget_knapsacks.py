@@ -106,8 +106,11 @@ def knapsack_start(
     tight = sorted(m for m in budgets if full[m] > budgets[m])
     if not tight:
         return None
-    prefer: set[int] = set()  # suppliers whose minimum a solve missed
+    prefer: set[int] = set()  # suppliers whose minimum the caps or a solve missed
     upper = _first_caps(prepared, model, products, tight, mine, prefer)
+    prefer = _out_of_reach(prepared, products, upper)
+    if prefer:  # known before any solve: steer the knapsacks at once, a solve saved
+        upper = _first_caps(prepared, model, products, tight, mine, prefer)
     best: list[int] | None = None
     best_value = -1
     refills = 0
@@ -168,6 +171,25 @@ def _first_caps(
             upper[mp.y[i]] = 0.0
             need[p] = max(0, need[p] - keep)
     return upper
+
+
+def _out_of_reach(prepared: Prepared, products: list[ModelProduct], upper: list[float]) -> set[int]:
+    """Suppliers whose minimum the units within `upper` fall short of, though the whole demand
+    could reach it: every whole case those units fill, at its applied price (an estimate: it
+    ignores `min_cases`; a minimum it misses is still caught after the solve)."""
+    capped = [0] * len(prepared.suppliers)
+    whole = [0] * len(prepared.suppliers)
+    for product, mp in zip(prepared.products, products, strict=True):
+        if not mp.bands:
+            continue
+        most = mp.bands[-1][1]  # the most cases the whole demand fills (within max_cases)
+        units = sum(int(upper[c]) for c in mp.x + mp.y)
+        cases = min(units // product.case_size, most)
+        capped[product.supplier] += cases * product.case_size * product.price_at(cases)
+        whole[product.supplier] += most * product.case_size * product.price_at(most)
+    return {
+        s.index for s in prepared.suppliers if capped[s.index] < s.min_order_value <= whole[s.index]
+    }
 
 
 def _missed_minimums(

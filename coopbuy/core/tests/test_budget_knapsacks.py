@@ -68,9 +68,9 @@ def test_a_refill_round_spends_what_an_unfilled_case_left_on_others_tolerance() 
     assert units(out) == {"a": (3, 0), "b": (3, 0)}
 
 
-def test_a_missed_supplier_minimum_starts_the_knapsacks_again_towards_it() -> None:
+def test_a_supplier_minimum_out_of_the_caps_reach_steers_the_knapsacks_towards_it() -> None:
     # a's 3.00 buys 3 of p or 3 of q (a tie, first taken: p). Then t's minimum of 5.00 is out of
-    # reach (b's 3 of q), so t orders nothing: 3.00 delivered. Steered to t, a takes q: 6.00.
+    # reach (b's 3 of q), so t would order nothing: 3.00 delivered. Steered to t, a takes q: 6.00.
     data = {
         "currency": "GBP",
         "suppliers": [{"id": "s"}, {"id": "t", "min_order_value": "5.00"}],
@@ -85,3 +85,22 @@ def test_a_missed_supplier_minimum_starts_the_knapsacks_again_towards_it() -> No
     assert out is not None
     assert out["objective"]["delivered_value"] == "6.00"
     assert [s["ordered"] for s in out["suppliers"]] == [False, True]
+
+
+def test_a_minimum_a_solve_missed_starts_the_knapsacks_again_towards_it() -> None:
+    # As above, but q needs 3 cases (min_cases): b's 2 units look like 2.00, enough for t's
+    # minimum, until the solve orders none of q. Started again towards t: 5.00 delivered.
+    data = {
+        "currency": "GBP",
+        "suppliers": [{"id": "s"}, {"id": "t", "min_order_value": "2.00"}],
+        "products": [
+            {"id": "p", "supplier": "s", "case_size": 1, "unit_price": "1.00"},
+            {"id": "q", "supplier": "t", "case_size": 1, "unit_price": "1.00", "min_cases": 3},
+        ],
+        "members": [{"id": "a", "budget": "3.00"}],
+        "demand": [_demand("a", "p", 3, 0), _demand("a", "q", 3, 0), _demand("b", "q", 2, 0)],
+    }
+    out = knapsack_start(data)
+    assert out is not None
+    assert out["objective"]["delivered_value"] == "5.00"
+    assert out["suppliers"][1]["ordered"] is True

@@ -24,9 +24,10 @@ budgets from 10.42, 5.92 and 9.00 million to 14.04, 11.46 and 12.51 million):
   units hold (taking them moves value in at no cost), and the model is solved again with the caps
   at what was delivered plus that knapsack. The previous answer stays feasible, so no round is
   worse; rounds stop when nothing moves or the time share is spent.
-- *Suppliers' minimums.* When an answer orders nothing from a supplier with a minimum (rule 5),
-  the knapsacks start again with every unit of that supplier preferred (one restart per supplier
-  at most); the best answer of all rounds is kept.
+- *Suppliers' minimums.* When the caps leave a supplier's minimum (rule 5) out of reach though
+  the whole demand reaches it (`_out_of_reach`, before any solve), or an answer orders nothing
+  from a supplier with a minimum, the knapsacks start again with every unit of that supplier
+  preferred (one restart per supplier at most); the best answer of all rounds is kept.
 """
 
 from __future__ import annotations

@@ -23,19 +23,21 @@ or pays no fee (nothing can be lower). The time limit is shared by the stages. I
 stage 1 before HiGHS finds anything better, the fallback is kept: the fcfs result when it keeps
 every budget (so without budgets optimal never delivers less than fcfs), else the best of three
 answers that keep them: fcfs within budgets (`budget_start`), fcfs repaired (`budget_repair`) and
-the knapsack start (`_knapsack_start`: each budgeted member's best knapsack, solved as a round
-without budgets on a separate solver in at most `KNAPSACK_SHARE` of the limit). No start solution
-is handed to HiGHS: with one, HiGHS 1.16 reported a worse answer as optimal on a tiny problem
-(caught by the brute-force test in tests/test_optimal.py).
+the knapsack start (`budget_knapsacks`: each budgeted member held to a knapsack of their own,
+tie-broken towards the units that fill others' cases, the model solved like a round without
+budgets on a separate solver, then refill rounds that spend unspent budgets on units others hold
+as tolerance, and a fresh start steered to any supplier whose minimum an answer missed; in at
+most `KNAPSACK_SHARE` of the limit). No start solution is handed to HiGHS: with one, HiGHS 1.16
+reported a worse answer as optimal on a tiny problem (caught by the brute-force test in
+tests/test_optimal.py).
 
 Where the time goes (bench/allocation.py, 300 members x 200 products, half with budgets): without
 budgets all three stages are proven in about a second; with budgets stage 1 alone is not proven in
-60 s (gap 0.1-0.2 %). Measured 2026-12-06 on seed 100 (a loaded machine: 9 s of CPU in 40 s): the
-bound after the root's cuts is within 0.14 % of the best answer HiGHS finds, but HiGHS finds that
-answer only after several CPU seconds of sub-MIP heuristics; the fallbacks are 3-5 % below it.
-Each budget is a small knapsack and the cases tie them together; the LP bound after HiGHS's cuts
-stays ~0.1-0.2 % above the best allocation found, and neither the value caps nor fewer binaries
-closed that (see docs/adr/0001-allocation-engine.md).
+60 s (gap 0.1-0.2 %). On seed 100 a 240 s run (58 s of CPU) ended at 10,644,392 pence against a
+bound of 10,657,703 (0.125 %). The gap lies in the budgeted members' whole units, not in the
+whole cases: with their units continuous (cases and everyone else whole) the optimum is
+10,661,620, above HiGHS's bound after cuts; with the cases continuous instead it is the LP bound
+(10,694,536). See docs/adr/0001-allocation-engine.md for what was tried.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ import time
 from typing import Any
 
 from coopbuy.core.decision import Decision, SolveStatus
+from coopbuy.core.policies.budget_knapsacks import knapsack_start
 from coopbuy.core.policies.budget_repair import repair_to_budgets
 from coopbuy.core.policies.budget_start import allocate_within_budgets
 from coopbuy.core.policies.fcfs import allocate_fcfs
@@ -141,74 +144,10 @@ def _knapsack_start(
     value_cost: list[float],
     time_limit: float,
 ) -> list[float] | None:
-    """Stage 1 on a restricted model whose budgets cannot bind: a feasible answer, or None.
-
-    Each member whose whole demand the budget cannot buy at base prices (no tier is dearer) keeps
-    only the quantity units of one best knapsack of their own (the most base-price value within
-    the budget, by dynamic programming over the budget in pence) and no tolerance; everyone else
-    keeps their demand. Any allocation of that restricted model keeps every budget, so HiGHS
-    solves it like a round without budgets (fast: the budgets were the hard part), on a solver
-    of its own, in at most `KNAPSACK_SHARE` of the time limit. Its answer is only a fallback:
-    the full model is then solved as before and wins whenever it does at least as well.
-    """
-    import numpy as np  # a dependency of highspy, loaded with it
-
-    upper = list(model.upper)
-    items: dict[str, list[tuple[int, int, int]]] = {m: [] for m in prepared.budgets}
-    full: dict[str, int] = dict.fromkeys(prepared.budgets, 0)
-    for product, mp in zip(prepared.products, products, strict=True):
-        if not mp.bands:
-            continue
-        for i, j in enumerate(mp.pairs):
-            m = prepared.pair_member[j]
-            if m in items:
-                want = prepared.want_quantity[j]
-                full[m] += (want + prepared.want_tolerance[j]) * product.base_price
-                items[m].append((i, product.index, want))
-    for member, mine in items.items():
-        budget = prepared.budgets[member]
-        if full[member] <= budget:
-            continue
-        chunks: list[tuple[int, int, int]] = []  # (item, units, pence)
-        for item, (_, p, count) in enumerate(mine):
-            unit = prepared.products[p].base_price
-            size = 1
-            while count > 0:  # binary split of a bounded item: 1, 2, 4, ... copies
-                take = min(size, count)
-                chunks.append((item, take, unit * take))
-                count -= take
-                size *= 2
-        best = np.zeros(budget + 1, dtype=np.int64)  # the most spend within c pence
-        took: list[Any] = []
-        for _, _, weight in chunks:
-            took_here = np.zeros(budget + 1, dtype=bool)
-            if 0 < weight <= budget:
-                candidate = best[:-weight] + weight
-                better = candidate > best[weight:]
-                took_here[weight:] = better
-                best[weight:] = np.where(better, candidate, best[weight:])
-            took.append(took_here)
-        units = [0] * len(mine)
-        c = budget
-        for (item, take, weight), took_here in zip(reversed(chunks), reversed(took), strict=True):
-            if took_here[c]:
-                units[item] += take
-                c -= weight
-        for (i, p, count), keep in zip(mine, units, strict=True):
-            mp = products[p]
-            free_units = count if prepared.products[p].base_price == 0 else keep
-            upper[mp.x[i]] = float(free_units)
-            upper[mp.y[i]] = 0.0
-    if upper == model.upper:
-        return None  # no budget binds on its own: the full model is no harder
-    h = load_model(highspy, model, upper)
-    h.changeColsCost(len(value_cost), list(range(len(value_cost))), value_cost)
-    h.changeObjectiveSense(highspy.ObjSense.kMaximize)
-    h.setOptionValue("time_limit", max(0.01, time_limit * KNAPSACK_SHARE))
-    h.run()
-    if h.getInfo().primal_solution_status != 2:
-        return None
-    return [float(v) for v in rounded(list(h.getSolution().col_value))]
+    """The knapsack start (`budget_knapsacks`) in at most `KNAPSACK_SHARE` of the time limit."""
+    return knapsack_start(
+        highspy, prepared, model, products, value_cost, time_limit * KNAPSACK_SHARE
+    )
 
 
 def _value(cost: list[float], source: Any) -> int:

@@ -22,9 +22,12 @@ per distinct amount), and the columns are interleaved with the fixed keys and in
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
+from functools import partial
+from itertools import count, repeat
 from operator import add, attrgetter
 from typing import Annotated, Any
 
@@ -43,7 +46,14 @@ from coopbuy.core.jsonio import (
     result_to_json,
 )
 from coopbuy.core.money import format_minor, to_minor
-from coopbuy.core.problem import AllocationResult, AllocationTable, Demand, Problem
+from coopbuy.core.problem import (
+    AllocationResult,
+    AllocationTable,
+    Demand,
+    DemandCodes,
+    LazyTuple,
+    Problem,
+)
 
 _encode_str: Callable[[str], str] = json.encoder.encode_basestring_ascii
 
@@ -58,10 +68,24 @@ class _Row(Struct, forbid_unknown_fields=True, gc=False):
     tolerance: Annotated[int, Meta(ge=0)] = 0
 
 
-_TOP = msgspec.json.Decoder(dict[str, msgspec.Raw])
-_ROWS = msgspec.json.Decoder(list[_Row])
+_ABSENT = msgspec.Raw(b"")
+
+
+class _Top(Struct, forbid_unknown_fields=True, gc=False):
+    """The top level in one pass: the rows as structs, the small sections kept raw (`_ABSENT`
+    when not given). An unknown key fails the parse (the exact path names it)."""
+
+    currency: msgspec.Raw
+    suppliers: msgspec.Raw
+    products: msgspec.Raw
+    demand: list[_Row]
+    policy: msgspec.Raw = _ABSENT
+    members: msgspec.Raw = _ABSENT
+
+
+_TOP = msgspec.json.Decoder(_Top)
 _ANY = msgspec.json.Decoder()
-_KNOWN = frozenset((*TOP_REQUIRED, *TOP_OPTIONAL))
+_SMALL = tuple(k for k in (*TOP_REQUIRED, *TOP_OPTIONAL) if k != "demand")
 
 
 def problem_from_text(text: str | bytes) -> Problem:
@@ -87,43 +111,88 @@ def fast_problem_from_text(text: str | bytes) -> Problem | None:
 
 def _fast_problem_from_text(text: str | bytes) -> Problem | None:
     try:
-        sections = _TOP.decode(text)
-        if not _KNOWN.issuperset(sections) or "demand" not in sections:
-            return None
-        rows = _ROWS.decode(sections["demand"])
-        top: dict[str, Any] = {k: _ANY.decode(v) for k, v in sections.items() if k != "demand"}
+        top = _TOP.decode(text)
+        sections: dict[str, Any] = {
+            k: _ANY.decode(raw) for k in _SMALL if (raw := getattr(top, k)) is not _ABSENT
+        }
     except (msgspec.DecodeError, msgspec.ValidationError):
         return None
-    top["demand"] = []  # present, as the validators require; the rows were checked above
-    demand = _demand(rows)
-    if demand is None:
-        return None
+    sections["demand"] = []  # present, as the validators require; the rows are checked below
     try:
-        problem = problem_with_demand(top, demand)
+        problem = problem_with_demand(sections, Demand())
     except ProblemError:  # the exact path reports it, in the same words
         return None
-    if not {p.id for p in problem.products}.issuperset(demand.product):
+    rows, top.demand = top.demand, []
+    demand = _demand(rows, [p.id for p in problem.products])
+    if demand is None:
         return None
-    return problem
+    return replace(problem, demand=demand)
 
 
-def _demand(rows: list[_Row]) -> Demand | None:
-    """The checked rows as columns; None if a time does not parse or has no zone."""
+def _demand(rows: list[_Row], product_ids: list[str]) -> Demand | None:
+    """The checked rows as columns; None if a product is unknown or a time does not parse or
+    has no zone. Times written "2026-11-20T10:00:00Z" are checked and keyed with numpy
+    (`utc_time_keys`) and become datetimes only when read (`LazyTuple`); other spellings are
+    parsed row by row."""
+    n = len(rows)
+    if not n:
+        return Demand()
+    keys = utc_time_keys(list(map(attrgetter("placed_at"), rows)))
+    placed_at: Sequence[datetime]
+    if keys is None:
+        try:
+            # One parse per row, as in `jsonio._demand_fast` (faster than a dict of distinct
+            # times).
+            placed_at = tuple(map(datetime.fromisoformat, map(attrgetter("placed_at"), rows)))
+        except ValueError:
+            return None
+        if not all(map(attrgetter("tzinfo"), placed_at)):
+            return None
+    else:
+        placed_at = LazyTuple(n, partial(_datetimes, keys))
+    # Codes: each distinct member numbered when first seen (a defaultdict counts them in C).
+    member_code: defaultdict[str, int] = defaultdict(count().__next__)
+    product_code = dict(zip(product_ids, range(len(product_ids)), strict=True))
     try:
-        # One parse per row, as in `jsonio._demand_fast` (faster than a dict of distinct times).
-        placed_at = tuple(map(datetime.fromisoformat, map(attrgetter("placed_at"), rows)))
-    except ValueError:
+        member = np.fromiter(map(member_code.__getitem__, map(_MEMBER, rows)), np.intp, n)
+        product = np.fromiter(map(product_code.__getitem__, map(_PRODUCT, rows)), np.intp, n)
+        quantity = np.fromiter(map(_QUANTITY, rows), np.int64, n)
+        tolerance = np.fromiter(map(_TOLERANCE, rows), np.int64, n)
+    except KeyError:  # an unknown product: the exact path names it
         return None
-    if not all(map(attrgetter("tzinfo"), placed_at)):
+    except OverflowError:  # beyond int64: the exact path keeps Python's ints
         return None
+    member_ids = list(member_code)
+    codes = DemandCodes(member_ids, member, product_ids, product, quantity, tolerance)
     return Demand(
-        tuple(map(attrgetter("member"), rows)),
-        tuple(map(attrgetter("product"), rows)),
-        tuple(map(attrgetter("quantity"), rows)),
-        tuple(map(attrgetter("tolerance"), rows)),
+        LazyTuple(n, partial(_strings, member_ids, member)),
+        LazyTuple(n, partial(_strings, product_ids, product)),
+        LazyTuple(n, partial(_ints_of, quantity)),
+        LazyTuple(n, partial(_ints_of, tolerance)),
         placed_at,
-        utc_time_keys(list(map(attrgetter("placed_at"), rows))),
+        keys,
+        codes,
     )
+
+
+_MEMBER, _PRODUCT = attrgetter("member"), attrgetter("product")
+_QUANTITY, _TOLERANCE = attrgetter("quantity"), attrgetter("tolerance")
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _strings(ids: list[str], codes: NDArray[np.intp]) -> tuple[str, ...]:
+    return tuple(map(ids.__getitem__, codes.tolist()))
+
+
+def _ints_of(column: NDArray[np.int64]) -> tuple[int, ...]:
+    return tuple(column.tolist())
+
+
+def _datetimes(keys: NDArray[np.int64]) -> tuple[datetime, ...]:
+    """The aware (UTC) datetimes of microsecond keys: what `datetime.fromisoformat` gives for
+    the times they were read from."""
+    n = len(keys)
+    return tuple(map(_EPOCH.__add__, map(timedelta, repeat(0, n), repeat(0, n), keys.tolist())))
 
 
 #: "YYYY-MM-DDTHH:MM:SSZ": separators at these positions, digits elsewhere.
@@ -135,9 +204,10 @@ _SEPARATOR_BYTES = np.array(list(_SEPARATORS.values()), np.uint8)
 
 def utc_time_keys(times: list[str]) -> NDArray[np.int64] | None:
     """Microseconds since 1970 of times all written "2026-11-20T10:00:00Z" (what exports write),
-    computed on a byte matrix with numpy; None when any time is written otherwise (`prepare`
-    then computes the keys from the datetimes). The times must already have parsed as valid
-    datetimes (so a month or day out of range cannot occur here)."""
+    computed on a byte matrix with numpy; None when any time is written otherwise or is not a
+    time `datetime.fromisoformat` accepts (year 0, month 13, 30 February, hour 24, second 60:
+    the row-by-row parse then names it). Accepted times are exactly those `fromisoformat`
+    accepts in that spelling, and the keys are the microseconds of the datetimes it gives."""
     n = len(times)
     if not n:
         return None
@@ -163,10 +233,25 @@ def utc_time_keys(times: list[str]) -> NDArray[np.int64] | None:
 
     year, month, day = number(0, 4), number(4, 2), number(6, 2)
     hour, minute, second = number(8, 2), number(10, 2), number(12, 2)
-    # The days before the first of each month in the span, from a table made once per month.
+    if not (
+        (year >= 1).all()
+        and (month >= 1).all()
+        and (month <= 12).all()
+        and (day >= 1).all()
+        and (hour <= 23).all()
+        and (minute <= 59).all()
+        and (second <= 59).all()
+    ):
+        return None
+    # The days before the first of each month in the span, from a table made once per month
+    # (one month more: the next month's start bounds the day).
     months = year * 12 + (month - 1)
     first_month = int(months.min())
-    days = _month_starts(first_month, int(months.max()))[months - first_month] + (day - 1)
+    starts = _month_starts(first_month, int(months.max()) + 1)
+    at = months - first_month
+    days = starts[at] + (day - 1)
+    if not (days < starts[at + 1]).all():  # 30 February, 31 April, 29 February 2023
+        return None
     keys: NDArray[np.int64] = (((days * 24 + hour) * 60 + minute) * 60 + second) * 1_000_000
     return keys
 

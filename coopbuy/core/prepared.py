@@ -220,18 +220,44 @@ def _aggregate(problem: Problem, prepared: Prepared) -> None:
     """Pairs, their wants and first rows, each product's rows and totals (see the docstring)."""
     demand = problem.demand
     index = {p.id: p.index for p in prepared.products}
-    try:
-        product_of_row = np.fromiter(map(index.__getitem__, demand.product), np.int64, len(demand))
-    except KeyError:
-        row = next(i for i, p in enumerate(demand.product) if p not in index)
-        raise ProblemError(
-            f"demand[{row}].product", f'unknown product "{demand.product[row]}"'
-        ) from None
+    codes = demand.codes
+    if codes is not None:  # read by the fast parser: a code per row, an index per distinct id
+        of_code = np.fromiter(map(index.get, codes.product_ids, repeat(-1)), np.int64)
+        product_of_row = of_code[codes.product]
+        if len(product_of_row) and int(product_of_row.min()) < 0:
+            row = int(np.flatnonzero(product_of_row < 0)[0])
+            unknown = codes.product_ids[int(codes.product[row])]
+            raise ProblemError(f"demand[{row}].product", f'unknown product "{unknown}"')
+    else:
+        try:
+            product_of_row = np.fromiter(
+                map(index.__getitem__, demand.product), np.int64, len(demand)
+            )
+        except KeyError:
+            row = next(i for i, p in enumerate(demand.product) if p not in index)
+            raise ProblemError(
+                f"demand[{row}].product", f'unknown product "{demand.product[row]}"'
+            ) from None
     columns = _numeric_columns(demand)
     if columns is None:
         _aggregate_rows(problem, prepared, product_of_row.tolist())
     else:
-        _aggregate_columns(problem, prepared, product_of_row, *columns)
+        _aggregate_columns(problem, prepared, product_of_row, *member_ranks(demand), *columns)
+
+
+def member_ranks(demand: Demand) -> tuple[NDArray[np.int64], list[str]]:
+    """Each row's member as its rank among the demand's members sorted by id, and those ids."""
+    codes = demand.codes
+    if codes is None:
+        members = sorted(set(demand.member))
+        code = dict(zip(members, range(len(members)), strict=True))
+        return np.fromiter(map(code.__getitem__, demand.member), np.int64, len(demand)), members
+    ids = codes.member_ids
+    used = np.bincount(codes.member, minlength=len(ids)).astype(bool).tolist()
+    by_id = sorted((i for i, u in enumerate(used) if u), key=ids.__getitem__)
+    rank = np.zeros(len(ids), np.int64)
+    rank[by_id] = np.arange(len(by_id), dtype=np.int64)
+    return rank[codes.member], [ids[i] for i in by_id]
 
 
 def _numeric_columns(
@@ -242,11 +268,14 @@ def _numeric_columns(
     n = len(demand)
     if not n:
         return None
-    try:
-        quantity = np.fromiter(demand.quantity, np.int64, n)
-        tolerance = np.fromiter(demand.tolerance, np.int64, n)
-    except OverflowError:
-        return None
+    if demand.codes is not None:
+        quantity, tolerance = demand.codes.quantity, demand.codes.tolerance
+    else:
+        try:
+            quantity = np.fromiter(demand.quantity, np.int64, n)
+            tolerance = np.fromiter(demand.tolerance, np.int64, n)
+        except OverflowError:
+            return None
     if max(int(quantity.max()), int(tolerance.max())) >= _COLUMN_LIMIT:
         return None
     time_keys = demand.time_keys if demand.time_keys is not None else _time_keys(demand.placed_at)
@@ -267,45 +296,58 @@ def _time_keys(times: Sequence[datetime]) -> NDArray[np.int64] | None:
         return None
 
 
-def stable_order(keys: NDArray[np.int64]) -> NDArray[np.intp]:
-    """`np.argsort(keys, kind="stable")` for non-negative keys, faster: small keys take numpy's
-    radix sort, others become unique (key x n + position) so the default sort, several times
-    faster than the stable one on int64, gives the same order; the stable sort is the fallback."""
-    n = len(keys)
-    top = int(keys.max()) if n else 0
-    if top < 2**16:
-        return np.argsort(keys.astype(np.uint16), kind="stable")
-    if (top + 1) * n < 2**63:
-        return np.argsort(keys * n + np.arange(n, dtype=np.int64))
-    return np.argsort(keys, kind="stable")
+def stable_order(
+    keys: NDArray[np.int64], within: NDArray[np.intp] | None = None
+) -> NDArray[np.intp]:
+    """`np.argsort(keys, kind="stable")` for non-negative keys; with `within` (an order of the
+    rows), that order re-sorted stably by `keys`, i.e. `within[np.argsort(keys[within],
+    kind="stable")]`. A least-significant-digit radix sort on 16-bit digits, each pass numpy's
+    radix sort of uint16: a few passes cost less than one comparison sort of int64."""
+    top = int(keys.max()) if len(keys) else 0
+    order = within
+    shift = 0
+    while True:
+        digits = (keys if top < 1 << 16 else (keys >> shift) & 0xFFFF).astype(np.uint16)
+        if order is None:
+            order = np.argsort(digits, kind="stable")
+        else:
+            order = order[np.argsort(digits[order], kind="stable")]
+        shift += 16
+        if not top >> shift:
+            return order
 
 
 def _aggregate_columns(
     problem: Problem,
     prepared: Prepared,
     product_of_row: NDArray[np.int64],
+    row_member: NDArray[np.int64],
+    members: list[str],
     quantity: NDArray[np.int64],
     tolerance: NDArray[np.int64],
     time_keys: NDArray[np.int64],
 ) -> None:
     """Pairs, their wants and first rows, each product's rows and totals: column-wise, with numpy.
 
-    Rows get integer codes (member rank, product rank) once; one stable sort by (member, product,
-    file position) puts each pair's rows together in the output's order, and sums are taken per
-    run. One stable sort by time gives each pair's first row and, per product, the time order
-    that fcfs serves (`RowColumns`). Python looks at each row only inside C loops (`map`, numpy).
+    Rows come with integer codes (`row_member`: the rank of the member in `members`, sorted by
+    id; the product's index). Stable radix sorts (`stable_order`) order the rows by time (then
+    file position), then by product: the time order fcfs serves per product (`RowColumns`); then
+    by product id and member: each pair's rows together in the output's order, the pair's
+    first row (by time, then file position) at the head of its run. Sums are taken per run.
+    Python looks at each row only inside C loops (`map`, numpy).
     """
     demand = problem.demand
     products = prepared.products
     n = len(demand)
-    members = sorted(set(demand.member))
-    code = dict(zip(members, range(len(members)), strict=True))
-    row_member = np.fromiter(map(code.__getitem__, demand.member), np.int64, n)
     by_id = sorted(range(len(products)), key=lambda i: products[i].id)
     rank = np.empty(len(products), np.int64)
     rank[by_id] = np.arange(len(products), dtype=np.int64)
-    key = row_member * max(1, len(products)) + rank[product_of_row]
-    order = stable_order(key)  # by member, product id, then file position
+    by_time = stable_order(time_keys - time_keys.min())
+    by_product_time = stable_order(product_of_row, by_time)
+    row_rank = rank[product_of_row]
+    # by member, product id, time, then file position
+    order = stable_order(row_member, stable_order(row_rank, by_product_time))
+    key = row_member * max(1, len(products)) + row_rank
     sorted_key = key[order]
     is_start = np.empty(n, bool)
     is_start[:1] = True
@@ -316,23 +358,17 @@ def _aggregate_columns(
     row_pair[order] = pair_of_sorted
     want_q = np.add.reduceat(quantity[order], starts)
     want_t = np.add.reduceat(tolerance[order], starts)
-    pair_members = row_member[order[starts]]
+    pair_first_row = order[starts]
+    pair_members = row_member[pair_first_row]
     prepared.pair_member = np.array(members, dtype=object)[pair_members].tolist()
-    pair_product = product_of_row[order[starts]]
+    pair_product = product_of_row[pair_first_row]
     prepared.pair_product = pair_product.tolist()
     prepared.want_quantity = want_q.tolist()
     prepared.want_tolerance = want_t.tolist()
-    # Each pair's first row by (time, file position): its least position in the time order.
-    by_time = stable_order(time_keys - time_keys.min())
-    position = np.empty(n, np.int64)
-    position[by_time] = np.arange(n, dtype=np.int64)
-    first_position = np.full(len(starts), n, np.int64)
-    np.minimum.at(first_position, row_pair, position)
-    pair_first_row = by_time[first_position]
     prepared.members_with_pairs = members
     prepared.member_pair_counts = np.bincount(pair_members, minlength=len(members)).tolist()
     listed = [m.id for m in problem.members]
-    if all(map(code.__contains__, listed)):
+    if set(members).issuperset(listed):
         prepared.member_ids = members
     else:
         prepared.member_ids = sorted(set(members).union(listed))
@@ -354,7 +390,7 @@ def _aggregate_columns(
         tolerance,
         row_pair,
         time_keys,
-        by_time[stable_order(product_of_row[by_time])],
+        by_product_time,
         product_starts,
         pair_product,
         want_q,

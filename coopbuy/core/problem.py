@@ -8,11 +8,11 @@ Money inside the result tables is in integer minor units; the row views give `De
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, overload
 
 from coopbuy.core.money import from_minor
 from coopbuy.core.pricing import PriceTier
@@ -60,19 +60,86 @@ class DemandRow:
     placed_at: datetime  # aware
 
 
+class LazyTuple[T](Sequence[T]):
+    """A tuple made by `make` when first read: the fast parser (`jsontext`) keeps a million rows
+    as numpy columns, and turns them into Python objects only for a caller that reads them row by
+    row. Equal to (and hashed as) the tuple it stands for."""
+
+    __slots__ = ("_length", "_make", "_values")
+
+    def __init__(self, length: int, make: Callable[[], tuple[T, ...]]) -> None:
+        self._length = length
+        self._make: Callable[[], tuple[T, ...]] | None = make
+        self._values: tuple[T, ...] | None = None
+
+    def values(self) -> tuple[T, ...]:
+        if self._values is None:
+            assert self._make is not None
+            self._values, self._make = self._make(), None
+            if len(self._values) != self._length:
+                raise AssertionError(f"{len(self._values)} values made, {self._length} expected")
+        return self._values
+
+    def __len__(self) -> int:
+        return self._length
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[T, ...]: ...
+    def __getitem__(self, index: int | slice) -> T | tuple[T, ...]:
+        return self.values()[index]
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self.values())
+
+    def __contains__(self, value: object) -> bool:
+        return value in self.values()
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, LazyTuple):
+            other = other.values()
+        return self.values() == other
+
+    def __hash__(self) -> int:
+        return hash(self.values())
+
+    def __repr__(self) -> str:
+        return repr(self.values())
+
+
+@dataclass(frozen=True, slots=True)
+class DemandCodes:
+    """The demand's ids as integer codes, as the fast parser (`jsontext`) reads them: row i's
+    member is `member_ids[member[i]]`, its product `product_ids[product[i]]` (either list may
+    hold ids no row uses). `prepare` works on these instead of a million strings."""
+
+    member_ids: Sequence[str]
+    member: NDArray[np.intp]
+    product_ids: Sequence[str]
+    product: NDArray[np.intp]
+    quantity: NDArray[np.int64]
+    tolerance: NDArray[np.int64]
+
+
 @dataclass(frozen=True, slots=True)
 class Demand:
-    """Demand rows column by column, in file order (the tie-break for equal `placed_at`)."""
+    """Demand rows column by column, in file order (the tie-break for equal `placed_at`).
 
-    member: tuple[str, ...] = ()
-    product: tuple[str, ...] = ()
-    quantity: tuple[int, ...] = ()
-    tolerance: tuple[int, ...] = ()
-    placed_at: tuple[datetime, ...] = ()
+    The columns are tuples, or `LazyTuple`s when the fast parser read them (then `codes` and
+    `time_keys` hold them as arrays, and the tuples are made only if someone reads them)."""
+
+    member: Sequence[str] = ()
+    product: Sequence[str] = ()
+    quantity: Sequence[int] = ()
+    tolerance: Sequence[int] = ()
+    placed_at: Sequence[datetime] = ()
     #: Each `placed_at` as int64 microseconds since 1970 UTC, when the parser had them for free
     #: (`jsontext`, from times written as "2026-11-20T10:00:00Z"); else None, and `prepare`
     #: computes them from the datetimes. Not compared: it repeats `placed_at`.
     time_keys: NDArray[np.int64] | None = field(default=None, compare=False, repr=False)
+    #: The other columns as arrays, when the fast parser read them (not compared, likewise).
+    codes: DemandCodes | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def from_rows(cls, rows: Iterable[DemandRow]) -> Demand:

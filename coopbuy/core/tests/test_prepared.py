@@ -11,6 +11,7 @@ from coopbuy.core.prepared import (
     _aggregate_columns,
     _aggregate_rows,
     _numeric_columns,
+    member_ranks,
     prepare,
 )
 from coopbuy.core.tests.strategies import problems
@@ -33,7 +34,8 @@ def aggregated(data: dict[str, Any], how: Any) -> tuple[Prepared, list[tuple[int
     if how is _aggregate_columns:
         columns = _numeric_columns(problem.demand)
         assert columns is not None
-        how(problem, prepared, np.array(row_product, np.int64), *columns)
+        ranks = member_ranks(problem.demand)
+        how(problem, prepared, np.array(row_product, np.int64), *ranks, *columns)
     else:
         how(problem, prepared, row_product)
     totals = [(p.total_quantity, p.total_tolerance) for p in prepared.products]

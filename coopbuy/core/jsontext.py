@@ -25,16 +25,15 @@ import json
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from functools import partial
-from itertools import count, repeat
+from itertools import count
 from operator import add, attrgetter
 from typing import Annotated, Any
 
 import msgspec
 import numpy as np
 from msgspec import Meta, Struct
-from numpy.typing import NDArray
 
 from coopbuy.core.errors import ProblemError
 from coopbuy.core.gcpause import gc_paused
@@ -54,6 +53,7 @@ from coopbuy.core.problem import (
     LazyTuple,
     Problem,
 )
+from coopbuy.core.textcolumns import code_ids, datetimes, ints_of, strings, utc_time_keys
 
 _encode_str: Callable[[str], str] = json.encoder.encode_basestring_ascii
 
@@ -149,12 +149,16 @@ def _demand(rows: list[_Row], product_ids: list[str]) -> Demand | None:
         if not all(map(attrgetter("tzinfo"), placed_at)):
             return None
     else:
-        placed_at = LazyTuple(n, partial(_datetimes, keys))
-    # Codes: each distinct member numbered when first seen (a defaultdict counts them in C).
-    member_code: defaultdict[str, int] = defaultdict(count().__next__)
+        placed_at = LazyTuple(n, partial(datetimes, keys))
     product_code = dict(zip(product_ids, range(len(product_ids)), strict=True))
+    members = code_ids(rows, _MEMBER)
     try:
-        member = np.fromiter(map(member_code.__getitem__, map(_MEMBER, rows)), np.intp, n)
+        if members is None:  # each distinct member numbered when first seen, in C
+            member_code: defaultdict[str, int] = defaultdict(count().__next__)
+            member = np.fromiter(map(member_code.__getitem__, map(_MEMBER, rows)), np.intp, n)
+            member_ids = list(member_code)
+        else:
+            member_ids, member = members
         product = np.fromiter(map(product_code.__getitem__, map(_PRODUCT, rows)), np.intp, n)
         quantity = np.fromiter(map(_QUANTITY, rows), np.int64, n)
         tolerance = np.fromiter(map(_TOLERANCE, rows), np.int64, n)
@@ -162,13 +166,12 @@ def _demand(rows: list[_Row], product_ids: list[str]) -> Demand | None:
         return None
     except OverflowError:  # beyond int64: the exact path keeps Python's ints
         return None
-    member_ids = list(member_code)
     codes = DemandCodes(member_ids, member, product_ids, product, quantity, tolerance)
     return Demand(
-        LazyTuple(n, partial(_strings, member_ids, member)),
-        LazyTuple(n, partial(_strings, product_ids, product)),
-        LazyTuple(n, partial(_ints_of, quantity)),
-        LazyTuple(n, partial(_ints_of, tolerance)),
+        LazyTuple(n, partial(strings, member_ids, member)),
+        LazyTuple(n, partial(strings, product_ids, product)),
+        LazyTuple(n, partial(ints_of, quantity)),
+        LazyTuple(n, partial(ints_of, tolerance)),
         placed_at,
         keys,
         codes,
@@ -177,99 +180,6 @@ def _demand(rows: list[_Row], product_ids: list[str]) -> Demand | None:
 
 _MEMBER, _PRODUCT = attrgetter("member"), attrgetter("product")
 _QUANTITY, _TOLERANCE = attrgetter("quantity"), attrgetter("tolerance")
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-def _strings(ids: list[str], codes: NDArray[np.intp]) -> tuple[str, ...]:
-    return tuple(map(ids.__getitem__, codes.tolist()))
-
-
-def _ints_of(column: NDArray[np.int64]) -> tuple[int, ...]:
-    return tuple(column.tolist())
-
-
-def _datetimes(keys: NDArray[np.int64]) -> tuple[datetime, ...]:
-    """The aware (UTC) datetimes of microsecond keys: what `datetime.fromisoformat` gives for
-    the times they were read from."""
-    n = len(keys)
-    return tuple(map(_EPOCH.__add__, map(timedelta, repeat(0, n), repeat(0, n), keys.tolist())))
-
-
-#: "YYYY-MM-DDTHH:MM:SSZ": separators at these positions, digits elsewhere.
-_SEPARATORS = {4: ord("-"), 7: ord("-"), 10: ord("T"), 13: ord(":"), 16: ord(":"), 19: ord("Z")}
-_DIGITS = [i for i in range(20) if i not in _SEPARATORS]
-_SEPARATOR_AT = list(_SEPARATORS)
-_SEPARATOR_BYTES = np.array(list(_SEPARATORS.values()), np.uint8)
-
-
-def utc_time_keys(times: list[str]) -> NDArray[np.int64] | None:
-    """Microseconds since 1970 of times all written "2026-11-20T10:00:00Z" (what exports write),
-    computed on a byte matrix with numpy; None when any time is written otherwise or is not a
-    time `datetime.fromisoformat` accepts (year 0, month 13, 30 February, hour 24, second 60:
-    the row-by-row parse then names it). Accepted times are exactly those `fromisoformat`
-    accepts in that spelling, and the keys are the microseconds of the datetimes it gives."""
-    n = len(times)
-    if not n:
-        return None
-    try:
-        text = "".join(times).encode("ascii")
-    except UnicodeEncodeError:
-        return None
-    if len(text) != 20 * n:
-        return None
-    b = np.frombuffer(text, np.uint8).reshape(n, 20)
-    if not (b[:, _SEPARATOR_AT] == _SEPARATOR_BYTES).all():  # lengths add up: 20 characters each
-        return None
-    d = b[:, _DIGITS] - np.uint8(ord("0"))  # bytes below "0" wrap round to 208 and more
-    if (d > 9).any():
-        return None
-
-    def number(first: int, width: int) -> NDArray[np.int64]:
-        value = d[:, first].astype(np.int64)
-        for column in range(first + 1, first + width):
-            value *= 10
-            value += d[:, column]
-        return value
-
-    year, month, day = number(0, 4), number(4, 2), number(6, 2)
-    hour, minute, second = number(8, 2), number(10, 2), number(12, 2)
-    if not (
-        (year >= 1).all()
-        and (month >= 1).all()
-        and (month <= 12).all()
-        and (day >= 1).all()
-        and (hour <= 23).all()
-        and (minute <= 59).all()
-        and (second <= 59).all()
-    ):
-        return None
-    # The days before the first of each month in the span, from a table made once per month
-    # (one month more: the next month's start bounds the day).
-    months = year * 12 + (month - 1)
-    first_month = int(months.min())
-    starts = _month_starts(first_month, int(months.max()) + 1)
-    at = months - first_month
-    days = starts[at] + (day - 1)
-    if not (days < starts[at + 1]).all():  # 30 February, 31 April, 29 February 2023
-        return None
-    keys: NDArray[np.int64] = (((days * 24 + hour) * 60 + minute) * 60 + second) * 1_000_000
-    return keys
-
-
-def _month_starts(first: int, last: int) -> NDArray[np.int64]:
-    """Days from 1970-01-01 to the first of each month `first..last` (months counted as year x 12
-    + month - 1), proleptic Gregorian (H. Hinnant's days_from_civil)."""
-    months = np.arange(first, last + 1, dtype=np.int64)
-    year, month = months // 12, months % 12 + 1
-    y = year - (month <= 2)
-    era = y // 400
-    yoe = y - era * 400
-    doy = (153 * (month + np.where(month > 2, -3, 9)) + 2) // 5
-    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
-    starts: NDArray[np.int64] = era * 146097 + doe - 719468
-    return starts
-
-
 # --- writing -------------------------------------------------------------------------------------
 
 

@@ -12,12 +12,13 @@ from hypothesis import strategies as st
 from coopbuy.core.allocation import allocate
 from coopbuy.core.errors import ProblemError
 from coopbuy.core.jsonio import problem_from_json, result_to_json
-from coopbuy.core.jsontext import problem_from_text, result_to_text, utc_time_keys
+from coopbuy.core.jsontext import problem_from_text, result_to_text
 from coopbuy.core.prepared import _time_keys
 from coopbuy.core.problem import Problem
 from coopbuy.core.tests.mangling import mangle
 from coopbuy.core.tests.strategies import POLICIES, problems
 from coopbuy.core.tests.test_jsonio import BAD, SPEC, broken
+from coopbuy.core.textcolumns import utc_time_keys
 
 
 def exact(text: str) -> Problem | str:

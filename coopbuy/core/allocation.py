@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
-from itertools import accumulate, compress, repeat
+from itertools import accumulate, repeat
 from operator import add
 from typing import Any
 
@@ -40,6 +40,7 @@ from coopbuy.core.problem import (
     Problem,
     ProductResult,
     SupplierResult,
+    TableColumns,
 )
 
 
@@ -313,13 +314,16 @@ class _Columns:
     def allocation_table(self) -> AllocationTable:
         """The lines with units > 0, already in the contract's order (member, then product)."""
         prepared = self.prepared
-        keep = self.units > 0
-        product_ids = np.array([p.id for p in prepared.products], object)
-        return AllocationTable(
+        keep = np.flatnonzero(self.units > 0)
+        return AllocationTable.from_arrays(
             prepared.minor_units,
-            tuple(compress(prepared.pair_member, keep.tolist())),
-            tuple(product_ids[self.pair_product[keep]].tolist()),
-            tuple(self.got_q[keep].tolist()),
-            tuple(self.got_t[keep].tolist()),
-            tuple(self.amounts[keep].tolist()),
+            TableColumns(
+                prepared.members_with_pairs,
+                self._pair_member_index[keep],
+                [p.id for p in prepared.products],
+                self.pair_product[keep],
+                self.got_q[keep],
+                self.got_t[keep],
+                self.amounts[keep],
+            ),
         )

@@ -34,6 +34,7 @@ from typing import Annotated, Any
 import msgspec
 import numpy as np
 from msgspec import Meta, Struct
+from numpy.typing import NDArray
 
 from coopbuy.core.errors import ProblemError
 from coopbuy.core.gcpause import gc_paused
@@ -189,6 +190,13 @@ def _memo[K: Hashable](column: Sequence[K], encode: Callable[[K], str]) -> list[
     return list(map(texts.__getitem__, column))
 
 
+def _coded(ids: Sequence[str], codes: NDArray[np.intp]) -> list[str]:
+    """`[_encode_str(ids[c]) for c in codes]`, each id escaped once, gathered by numpy."""
+    texts = np.array(list(map(_encode_str, ids)), dtype=object)
+    column: list[str] = texts[codes].tolist()
+    return column
+
+
 def _ints(column: Iterable[int]) -> list[str]:
     """Each int as JSON text; small counts (the usual case) by looking up their text."""
     values = column if isinstance(column, (list, tuple)) else list(column)
@@ -256,9 +264,14 @@ def result_to_text(result: AllocationResult, *, explain: bool = False) -> str:
     )  # fmt: skip
     table = result.allocations
     keys = ["member", "product", "units", "from_quantity", "from_tolerance", "amount"]
+    arrays = table.arrays
     columns = [
-        _memo(table.member, _encode_str),
-        _memo(table.product, _encode_str),
+        _memo(table.member, _encode_str)
+        if arrays is None
+        else _coded(arrays.member_ids, arrays.member),
+        _memo(table.product, _encode_str)
+        if arrays is None
+        else _coded(arrays.product_ids, arrays.product),
         _ints(map(add, table.from_quantity, table.from_tolerance)),
         _ints(table.from_quantity),
         _ints(table.from_tolerance),

@@ -12,7 +12,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Literal, overload
+from functools import partial
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from coopbuy.core.money import from_minor
 from coopbuy.core.pricing import PriceTier
@@ -193,15 +194,47 @@ class AllocationLine:
 
 
 @dataclass(frozen=True, slots=True)
+class TableColumns:
+    """An `AllocationTable`'s columns as numpy arrays (what `allocate` computes them in): line i's
+    member is `member_ids[member[i]]`, its product `product_ids[product[i]]`; the amounts are
+    int64, or Python ints in an object array when int64 could overflow."""
+
+    member_ids: Sequence[str]
+    member: NDArray[np.intp]
+    product_ids: Sequence[str]
+    product: NDArray[np.intp]
+    from_quantity: NDArray[np.int64]
+    from_tolerance: NDArray[np.int64]
+    amount_minor: NDArray[Any]
+
+
+@dataclass(frozen=True, slots=True)
 class AllocationTable:
-    """Allocation lines (units > 0) sorted by member then product, column by column."""
+    """Allocation lines (units > 0) sorted by member then product, column by column.
+
+    Made by `allocate`, the columns are `LazyTuple`s over `arrays` (the tuples are made when
+    first read; `jsontext.result_to_text` writes from the arrays)."""
 
     minor_units: int
-    member: tuple[str, ...] = ()
-    product: tuple[str, ...] = ()
-    from_quantity: tuple[int, ...] = ()
-    from_tolerance: tuple[int, ...] = ()
-    amount_minor: tuple[int, ...] = ()
+    member: Sequence[str] = ()
+    product: Sequence[str] = ()
+    from_quantity: Sequence[int] = ()
+    from_tolerance: Sequence[int] = ()
+    amount_minor: Sequence[int] = ()
+    arrays: TableColumns | None = field(default=None, compare=False, repr=False)
+
+    @classmethod
+    def from_arrays(cls, minor_units: int, arrays: TableColumns) -> AllocationTable:
+        n = len(arrays.member)
+        return cls(
+            minor_units,
+            LazyTuple(n, partial(_ids_of, arrays.member_ids, arrays.member)),
+            LazyTuple(n, partial(_ids_of, arrays.product_ids, arrays.product)),
+            LazyTuple(n, partial(_ints_of, arrays.from_quantity)),
+            LazyTuple(n, partial(_ints_of, arrays.from_tolerance)),
+            LazyTuple(n, partial(_ints_of, arrays.amount_minor)),
+            arrays,
+        )
 
     def __len__(self) -> int:
         return len(self.member)
@@ -217,6 +250,14 @@ class AllocationTable:
             strict=True,
         ):
             yield AllocationLine(m, p, q + t, q, t, from_minor(a, mu))
+
+
+def _ids_of(ids: Sequence[str], codes: NDArray[np.intp]) -> tuple[str, ...]:
+    return tuple(map(ids.__getitem__, codes.tolist()))
+
+
+def _ints_of(column: NDArray[Any]) -> tuple[int, ...]:
+    return tuple(column.tolist())
 
 
 @dataclass(frozen=True, slots=True)

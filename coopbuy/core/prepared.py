@@ -8,8 +8,9 @@ what every policy allocates and every allocation line reports), numbered in the 
 (member id, then product id), and each product's rows are listed in file order. The summing is
 column-wise with numpy (`_aggregate_columns`: integer codes, stable sorts, sums per run), which also
 keeps the rows as arrays (`RowColumns`: times as integer microseconds, rows by product then time)
-for the policies' vectorised paths. The row-by-row loop (`_aggregate_rows`) remains for amounts too
-large for int64 (and times that cannot be compared) and as the reference the tests compare with.
+for the policies' vectorised paths; the pairs' lists are made from them when first read. The
+row-by-row loop (`prepared_rows.aggregate_rows`) remains for amounts too large for int64 (and times
+that cannot be compared) and as the reference the tests compare with.
 numpy is already installed as a dependency of highspy.
 """
 
@@ -26,6 +27,7 @@ from numpy.typing import NDArray
 
 from coopbuy.core.errors import ProblemError
 from coopbuy.core.money import minor_units_for, to_minor
+from coopbuy.core.prepared_rows import aggregate_rows
 from coopbuy.core.problem import Demand, Problem
 
 
@@ -82,7 +84,8 @@ class RowColumns:
     time: NDArray[np.int64]  # placed_at in microseconds since 1970: ordered as the datetimes
     by_product_time: NDArray[np.intp]  # rows by product, then placed_at, then file position
     product_starts: NDArray[np.intp]  # product p's rows: by_product_time[starts[p]:starts[p + 1]]
-    pair_product: NDArray[np.int64]  # the pairs' columns of `Prepared`, as arrays
+    pair_member: NDArray[np.int64]  # the pairs' columns of `Prepared`, as arrays (members
+    pair_product: NDArray[np.int64]  # as indices into `members_with_pairs`)
     want_quantity: NDArray[np.int64]
     want_tolerance: NDArray[np.int64]
     pair_first_row: NDArray[np.intp]
@@ -98,10 +101,6 @@ class Prepared:
     products: list[PProduct]
     member_ids: list[str]  # every member, sorted: those with demand and those with a budget
     budgets: dict[str, int]  # only members with a budget
-    pair_member: list[str] = field(default_factory=list)
-    pair_product: list[int] = field(default_factory=list)
-    want_quantity: list[int] = field(default_factory=list)
-    want_tolerance: list[int] = field(default_factory=list)
     members_with_pairs: list[str] = field(default_factory=list)  # sorted
     member_pair_counts: list[int] = field(default_factory=list)  # their runs in `output_order`
     row_quantity: Sequence[int] = ()
@@ -111,13 +110,71 @@ class Prepared:
     _product_pairs: list[list[int]] | None = None
     _product_rows: list[list[int]] | None = None  # built when first asked if `columns` is set
     _pair_first_row: list[int] | None = None  # likewise
+    _pair_member: list[str] | None = None  # likewise
+    _pair_product: list[int] | None = None  # likewise
+    _want_quantity: list[int] | None = None  # likewise
+    _want_tolerance: list[int] | None = None  # likewise
+
+    @property
+    def pair_count(self) -> int:
+        return len(self.columns.want_quantity if self.columns else self.want_quantity)
+
+    @property
+    def pair_member(self) -> list[str]:
+        """Each pair's member."""
+        if self._pair_member is None:
+            assert self.columns is not None  # `aggregate_rows` fills them at once
+            ids = np.array(self.members_with_pairs, dtype=object)
+            self._pair_member = ids[self.columns.pair_member].tolist()
+        return self._pair_member
+
+    @pair_member.setter
+    def pair_member(self, value: list[str]) -> None:
+        self._pair_member = value
+
+    @property
+    def pair_product(self) -> list[int]:
+        """Each pair's product (its index)."""
+        if self._pair_product is None:
+            assert self.columns is not None  # `aggregate_rows` fills them at once
+            self._pair_product = self.columns.pair_product.tolist()
+        return self._pair_product
+
+    @pair_product.setter
+    def pair_product(self, value: list[int]) -> None:
+        self._pair_product = value
+
+    @property
+    def want_quantity(self) -> list[int]:
+        """Each pair's quantity, summed over its rows."""
+        if self._want_quantity is None:
+            assert self.columns is not None  # `aggregate_rows` fills them at once
+            self._want_quantity = self.columns.want_quantity.tolist()
+        return self._want_quantity
+
+    @want_quantity.setter
+    def want_quantity(self, value: list[int]) -> None:
+        self._want_quantity = value
+
+    @property
+    def want_tolerance(self) -> list[int]:
+        """Each pair's tolerance, summed over its rows."""
+        if self._want_tolerance is None:
+            assert self.columns is not None  # `aggregate_rows` fills them at once
+            self._want_tolerance = self.columns.want_tolerance.tolist()
+        return self._want_tolerance
+
+    @want_tolerance.setter
+    def want_tolerance(self, value: list[int]) -> None:
+        self._want_tolerance = value
+
     _row_pair: list[int] | None = None  # likewise
 
     @property
     def pair_first_row(self) -> list[int]:
         """Each pair's earliest row by (time, file position)."""
         if self._pair_first_row is None:
-            assert self.columns is not None  # `_aggregate_rows` fills them at once
+            assert self.columns is not None  # `aggregate_rows` fills them at once
             self._pair_first_row = self.columns.pair_first_row.tolist()
         return self._pair_first_row
 
@@ -129,7 +186,7 @@ class Prepared:
     def row_pair(self) -> list[int]:
         """The pair of each row (the vectorised paths use `columns.pair` and never build it)."""
         if self._row_pair is None:
-            assert self.columns is not None  # `_aggregate_rows` fills them at once
+            assert self.columns is not None  # `aggregate_rows` fills them at once
             self._row_pair = self.columns.pair.tolist()
         return self._row_pair
 
@@ -140,7 +197,7 @@ class Prepared:
     def product_rows(self) -> list[list[int]]:
         """Each product's rows in file order (only the row paths and `optimal` need them)."""
         if self._product_rows is None:
-            assert self.columns is not None  # `_aggregate_rows` fills them at once
+            assert self.columns is not None  # `aggregate_rows` fills them at once
             product = self.columns.product
             flat = stable_order(product).tolist()
             bounds = np.cumsum(np.bincount(product, minlength=len(self.products))).tolist()
@@ -240,7 +297,7 @@ def _aggregate(problem: Problem, prepared: Prepared) -> None:
             ) from None
     columns = _numeric_columns(demand)
     if columns is None:
-        _aggregate_rows(problem, prepared, product_of_row.tolist())
+        aggregate_rows(problem, prepared, product_of_row.tolist())
     else:
         _aggregate_columns(problem, prepared, product_of_row, *member_ranks(demand), *columns)
 
@@ -360,11 +417,7 @@ def _aggregate_columns(
     want_t = np.add.reduceat(tolerance[order], starts)
     pair_first_row = order[starts]
     pair_members = row_member[pair_first_row]
-    prepared.pair_member = np.array(members, dtype=object)[pair_members].tolist()
     pair_product = product_of_row[pair_first_row]
-    prepared.pair_product = pair_product.tolist()
-    prepared.want_quantity = want_q.tolist()
-    prepared.want_tolerance = want_t.tolist()
     prepared.members_with_pairs = members
     prepared.member_pair_counts = np.bincount(pair_members, minlength=len(members)).tolist()
     listed = [m.id for m in problem.members]
@@ -384,6 +437,10 @@ def _aggregate_columns(
     prepared.row_time = demand.placed_at
     product_starts = np.zeros(len(products) + 1, np.intp)
     np.cumsum(counts, out=product_starts[1:])
+    # The lists are made from the arrays when first read.
+    prepared._pair_member = prepared._pair_product = None
+    prepared._want_quantity = prepared._want_tolerance = None
+    prepared._pair_first_row = prepared._row_pair = prepared._product_rows = None
     prepared.columns = RowColumns(
         product_of_row,
         quantity,
@@ -392,82 +449,9 @@ def _aggregate_columns(
         time_keys,
         by_product_time,
         product_starts,
+        pair_members,
         pair_product,
         want_q,
         want_t,
         pair_first_row,
     )
-
-
-def _aggregate_rows(problem: Problem, prepared: Prepared, row_product: list[int]) -> None:
-    """The same as `_aggregate_columns`, one row at a time: for amounts too large for int64
-    (and the reference the tests compare the column-wise version with)."""
-    demand = problem.demand
-    products = prepared.products
-    times = demand.placed_at
-    by_member: dict[str, dict[int, int]] = {}  # member -> product -> pair
-    member_get = by_member.get
-    pair_member: list[str] = []
-    pair_product: list[int] = []
-    want_q: list[int] = []
-    want_t: list[int] = []
-    first: list[int] = []
-    rows: list[list[int]] = [[] for _ in products]
-    row_pair: list[int] = []
-    add_row_pair = row_pair.append
-    for i, (m, p, q, t) in enumerate(
-        zip(demand.member, row_product, demand.quantity, demand.tolerance, strict=True)
-    ):
-        rows[p].append(i)
-        pairs = member_get(m)
-        if pairs is None:
-            pairs = by_member[m] = {}
-        j = pairs.get(p)
-        if j is None:
-            j = pairs[p] = len(want_q)
-            pair_member.append(m)
-            pair_product.append(p)
-            want_q.append(q)
-            want_t.append(t)
-            first.append(i)
-        else:
-            want_q[j] += q
-            want_t[j] += t
-            if times[i] < times[first[j]]:
-                first[j] = i
-        add_row_pair(j)
-    totals_q = [0] * len(products)
-    totals_t = [0] * len(products)
-    for p, q, t in zip(pair_product, want_q, want_t, strict=True):
-        totals_q[p] += q
-        totals_t[p] += t
-    for product, q, t in zip(products, totals_q, totals_t, strict=True):
-        product.total_quantity, product.total_tolerance = q, t
-    # Pairs are renumbered in output order (members by id, each member's products by id: small
-    # sorts, no global one), so the finishing steps read every column front to back.
-    rank = {p: r for r, p in enumerate(sorted(range(len(products)), key=lambda i: products[i].id))}
-    by_rank = sorted(rank, key=rank.__getitem__)
-    order: list[int] = []
-    members = prepared.members_with_pairs = sorted(by_member)
-    prepared.member_pair_counts = list(map(len, map(by_member.__getitem__, members)))
-    for m in members:
-        pairs = by_member[m]
-        if len(pairs) == 1:
-            order.extend(pairs.values())
-        else:
-            order.extend(pairs[by_rank[r]] for r in sorted(map(rank.__getitem__, pairs)))
-    new_id = [0] * len(order)
-    for new, old in enumerate(order):
-        new_id[old] = new
-    prepared.pair_member = list(map(pair_member.__getitem__, order))
-    prepared.pair_product = list(map(pair_product.__getitem__, order))
-    prepared.want_quantity = list(map(want_q.__getitem__, order))
-    prepared.want_tolerance = list(map(want_t.__getitem__, order))
-    prepared.pair_first_row = list(map(first.__getitem__, order))
-    row_pair = list(map(new_id.__getitem__, row_pair))
-    prepared.member_ids = sorted(set(by_member).union(m.id for m in problem.members))
-    prepared._product_rows = rows
-    prepared.row_pair = row_pair
-    prepared.row_quantity = demand.quantity
-    prepared.row_tolerance = demand.tolerance
-    prepared.row_time = times

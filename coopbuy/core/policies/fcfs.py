@@ -84,7 +84,7 @@ def decide_cases(prepared: Prepared) -> Decision:
             capped.add(product.index)
     short: dict[int, int] = {}
     dropped = apply_supplier_minimums(prepared, cases, short)
-    pairs = len(prepared.want_quantity)
+    pairs = prepared.pair_count
     return Decision(cases, [0] * pairs, [0] * pairs, dropped, capped, short_of_minimum=short)
 
 
@@ -150,7 +150,7 @@ def _allocate_fcfs_columns(prepared: Prepared, columns: RowColumns) -> Decision:
     order = columns.by_product_time
     product = columns.product[order]
     pair = columns.pair[order]
-    pairs = len(prepared.want_quantity)
+    pairs = prepared.pair_count
     got: list[list[int]] = []
     for amounts, available in ((columns.quantity, units), (columns.tolerance, spare)):
         amount = amounts[order]

@@ -9,11 +9,11 @@ from coopbuy.core.jsonio import problem_from_json
 from coopbuy.core.prepared import (
     Prepared,
     _aggregate_columns,
-    _aggregate_rows,
     _numeric_columns,
     member_ranks,
     prepare,
 )
+from coopbuy.core.prepared_rows import aggregate_rows
 from coopbuy.core.tests.strategies import problems
 
 FIELDS = (
@@ -48,7 +48,7 @@ def test_columns_and_rows_give_the_same_working_form(data: dict[str, Any]) -> No
     if not data["demand"]:
         return
     by_columns, totals_c = aggregated(data, _aggregate_columns)
-    by_rows, totals_r = aggregated(data, _aggregate_rows)
+    by_rows, totals_r = aggregated(data, aggregate_rows)
     for name in FIELDS:
         assert getattr(by_columns, name) == getattr(by_rows, name), name
     assert totals_c == totals_r

@@ -52,7 +52,9 @@ from coopbuy.core.problem import (
     Demand,
     DemandCodes,
     LazyTuple,
+    MemberColumns,
     Problem,
+    TableColumns,
 )
 from coopbuy.core.textcolumns import code_ids, datetimes, ints_of, strings, utc_time_keys
 
@@ -190,6 +192,10 @@ def _memo[K: Hashable](column: Sequence[K], encode: Callable[[K], str]) -> list[
     return list(map(texts.__getitem__, column))
 
 
+def _made_from(column: Sequence[str], arrays: TableColumns) -> bool:
+    return isinstance(column, LazyTuple) and column.source is arrays
+
+
 def _coded(ids: Sequence[str], codes: NDArray[np.intp]) -> list[str]:
     """`[_encode_str(ids[c]) for c in codes]`, each id escaped once, gathered by numpy."""
     texts = np.array(list(map(_encode_str, ids)), dtype=object)
@@ -249,29 +255,51 @@ def result_to_text(result: AllocationResult, *, explain: bool = False) -> str:
         ],
     )  # fmt: skip
     members = result.members
-    member_text = _objects(
-        ("id", "goods", "delivery", "total", "requested_quantity", "received_quantity",
-         "received_tolerance"),
-        [
-            _memo(list(map(attrgetter("id"), members)), _encode_str),
-            money(list(map(attrgetter("goods"), members))),
-            money(list(map(attrgetter("delivery"), members))),
-            money(list(map(attrgetter("total"), members))),
-            _ints(map(attrgetter("requested_quantity"), members)),
-            _ints(map(attrgetter("received_quantity"), members)),
-            _ints(map(attrgetter("received_tolerance"), members)),
-        ],
-    )  # fmt: skip
+    member_keys = ("id", "goods", "delivery", "total", "requested_quantity",
+                   "received_quantity", "received_tolerance")  # fmt: skip
+    source = members.source if isinstance(members, LazyTuple) else None
+    if isinstance(source, MemberColumns):  # from the columns, without a row object
+
+        def minor(column: Sequence[int]) -> list[str]:
+            return _memo(column, lambda a: '"' + format_minor(a, mu) + '"')
+
+        goods = minor(source.goods)
+        member_text = _objects(
+            member_keys,
+            [
+                _memo(source.id, _encode_str),
+                goods,
+                minor(source.delivery or [0] * len(goods)),
+                goods if source.delivery is None else minor(source.totals()),
+                _ints(source.requested_quantity),
+                _ints(source.received_quantity),
+                _ints(source.received_tolerance),
+            ],
+        )
+    else:
+        member_text = _objects(
+            member_keys,
+            [
+                _memo(list(map(attrgetter("id"), members)), _encode_str),
+                money(list(map(attrgetter("goods"), members))),
+                money(list(map(attrgetter("delivery"), members))),
+                money(list(map(attrgetter("total"), members))),
+                _ints(map(attrgetter("requested_quantity"), members)),
+                _ints(map(attrgetter("received_quantity"), members)),
+                _ints(map(attrgetter("received_tolerance"), members)),
+            ],
+        )
     table = result.allocations
     keys = ["member", "product", "units", "from_quantity", "from_tolerance", "amount"]
     arrays = table.arrays
+    member_column, product_column = table.member, table.product
     columns = [
-        _memo(table.member, _encode_str)
-        if arrays is None
-        else _coded(arrays.member_ids, arrays.member),
-        _memo(table.product, _encode_str)
-        if arrays is None
-        else _coded(arrays.product_ids, arrays.product),
+        _coded(arrays.member_ids, arrays.member)
+        if arrays is not None and _made_from(member_column, arrays)
+        else _memo(member_column, _encode_str),
+        _coded(arrays.product_ids, arrays.product)
+        if arrays is not None and _made_from(product_column, arrays)
+        else _memo(product_column, _encode_str),
         _ints(map(add, table.from_quantity, table.from_tolerance)),
         _ints(table.from_quantity),
         _ints(table.from_tolerance),

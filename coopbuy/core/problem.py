@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from functools import partial
+from itertools import repeat
+from operator import add
 from typing import TYPE_CHECKING, Any, Literal, overload
 
 from coopbuy.core.money import from_minor
@@ -64,11 +66,15 @@ class DemandRow:
 class LazyTuple[T](Sequence[T]):
     """A tuple made by `make` when first read: the fast parser (`jsontext`) keeps a million rows
     as numpy columns, and turns them into Python objects only for a caller that reads them row by
-    row. Equal to (and hashed as) the tuple it stands for."""
+    row. Equal to (and hashed as) the tuple it stands for. `source`, if given, is what `make`
+    reads (a writer may read it instead: `jsontext.result_to_text`)."""
 
-    __slots__ = ("_length", "_make", "_values")
+    __slots__ = ("_length", "_make", "_values", "source")
 
-    def __init__(self, length: int, make: Callable[[], tuple[T, ...]]) -> None:
+    def __init__(
+        self, length: int, make: Callable[[], tuple[T, ...]], source: object = None
+    ) -> None:
+        self.source = source
         self._length = length
         self._make: Callable[[], tuple[T, ...]] | None = make
         self._values: tuple[T, ...] | None = None
@@ -213,7 +219,7 @@ class AllocationTable:
     """Allocation lines (units > 0) sorted by member then product, column by column.
 
     Made by `allocate`, the columns are `LazyTuple`s over `arrays` (the tuples are made when
-    first read; `jsontext.result_to_text` writes from the arrays)."""
+    first read; `jsontext.result_to_text` writes the ids from the arrays)."""
 
     minor_units: int
     member: Sequence[str] = ()
@@ -228,8 +234,8 @@ class AllocationTable:
         n = len(arrays.member)
         return cls(
             minor_units,
-            LazyTuple(n, partial(_ids_of, arrays.member_ids, arrays.member)),
-            LazyTuple(n, partial(_ids_of, arrays.product_ids, arrays.product)),
+            LazyTuple(n, partial(_ids_of, arrays.member_ids, arrays.member), arrays),
+            LazyTuple(n, partial(_ids_of, arrays.product_ids, arrays.product), arrays),
             LazyTuple(n, partial(_ints_of, arrays.from_quantity)),
             LazyTuple(n, partial(_ints_of, arrays.from_tolerance)),
             LazyTuple(n, partial(_ints_of, arrays.amount_minor)),
@@ -324,8 +330,48 @@ class AllocationResult:
     currency: str
     products: tuple[ProductResult, ...]
     allocations: AllocationTable
-    members: tuple[MemberResult, ...]
+    members: Sequence[MemberResult]  # from `allocate`: a `LazyTuple` over `MemberColumns`
     suppliers: tuple[SupplierResult, ...]
     objective: Objective
     metrics: Metrics
     explanations: tuple[Explanation, ...] = ()  # filled only when asked (`explain=True`)
+
+
+@dataclass(frozen=True, slots=True)
+class MemberColumns:
+    """The members' results column by column, money in integer minor units (`delivery` None:
+    every delivery free). `results` makes the `MemberResult`s from them."""
+
+    minor_units: int
+    id: Sequence[str]
+    goods: Sequence[int]
+    delivery: Sequence[int] | None
+    requested_quantity: Sequence[int]
+    received_quantity: Sequence[int]
+    received_tolerance: Sequence[int]
+
+    def totals(self) -> Sequence[int]:
+        return self.goods if self.delivery is None else list(map(add, self.goods, self.delivery))
+
+    def results(self) -> tuple[MemberResult, ...]:
+        mus = repeat(self.minor_units)
+        goods = list(map(from_minor, self.goods, mus))
+        delivery: Iterable[Decimal]
+        total: Iterable[Decimal]
+        if self.delivery is None:  # the totals are the goods (Decimals are immutable)
+            delivery, total = repeat(from_minor(0, self.minor_units)), goods
+        else:
+            delivery = map(from_minor, self.delivery, mus)
+            total = map(from_minor, self.totals(), mus)
+        return tuple(
+            map(
+                MemberResult,
+                self.id,
+                goods,
+                delivery,
+                total,
+                self.requested_quantity,
+                self.received_quantity,
+                self.received_tolerance,
+            )
+        )

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from itertools import repeat
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -33,19 +34,30 @@ def datetimes(keys: NDArray[np.int64]) -> tuple[datetime, ...]:
     return tuple(map(_EPOCH.__add__, map(timedelta, repeat(0, n), repeat(0, n), keys.tolist())))
 
 
-#: "YYYY-MM-DDTHH:MM:SSZ": separators at these positions, digits elsewhere.
-_SEPARATORS = {4: ord("-"), 7: ord("-"), 10: ord("T"), 13: ord(":"), 16: ord(":"), 19: ord("Z")}
-_DIGITS = [i for i in range(20) if i not in _SEPARATORS]
-_SEPARATOR_AT = list(_SEPARATORS)
-_SEPARATOR_BYTES = np.array(list(_SEPARATORS.values()), np.uint8)
+#: "YYYY-MM-DDTHH:MM:SSZ": separators at these positions, two-digit numbers at those.
+_SEPARATORS = {4: "-", 7: "-", 10: "T", 13: ":", 16: ":", 19: "Z"}
+_CENTURY, _YEAR, _MONTH, _DAY, _HOUR, _MINUTE, _SECOND = 0, 2, 5, 8, 11, 14, 17
+
+
+def _two_digit_table() -> NDArray[np.int16]:
+    """Two bytes read as a little-endian uint16 -> the number their two digits write, or -1."""
+    table = np.full(1 << 16, -1, np.int16)
+    for tens in range(10):
+        for units in range(10):
+            table[(ord("0") + tens) | (ord("0") + units) << 8] = tens * 10 + units
+    return table
+
+
+_TWO_DIGITS = _two_digit_table()
 
 
 def utc_time_keys(times: list[str]) -> NDArray[np.int64] | None:
     """Microseconds since 1970 of times all written "2026-11-20T10:00:00Z" (what exports write),
-    computed on a byte matrix with numpy; None when any time is written otherwise or is not a
-    time `datetime.fromisoformat` accepts (year 0, month 13, 30 February, hour 24, second 60:
-    the row-by-row parse then names it). Accepted times are exactly those `fromisoformat`
-    accepts in that spelling, and the keys are the microseconds of the datetimes it gives."""
+    computed with numpy on the joined bytes (each pair of digits looked up in a table, as a
+    16-bit number); None when any time is written otherwise or is not a time
+    `datetime.fromisoformat` accepts (year 0, month 13, 30 February, hour 24, second 60: the
+    row-by-row parse then names it). Accepted times are exactly those `fromisoformat` accepts in
+    that spelling, and the keys are the microseconds of the datetimes it gives."""
     n = len(times)
     if not n:
         return None
@@ -55,25 +67,26 @@ def utc_time_keys(times: list[str]) -> NDArray[np.int64] | None:
         return None
     if len(text) != 20 * n:
         return None
-    b = np.frombuffer(text, np.uint8).reshape(n, 20)
-    if not (b[:, _SEPARATOR_AT] == _SEPARATOR_BYTES).all():  # lengths add up: 20 characters each
-        return None
-    d = b[:, _DIGITS] - np.uint8(ord("0"))  # bytes below "0" wrap round to 208 and more
-    if (d > 9).any():
-        return None
 
-    def number(first: int, width: int) -> NDArray[np.int64]:
-        value = d[:, first].astype(np.int64)
-        for column in range(first + 1, first + width):
-            value *= 10
-            value += d[:, column]
-        return value
+    def at(offset: int, dtype: type[np.uint8] | type[np.uint16]) -> NDArray[Any]:
+        """The bytes at `offset` of every time (a strided view, no copy)."""
+        view: NDArray[Any] = np.ndarray(
+            (n,), np.dtype(dtype).newbyteorder("<"), text, offset, (20,)
+        )
+        return view
 
-    year, month, day = number(0, 4), number(4, 2), number(6, 2)
-    hour, minute, second = number(8, 2), number(10, 2), number(12, 2)
+    for offset, separator in _SEPARATORS.items():  # lengths add up: 20 characters each
+        if np.count_nonzero(at(offset, np.uint8) != ord(separator)):
+            return None
+    fields = [
+        _TWO_DIGITS[at(offset, np.uint16)]
+        for offset in (_CENTURY, _YEAR, _MONTH, _DAY, _HOUR, _MINUTE, _SECOND)
+    ]
+    if min(int(field.min()) for field in fields) < 0:  # a byte that is not a digit
+        return None
+    century, year, month, day, hour, minute, second = fields
     if not (
-        (year >= 1).all()
-        and (month >= 1).all()
+        (month >= 1).all()
         and (month <= 12).all()
         and (day >= 1).all()
         and (hour <= 23).all()
@@ -81,16 +94,34 @@ def utc_time_keys(times: list[str]) -> NDArray[np.int64] | None:
         and (second <= 59).all()
     ):
         return None
+    # Months counted from year 0 (year x 12 + month - 1); year 0 itself is refused.
+    months = century.astype(np.int32)
+    months *= 100
+    months += year
+    if not months.all():
+        return None
+    months *= 12
+    months += month
+    months -= 1
     # The days before the first of each month in the span, from a table made once per month
     # (one month more: the next month's start bounds the day).
-    months = year * 12 + (month - 1)
     first_month = int(months.min())
     starts = _month_starts(first_month, int(months.max()) + 1)
-    at = months - first_month
-    days = starts[at] + (day - 1)
-    if not (days < starts[at + 1]).all():  # 30 February, 31 April, 29 February 2023
+    months -= first_month
+    days = starts[months]
+    days += day
+    days -= 1
+    months += 1
+    if not (days < starts[months]).all():  # 30 February, 31 April, 29 February 2023
         return None
-    keys: NDArray[np.int64] = (((days * 24 + hour) * 60 + minute) * 60 + second) * 1_000_000
+    keys: NDArray[np.int64] = days
+    keys *= 24
+    keys += hour
+    keys *= 60
+    keys += minute
+    keys *= 60
+    keys += second
+    keys *= 1_000_000
     return keys
 
 

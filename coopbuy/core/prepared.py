@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from itertools import repeat
 from operator import floordiv, sub
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -361,17 +362,23 @@ def stable_order(
     kind="stable")]`. A least-significant-digit radix sort on 16-bit digits, each pass numpy's
     radix sort of uint16: a few passes cost less than one comparison sort of int64."""
     top = int(keys.max()) if len(keys) else 0
+    passes = max(1, -(-top.bit_length() // 16))
+    if passes == 1:
+        digits_of: NDArray[Any] = keys.astype(np.uint16)[:, np.newaxis]
+    elif np.little_endian:  # the 16-bit digits, least significant first: a view, no copy
+        digits_of = np.ascontiguousarray(keys, np.int64).view(np.uint16).reshape(-1, 4)
+    else:
+        digits_of = np.stack([(keys >> s) & 0xFFFF for s in range(0, 64, 16)], 1)
+        digits_of = digits_of.astype(np.uint16)
     order = within
-    shift = 0
-    while True:
-        digits = (keys if top < 1 << 16 else (keys >> shift) & 0xFFFF).astype(np.uint16)
+    for digit in range(passes):
+        digits = digits_of[:, digit]
         if order is None:
             order = np.argsort(digits, kind="stable")
         else:
             order = order[np.argsort(digits[order], kind="stable")]
-        shift += 16
-        if not top >> shift:
-            return order
+    assert order is not None
+    return order
 
 
 def _aggregate_columns(
@@ -399,11 +406,19 @@ def _aggregate_columns(
     by_id = sorted(range(len(products)), key=lambda i: products[i].id)
     rank = np.empty(len(products), np.int64)
     rank[by_id] = np.arange(len(products), dtype=np.int64)
-    by_time = stable_order(time_keys - time_keys.min())
-    by_product_time = stable_order(product_of_row, by_time)
-    row_rank = rank[product_of_row]
+    span = time_keys - time_keys.min()
+    if not np.count_nonzero(span % 1_000_000):  # whole seconds (as exports write): fewer digits
+        span //= 1_000_000
+    by_product_time = stable_order(product_of_row, stable_order(span))
+    del span
+    if by_id == list(range(len(products))):  # products listed by id: the ranks are the indices
+        row_rank = product_of_row
+        by_rank_time = by_product_time
+    else:
+        row_rank = rank[product_of_row]
+        by_rank_time = stable_order(row_rank, by_product_time)
     # by member, product id, time, then file position
-    order = stable_order(row_member, stable_order(row_rank, by_product_time))
+    order = stable_order(row_member, by_rank_time)
     key = row_member * max(1, len(products)) + row_rank
     sorted_key = key[order]
     is_start = np.empty(n, bool)

@@ -1,22 +1,29 @@
 """The contract's JSON as text, at speed: `problem_from_text` parses and validates, `result_to_text`
 prints.
 
-Reading. msgspec parses the text in C: the top level into raw sections, the demand rows straight
-into typed structs whose types and bounds (non-empty member, integers >= 0, no unknown field, the
-required keys) are checked while parsing; the small sections (currency, policy, suppliers,
-products, members and any optional section added later) go through the exact validators of
-`jsonio` unchanged (`problem_with_demand`). Then the cross-checks: every demand product is known,
-every `placed_at` parses with a zone. Whenever any of that fails, nothing is guessed: the text is
-parsed again with `json.loads` and validated by `jsonio.problem_from_json`, the exact path and the
-reference, so every error message (and the CLI's "invalid JSON at line L, column C") is the one it
-always was. A problem accepted by the fast path is the very `Problem` the exact path builds
-(`tests/test_jsontext.py` compares them with Hypothesis, bad inputs included).
+Reading. msgspec parses the text in C, in one pass: the top level into a struct whose small
+sections stay raw and whose demand rows become typed structs, their types and bounds (non-empty
+member, integers >= 0, no unknown field, the required keys) checked while parsing; an unknown
+top-level key fails it. The small sections (currency, policy, suppliers, products, members) go
+through the exact validators of `jsonio` unchanged (`problem_with_demand`). The rows then become
+numpy columns (`textcolumns`): member and product codes, quantity and tolerance, and the times
+checked and keyed as integer microseconds on their joined bytes when all are written
+"2026-11-20T10:00:00Z" (other spellings are parsed row by row, as before); every demand product
+must be known. The `Demand`'s tuples (and its datetimes) are `LazyTuple`s, made only if a caller
+reads the rows: `prepare` works on the arrays (`Demand.codes`, `Demand.time_keys`). Whenever any
+of that fails, nothing is guessed: the text is parsed again with `json.loads` and validated by
+`jsonio.problem_from_json`, the exact path and the reference, so every error message (and the
+CLI's "invalid JSON at line L, column C") is the one it always was. A problem accepted by the fast
+path equals the `Problem` the exact path builds (`tests/test_jsontext.py` compares them with
+Hypothesis, bad inputs and times such as 30 February included).
 
 Writing. `result_to_text` gives, byte for byte, `json.dumps(result_to_json(result), indent=2)`
 (ASCII escapes included), without a dict per line: each field of a list becomes a column of JSON
 texts (ids escaped once per distinct id by the standard library's C escaper, money formatted once
 per distinct amount), and the columns are interleaved with the fixed keys and indents into one
-`str.join`. The small sections are still written by `json.dumps`, and spliced in.
+`str.join`. The small sections are still written by `json.dumps`, and spliced in. A result from
+`allocate` is written from its columns (`AllocationTable.arrays`, `MemberColumns`) without making
+its row objects.
 """
 
 from __future__ import annotations

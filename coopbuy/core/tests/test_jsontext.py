@@ -195,3 +195,17 @@ def test_a_problem_read_by_the_fast_path_allocates_exactly_as_the_exact_one(
     fast_result = allocate(problem_from_text(text), policy=policy, explain_result=True)
     exact_result = allocate(problem_from_json(data), policy=policy, explain_result=True)
     assert result_to_json(fast_result, explain=True) == result_to_json(exact_result, explain=True)
+
+
+def test_the_fast_demand_columns_behave_as_the_exact_tuples() -> None:
+    text = json.dumps(SPEC)
+    fast_demand = problem_from_text(text).demand
+    exact_demand = problem_from_json(json.loads(text)).demand
+    assert fast_demand.codes is not None and fast_demand.time_keys is not None  # the arrays' path
+    for name in ("member", "product", "quantity", "tolerance", "placed_at"):
+        lazy, plain = getattr(fast_demand, name), getattr(exact_demand, name)
+        assert lazy == plain and plain == lazy and hash(lazy) == hash(plain)
+        assert len(lazy) == len(plain) and list(lazy) == list(plain)
+        assert lazy[1] == plain[1] and lazy[-1] == plain[-1] and lazy[1:] == plain[1:]
+        assert repr(lazy) == repr(plain) and plain[0] in lazy
+    assert list(fast_demand) == list(exact_demand)

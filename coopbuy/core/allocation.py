@@ -40,6 +40,7 @@ from coopbuy.core.problem import (
     SupplierResult,
     TableColumns,
 )
+from coopbuy.core.smallpages import small_pages
 
 
 def allocate(
@@ -57,8 +58,9 @@ def allocate(
         raise ProblemError("policy", f'must be one of fcfs, proportional, optimal, not "{chosen}"')
     if not time_limit > 0:
         raise ProblemError("time_limit", "must be a positive number of seconds")
-    prepared = prepare(problem)
-    return finish(prepared, run_policy(prepared, chosen, time_limit), chosen, explain_result)
+    with small_pages():
+        prepared = prepare(problem)
+        return finish(prepared, run_policy(prepared, chosen, time_limit), chosen, explain_result)
 
 
 def run_policy(prepared: Prepared, policy: Policy, time_limit: float) -> Decision:

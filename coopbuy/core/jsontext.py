@@ -63,6 +63,7 @@ from coopbuy.core.problem import (
     Problem,
     TableColumns,
 )
+from coopbuy.core.smallpages import small_pages
 from coopbuy.core.textcolumns import code_ids, datetimes, ints_of, strings, utc_time_keys
 
 _encode_str: Callable[[str], str] = json.encoder.encode_basestring_ascii
@@ -114,8 +115,9 @@ def fast_problem_from_text(text: str | bytes) -> Problem | None:
     """The problem by the fast path, or None when anything is off or unknown to it (an error, or
     a section it does not handle, such as `groups`): the caller then parses with `json.loads`
     and takes the exact path, which names the error or handles the section. The cyclic garbage
-    collector is paused meanwhile (`gc_paused`)."""
-    with gc_paused():
+    collector is paused meanwhile (`gc_paused`), and numpy's arrays use small pages
+    (`small_pages`)."""
+    with gc_paused(), small_pages():
         return _fast_problem_from_text(text)
 
 

@@ -223,7 +223,7 @@ _INT64_LIMIT = 2**62
 def _int_array(values: list[int]) -> NDArray[Any]:
     """int64 if every value fits, else an object array of the exact Python ints."""
     try:
-        return np.array(values, np.int64)
+        return np.fromiter(values, np.int64, len(values))  # faster than np.array on a list
     except OverflowError:
         return np.array(values, object)
 

@@ -209,3 +209,18 @@ def test_the_fast_demand_columns_behave_as_the_exact_tuples() -> None:
         assert lazy[1] == plain[1] and lazy[-1] == plain[-1] and lazy[1:] == plain[1:]
         assert repr(lazy) == repr(plain) and plain[0] in lazy
     assert list(fast_demand) == list(exact_demand)
+
+
+@pytest.mark.parametrize("ids", [("a", "bb", "a"), ("\u00e9", "e", "\u00e9"), ("x", "x", "x")])
+def test_member_ids_of_any_lengths_are_read_as_the_exact_path_reads_them(
+    ids: tuple[str, str, str],
+) -> None:
+    data = copy.deepcopy(SPEC)
+    for row, member in zip(data["demand"], ids, strict=True):
+        row["member"] = member
+    data["members"] = []
+    text = json.dumps(data)
+    problem = fast(text)
+    assert isinstance(problem, Problem) and problem.demand.codes is not None
+    assert problem == exact(text)
+    assert list(problem.demand.member) == list(ids)

@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from coopbuy.core.allocation import allocate, finish
+from coopbuy.core.allocation import allocate, finish, run_policy
 from coopbuy.core.jsonio import problem_from_json
 from coopbuy.core.jsontext import problem_from_text, result_to_text
 from coopbuy.core.metrics import most_value
@@ -118,6 +118,14 @@ def bench_large(rows: int) -> None:
               f" ({c_write / c_loads:.2f})")  # fmt: skip
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory (ru_maxrss, whole process incl. the JSON text): {peak:,.0f} MiB")
+    stages = [f"parse + validation {c_fast:.2f}"]
+    for policy in ("fcfs", "proportional"):  # after the figures above: it does not change them
+        _, c_prepare, prepared = timed(lambda p=problem: prepare(p))
+        _, c_policy, decision = timed(lambda p=policy, w=prepared: run_policy(w, p, 10.0))
+        _, c_finish, _ = timed(lambda p=policy, w=prepared, d=decision: finish(w, d, p, False))
+        stages.append(f"{policy}: prepare {c_prepare:.2f}, policy {c_policy:.2f},"
+                      f" finish {c_finish:.2f}")  # fmt: skip
+    print(f"stages, CPU s (one run each): {'; '.join(stages)}")
 
 
 #: A process that only reads the problem and writes a result-sized JSON: the divisor of part 0.

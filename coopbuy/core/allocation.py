@@ -13,10 +13,7 @@ min_order_value` after the allocation (so a supplier that was dropped shows fals
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from decimal import Decimal
-from itertools import accumulate, compress, repeat
-from operator import add
+from itertools import accumulate, repeat
 from typing import Any
 
 import numpy as np
@@ -34,13 +31,16 @@ from coopbuy.core.problem import (
     POLICIES,
     AllocationResult,
     AllocationTable,
-    MemberResult,
+    LazyTuple,
+    MemberColumns,
     Objective,
     Policy,
     Problem,
     ProductResult,
     SupplierResult,
+    TableColumns,
 )
+from coopbuy.core.smallpages import small_pages
 
 
 def allocate(
@@ -58,8 +58,9 @@ def allocate(
         raise ProblemError("policy", f'must be one of fcfs, proportional, optimal, not "{chosen}"')
     if not time_limit > 0:
         raise ProblemError("time_limit", "must be a positive number of seconds")
-    prepared = prepare(problem)
-    return finish(prepared, run_policy(prepared, chosen, time_limit), chosen, explain_result)
+    with small_pages():
+        prepared = prepare(problem)
+        return finish(prepared, run_policy(prepared, chosen, time_limit), chosen, explain_result)
 
 
 def run_policy(prepared: Prepared, policy: Policy, time_limit: float) -> Decision:
@@ -110,11 +111,11 @@ def finish(
     tolerance_units = sum(given_t)
 
     # Per member (in `members_with_pairs` order): pairs are numbered member by member.
-    goods_list = cols.per_member(cols.amounts)
-    goods = dict(zip(prepared.members_with_pairs, goods_list, strict=True))
-    requested = dict(zip(prepared.members_with_pairs, cols.per_member(cols.want_q), strict=True))
-    received_q = dict(zip(prepared.members_with_pairs, cols.per_member(cols.got_q), strict=True))
-    received_t = cols.per_member(cols.got_t)
+    with_pairs = prepared.members_with_pairs
+    goods_array = cols.per_member_array(cols.amounts)
+    requested = cols.per_member_array(cols.want_q)
+    received_q = cols.per_member_array(cols.got_q)
+    received_t = cols.per_member_array(cols.got_t)
 
     delivery: NDArray[Any] | None = None  # per member of `members_with_pairs`
     supplier_results: list[SupplierResult] = []
@@ -128,7 +129,7 @@ def finish(
         if fee:
             receivers, shares = cols.delivery_shares(s, fee)
             if delivery is None:
-                delivery = np.zeros(len(prepared.members_with_pairs), object)
+                delivery = np.zeros(len(with_pairs), object)
             np.add.at(delivery, receivers, shares)
         supplier_results.append(
             SupplierResult(
@@ -141,36 +142,30 @@ def finish(
         )
 
     member_ids = prepared.member_ids
-    if member_ids == prepared.members_with_pairs:
-        goods_of = goods_list
-        requested_of, received_q_of = list(requested.values()), list(received_q.values())
-        received_t_of = received_t
-    else:  # members with a budget and no demand: zeros
-        goods_of = [goods.get(m, 0) for m in member_ids]
-        requested_of = [requested.get(m, 0) for m in member_ids]
-        received_q_of = [received_q.get(m, 0) for m in member_ids]
-        received_t_by = dict(zip(prepared.members_with_pairs, received_t, strict=True))
-        received_t_of = [received_t_by.get(m, 0) for m in member_ids]
-    mus = repeat(mu)
-    goods_decimal = list(map(from_minor, goods_of, mus))
-    if delivery is not None:
-        delivery_by = dict(zip(prepared.members_with_pairs, delivery.tolist(), strict=True))
-        delivery_of = [delivery_by.get(m, 0) for m in member_ids]
-        delivery_decimal: Iterable[Decimal] = map(from_minor, delivery_of, mus)
-        total_decimal: Iterable[Decimal] = map(from_minor, map(add, goods_of, delivery_of), mus)
-    else:  # every delivery free: the totals are the goods (Decimals are immutable)
-        delivery_decimal, total_decimal = repeat(from_minor(0, mu)), goods_decimal
-    member_results = tuple(
-        map(
-            MemberResult,
-            member_ids,
-            goods_decimal,
-            delivery_decimal,
-            total_decimal,
-            requested_of,
-            received_q_of,
-            received_t_of,
-        )
+    if member_ids is with_pairs or member_ids == with_pairs:
+        at = None
+    else:  # members with a budget and no demand: zeros (the extra last entry)
+        position = dict(zip(with_pairs, range(len(with_pairs)), strict=True))
+        at = np.fromiter(map(position.get, member_ids, repeat(-1)), np.intp, len(member_ids))
+
+    def of_members(column: NDArray[Any]) -> list[int]:
+        values: list[int] = (column if at is None else np.append(column, 0)[at]).tolist()
+        return values
+
+    members = MemberColumns(
+        mu,
+        member_ids,
+        of_members(goods_array),
+        None if delivery is None else of_members(delivery),
+        of_members(requested),
+        of_members(received_q),
+        of_members(received_t),
+    )
+    # By member id, for the bound of `certify` (members with a budget) and the explanations.
+    goods = (
+        dict(zip(with_pairs, goods_array.tolist(), strict=True))
+        if prepared.budgets or explain_result
+        else {}
     )
     table = cols.allocation_table()
     if decision.status is not None:
@@ -190,7 +185,7 @@ def finish(
         prepared.currency,
         tuple(product_results),
         table,
-        member_results,
+        LazyTuple(len(member_ids), members.results, members),
         tuple(supplier_results),
         objective,
         metrics,
@@ -228,7 +223,7 @@ _INT64_LIMIT = 2**62
 def _int_array(values: list[int]) -> NDArray[Any]:
     """int64 if every value fits, else an object array of the exact Python ints."""
     try:
-        return np.array(values, np.int64)
+        return np.fromiter(values, np.int64, len(values))  # faster than np.array on a list
     except OverflowError:
         return np.array(values, object)
 
@@ -273,11 +268,11 @@ class _Columns:
         sums: list[int] = totals.tolist()
         return sums
 
-    def per_member(self, column: NDArray[Any]) -> list[int]:
+    def per_member_array(self, column: NDArray[Any]) -> NDArray[Any]:
         """The column summed per member of `members_with_pairs` (each member's pairs are a run)."""
         if not len(column):
-            return []
-        sums: list[int] = np.add.reduceat(column, self.member_starts).tolist()
+            return np.zeros(0, column.dtype)
+        sums: NDArray[Any] = np.add.reduceat(column, self.member_starts)
         return sums
 
     def delivery_shares(self, supplier: PSupplier, fee: int) -> tuple[NDArray[np.intp], list[int]]:
@@ -313,13 +308,16 @@ class _Columns:
     def allocation_table(self) -> AllocationTable:
         """The lines with units > 0, already in the contract's order (member, then product)."""
         prepared = self.prepared
-        keep = self.units > 0
-        product_ids = np.array([p.id for p in prepared.products], object)
-        return AllocationTable(
+        keep = np.flatnonzero(self.units > 0)
+        return AllocationTable.from_arrays(
             prepared.minor_units,
-            tuple(compress(prepared.pair_member, keep.tolist())),
-            tuple(product_ids[self.pair_product[keep]].tolist()),
-            tuple(self.got_q[keep].tolist()),
-            tuple(self.got_t[keep].tolist()),
-            tuple(self.amounts[keep].tolist()),
+            TableColumns(
+                prepared.members_with_pairs,
+                self._pair_member_index[keep],
+                [p.id for p in prepared.products],
+                self.pair_product[keep],
+                self.got_q[keep],
+                self.got_t[keep],
+                self.amounts[keep],
+            ),
         )

@@ -1,30 +1,40 @@
 """The contract's JSON as text, at speed: `problem_from_text` parses and validates, `result_to_text`
 prints.
 
-Reading. msgspec parses the text in C: the top level into raw sections, the demand rows straight
-into typed structs whose types and bounds (non-empty member, integers >= 0, no unknown field, the
-required keys) are checked while parsing; the small sections (currency, policy, suppliers,
-products, members and any optional section added later) go through the exact validators of
-`jsonio` unchanged (`problem_with_demand`). Then the cross-checks: every demand product is known,
-every `placed_at` parses with a zone. Whenever any of that fails, nothing is guessed: the text is
-parsed again with `json.loads` and validated by `jsonio.problem_from_json`, the exact path and the
-reference, so every error message (and the CLI's "invalid JSON at line L, column C") is the one it
-always was. A problem accepted by the fast path is the very `Problem` the exact path builds
-(`tests/test_jsontext.py` compares them with Hypothesis, bad inputs included).
+Reading. msgspec parses the text in C, in one pass: the top level into a struct whose small
+sections stay raw and whose demand rows become typed structs, their types and bounds (non-empty
+member, integers >= 0, no unknown field, the required keys) checked while parsing; an unknown
+top-level key fails it. The small sections (currency, policy, suppliers, products, members) go
+through the exact validators of `jsonio` unchanged (`problem_with_demand`). The rows then become
+numpy columns (`textcolumns`): member and product codes, quantity and tolerance, and the times
+checked and keyed as integer microseconds on their joined bytes when all are written
+"2026-11-20T10:00:00Z" (other spellings are parsed row by row, as before); every demand product
+must be known. The `Demand`'s tuples (and its datetimes) are `LazyTuple`s, made only if a caller
+reads the rows: `prepare` works on the arrays (`Demand.codes`, `Demand.time_keys`). Whenever any
+of that fails, nothing is guessed: the text is parsed again with `json.loads` and validated by
+`jsonio.problem_from_json`, the exact path and the reference, so every error message (and the
+CLI's "invalid JSON at line L, column C") is the one it always was. A problem accepted by the fast
+path equals the `Problem` the exact path builds (`tests/test_jsontext.py` compares them with
+Hypothesis, bad inputs and times such as 30 February included).
 
 Writing. `result_to_text` gives, byte for byte, `json.dumps(result_to_json(result), indent=2)`
 (ASCII escapes included), without a dict per line: each field of a list becomes a column of JSON
 texts (ids escaped once per distinct id by the standard library's C escaper, money formatted once
 per distinct amount), and the columns are interleaved with the fixed keys and indents into one
-`str.join`. The small sections are still written by `json.dumps`, and spliced in.
+`str.join`. The small sections are still written by `json.dumps`, and spliced in. A result from
+`allocate` is written from its columns (`AllocationTable.arrays`, `MemberColumns`) without making
+its row objects.
 """
 
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime
+from functools import partial
+from itertools import count
 from operator import add, attrgetter
 from typing import Annotated, Any
 
@@ -43,7 +53,18 @@ from coopbuy.core.jsonio import (
     result_to_json,
 )
 from coopbuy.core.money import format_minor, to_minor
-from coopbuy.core.problem import AllocationResult, AllocationTable, Demand, Problem
+from coopbuy.core.problem import (
+    AllocationResult,
+    AllocationTable,
+    Demand,
+    DemandCodes,
+    LazyTuple,
+    MemberColumns,
+    Problem,
+    TableColumns,
+)
+from coopbuy.core.smallpages import small_pages
+from coopbuy.core.textcolumns import code_ids, datetimes, ints_of, strings, utc_time_keys
 
 _encode_str: Callable[[str], str] = json.encoder.encode_basestring_ascii
 
@@ -58,10 +79,24 @@ class _Row(Struct, forbid_unknown_fields=True, gc=False):
     tolerance: Annotated[int, Meta(ge=0)] = 0
 
 
-_TOP = msgspec.json.Decoder(dict[str, msgspec.Raw])
-_ROWS = msgspec.json.Decoder(list[_Row])
+_ABSENT = msgspec.Raw(b"")
+
+
+class _Top(Struct, forbid_unknown_fields=True, gc=False):
+    """The top level in one pass: the rows as structs, the small sections kept raw (`_ABSENT`
+    when not given). An unknown key fails the parse (the exact path names it)."""
+
+    currency: msgspec.Raw
+    suppliers: msgspec.Raw
+    products: msgspec.Raw
+    demand: list[_Row]
+    policy: msgspec.Raw = _ABSENT
+    members: msgspec.Raw = _ABSENT
+
+
+_TOP = msgspec.json.Decoder(_Top)
 _ANY = msgspec.json.Decoder()
-_KNOWN = frozenset((*TOP_REQUIRED, *TOP_OPTIONAL))
+_SMALL = tuple(k for k in (*TOP_REQUIRED, *TOP_OPTIONAL) if k != "demand")
 
 
 def problem_from_text(text: str | bytes) -> Problem:
@@ -80,111 +115,83 @@ def fast_problem_from_text(text: str | bytes) -> Problem | None:
     """The problem by the fast path, or None when anything is off or unknown to it (an error, or
     a section it does not handle, such as `groups`): the caller then parses with `json.loads`
     and takes the exact path, which names the error or handles the section. The cyclic garbage
-    collector is paused meanwhile (`gc_paused`)."""
-    with gc_paused():
+    collector is paused meanwhile (`gc_paused`), and numpy's arrays use small pages
+    (`small_pages`)."""
+    with gc_paused(), small_pages():
         return _fast_problem_from_text(text)
 
 
 def _fast_problem_from_text(text: str | bytes) -> Problem | None:
     try:
-        sections = _TOP.decode(text)
-        if not _KNOWN.issuperset(sections) or "demand" not in sections:
-            return None
-        rows = _ROWS.decode(sections["demand"])
-        top: dict[str, Any] = {k: _ANY.decode(v) for k, v in sections.items() if k != "demand"}
+        top = _TOP.decode(text)
+        sections: dict[str, Any] = {
+            k: _ANY.decode(raw) for k in _SMALL if (raw := getattr(top, k)) is not _ABSENT
+        }
     except (msgspec.DecodeError, msgspec.ValidationError):
         return None
-    top["demand"] = []  # present, as the validators require; the rows were checked above
-    demand = _demand(rows)
-    if demand is None:
-        return None
+    sections["demand"] = []  # present, as the validators require; the rows are checked below
     try:
-        problem = problem_with_demand(top, demand)
+        problem = problem_with_demand(sections, Demand())
     except ProblemError:  # the exact path reports it, in the same words
         return None
-    if not {p.id for p in problem.products}.issuperset(demand.product):
+    rows, top.demand = top.demand, []
+    demand = _demand(rows, [p.id for p in problem.products])
+    if demand is None:
         return None
-    return problem
+    return replace(problem, demand=demand)
 
 
-def _demand(rows: list[_Row]) -> Demand | None:
-    """The checked rows as columns; None if a time does not parse or has no zone."""
+def _demand(rows: list[_Row], product_ids: list[str]) -> Demand | None:
+    """The checked rows as columns; None if a product is unknown or a time does not parse or
+    has no zone. Times written "2026-11-20T10:00:00Z" are checked and keyed with numpy
+    (`utc_time_keys`) and become datetimes only when read (`LazyTuple`); other spellings are
+    parsed row by row."""
+    n = len(rows)
+    if not n:
+        return Demand()
+    keys = utc_time_keys(list(map(attrgetter("placed_at"), rows)))
+    placed_at: Sequence[datetime]
+    if keys is None:
+        try:
+            # One parse per row, as in `jsonio._demand_fast` (faster than a dict of distinct
+            # times).
+            placed_at = tuple(map(datetime.fromisoformat, map(attrgetter("placed_at"), rows)))
+        except ValueError:
+            return None
+        if not all(map(attrgetter("tzinfo"), placed_at)):
+            return None
+    else:
+        placed_at = LazyTuple(n, partial(datetimes, keys))
+    product_code = dict(zip(product_ids, range(len(product_ids)), strict=True))
+    members = code_ids(rows, _MEMBER)
     try:
-        # One parse per row, as in `jsonio._demand_fast` (faster than a dict of distinct times).
-        placed_at = tuple(map(datetime.fromisoformat, map(attrgetter("placed_at"), rows)))
-    except ValueError:
+        if members is None:  # each distinct member numbered when first seen, in C
+            member_code: defaultdict[str, int] = defaultdict(count().__next__)
+            member = np.fromiter(map(member_code.__getitem__, map(_MEMBER, rows)), np.intp, n)
+            member_ids = list(member_code)
+        else:
+            member_ids, member = members
+        product = np.fromiter(map(product_code.__getitem__, map(_PRODUCT, rows)), np.intp, n)
+        quantity = np.fromiter(map(_QUANTITY, rows), np.int64, n)
+        tolerance = np.fromiter(map(_TOLERANCE, rows), np.int64, n)
+    except KeyError:  # an unknown product: the exact path names it
         return None
-    if not all(map(attrgetter("tzinfo"), placed_at)):
+    except OverflowError:  # beyond int64: the exact path keeps Python's ints
         return None
+    codes = DemandCodes(member_ids, member, product_ids, product, quantity, tolerance)
     return Demand(
-        tuple(map(attrgetter("member"), rows)),
-        tuple(map(attrgetter("product"), rows)),
-        tuple(map(attrgetter("quantity"), rows)),
-        tuple(map(attrgetter("tolerance"), rows)),
+        LazyTuple(n, partial(strings, member_ids, member)),
+        LazyTuple(n, partial(strings, product_ids, product)),
+        LazyTuple(n, partial(ints_of, quantity)),
+        LazyTuple(n, partial(ints_of, tolerance)),
         placed_at,
-        utc_time_keys(list(map(attrgetter("placed_at"), rows))),
+        keys,
+        codes,
     )
 
 
-#: "YYYY-MM-DDTHH:MM:SSZ": separators at these positions, digits elsewhere.
-_SEPARATORS = {4: ord("-"), 7: ord("-"), 10: ord("T"), 13: ord(":"), 16: ord(":"), 19: ord("Z")}
-_DIGITS = [i for i in range(20) if i not in _SEPARATORS]
-_SEPARATOR_AT = list(_SEPARATORS)
-_SEPARATOR_BYTES = np.array(list(_SEPARATORS.values()), np.uint8)
-
-
-def utc_time_keys(times: list[str]) -> NDArray[np.int64] | None:
-    """Microseconds since 1970 of times all written "2026-11-20T10:00:00Z" (what exports write),
-    computed on a byte matrix with numpy; None when any time is written otherwise (`prepare`
-    then computes the keys from the datetimes). The times must already have parsed as valid
-    datetimes (so a month or day out of range cannot occur here)."""
-    n = len(times)
-    if not n:
-        return None
-    try:
-        text = "".join(times).encode("ascii")
-    except UnicodeEncodeError:
-        return None
-    if len(text) != 20 * n:
-        return None
-    b = np.frombuffer(text, np.uint8).reshape(n, 20)
-    if not (b[:, _SEPARATOR_AT] == _SEPARATOR_BYTES).all():  # lengths add up: 20 characters each
-        return None
-    d = b[:, _DIGITS] - np.uint8(ord("0"))  # bytes below "0" wrap round to 208 and more
-    if (d > 9).any():
-        return None
-
-    def number(first: int, width: int) -> NDArray[np.int64]:
-        value = d[:, first].astype(np.int64)
-        for column in range(first + 1, first + width):
-            value *= 10
-            value += d[:, column]
-        return value
-
-    year, month, day = number(0, 4), number(4, 2), number(6, 2)
-    hour, minute, second = number(8, 2), number(10, 2), number(12, 2)
-    # The days before the first of each month in the span, from a table made once per month.
-    months = year * 12 + (month - 1)
-    first_month = int(months.min())
-    days = _month_starts(first_month, int(months.max()))[months - first_month] + (day - 1)
-    keys: NDArray[np.int64] = (((days * 24 + hour) * 60 + minute) * 60 + second) * 1_000_000
-    return keys
-
-
-def _month_starts(first: int, last: int) -> NDArray[np.int64]:
-    """Days from 1970-01-01 to the first of each month `first..last` (months counted as year x 12
-    + month - 1), proleptic Gregorian (H. Hinnant's days_from_civil)."""
-    months = np.arange(first, last + 1, dtype=np.int64)
-    year, month = months // 12, months % 12 + 1
-    y = year - (month <= 2)
-    era = y // 400
-    yoe = y - era * 400
-    doy = (153 * (month + np.where(month > 2, -3, 9)) + 2) // 5
-    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
-    starts: NDArray[np.int64] = era * 146097 + doe - 719468
-    return starts
-
-
+_MEMBER, _PRODUCT = attrgetter("member"), attrgetter("product")
+_QUANTITY, _TOLERANCE = attrgetter("quantity"), attrgetter("tolerance")
 # --- writing -------------------------------------------------------------------------------------
 
 
@@ -192,6 +199,17 @@ def _memo[K: Hashable](column: Sequence[K], encode: Callable[[K], str]) -> list[
     """`[encode(v) for v in column]`, calling `encode` once per distinct value."""
     texts = {v: encode(v) for v in set(column)}
     return list(map(texts.__getitem__, column))
+
+
+def _made_from(column: Sequence[str], arrays: TableColumns) -> bool:
+    return isinstance(column, LazyTuple) and column.source is arrays
+
+
+def _coded(ids: Sequence[str], codes: NDArray[np.intp]) -> list[str]:
+    """`[_encode_str(ids[c]) for c in codes]`, each id escaped once, gathered by numpy."""
+    texts = np.array(list(map(_encode_str, ids)), dtype=object)
+    column: list[str] = texts[codes].tolist()
+    return column
 
 
 def _ints(column: Iterable[int]) -> list[str]:
@@ -246,24 +264,51 @@ def result_to_text(result: AllocationResult, *, explain: bool = False) -> str:
         ],
     )  # fmt: skip
     members = result.members
-    member_text = _objects(
-        ("id", "goods", "delivery", "total", "requested_quantity", "received_quantity",
-         "received_tolerance"),
-        [
-            _memo(list(map(attrgetter("id"), members)), _encode_str),
-            money(list(map(attrgetter("goods"), members))),
-            money(list(map(attrgetter("delivery"), members))),
-            money(list(map(attrgetter("total"), members))),
-            _ints(map(attrgetter("requested_quantity"), members)),
-            _ints(map(attrgetter("received_quantity"), members)),
-            _ints(map(attrgetter("received_tolerance"), members)),
-        ],
-    )  # fmt: skip
+    member_keys = ("id", "goods", "delivery", "total", "requested_quantity",
+                   "received_quantity", "received_tolerance")  # fmt: skip
+    source = members.source if isinstance(members, LazyTuple) else None
+    if isinstance(source, MemberColumns):  # from the columns, without a row object
+
+        def minor(column: Sequence[int]) -> list[str]:
+            return _memo(column, lambda a: '"' + format_minor(a, mu) + '"')
+
+        goods = minor(source.goods)
+        member_text = _objects(
+            member_keys,
+            [
+                _memo(source.id, _encode_str),
+                goods,
+                minor(source.delivery or [0] * len(goods)),
+                goods if source.delivery is None else minor(source.totals()),
+                _ints(source.requested_quantity),
+                _ints(source.received_quantity),
+                _ints(source.received_tolerance),
+            ],
+        )
+    else:
+        member_text = _objects(
+            member_keys,
+            [
+                _memo(list(map(attrgetter("id"), members)), _encode_str),
+                money(list(map(attrgetter("goods"), members))),
+                money(list(map(attrgetter("delivery"), members))),
+                money(list(map(attrgetter("total"), members))),
+                _ints(map(attrgetter("requested_quantity"), members)),
+                _ints(map(attrgetter("received_quantity"), members)),
+                _ints(map(attrgetter("received_tolerance"), members)),
+            ],
+        )
     table = result.allocations
     keys = ["member", "product", "units", "from_quantity", "from_tolerance", "amount"]
+    arrays = table.arrays
+    member_column, product_column = table.member, table.product
     columns = [
-        _memo(table.member, _encode_str),
-        _memo(table.product, _encode_str),
+        _coded(arrays.member_ids, arrays.member)
+        if arrays is not None and _made_from(member_column, arrays)
+        else _memo(member_column, _encode_str),
+        _coded(arrays.product_ids, arrays.product)
+        if arrays is not None and _made_from(product_column, arrays)
+        else _memo(product_column, _encode_str),
         _ints(map(add, table.from_quantity, table.from_tolerance)),
         _ints(table.from_quantity),
         _ints(table.from_tolerance),

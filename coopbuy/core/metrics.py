@@ -12,11 +12,18 @@ from __future__ import annotations
 import math
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
 
 from coopbuy.core.decision import Decision
 from coopbuy.core.money import from_minor
 from coopbuy.core.prepared import PProduct, Prepared
 from coopbuy.core.problem import Metrics
+
+#: Integers below this convert to float64 exactly.
+_EXACT = 2**53
 
 
 def round3(value: Fraction | float) -> float:
@@ -34,25 +41,27 @@ def compute_metrics(
     decision: Decision,
     prices: list[int],
     given: list[int],
-    requested: dict[str, int],
-    received: dict[str, int],
+    requested: NDArray[Any],
+    received: NDArray[Any],
 ) -> Metrics:
-    """`given`: units handed out per product; `requested`/`received`: quantity per member."""
-    askers = [m for m, want in requested.items() if want > 0]
-    if askers:
-        total_requested = sum(requested[m] for m in askers)
-        total_received = sum(received[m] for m in askers)
-        fill = Fraction(total_received, total_requested)
-        ratios = [received[m] / requested[m] for m in askers]
+    """`given`: units handed out per product; `requested`/`received`: quantity per member (of
+    `members_with_pairs`), int64 or Python ints in object arrays."""
+    askers = np.flatnonzero(requested > 0)
+    if len(askers):
+        wants, gots = requested[askers], received[askers]
+        fill = Fraction(int(gots.sum()), int(wants.sum()))
+        if wants.dtype != object and int(wants.max()) < _EXACT and int(gots.max()) < _EXACT:
+            # Both exact in float64, so numpy's division is Python's (correctly rounded).
+            ratio_array = gots.astype(np.float64) / wants.astype(np.float64)
+        else:
+            pairs = zip(gots.tolist(), wants.tolist(), strict=True)
+            ratio_array = np.array([g / w for g, w in pairs], np.float64)
+        ratios: list[float] = ratio_array.tolist()
         # Division is correctly rounded, hence monotone: the exact minimum is among the ratios
         # whose float is the smallest, so only those become Fractions (not 50,000 of them).
-        low = min(ratios)
-        lowest = min(
-            Fraction(received[m], requested[m])
-            for m, ratio in zip(askers, ratios, strict=True)
-            if ratio == low
-        )
-        squares = math.fsum(r * r for r in ratios)
+        low = np.flatnonzero(ratio_array == ratio_array.min()).tolist()
+        lowest = min(Fraction(int(gots[i]), int(wants[i])) for i in low)
+        squares = math.fsum((ratio_array * ratio_array).tolist())
         jain = math.fsum(ratios) ** 2 / (len(ratios) * squares) if squares else 1.0
     else:
         fill = lowest = Fraction(1)

@@ -8,8 +8,9 @@ what every policy allocates and every allocation line reports), numbered in the 
 (member id, then product id), and each product's rows are listed in file order. The summing is
 column-wise with numpy (`_aggregate_columns`: integer codes, stable sorts, sums per run), which also
 keeps the rows as arrays (`RowColumns`: times as integer microseconds, rows by product then time)
-for the policies' vectorised paths. The row-by-row loop (`_aggregate_rows`) remains for amounts too
-large for int64 (and times that cannot be compared) and as the reference the tests compare with.
+for the policies' vectorised paths; the pairs' lists are made from them when first read. The
+row-by-row loop (`prepared_rows.aggregate_rows`) remains for amounts too large for int64 (and times
+that cannot be compared) and as the reference the tests compare with.
 numpy is already installed as a dependency of highspy.
 """
 
@@ -20,12 +21,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from itertools import repeat
 from operator import floordiv, sub
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from coopbuy.core.errors import ProblemError
 from coopbuy.core.money import minor_units_for, to_minor
+from coopbuy.core.prepared_rows import aggregate_rows
 from coopbuy.core.problem import Demand, Problem
 
 
@@ -82,7 +85,8 @@ class RowColumns:
     time: NDArray[np.int64]  # placed_at in microseconds since 1970: ordered as the datetimes
     by_product_time: NDArray[np.intp]  # rows by product, then placed_at, then file position
     product_starts: NDArray[np.intp]  # product p's rows: by_product_time[starts[p]:starts[p + 1]]
-    pair_product: NDArray[np.int64]  # the pairs' columns of `Prepared`, as arrays
+    pair_member: NDArray[np.int64]  # the pairs' columns of `Prepared`, as arrays (members
+    pair_product: NDArray[np.int64]  # as indices into `members_with_pairs`)
     want_quantity: NDArray[np.int64]
     want_tolerance: NDArray[np.int64]
     pair_first_row: NDArray[np.intp]
@@ -98,10 +102,6 @@ class Prepared:
     products: list[PProduct]
     member_ids: list[str]  # every member, sorted: those with demand and those with a budget
     budgets: dict[str, int]  # only members with a budget
-    pair_member: list[str] = field(default_factory=list)
-    pair_product: list[int] = field(default_factory=list)
-    want_quantity: list[int] = field(default_factory=list)
-    want_tolerance: list[int] = field(default_factory=list)
     members_with_pairs: list[str] = field(default_factory=list)  # sorted
     member_pair_counts: list[int] = field(default_factory=list)  # their runs in `output_order`
     row_quantity: Sequence[int] = ()
@@ -111,13 +111,71 @@ class Prepared:
     _product_pairs: list[list[int]] | None = None
     _product_rows: list[list[int]] | None = None  # built when first asked if `columns` is set
     _pair_first_row: list[int] | None = None  # likewise
+    _pair_member: list[str] | None = None  # likewise
+    _pair_product: list[int] | None = None  # likewise
+    _want_quantity: list[int] | None = None  # likewise
+    _want_tolerance: list[int] | None = None  # likewise
+
+    @property
+    def pair_count(self) -> int:
+        return len(self.columns.want_quantity if self.columns else self.want_quantity)
+
+    @property
+    def pair_member(self) -> list[str]:
+        """Each pair's member."""
+        if self._pair_member is None:
+            assert self.columns is not None  # `aggregate_rows` fills them at once
+            ids = np.array(self.members_with_pairs, dtype=object)
+            self._pair_member = ids[self.columns.pair_member].tolist()
+        return self._pair_member
+
+    @pair_member.setter
+    def pair_member(self, value: list[str]) -> None:
+        self._pair_member = value
+
+    @property
+    def pair_product(self) -> list[int]:
+        """Each pair's product (its index)."""
+        if self._pair_product is None:
+            assert self.columns is not None  # `aggregate_rows` fills them at once
+            self._pair_product = self.columns.pair_product.tolist()
+        return self._pair_product
+
+    @pair_product.setter
+    def pair_product(self, value: list[int]) -> None:
+        self._pair_product = value
+
+    @property
+    def want_quantity(self) -> list[int]:
+        """Each pair's quantity, summed over its rows."""
+        if self._want_quantity is None:
+            assert self.columns is not None  # `aggregate_rows` fills them at once
+            self._want_quantity = self.columns.want_quantity.tolist()
+        return self._want_quantity
+
+    @want_quantity.setter
+    def want_quantity(self, value: list[int]) -> None:
+        self._want_quantity = value
+
+    @property
+    def want_tolerance(self) -> list[int]:
+        """Each pair's tolerance, summed over its rows."""
+        if self._want_tolerance is None:
+            assert self.columns is not None  # `aggregate_rows` fills them at once
+            self._want_tolerance = self.columns.want_tolerance.tolist()
+        return self._want_tolerance
+
+    @want_tolerance.setter
+    def want_tolerance(self, value: list[int]) -> None:
+        self._want_tolerance = value
+
     _row_pair: list[int] | None = None  # likewise
 
     @property
     def pair_first_row(self) -> list[int]:
         """Each pair's earliest row by (time, file position)."""
         if self._pair_first_row is None:
-            assert self.columns is not None  # `_aggregate_rows` fills them at once
+            assert self.columns is not None  # `aggregate_rows` fills them at once
             self._pair_first_row = self.columns.pair_first_row.tolist()
         return self._pair_first_row
 
@@ -129,7 +187,7 @@ class Prepared:
     def row_pair(self) -> list[int]:
         """The pair of each row (the vectorised paths use `columns.pair` and never build it)."""
         if self._row_pair is None:
-            assert self.columns is not None  # `_aggregate_rows` fills them at once
+            assert self.columns is not None  # `aggregate_rows` fills them at once
             self._row_pair = self.columns.pair.tolist()
         return self._row_pair
 
@@ -140,7 +198,7 @@ class Prepared:
     def product_rows(self) -> list[list[int]]:
         """Each product's rows in file order (only the row paths and `optimal` need them)."""
         if self._product_rows is None:
-            assert self.columns is not None  # `_aggregate_rows` fills them at once
+            assert self.columns is not None  # `aggregate_rows` fills them at once
             product = self.columns.product
             flat = stable_order(product).tolist()
             bounds = np.cumsum(np.bincount(product, minlength=len(self.products))).tolist()
@@ -220,18 +278,44 @@ def _aggregate(problem: Problem, prepared: Prepared) -> None:
     """Pairs, their wants and first rows, each product's rows and totals (see the docstring)."""
     demand = problem.demand
     index = {p.id: p.index for p in prepared.products}
-    try:
-        product_of_row = np.fromiter(map(index.__getitem__, demand.product), np.int64, len(demand))
-    except KeyError:
-        row = next(i for i, p in enumerate(demand.product) if p not in index)
-        raise ProblemError(
-            f"demand[{row}].product", f'unknown product "{demand.product[row]}"'
-        ) from None
+    codes = demand.codes
+    if codes is not None:  # read by the fast parser: a code per row, an index per distinct id
+        of_code = np.fromiter(map(index.get, codes.product_ids, repeat(-1)), np.int64)
+        product_of_row = of_code[codes.product]
+        if len(product_of_row) and int(product_of_row.min()) < 0:
+            row = int(np.flatnonzero(product_of_row < 0)[0])
+            unknown = codes.product_ids[int(codes.product[row])]
+            raise ProblemError(f"demand[{row}].product", f'unknown product "{unknown}"')
+    else:
+        try:
+            product_of_row = np.fromiter(
+                map(index.__getitem__, demand.product), np.int64, len(demand)
+            )
+        except KeyError:
+            row = next(i for i, p in enumerate(demand.product) if p not in index)
+            raise ProblemError(
+                f"demand[{row}].product", f'unknown product "{demand.product[row]}"'
+            ) from None
     columns = _numeric_columns(demand)
     if columns is None:
-        _aggregate_rows(problem, prepared, product_of_row.tolist())
+        aggregate_rows(problem, prepared, product_of_row.tolist())
     else:
-        _aggregate_columns(problem, prepared, product_of_row, *columns)
+        _aggregate_columns(problem, prepared, product_of_row, *member_ranks(demand), *columns)
+
+
+def member_ranks(demand: Demand) -> tuple[NDArray[np.int64], list[str]]:
+    """Each row's member as its rank among the demand's members sorted by id, and those ids."""
+    codes = demand.codes
+    if codes is None:
+        members = sorted(set(demand.member))
+        code = dict(zip(members, range(len(members)), strict=True))
+        return np.fromiter(map(code.__getitem__, demand.member), np.int64, len(demand)), members
+    ids = codes.member_ids
+    used = np.bincount(codes.member, minlength=len(ids)).astype(bool).tolist()
+    by_id = sorted((i for i, u in enumerate(used) if u), key=ids.__getitem__)
+    rank = np.zeros(len(ids), np.int64)
+    rank[by_id] = np.arange(len(by_id), dtype=np.int64)
+    return rank[codes.member], [ids[i] for i in by_id]
 
 
 def _numeric_columns(
@@ -242,11 +326,14 @@ def _numeric_columns(
     n = len(demand)
     if not n:
         return None
-    try:
-        quantity = np.fromiter(demand.quantity, np.int64, n)
-        tolerance = np.fromiter(demand.tolerance, np.int64, n)
-    except OverflowError:
-        return None
+    if demand.codes is not None:
+        quantity, tolerance = demand.codes.quantity, demand.codes.tolerance
+    else:
+        try:
+            quantity = np.fromiter(demand.quantity, np.int64, n)
+            tolerance = np.fromiter(demand.tolerance, np.int64, n)
+        except OverflowError:
+            return None
     if max(int(quantity.max()), int(tolerance.max())) >= _COLUMN_LIMIT:
         return None
     time_keys = demand.time_keys if demand.time_keys is not None else _time_keys(demand.placed_at)
@@ -267,72 +354,96 @@ def _time_keys(times: Sequence[datetime]) -> NDArray[np.int64] | None:
         return None
 
 
-def stable_order(keys: NDArray[np.int64]) -> NDArray[np.intp]:
-    """`np.argsort(keys, kind="stable")` for non-negative keys, faster: small keys take numpy's
-    radix sort, others become unique (key x n + position) so the default sort, several times
-    faster than the stable one on int64, gives the same order; the stable sort is the fallback."""
-    n = len(keys)
-    top = int(keys.max()) if n else 0
-    if top < 2**16:
-        return np.argsort(keys.astype(np.uint16), kind="stable")
-    if (top + 1) * n < 2**63:
-        return np.argsort(keys * n + np.arange(n, dtype=np.int64))
-    return np.argsort(keys, kind="stable")
+def stable_order(
+    keys: NDArray[np.int64], within: NDArray[np.intp] | None = None
+) -> NDArray[np.intp]:
+    """`np.argsort(keys, kind="stable")` for non-negative keys; with `within` (an order of the
+    rows), that order re-sorted stably by `keys`, i.e. `within[np.argsort(keys[within],
+    kind="stable")]`. A least-significant-digit radix sort on 16-bit digits, each pass numpy's
+    radix sort of uint16: a few passes cost less than one comparison sort of int64."""
+    top = int(keys.max()) if len(keys) else 0
+    passes = max(1, -(-top.bit_length() // 16))
+    if passes == 1:
+        digits_of: NDArray[Any] = keys.astype(np.uint16)[:, np.newaxis]
+    elif np.little_endian:  # the 16-bit digits, least significant first: a view, no copy
+        digits_of = np.ascontiguousarray(keys, np.int64).view(np.uint16).reshape(-1, 4)
+    else:
+        digits_of = np.stack([(keys >> s) & 0xFFFF for s in range(0, 64, 16)], 1)
+        digits_of = digits_of.astype(np.uint16)
+    order = within
+    for digit in range(passes):
+        digits = digits_of[:, digit]
+        if order is None:
+            order = np.argsort(digits, kind="stable")
+        else:
+            order = order[np.argsort(digits[order], kind="stable")]
+    assert order is not None
+    return order
 
 
 def _aggregate_columns(
     problem: Problem,
     prepared: Prepared,
     product_of_row: NDArray[np.int64],
+    row_member: NDArray[np.int64],
+    members: list[str],
     quantity: NDArray[np.int64],
     tolerance: NDArray[np.int64],
     time_keys: NDArray[np.int64],
 ) -> None:
     """Pairs, their wants and first rows, each product's rows and totals: column-wise, with numpy.
 
-    Rows get integer codes (member rank, product rank) once; one stable sort by (member, product,
-    file position) puts each pair's rows together in the output's order, and sums are taken per
-    run. One stable sort by time gives each pair's first row and, per product, the time order
-    that fcfs serves (`RowColumns`). Python looks at each row only inside C loops (`map`, numpy).
+    Rows come with integer codes (`row_member`: the rank of the member in `members`, sorted by
+    id; the product's index). Stable radix sorts (`stable_order`) order the rows by time (then
+    file position), then by product: the time order fcfs serves per product (`RowColumns`); then
+    by product id and member: each pair's rows together in the output's order, the pair's
+    first row (by time, then file position) at the head of its run. Sums are taken per run.
+    Python looks at each row only inside C loops (`map`, numpy).
     """
     demand = problem.demand
     products = prepared.products
     n = len(demand)
-    members = sorted(set(demand.member))
-    code = dict(zip(members, range(len(members)), strict=True))
-    row_member = np.fromiter(map(code.__getitem__, demand.member), np.int64, n)
     by_id = sorted(range(len(products)), key=lambda i: products[i].id)
     rank = np.empty(len(products), np.int64)
     rank[by_id] = np.arange(len(products), dtype=np.int64)
-    key = row_member * max(1, len(products)) + rank[product_of_row]
-    order = stable_order(key)  # by member, product id, then file position
-    sorted_key = key[order]
+    span = time_keys - time_keys.min()
+    if not np.count_nonzero(span % 1_000_000):  # whole seconds (as exports write): fewer digits
+        span //= 1_000_000
+    by_product_time = stable_order(product_of_row, stable_order(span))
+    del span
+    if by_id == list(range(len(products))):  # products listed by id: the ranks are the indices
+        row_rank = product_of_row
+        by_rank_time = by_product_time
+    else:
+        row_rank = rank[product_of_row]
+        by_rank_time = stable_order(row_rank, by_product_time)
+    # by member, product id, time, then file position
+    order = stable_order(row_member, by_rank_time)
+    del by_rank_time
+    # Fewer and smaller temporaries (in place, dropped early): a million rows' arrays are fresh
+    # memory, and the first touch of each page costs the kernel's time too.
+    sorted_key = row_member * max(1, len(products))
+    sorted_key += row_rank
+    sorted_key = sorted_key[order]
     is_start = np.empty(n, bool)
     is_start[:1] = True
     np.not_equal(sorted_key[1:], sorted_key[:-1], out=is_start[1:])
+    del sorted_key
     starts = np.flatnonzero(is_start)
-    pair_of_sorted = np.cumsum(is_start) - 1
     row_pair = np.empty(n, np.int64)
+    pair_of_sorted = np.cumsum(is_start)
+    pair_of_sorted -= 1
     row_pair[order] = pair_of_sorted
+    del pair_of_sorted, is_start
     want_q = np.add.reduceat(quantity[order], starts)
     want_t = np.add.reduceat(tolerance[order], starts)
-    pair_members = row_member[order[starts]]
-    prepared.pair_member = np.array(members, dtype=object)[pair_members].tolist()
-    pair_product = product_of_row[order[starts]]
-    prepared.pair_product = pair_product.tolist()
-    prepared.want_quantity = want_q.tolist()
-    prepared.want_tolerance = want_t.tolist()
-    # Each pair's first row by (time, file position): its least position in the time order.
-    by_time = stable_order(time_keys - time_keys.min())
-    position = np.empty(n, np.int64)
-    position[by_time] = np.arange(n, dtype=np.int64)
-    first_position = np.full(len(starts), n, np.int64)
-    np.minimum.at(first_position, row_pair, position)
-    pair_first_row = by_time[first_position]
+    pair_first_row = order[starts]
+    pair_members = row_member[pair_first_row]
+    pair_product = product_of_row[pair_first_row]
     prepared.members_with_pairs = members
     prepared.member_pair_counts = np.bincount(pair_members, minlength=len(members)).tolist()
     listed = [m.id for m in problem.members]
-    if all(map(code.__contains__, listed)):
+    if set(members).issuperset(listed):
         prepared.member_ids = members
     else:
         prepared.member_ids = sorted(set(members).union(listed))
@@ -348,90 +459,21 @@ def _aggregate_columns(
     prepared.row_time = demand.placed_at
     product_starts = np.zeros(len(products) + 1, np.intp)
     np.cumsum(counts, out=product_starts[1:])
+    # The lists are made from the arrays when first read.
+    prepared._pair_member = prepared._pair_product = None
+    prepared._want_quantity = prepared._want_tolerance = None
+    prepared._pair_first_row = prepared._row_pair = prepared._product_rows = None
     prepared.columns = RowColumns(
         product_of_row,
         quantity,
         tolerance,
         row_pair,
         time_keys,
-        by_time[stable_order(product_of_row[by_time])],
+        by_product_time,
         product_starts,
+        pair_members,
         pair_product,
         want_q,
         want_t,
         pair_first_row,
     )
-
-
-def _aggregate_rows(problem: Problem, prepared: Prepared, row_product: list[int]) -> None:
-    """The same as `_aggregate_columns`, one row at a time: for amounts too large for int64
-    (and the reference the tests compare the column-wise version with)."""
-    demand = problem.demand
-    products = prepared.products
-    times = demand.placed_at
-    by_member: dict[str, dict[int, int]] = {}  # member -> product -> pair
-    member_get = by_member.get
-    pair_member: list[str] = []
-    pair_product: list[int] = []
-    want_q: list[int] = []
-    want_t: list[int] = []
-    first: list[int] = []
-    rows: list[list[int]] = [[] for _ in products]
-    row_pair: list[int] = []
-    add_row_pair = row_pair.append
-    for i, (m, p, q, t) in enumerate(
-        zip(demand.member, row_product, demand.quantity, demand.tolerance, strict=True)
-    ):
-        rows[p].append(i)
-        pairs = member_get(m)
-        if pairs is None:
-            pairs = by_member[m] = {}
-        j = pairs.get(p)
-        if j is None:
-            j = pairs[p] = len(want_q)
-            pair_member.append(m)
-            pair_product.append(p)
-            want_q.append(q)
-            want_t.append(t)
-            first.append(i)
-        else:
-            want_q[j] += q
-            want_t[j] += t
-            if times[i] < times[first[j]]:
-                first[j] = i
-        add_row_pair(j)
-    totals_q = [0] * len(products)
-    totals_t = [0] * len(products)
-    for p, q, t in zip(pair_product, want_q, want_t, strict=True):
-        totals_q[p] += q
-        totals_t[p] += t
-    for product, q, t in zip(products, totals_q, totals_t, strict=True):
-        product.total_quantity, product.total_tolerance = q, t
-    # Pairs are renumbered in output order (members by id, each member's products by id: small
-    # sorts, no global one), so the finishing steps read every column front to back.
-    rank = {p: r for r, p in enumerate(sorted(range(len(products)), key=lambda i: products[i].id))}
-    by_rank = sorted(rank, key=rank.__getitem__)
-    order: list[int] = []
-    members = prepared.members_with_pairs = sorted(by_member)
-    prepared.member_pair_counts = list(map(len, map(by_member.__getitem__, members)))
-    for m in members:
-        pairs = by_member[m]
-        if len(pairs) == 1:
-            order.extend(pairs.values())
-        else:
-            order.extend(pairs[by_rank[r]] for r in sorted(map(rank.__getitem__, pairs)))
-    new_id = [0] * len(order)
-    for new, old in enumerate(order):
-        new_id[old] = new
-    prepared.pair_member = list(map(pair_member.__getitem__, order))
-    prepared.pair_product = list(map(pair_product.__getitem__, order))
-    prepared.want_quantity = list(map(want_q.__getitem__, order))
-    prepared.want_tolerance = list(map(want_t.__getitem__, order))
-    prepared.pair_first_row = list(map(first.__getitem__, order))
-    row_pair = list(map(new_id.__getitem__, row_pair))
-    prepared.member_ids = sorted(set(by_member).union(m.id for m in problem.members))
-    prepared._product_rows = rows
-    prepared.row_pair = row_pair
-    prepared.row_quantity = demand.quantity
-    prepared.row_tolerance = demand.tolerance
-    prepared.row_time = times

@@ -84,7 +84,7 @@ def decide_cases(prepared: Prepared) -> Decision:
             capped.add(product.index)
     short: dict[int, int] = {}
     dropped = apply_supplier_minimums(prepared, cases, short)
-    pairs = len(prepared.want_quantity)
+    pairs = prepared.pair_count
     return Decision(cases, [0] * pairs, [0] * pairs, dropped, capped, short_of_minimum=short)
 
 
@@ -148,16 +148,21 @@ def _allocate_fcfs_columns(prepared: Prepared, columns: RowColumns) -> Decision:
     quantity_total = np.array([p.total_quantity for p in products], np.int64)
     spare = np.maximum(units - quantity_total, 0)  # what the tolerance pass can hand out
     order = columns.by_product_time
-    product = columns.product[order]
+    starts = columns.product_starts[:-1]
+    product = np.repeat(np.arange(len(products)), np.diff(columns.product_starts))
     pair = columns.pair[order]
-    pairs = len(prepared.want_quantity)
+    pairs = prepared.pair_count
     got: list[list[int]] = []
     for amounts, available in ((columns.quantity, units), (columns.tolerance, spare)):
         amount = amounts[order]
-        before = np.zeros(len(amount) + 1, np.int64)
+        before = np.zeros(len(amount) + 1, np.int64)  # amounts of the rows before each row
         np.cumsum(amount, out=before[1:])
-        earlier = before[:-1] - before[columns.product_starts[:-1]][product]
-        taken = np.minimum(amount, np.maximum(available[product] - earlier, 0))
+        # available - (before - before at the product's first row), in place: a million rows'
+        # temporaries are fresh memory, whose first touch costs the kernel's time too.
+        taken = (available + before[starts])[product]
+        taken -= before[:-1]
+        np.maximum(taken, 0, out=taken)
+        np.minimum(taken, amount, out=taken)
         per_pair = np.zeros(pairs, np.int64)
         np.add.at(per_pair, pair, taken)
         got.append(per_pair.tolist())

@@ -20,7 +20,8 @@ from coopbuy.core.tests.strategies import problems
 def drop_columns(prepared: Prepared) -> None:
     """Build the lists the row paths read (lazily, from the columns), then drop the columns."""
     prepared.product_rows()
-    _ = prepared.row_pair, prepared.pair_first_row
+    _ = prepared.row_pair, prepared.pair_first_row, prepared.pair_member, prepared.pair_product
+    _ = prepared.want_quantity, prepared.want_tolerance
     prepared.columns = None
 
 

@@ -9,10 +9,11 @@ from coopbuy.core.jsonio import problem_from_json
 from coopbuy.core.prepared import (
     Prepared,
     _aggregate_columns,
-    _aggregate_rows,
     _numeric_columns,
+    member_ranks,
     prepare,
 )
+from coopbuy.core.prepared_rows import aggregate_rows
 from coopbuy.core.tests.strategies import problems
 
 FIELDS = (
@@ -33,7 +34,8 @@ def aggregated(data: dict[str, Any], how: Any) -> tuple[Prepared, list[tuple[int
     if how is _aggregate_columns:
         columns = _numeric_columns(problem.demand)
         assert columns is not None
-        how(problem, prepared, np.array(row_product, np.int64), *columns)
+        ranks = member_ranks(problem.demand)
+        how(problem, prepared, np.array(row_product, np.int64), *ranks, *columns)
     else:
         how(problem, prepared, row_product)
     totals = [(p.total_quantity, p.total_tolerance) for p in prepared.products]
@@ -46,7 +48,7 @@ def test_columns_and_rows_give_the_same_working_form(data: dict[str, Any]) -> No
     if not data["demand"]:
         return
     by_columns, totals_c = aggregated(data, _aggregate_columns)
-    by_rows, totals_r = aggregated(data, _aggregate_rows)
+    by_rows, totals_r = aggregated(data, aggregate_rows)
     for name in FIELDS:
         assert getattr(by_columns, name) == getattr(by_rows, name), name
     assert totals_c == totals_r

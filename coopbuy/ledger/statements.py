@@ -37,7 +37,7 @@ from coopbuy.groups.permissions import AccessDenied
 from coopbuy.ledger.keys import system_key
 from coopbuy.ledger.models import StatementImport, StatementLine, Transaction
 from coopbuy.ledger.permissions import require_money_role
-from coopbuy.ledger.services import LedgerError, member_account, payment_reference_for
+from coopbuy.ledger.services import MAX_AMOUNT, LedgerError, member_account, payment_reference_for
 from coopbuy.ledger.sources import Source, SourceKind
 from coopbuy.ledger.treasury import ledger_top_up
 
@@ -53,7 +53,6 @@ DATE_FORMATS = {
 FIELDS = ("date", "amount", "reference", "counterparty", "bank_id")
 DECIMAL_SEPARATORS = {"auto": "", ".": "1,234.56", ",": "1.234,56"}
 MAX_BYTES = 2_000_000
-MAX_AMOUNT = Decimal("99999999.99")  # as a top-up may be
 
 
 class StatementError(LedgerError):
@@ -160,7 +159,7 @@ def _amount(text: str, line: int, separator: str = ".") -> Decimal:
     if not exact or abs(amount) > MAX_AMOUNT:
         raise StatementError(
             _("Line %(line)s: “%(text)s” is not an amount (at most %(max)s).")
-            % {"line": line, "text": text[:40], "max": MAX_AMOUNT},
+            % {"line": line, "text": text[:40], "max": f"{MAX_AMOUNT:,}"},
             field="amount",
         )
     return amount.quantize(Decimal("0.01"))

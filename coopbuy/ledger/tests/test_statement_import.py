@@ -160,6 +160,9 @@ def test_an_amount_that_does_not_fit_the_chosen_separator_is_refused(world: Worl
     assert refused.value.field == "amount"
     with pytest.raises(StatementError, match="not an amount"):
         import_amounts(world, amounts_file("1,2,3.4.5"), ".")
+    with pytest.raises(StatementError, match=r"is not an amount \(at most 99,999,999\.99\)"):
+        import_amounts(world, amounts_file("100000000.00"), ".")
+    assert not StatementLine.objects.exists()
 
 
 def test_overlapping_statements_store_each_payment_once(world: World) -> None:

@@ -13,7 +13,8 @@ from coopbuy.campaigns.models import Pledge
 from coopbuy.ledger.models import Hold
 from coopbuy.teamdeals.tests.factories import make_shop
 from coopbuy.testing.factories import make_user
-from tests.browser.test_round_journey import logged_in
+
+from .phone import logged_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

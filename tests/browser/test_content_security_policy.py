@@ -14,8 +14,11 @@ from django.urls import reverse
 from playwright.sync_api import Dialog, Page, expect
 
 from coopbuy.demo.seed import seed_demo
-from coopbuy.groups.models import BuyingGroup, Invitation, Membership
-from tests.browser.test_round_journey import logged_in
+from coopbuy.groups.invitations import invitation_create
+from coopbuy.groups.models import BuyingGroup, Membership
+from coopbuy.testing.factories import add_member, make_group, make_user
+
+from .phone import logged_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -71,12 +74,11 @@ def test_copy_and_confirm_work_without_inline_handlers(
     live_server: object, new_page: Callable[..., Page]
 ) -> None:
     base = str(live_server.url)  # type: ignore[attr-defined]
-    seed_demo()
-    group = BuyingGroup.objects.order_by("pk").first()
-    assert group is not None
-    coordinator = Membership.objects.filter(group=group, role="coordinator").first()
-    assert coordinator is not None and Invitation.objects.filter(group=group).exists()
-    page = logged_in(new_page, base, coordinator.user)
+    coordinator = make_user("Cora")
+    group = make_group(coordinator)
+    add_member(group, make_user("Ann"))
+    invitation_create(group=group, actor=coordinator)  # a shareable link, to copy
+    page = logged_in(new_page, base, coordinator)
     page.goto(base + reverse("groups:invitations", args=[group.slug]))
     copy = page.get_by_role("button", name="Copy link").first
     copy.click()

@@ -20,7 +20,8 @@ from coopbuy.rounds.tests.factories import make_product, make_supplier, open_rou
 from coopbuy.subsidies.services import fund_top_up, subsidy_rule_create
 from coopbuy.testing.factories import make_user
 from coopbuy.testing.programmes import confirm_domain, make_employer, make_programme
-from tests.browser.test_round_journey import logged_in
+
+from .phone import logged_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -27,8 +27,7 @@ from coopbuy.pooled.models import PooledMemberSaving, PooledRound
 from coopbuy.rounds.models import Allocation, Round
 from coopbuy.testing.factories import add_member, make_group, make_user
 
-from .test_every_page_on_a_phone import AXE, AXE_RUN, WIDTH, _listen
-from .test_round_journey import logged_in
+from .phone import fits, phone
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -67,20 +66,6 @@ def valley() -> Valley:
     add_member(hebden, ann)
     add_member(todmorden, ben)
     return Valley(federation, fay, (hebden, todmorden), (cora, carl), ann, ben)
-
-
-def fits(page: Page) -> None:
-    """No sideways scrolling at 375 px, and no serious accessibility violation (axe-core)."""
-    assert page.evaluate("document.documentElement.scrollWidth") <= WIDTH, page.url
-    assert page.evaluate(AXE_RUN) == [], page.url
-
-
-def phone(new_page: Callable[..., Page], base: str, user: User, errors: list[str]) -> Page:
-    """A person's phone (375 px) with axe-core loaded, its console errors collected."""
-    page = logged_in(new_page, base, user, width=WIDTH)
-    page.add_init_script(path=str(AXE))
-    _listen(page, errors)
-    return page
 
 
 def order(page: Page, product: str, units: int) -> Locator:

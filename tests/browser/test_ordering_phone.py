@@ -14,7 +14,7 @@ from coopbuy.rounds.models import DemandLine, Round
 from coopbuy.rounds.tests.factories import make_product, make_supplier, open_round
 from coopbuy.testing.factories import add_member, make_group, make_user
 
-from .test_round_journey import logged_in
+from .phone import logged_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 from django.core import mail
-from django.test import Client
 from playwright.sync_api import Page, expect
 
-from coopbuy.accounts.models import User
 from coopbuy.catalog.models import Supplier
 from coopbuy.rounds.models import Allocation
 from coopbuy.testing.factories import add_member, make_group, make_user
+
+from .phone import logged_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 ARTIFACTS = Path(os.environ.get("COOPBUY_TEST_ARTIFACTS", "test-artifacts"))
@@ -25,16 +25,6 @@ PRICE_LIST = (
     b"OAT25,Porridge oats,Grains,500 g bag,6,1.20,0\n"
     b"RIC10,Brown rice,Grains,1 kg bag,4,2.10,0\n"
 )
-
-
-def logged_in(new_page: Callable[..., Page], base: str, user: User, width: int = 1280) -> Page:
-    client = Client()
-    client.force_login(user)
-    page = new_page(width, 800)
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base}]
-    )
-    return page
 
 
 def test_a_round_from_price_list_to_pick_list(

@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 
 from coopbuy.reports.tests.test_figures import closed_round
 
-from .test_round_journey import logged_in
+from .phone import logged_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -14,7 +14,8 @@ from coopbuy.ledger.selectors import balance_of
 from coopbuy.rounds.models import MemberRoundCharge
 from coopbuy.subsidies.services import fund_top_up, subsidy_rule_create
 from coopbuy.subsidies.tests.helpers import closed_round, make_programme
-from tests.browser.test_round_journey import logged_in
+
+from .phone import logged_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -18,25 +18,10 @@ from coopbuy.teamdeals.models import BuyerPayment
 from coopbuy.teamdeals.services import team_join, team_start
 from coopbuy.teamdeals.tests.factories import make_shop
 from coopbuy.testing.factories import make_user
-from tests.browser.test_round_journey import logged_in
 
-from .test_every_page_on_a_phone import AXE, AXE_RUN, WIDTH, _listen
+from .phone import fits, phone
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _phone(new_page: Callable[..., Page], base: str, user: object, errors: list[str]) -> Page:
-    page = logged_in(new_page, base, user, width=WIDTH)  # type: ignore[arg-type]
-    page.add_init_script(path=str(AXE))
-    _listen(page, errors)
-    return page
-
-
-def _fits(page: Page, errors: list[str]) -> None:
-    page.wait_for_load_state("networkidle")
-    assert page.evaluate("document.documentElement.scrollWidth") <= WIDTH, page.url
-    assert page.evaluate(AXE_RUN) == [], page.url
-    assert errors == [], page.url
 
 
 def test_the_admin_records_and_undoes_a_payment_and_the_buyer_sees_it(
@@ -53,7 +38,7 @@ def test_the_admin_records_and_undoes_a_payment_and_the_buyer_sees_it(
     errors: list[str] = []
 
     # The admin opens the money page from the deals they manage.
-    admin = _phone(new_page, base, shop.admin, errors)
+    admin = phone(new_page, base, shop.admin, errors)
     admin.goto(f"{base}/organisations/{shop.organisation.slug}/deals/manage/")
     admin.get_by_role("link", name="Money: who owes what").click()
     expect(admin.get_by_role("heading", name="Team-deal money", level=1)).to_be_visible()
@@ -66,7 +51,7 @@ def test_the_admin_records_and_undoes_a_payment_and_the_buyer_sees_it(
     waiting = balances.get_by_role("row", name=re.compile("^Eve Waiting"))
     expect(waiting.get_by_role("cell").nth(3)).to_have_text("£22.00")  # held, not owed
     expect(waiting.get_by_role("cell").nth(1)).to_have_text("£0.00")
-    _fits(admin, errors)
+    fits(admin, errors)
 
     # Ann paid by bank transfer: the admin records it.
     admin.get_by_label("Buyer", exact=True).select_option(label=f"Ann Buyer ({ann.email})")
@@ -80,15 +65,15 @@ def test_the_admin_records_and_undoes_a_payment_and_the_buyer_sees_it(
     expect(balances.get_by_role("row", name=re.compile("^Ann Buyer"))).to_have_count(0)
     recorded = admin.locator("li", has_text="FPS 4471")
     expect(recorded).to_contain_text("Ann Buyer · £18.00 · Bank transfer")
-    _fits(admin, errors)
+    fits(admin, errors)
     payment = BuyerPayment.objects.get()
     assert (payment.amount, payment.method, payment.reversed_at) == (Decimal("18.00"), "bank", None)
 
     # Ann sees she owes nothing now, and the payment as a line of her statement with the seller.
-    buyer = _phone(new_page, base, ann, errors)
+    buyer = phone(new_page, base, ann, errors)
     buyer.goto(f"{base}/deals/mine/")
     expect(buyer.get_by_text("You owe")).to_have_count(0)
-    _fits(buyer, errors)
+    fits(buyer, errors)
     group = shop.setup.group
     account = member_account(shop.membership(ann))
     today = timezone.localdate()
@@ -99,12 +84,12 @@ def test_the_admin_records_and_undoes_a_payment_and_the_buyer_sees_it(
     paid = buyer.get_by_role("row", name=re.compile("^\\S+ \\S+ \\S+ Paid to Pennine Organics"))
     expect(paid.get_by_role("cell").nth(2)).to_have_text("£18.00")
     expect(paid.get_by_role("cell").nth(3)).to_have_text("£0.00")  # the charge, settled
-    _fits(buyer, errors)
+    fits(buyer, errors)
 
     # The transfer bounced: the admin undoes the payment, after a page that says what it does.
     recorded.get_by_role("link", name="Undo").click()
     expect(admin.get_by_text("Undo the payment of £18.00 from Ann Buyer")).to_be_visible()
-    _fits(admin, errors)
+    fits(admin, errors)
     admin.get_by_label("Why (e.g. the transfer bounced)").fill("the transfer bounced")
     admin.get_by_role("button", name="Undo the payment").click()
     expect(admin.get_by_text("The payment is undone.")).to_be_visible()
@@ -112,7 +97,7 @@ def test_the_admin_records_and_undoes_a_payment_and_the_buyer_sees_it(
     expect(summary).to_contain_text("Still owed to you£72.00")
     expect(admin.locator("li", has_text="FPS 4471")).to_contain_text("undone")
     expect(balances.get_by_role("row", name=re.compile("^Ann Buyer"))).to_contain_text("£18.00")
-    _fits(admin, errors)
+    fits(admin, errors)
     assert BuyerPayment.objects.get().reversed_at is not None
 
     # Ann owes the £18.00 again, and her statement shows the payment and its reversal.
@@ -126,6 +111,6 @@ def test_the_admin_records_and_undoes_a_payment_and_the_buyer_sees_it(
     expect(undone.get_by_role("cell").nth(2)).to_have_text("-£18.00")
     expect(undone.get_by_role("cell").nth(3)).to_have_text("-£18.00")
     expect(paid.get_by_role("cell").nth(2)).to_have_text("£18.00")  # kept: nothing is rewritten
-    _fits(buyer, errors)
+    fits(buyer, errors)
     # Only Ann's own account: nothing of the other buyers.
     expect(buyer.locator("main")).not_to_contain_text("Ben Buyer")

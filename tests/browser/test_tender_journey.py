@@ -9,30 +9,14 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import Page, expect
 
-from coopbuy.accounts.models import User
 from coopbuy.groups.models import Membership
 from coopbuy.tenders.bidding import BidInput, LineInput, bid_submit
 from coopbuy.tenders.models import BidRevision, Tender, TenderOptIn
 from coopbuy.tenders.tests.world import BIDS, make_world, past_deadline, past_round
 
-from .test_every_page_on_a_phone import AXE, AXE_RUN, WIDTH, _listen
-from .test_round_journey import logged_in
+from .phone import fits, phone
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def fits(page: Page) -> None:
-    """No sideways scrolling at 375 px, and no serious accessibility violation (axe-core)."""
-    assert page.evaluate("document.documentElement.scrollWidth") <= WIDTH, page.url
-    assert page.evaluate(AXE_RUN) == [], page.url
-
-
-def phone(new_page: Callable[..., Page], base: str, user: User, errors: list[str]) -> Page:
-    """A person's phone (375 px) with axe-core loaded, its console errors collected."""
-    page = logged_in(new_page, base, user, width=WIDTH)
-    page.add_init_script(path=str(AXE))
-    _listen(page, errors)
-    return page
 
 
 def test_a_supplier_bids_sealed_the_organiser_awards_and_a_member_opts_in(
